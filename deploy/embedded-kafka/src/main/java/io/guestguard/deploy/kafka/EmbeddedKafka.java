@@ -1,0 +1,159 @@
+package io.guestguard.deploy.kafka;
+
+import io.guestguard.protocol.Topics;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real, single-node Apache Kafka broker in KRaft mode (broker and controller in one node), running
+ * in this JVM on 127.0.0.1 with free ports. {@link #start} formats the log directory, starts the
+ * broker and creates GuestGuard's topics before returning, so services can start right after it.
+ *
+ * <p>Transactions and consumer groups are configured for one node (replication factor 1), which is
+ * what the local fleet and the tests need; a real cluster is configured by its operators.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path logDir;
+    private final boolean deleteLogDirOnClose;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, boolean deleteLogDirOnClose) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.logDir = logDir;
+        this.deleteLogDirOnClose = deleteLogDirOnClose;
+    }
+
+    /** Starts a broker whose log lives in a new temporary folder, deleted on {@link #close()}. */
+    public static EmbeddedKafka startTemporary(Topics topics, int partitions) {
+        try {
+            return start(Files.createTempDirectory("guestguard-kafka-"), true, topics, partitions);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Formats {@code logDir} (if it is not yet formatted), starts the broker, and creates
+     * {@code topics} with {@code partitions} partitions each.
+     */
+    public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions) {
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("controller.listener.names", CONTROLLER_LISTENER);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", logDir.toAbsolutePath().toString());
+        props.put("num.partitions", Integer.toString(partitions));
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        try {
+            Files.createDirectories(logDir);
+            format(logDir, props);
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, logDir, deleteLogDirOnClose);
+            try {
+                TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
+            } catch (RuntimeException e) {
+                kafka.close();
+                throw e;
+            }
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteLogDirOnClose) {
+            deleteRecursively(logDir);
+        }
+    }
+
+    private static void format(Path logDir, Properties props) throws IOException {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toAbsolutePath().toString()))
+                .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
+                .setControllerListenerName(props.getProperty("controller.listener.names"))
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
+        try {
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka log directory " + logDir + ": " + out, e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Leaving a temp folder behind is harmless; failing shutdown over it is not.
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.guestguard.protocol;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A CloudEvents 1.0 event as GuestGuard puts it on the wire (structured JSON mode). The {@code type}
+ * follows from the payload; the GuestGuard extension attributes are {@code guestid}, {@code guestseq}
+ * (a per-guest sequence number from the reporter), {@code hostid} and {@code epoch} (the placement
+ * epoch), each optional.
+ *
+ * @param id unique id of this event; for a command, also the command id
+ * @param source URI-reference of the producer, e.g. {@code /guest/g1/reporter}
+ * @param time when it happened, by the producer's clock
+ * @param guestId the guest concerned, or {@code null} (host heartbeats)
+ * @param guestSeq the reporter's per-guest sequence number, or {@code null}
+ * @param hostId the host concerned, or {@code null}
+ * @param epoch the placement epoch, or {@code null}
+ * @param data the payload
+ */
+public record CloudEvent<D extends Payload>(String id, String source, Instant time, String guestId,
+                                            Long guestSeq, String hostId, Long epoch, D data) {
+
+    public static final String SPEC_VERSION = "1.0";
+    public static final String CONTENT_TYPE = "application/cloudevents+json";
+
+    public CloudEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(data, "data");
+    }
+
+    /** A guest's event, without sequence number, host or epoch. */
+    public static <D extends Payload> CloudEvent<D> ofGuest(String id, String source, Instant time, String guestId, D data) {
+        return new CloudEvent<>(id, source, time, guestId, null, null, null, data);
+    }
+
+    /** The CloudEvents {@code type} attribute, given by the payload. */
+    public String type() {
+        return EventType.of(data).type();
+    }
+
+    /** The Kafka record key: the guest id, or the host id for host records. */
+    public String key() {
+        return guestId != null ? guestId : hostId;
+    }
+
+    public CloudEvent<D> withGuestSeq(long seq) {
+        return new CloudEvent<>(id, source, time, guestId, seq, hostId, epoch, data);
+    }
+}

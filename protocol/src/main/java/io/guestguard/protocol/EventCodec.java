@@ -1,0 +1,153 @@
+package io.guestguard.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes GuestGuard CloudEvents in structured JSON mode. Decoding checks, in order: JSON
+ * syntax, the envelope against {@code /schemas/cloudevent.json}, that the type is known, and the
+ * data against its type's schema; the first failure becomes a {@link RejectedRecordException} whose
+ * message is the reason a dead-letter record carries. Thread-safe; share one instance.
+ */
+public final class EventCodec {
+
+    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private final JsonSchema envelopeSchema = loadSchema("/schemas/cloudevent.json");
+    private final Map<EventType, JsonSchema> dataSchemas = new EnumMap<>(EventType.class);
+
+    public EventCodec() {
+        for (EventType type : EventType.values()) {
+            dataSchemas.put(type, loadSchema(type.schemaResource()));
+        }
+    }
+
+    /** The event as UTF-8 JSON bytes. */
+    public byte[] encode(CloudEvent<?> event) {
+        try {
+            return mapper.writeValueAsBytes(toJson(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.type(), e);
+        }
+    }
+
+    /** The event as a JSON tree, attributes first, then {@code data}. */
+    public ObjectNode toJson(CloudEvent<?> event) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("specversion", CloudEvent.SPEC_VERSION);
+        node.put("id", event.id());
+        node.put("source", event.source());
+        node.put("type", event.type());
+        node.put("time", event.time().toString());
+        node.put("datacontenttype", "application/json");
+        if (event.guestId() != null) {
+            node.put("guestid", event.guestId());
+        }
+        if (event.guestSeq() != null) {
+            node.put("guestseq", event.guestSeq());
+        }
+        if (event.hostId() != null) {
+            node.put("hostid", event.hostId());
+        }
+        if (event.epoch() != null) {
+            node.put("epoch", event.epoch());
+        }
+        node.set("data", mapper.valueToTree(event.data()));
+        return node;
+    }
+
+    /**
+     * Decodes and validates one record value.
+     *
+     * @throws RejectedRecordException with the reason, when the record is malformed, of an unknown
+     *                                 type or fails its schema
+     */
+    public CloudEvent<?> decode(byte[] bytes) {
+        if (bytes == null) {
+            throw new RejectedRecordException("empty record: no value");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new RejectedRecordException("malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new RejectedRecordException("unreadable record: " + e.getMessage(), e);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new RejectedRecordException("empty record: no JSON value");
+        }
+        requireValid(envelopeSchema, node, "not a GuestGuard CloudEvent");
+        String typeName = node.get("type").asText();
+        EventType type = EventType.fromType(typeName)
+                .orElseThrow(() -> new RejectedRecordException("unknown type '" + typeName + "'"));
+        JsonNode data = node.get("data");
+        requireValid(dataSchemas.get(type), data, "data does not match the schema of " + typeName);
+        try {
+            Payload payload = mapper.treeToValue(data, type.payloadClass());
+            return new CloudEvent<>(node.get("id").asText(), node.get("source").asText(),
+                    Instant.parse(node.get("time").asText()), text(node, "guestid"), number(node, "guestseq"),
+                    text(node, "hostid"), number(node, "epoch"), payload);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RejectedRecordException("data of " + typeName + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shared, configured Jackson mapper (for payloads and test tooling). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    private static void requireValid(JsonSchema schema, JsonNode node, String what) {
+        Set<ValidationMessage> errors = schema.validate(node);
+        if (!errors.isEmpty()) {
+            throw new RejectedRecordException(what + ": " + errors.stream()
+                    .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static Long number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asLong();
+    }
+
+    private static JsonSchema loadSchema(String resource) {
+        try (InputStream in = EventCodec.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("schema resource missing: " + resource);
+            }
+            return SCHEMAS.getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
