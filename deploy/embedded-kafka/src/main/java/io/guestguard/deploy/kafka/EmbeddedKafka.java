@@ -33,6 +33,14 @@ import java.util.stream.Stream;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /**
+     * The broker's loggers, turned down to warnings. Kafka logs through SLF4J; in Quarkus JVMs and in
+     * the local fleet SLF4J ends in java.util.logging, so setting the JUL level quiets it before any
+     * application logging configuration exists. Held strongly: JUL forgets unreferenced loggers.
+     */
+    private static final List<java.util.logging.Logger> QUIET_LOGGERS = java.util.stream.Stream.of(
+                    "kafka", "org.apache.kafka", "state.change.logger", "org.apache.zookeeper")
+            .map(java.util.logging.Logger::getLogger).toList();
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -60,6 +68,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code topics} with {@code partitions} partitions each.
      */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions) {
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         int brokerPort = freePort();
         int controllerPort = freePort();
         Properties props = new Properties();

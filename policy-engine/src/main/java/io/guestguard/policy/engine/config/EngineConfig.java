@@ -1,0 +1,24 @@
+package io.guestguard.policy.engine.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The policy engine's own settings; Kafka Streams settings live under {@code kafka-streams.*}. */
+@ConfigMapping(prefix = "guestguard")
+public interface EngineConfig {
+
+    /** Prefix of every GuestGuard topic. */
+    @WithName("topic-prefix")
+    @WithDefault("guestguard.")
+    String topicPrefix();
+
+    Policy policy();
+
+    interface Policy {
+        /** Restarts allowed per application: {@code none}, {@code unlimited} or a number. */
+        @WithName("restart-limit")
+        @WithDefault("3")
+        String restartLimit();
+    }
+}

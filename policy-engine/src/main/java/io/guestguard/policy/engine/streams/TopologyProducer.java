@@ -1,0 +1,27 @@
+package io.guestguard.policy.engine.streams;
+
+import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.policy.engine.config.EngineConfig;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.apache.kafka.streams.Topology;
+
+/** Hands Quarkus Kafka Streams the engine's topology, built from configuration. */
+@ApplicationScoped
+public class TopologyProducer {
+
+    @Produces
+    public Topology topology(EngineConfig config) {
+        RestartLimit limit;
+        try {
+            limit = RestartLimit.parse(config.policy().restartLimit());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("application.properties: guestguard.policy.restart-limit: "
+                    + e.getMessage() + "; set it to none, unlimited or a whole number", e);
+        }
+        return DecisionTopology.build(new Topics(config.topicPrefix()), new Decider(limit), new EventCodec());
+    }
+}

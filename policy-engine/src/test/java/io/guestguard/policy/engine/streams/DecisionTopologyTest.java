@@ -1,0 +1,112 @@
+package io.guestguard.policy.engine.streams;
+
+import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The topology without a broker: decisions, commands and dead letters for a stream of facts. */
+class DecisionTopologyTest {
+
+    private final EventCodec codec = new EventCodec();
+    private final Topics topics = Topics.DEFAULT;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> guestLog;
+    private TestOutputTopic<String, byte[]> commands;
+    private TestOutputTopic<String, byte[]> decisions;
+    private TestOutputTopic<String, byte[]> deadLetters;
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state");
+        driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(1)), codec), props);
+        guestLog = driver.createInputTopic(topics.guestLog(), new StringSerializer(), new ByteArraySerializer());
+        commands = driver.createOutputTopic(topics.guestCommands(), new StringDeserializer(), new ByteArrayDeserializer());
+        decisions = driver.createOutputTopic(topics.decisions(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void aFailureWithinTheLimitIsRestartedAndTheNextIsNot() {
+        guestLog.pipeInput("g1", codec.encode(failure("f1", 10)));
+        guestLog.pipeInput("g1", codec.encode(failure("f2", 11)));
+
+        List<TestRecord<String, byte[]>> sent = commands.readRecordsToList();
+        assertThat(sent).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("g1");
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new RestartApp("app1", 1, 1, "decision-f1"));
+        });
+        assertThat(decisions.readValuesToList()).extracting(v -> ((Decision) codec.decode(v).data()).action())
+                .containsExactly(Decision.Action.RESTART_APP, Decision.Action.NONE);
+    }
+
+    @Test
+    void stateSurvivesInTheStore() {
+        guestLog.pipeInput("g1", codec.encode(failure("f1", 10)));
+
+        byte[] stored = driver.<String, byte[]>getKeyValueStore(DecisionTopology.STATE_STORE).get("g1");
+        assertThat(new String(stored, StandardCharsets.UTF_8)).contains("\"restarts\":1");
+    }
+
+    @Test
+    void unprocessableRecordsGoToTheDeadLetterTopicWithTheirReasonAndProcessingGoesOn() {
+        byte[] garbage = "not json".getBytes(StandardCharsets.UTF_8);
+        guestLog.pipeInput("g1", garbage);
+        guestLog.pipeInput("g2", codec.encode(failure("f1", 10)));
+        guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("d1", "/x", Instant.EPOCH, "g1",
+                new Decision(Decision.Action.NONE, "app1", 1, 1, new Decision.Reason("X", "x"), List.of("f"), List.of()))));
+        guestLog.pipeInput("g1", codec.encode(failure("f3", 12)));
+
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(3);
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        assertThat(reason(dead.get(0))).startsWith("malformed JSON");
+        assertThat(reason(dead.get(1))).isEqualTo("record key 'g2' does not match guestid 'g1'; facts must be keyed by their guest");
+        assertThat(reason(dead.get(2))).contains("is not a fact");
+        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetter.TOPIC).value(), StandardCharsets.UTF_8))
+                .isEqualTo(topics.guestLog());
+        assertThat(commands.readRecordsToList()).as("the good record after the bad ones is decided")
+                .singleElement().satisfies(r -> assertThat(codec.decode(r.value()).id()).isEqualTo("restart-f3"));
+    }
+
+    private static String reason(TestRecord<String, byte[]> record) {
+        return new String(record.headers().lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8);
+    }
+
+    private static CloudEvent<AppFailed> failure(String id, long pid) {
+        return CloudEvent.ofGuest(id, "/guest/g1/reporter", Instant.parse("2026-11-26T12:00:00Z"), "g1",
+                AppFailed.exited("app1", pid, 3));
+    }
+}
