@@ -32,7 +32,7 @@ public final class DeadLetter {
     }
 
     /** A dead-letter record for {@code deadLetterTopic}, keeping the original key and value. */
-    public static ProducerRecord<byte[], byte[]> record(String deadLetterTopic, byte[] key, byte[] value, String reason,
+    public static <K> ProducerRecord<K, byte[]> record(String deadLetterTopic, K key, byte[] value, String reason,
                                                         String topic, int partition, long offset, String service) {
         return new ProducerRecord<>(deadLetterTopic, null, key, value,
                 headers(reason, topic, partition, offset, service));

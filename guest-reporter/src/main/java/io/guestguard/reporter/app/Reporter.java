@@ -1,0 +1,86 @@
+package io.guestguard.reporter.app;
+
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Command;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.Topics;
+import io.guestguard.reporter.config.GuestFileLoader;
+import io.guestguard.reporter.config.GuestSpec;
+import io.guestguard.reporter.config.ReporterConfig;
+import io.guestguard.reporter.messaging.CommandListener;
+import io.guestguard.reporter.messaging.FactPublisher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+
+/**
+ * The reporter's lifecycle: read the guest file, connect to Kafka, listen for commands, then start
+ * the applications; on shutdown, stop them and report that they were stopped.
+ */
+@ApplicationScoped
+public class Reporter {
+
+    private static final Logger LOG = Logger.getLogger(Reporter.class);
+
+    private final ReporterConfig config;
+    private final String bootstrapServers;
+    private final EventCodec codec = new EventCodec();
+    private GuestSpec guest;
+    private FactPublisher publisher;
+    private ApplicationSupervisor supervisor;
+    private CommandListener commands;
+
+    Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        guest = new GuestFileLoader().load(Path.of(config.reporter().configFile()));
+        Topics topics = new Topics(config.topicPrefix());
+        publisher = new FactPublisher(bootstrapServers, topics, guest.guest(), codec);
+        supervisor = new ApplicationSupervisor(guest.applications(), publisher, config.reporter().stopGrace());
+        commands = new CommandListener(bootstrapServers, topics.guestCommands(), guest.guest(), codec,
+                this::execute, publisher::deadLetter);
+        commands.start();
+        supervisor.startAll();
+        LOG.infof("reporting for guest %s (%d applications) to %s", guest.guest(), guest.applications().size(), bootstrapServers);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (commands != null) {
+            commands.close();
+        }
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    private void execute(CloudEvent<? extends Command> command) {
+        if (command.data() instanceof RestartApp restart) {
+            if (!supervisor.has(restart.app())) {
+                throw new RejectedRecordException("guest " + guest.guest() + " has no application '" + restart.app() + "'");
+            }
+            LOG.infof("restarting %s (attempt %d of %s, %s)", restart.app(), restart.attempt(),
+                    restart.limit() == null ? "unlimited" : restart.limit(), command.id());
+            if (!supervisor.start(restart.app())) {
+                LOG.infof("%s is already running; nothing to restart", restart.app());
+            }
+        }
+    }
+
+    /** The supervisor, for tests and health checks. */
+    public ApplicationSupervisor supervisor() {
+        return supervisor;
+    }
+}

@@ -1,0 +1,106 @@
+package io.guestguard.reporter;
+
+import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.AppStarted;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Payload;
+import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.Topics;
+import io.guestguard.reporter.app.Reporter;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The reporter against a real broker, with real applications from src/test/resources/test-guest.yaml. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class ReporterTest {
+
+    private static final String GUEST = "reporter-test";
+
+    @Inject
+    Reporter reporter;
+
+    private final EventCodec codec = new EventCodec();
+    private final Topics topics = Topics.DEFAULT;
+    private final String servers = EmbeddedKafkaResource.broker().bootstrapServers();
+
+    @Test
+    void reportsAKillAndObeysOnlyTheCommandsAddressedToItsGuest() throws Exception {
+        long pid = reporter.supervisor().pid("app1").orElseThrow();
+        try (TopicReader guestLog = new TopicReader(servers, topics.guestLog());
+             KafkaProducer<String, byte[]> producer = producer()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(new AppStarted("app1", pid)));
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(AppFailed.killed("app1", pid, "KILL")));
+
+            producer.send(new ProducerRecord<>(topics.guestCommands(), "another-guest", restart("app1"))).get();
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app1"))).get();
+
+            long newPid = await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app1").orElse(0L), p -> p > 0);
+            assertThat(newPid).isNotEqualTo(pid);
+            await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(new AppStarted("app1", newPid)));
+            assertThat(facts(guestLog.poll()).stream().filter(f -> f instanceof AppStarted s && s.app().equals("app1")))
+                    .as("the command for another guest was not applied").hasSize(2);
+        }
+    }
+
+    @Test
+    void aBadCommandIsDeadLetteredAndTheNextOneIsApplied() throws Exception {
+        byte[] unknownApp = restart("no-such-app");
+        byte[] garbage = "{]".getBytes(StandardCharsets.UTF_8);
+        try (TopicReader deadLetters = new TopicReader(servers, topics.deadLetter());
+             KafkaProducer<String, byte[]> producer = producer()) {
+            long pid = reporter.supervisor().pid("app2").orElseThrow();
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, garbage)).get();
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, unknownApp)).get();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app2").isEmpty());
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app2"))).get();
+
+            List<String> reasons = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.poll().stream()
+                    .filter(r -> GUEST.equals(r.key()))
+                    .map(r -> new String(r.headers().lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8))
+                    .toList(), r -> r.size() == 2);
+            assertThat(reasons.get(0)).startsWith("malformed JSON");
+            assertThat(reasons.get(1)).isEqualTo("guest reporter-test has no application 'no-such-app'");
+            await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app2").isPresent());
+        }
+    }
+
+    private List<Payload> facts(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().filter(r -> GUEST.equals(r.key())).map(r -> (Payload) codec.decode(r.value()).data()).toList();
+    }
+
+    private byte[] restart(String app) {
+        return codec.encode(CloudEvent.ofGuest(UUID.randomUUID().toString(), "/test", Instant.now(), GUEST,
+                new RestartApp(app, 1, 3, "decision-test")));
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+}
