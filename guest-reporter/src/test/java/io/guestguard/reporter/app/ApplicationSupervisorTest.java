@@ -46,7 +46,7 @@ class ApplicationSupervisorTest {
         supervisor = supervise(new AppSpec("app1", "sleep 86400"));
         supervisor.startAll();
         long pid = supervisor.pid("app1").orElseThrow();
-        await().atMost(Duration.ofSeconds(10)).as("the shell execs the application itself")
+        await("the shell execs the application itself").atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse(""), c -> c.endsWith("sleep"));
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
