@@ -1,0 +1,47 @@
+package io.guestguard.host.messaging;
+
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Heartbeat;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Beats for this host on {@code heartbeats.v1}, keyed by host id, at a configured interval. A
+ * detector turns missing beats into host-lost facts. The inventory of running guests is empty until
+ * the hypervisor adapter reports guests.
+ */
+@ApplicationScoped
+public class HostHeartbeats {
+
+    private final EventCodec codec = new EventCodec();
+    private final String hostId;
+    private final Duration interval;
+
+    HostHeartbeats(@ConfigProperty(name = "guestguard.host.id") String hostId,
+                   @ConfigProperty(name = "guestguard.host.heartbeat-interval") Duration interval) {
+        this.hostId = hostId;
+        this.interval = interval;
+    }
+
+    @Outgoing("heartbeats")
+    public Multi<Message<byte[]>> beats() {
+        return Multi.createFrom().ticks().every(interval).map(tick -> beat());
+    }
+
+    Message<byte[]> beat() {
+        CloudEvent<Heartbeat> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + hostId + "/supervisor",
+                Instant.now(), null, null, hostId, null, new Heartbeat("host", hostId, List.of()));
+        return Message.of(codec.encode(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build());
+    }
+}
