@@ -3,7 +3,6 @@ package io.guestguard.deploy.kafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -14,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A plain Kafka consumer that reads every partition of one topic from the beginning, committed
+ * A plain Kafka consumer that reads every partition of some topics from the beginning, committed
  * records only (the policy engine writes in transactions), and accumulates what it read. Tests wait
  * on {@link #poll()} with Awaitility; the local fleet's timeline uses it too. Not thread-safe.
  */
@@ -23,29 +22,32 @@ public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
-    public TopicReader(String bootstrapServers, String topic) {
+    public TopicReader(String bootstrapServers, String... topics) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(PartitionInfo::partition).map(p -> new TopicPartition(topic, p)).toList();
+        List<TopicPartition> partitions = java.util.Arrays.stream(topics)
+                .flatMap(topic -> consumer.partitionsFor(topic).stream())
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
 
-    /** Reads what has arrived (waiting at most {@code timeout}) and returns only the new records. */
+    /**
+     * Reads what has arrived (waiting at most {@code timeout}) and returns only that; nothing is kept,
+     * so a long-running reader does not grow.
+     */
     public List<ConsumerRecord<String, byte[]>> pollNew(Duration timeout) {
         List<ConsumerRecord<String, byte[]>> fresh = new ArrayList<>();
         consumer.poll(timeout).forEach(fresh::add);
-        records.addAll(fresh);
         return fresh;
     }
 
-    /** Reads what has arrived and returns everything read so far. */
+    /** Reads what has arrived and returns everything {@code poll} has read so far. */
     public List<ConsumerRecord<String, byte[]>> poll() {
-        pollNew(Duration.ofMillis(100));
+        records.addAll(pollNew(Duration.ofMillis(100)));
         return List.copyOf(records);
     }
 

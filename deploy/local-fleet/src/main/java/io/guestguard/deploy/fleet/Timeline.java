@@ -1,0 +1,98 @@
+package io.guestguard.deploy.fleet;
+
+import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Follows the facts, the decisions and the dead letters as they arrive and prints a line for each.
+ * Other parts of the fleet (the benchmark) can listen to the decoded events too.
+ */
+public final class Timeline implements AutoCloseable {
+
+    private final TopicReader reader;
+    private final Topics topics;
+    private final PrintStream out;
+    private final EventCodec codec = new EventCodec();
+    private final TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
+    private final List<Consumer<CloudEvent<?>>> listeners = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public Timeline(String bootstrapServers, Topics topics, PrintStream out) {
+        this.reader = new TopicReader(bootstrapServers, topics.guestLog(), topics.decisions(), topics.deadLetter());
+        this.topics = topics;
+        this.out = out;
+        this.thread = new Thread(this::run, "timeline");
+    }
+
+    /** Also hands every fact and decision to {@code listener}, on the timeline's thread. */
+    public void addListener(Consumer<CloudEvent<?>> listener) {
+        listeners.add(listener);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                reader.pollNew(Duration.ofMillis(500)).forEach(this::show);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            reader.close();
+        }
+    }
+
+    private void show(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(topics.deadLetter())) {
+            out.println(format.deadLetter(record.key(), header(record, DeadLetter.REASON),
+                    header(record, DeadLetter.TOPIC) + "-" + header(record, DeadLetter.PARTITION) + "@" + header(record, DeadLetter.OFFSET)));
+            return;
+        }
+        try {
+            CloudEvent<?> event = codec.decode(record.value());
+            out.println(format.line(event));
+            listeners.forEach(listener -> listener.accept(event));
+        } catch (RejectedRecordException e) {
+            out.println("unreadable record on " + record.topic() + " (" + e.reason() + "); the consuming service dead-letters it");
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "?" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (!thread.isAlive()) {
+            reader.close();
+            return;
+        }
+        reader.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.guestguard.deploy.fleet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * README command 1 as a user runs it: the fleet command in its own JVM prints where things are and a
+ * live timeline; a kill by hand shows up and the application comes back; Ctrl-C (SIGINT) stops
+ * everything, leaving no process and no port.
+ */
+class FleetCommandTest {
+
+    private static final Pattern STARTED = Pattern.compile("g1/app1  started \\(pid (\\d+)\\)");
+    private static final Pattern BROKER = Pattern.compile("broker +127\\.0\\.0\\.1:(\\d+)");
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    @Test
+    void runsPrintsTheTimelineRestartsAKilledAppAndStopsCleanlyOnCtrlC(@TempDir Path runDir) throws Exception {
+        Process fleet = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FleetCommand.class.getName(),
+                "--dir", runDir.toString(), "--home", System.getProperty("guestguard.home", "../.."))
+                .redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> follow(fleet), "fleet-output");
+        reader.start();
+        try {
+            long pid = await().atMost(Duration.ofSeconds(90)).until(() -> last(STARTED), Optional::isPresent).orElseThrow();
+            int port = Integer.parseInt(last(BROKER).orElseThrow().toString());
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("policy-engine   pid"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("log folder " + runDir.resolve("kafka")));
+            List<ProcessHandle> tree = fleet.toHandle().descendants().toList();
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("g1/app1  failed (SIGKILL, pid " + pid + ")")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("g1/app1  -> restart 1/3")));
+            long newPid = await().atMost(Duration.ofSeconds(60)).until(() -> last(STARTED), p -> p.isPresent() && p.get() != pid).orElseThrow();
+            assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
+            List<ProcessHandle> all = new java.util.ArrayList<>(tree);
+            fleet.toHandle().descendants().forEach(all::add);
+
+            new ProcessBuilder("kill", "-INT", Long.toString(fleet.pid())).start().waitFor();
+
+            assertThat(fleet.waitFor(90, TimeUnit.SECONDS)).as("the fleet exits on Ctrl-C").isTrue();
+            reader.join(10_000);
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("stopped: no GuestGuard process left"));
+            assertThat(all).as("no stray process").noneMatch(ProcessHandle::isAlive);
+            assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 500))
+                    .as("no port held").isInstanceOf(java.io.IOException.class);
+        } finally {
+            fleet.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            fleet.destroyForcibly();
+        }
+    }
+
+    private Optional<Long> last(Pattern pattern) {
+        Long found = null;
+        for (String line : lines) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                found = Long.parseLong(m.group(1));
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private void follow(Process process) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+            }
+        } catch (java.io.IOException e) {
+            // the process ended
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.guestguard.deploy.fleet;
+
+import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.AppStarted;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.RestartApp;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The walking skeleton end to end, with every part real: a KRaft broker, the policy engine and the
+ * guest reporter as their packaged applications in separate JVMs, and a real application killed with
+ * SIGKILL. The failure, the decision and the command are read back with plain Kafka consumers.
+ */
+class WalkingSkeletonTest {
+
+    private static final Path HOME = Path.of(System.getProperty("guestguard.home", "../.."));
+
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void aKilledApplicationIsRestartedThroughTheBrokerAndEveryStepIsOnTheLog(@TempDir Path runDir) throws Exception {
+        List<ProcessHandle> everything;
+        String servers;
+        try (LocalFleet fleet = LocalFleet.start(HOME, runDir, "3");
+             TopicReader guestLog = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestLog());
+             TopicReader decisions = new TopicReader(fleet.bootstrapServers(), fleet.topics().decisions());
+             TopicReader commands = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestCommands())) {
+            servers = fleet.bootstrapServers();
+            long pid = await().atMost(Duration.ofSeconds(90)).until(() -> startedPid(guestLog.poll()), Optional::isPresent).orElseThrow();
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+            CloudEvent<?> failure = await().atMost(Duration.ofSeconds(60)).until(() -> guestLog.poll().stream()
+                    .map(this::decode).filter(e -> e.data().equals(AppFailed.killed("app1", pid, "KILL"))).findFirst(), Optional::isPresent).orElseThrow();
+            long newPid = await().atMost(Duration.ofSeconds(60)).until(() -> guestLog.poll().stream().map(this::decode)
+                    .filter(e -> e.data() instanceof AppStarted s && s.app().equals("app1") && s.pid() != pid)
+                    .map(e -> ((AppStarted) e.data()).pid()).findFirst(), Optional::isPresent).orElseThrow();
+            assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(failure.guestId()).isEqualTo("g1");
+
+            CloudEvent<?> decision = await().atMost(Duration.ofSeconds(30)).until(() -> decisions.poll().stream()
+                    .map(this::decode).findFirst(), Optional::isPresent).orElseThrow();
+            Decision decided = (Decision) decision.data();
+            assertThat(decided.action()).isEqualTo(Decision.Action.RESTART_APP);
+            assertThat(decided.causeIds()).containsExactly(failure.id());
+            assertThat(decided.attempt()).isEqualTo(1);
+
+            List<ConsumerRecord<String, byte[]>> sent = await().atMost(Duration.ofSeconds(30)).until(commands::poll, l -> !l.isEmpty());
+            assertThat(sent).singleElement().satisfies(record -> {
+                assertThat(record.key()).isEqualTo("g1");
+                CloudEvent<?> command = decode(record);
+                assertThat(command.data()).isEqualTo(new RestartApp("app1", 1, 3, decision.id()));
+                assertThat(decided.commandIds()).containsExactly(command.id());
+            });
+            everything = fleet.services().stream().flatMap(s -> s.processTree().stream()).toList();
+            assertThat(everything).hasSizeGreaterThanOrEqualTo(4); // engine, reporter, app1, app2
+        }
+        assertThat(everything).as("no process left after close").noneMatch(ProcessHandle::isAlive);
+        int port = Integer.parseInt(servers.substring(servers.indexOf(':') + 1));
+        assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 500))
+                .as("broker port released").isInstanceOf(java.io.IOException.class);
+    }
+
+    private Optional<Long> startedPid(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().map(this::decode).filter(e -> e.data() instanceof AppStarted s && s.app().equals("app1"))
+                .map(e -> ((AppStarted) e.data()).pid()).findFirst();
+    }
+
+    private CloudEvent<?> decode(ConsumerRecord<String, byte[]> record) {
+        return codec.decode(record.value());
+    }
+}
