@@ -41,6 +41,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final List<java.util.logging.Logger> QUIET_LOGGERS = java.util.stream.Stream.of(
                     "kafka", "org.apache.kafka", "state.change.logger", "org.apache.zookeeper")
             .map(java.util.logging.Logger::getLogger).toList();
+    /** Warnings the broker gives on every clean start and stop of a fresh single node: noise here. */
+    private static final List<java.util.logging.Logger> SILENT_LOGGERS = java.util.stream.Stream.of(
+                    "org.apache.kafka.controller.ActivationRecordsGenerator", "org.apache.kafka.clients.NetworkClient")
+            .map(java.util.logging.Logger::getLogger).toList();
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -69,6 +73,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions) {
         QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
+        SILENT_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         int brokerPort = freePort();
         int controllerPort = freePort();
         Properties props = new Properties();

@@ -33,6 +33,8 @@ public final class FleetCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
+        // One line per log record (Kafka logs through java.util.logging here), before anything logs.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         System.exit(new CommandLine(new FleetCommand()).execute(args));
     }
 
