@@ -96,7 +96,7 @@ class ReporterTest {
 
     private byte[] restart(String app) {
         return codec.encode(CloudEvent.ofGuest(UUID.randomUUID().toString(), "/test", Instant.now(), GUEST,
-                new RestartApp(app, 1, 3, "decision-test")));
+                new RestartApp(app, 1, 3, 0L, "decision-test")));
     }
 
     private KafkaProducer<String, byte[]> producer() {

@@ -35,4 +35,14 @@ public record AppFailed(String app, long pid, Integer exitCode, String signal) i
     public <R> R accept(Visitor<R> visitor) {
         return visitor.appFailed(this);
     }
+
+    @Override
+    public String describe() {
+        return "failed (" + cause() + ", pid " + pid + ")";
+    }
+
+    @Override
+    public String appName() {
+        return app;
+    }
 }

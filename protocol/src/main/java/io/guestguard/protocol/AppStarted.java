@@ -11,4 +11,14 @@ public record AppStarted(String app, long pid) implements Fact {
     public <R> R accept(Visitor<R> visitor) {
         return visitor.appStarted(this);
     }
+
+    @Override
+    public String describe() {
+        return "started (pid " + pid + ")";
+    }
+
+    @Override
+    public String appName() {
+        return app;
+    }
 }

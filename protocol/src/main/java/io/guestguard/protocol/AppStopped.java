@@ -12,4 +12,14 @@ public record AppStopped(String app, long pid) implements Fact {
     public <R> R accept(Visitor<R> visitor) {
         return visitor.appStopped(this);
     }
+
+    @Override
+    public String describe() {
+        return "stopped (pid " + pid + ")";
+    }
+
+    @Override
+    public String appName() {
+        return app;
+    }
 }

@@ -1,32 +1,57 @@
 package io.guestguard.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * The audit record of one decision on {@code decisions.v1}: what was decided, why in words and as a
- * typed code, and which facts caused it. A replay of the log must reproduce it exactly.
+ * The audit record of one decision on {@code decisions.v1}: what was decided, why (a typed code and
+ * a sentence), which facts caused it, which commands it issued, and the fleet values it used. A
+ * replay of the log must reproduce it exactly.
  *
  * @param action what was decided
- * @param app the application concerned
- * @param attempt the restart attempt this decision makes (or would have made), starting at 1
- * @param limit the restart limit in force, or {@code null} when unlimited
+ * @param app the application concerned, or {@code null} for a decision about the whole guest
+ * @param attempt the restart attempt this decision makes (or would have made), or {@code null}
+ * @param limit the restart limit in force, or {@code null} (unlimited, or not about an application)
+ * @param delayMs the backoff before a restart, or {@code null}
+ * @param fromHost the host the guest leaves or runs on, or {@code null}
+ * @param toHost the host the guest goes to, or {@code null}
+ * @param epoch the placement epoch the decision acts on or creates, or {@code null}
  * @param reason why, as a code and a readable sentence
  * @param causeIds ids of the facts that caused this decision
  * @param commandIds ids of the commands this decision issued
+ * @param hostLoads guests per host as the decider saw them when choosing a host, or empty
  */
-public record Decision(Action action, String app, int attempt, Integer limit, Reason reason,
-                       List<String> causeIds, List<String> commandIds) implements Payload {
+public record Decision(Action action, String app, Integer attempt, Integer limit, Long delayMs, String fromHost,
+                       String toHost, Long epoch, Reason reason, List<String> causeIds, List<String> commandIds,
+                       Map<String, Integer> hostLoads) implements Payload {
 
     public Decision {
         causeIds = List.copyOf(causeIds);
         commandIds = List.copyOf(commandIds);
+        hostLoads = hostLoads == null ? Map.of() : Map.copyOf(hostLoads);
     }
 
     /** What a decision does. */
     public enum Action {
         /** Restart the application in place. */
         RESTART_APP,
-        /** Do nothing more for this application; the reason says why. */
+        /** Halt the guest on its host so that it can start elsewhere. */
+        FAILOVER,
+        /** Halt the guest so that it can return to a more preferred host. */
+        FAILBACK,
+        /** Halt the guest so that it can move where an operator asked. */
+        MOVE,
+        /** Start the guest on a host. */
+        START_GUEST,
+        /** Halt the guest (an operator asked). */
+        HALT_GUEST,
+        /** Fence a lost host before the guest starts elsewhere. */
+        FENCE_HOST,
+        /** Would have acted, but maintenance or disabled switching holds it back. */
+        HOLD,
+        /** Nothing can be done (e.g. no eligible host): a person must look. */
+        ALERT,
+        /** Nothing to do; the reason says why (e.g. a restart limit used up with failover impossible). */
         NONE
     }
 

@@ -19,6 +19,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The reporter's lifecycle: read the guest file, connect to Kafka, listen for commands, then start
@@ -36,6 +39,12 @@ public class Reporter {
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
     private CommandListener commands;
+    /** Runs restarts that wait out their backoff, so the command listener never sleeps. */
+    private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "delayed-restarts");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
@@ -58,6 +67,7 @@ public class Reporter {
         if (commands != null) {
             commands.close();
         }
+        delayed.shutdownNow();
         if (supervisor != null) {
             supervisor.close();
         }
@@ -71,11 +81,20 @@ public class Reporter {
             if (!supervisor.has(restart.app())) {
                 throw new RejectedRecordException("guest " + guest.guest() + " has no application '" + restart.app() + "'");
             }
-            LOG.infof("restarting %s (attempt %d of %s, %s)", restart.app(), restart.attempt(),
-                    restart.limit() == null ? "unlimited" : restart.limit(), command.id());
-            if (!supervisor.start(restart.app())) {
-                LOG.infof("%s is already running; nothing to restart", restart.app());
+            LOG.infof("restarting %s (attempt %d of %s, %s)%s", restart.app(), restart.attempt(),
+                    restart.limit() == null ? "unlimited" : restart.limit(), command.id(),
+                    restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
+            if (restart.delayMs() > 0) {
+                delayed.schedule(() -> restartNow(restart.app()), restart.delayMs(), TimeUnit.MILLISECONDS);
+            } else {
+                restartNow(restart.app());
             }
+        }
+    }
+
+    private void restartNow(String app) {
+        if (!supervisor.start(app)) {
+            LOG.infof("%s is already running; nothing to restart", app);
         }
     }
 

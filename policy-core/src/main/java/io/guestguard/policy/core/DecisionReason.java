@@ -2,10 +2,32 @@ package io.guestguard.policy.core;
 
 import io.guestguard.protocol.Decision;
 
+import java.util.Locale;
+
 /** The typed vocabulary of why the decider decided; each value carries a readable sentence template. */
 public enum DecisionReason {
-    APP_FAILED_WITHIN_LIMIT("%s failed (%s); restart %d of %s allowed"),
-    RESTART_LIMIT_EXCEEDED("%s failed (%s); its restart limit of %s is used up, so it is not restarted again");
+    APP_FAILED_WITHIN_LIMIT("%s failed (%s); restart %d of %s allowed%s"),
+    RESTART_LIMIT_EXCEEDED("%s failed (%s), %d failures within its window; its restart limit of %s is used up, so %s fails over from %s to %s"),
+    RESTART_LIMIT_EXCEEDED_NO_PACKAGE("%s failed (%s); its restart limit of %s is used up and no package is applied, so it cannot fail over"),
+    NO_ELIGIBLE_HOST("%s must leave %s (%s), but no eligible host is left; waiting for one"),
+    PACKAGE_IN_MAINTENANCE("%s; the package is in maintenance, so nothing is restarted or moved"),
+    SWITCHING_DISABLED("%s; package switching is disabled (enable it to allow failover), so %s stays on %s"),
+    AUTO_RUN("package %s is applied with auto_run and runs nowhere; start it on %s"),
+    HALT_CONFIRMED("%s halted on %s; start it on %s as epoch %d"),
+    HOST_LOST_FENCE_FIRST("host %s was lost with %s on it; fence %s (from %s) before %s starts elsewhere"),
+    HOST_LOST_NO_FENCE("host %s was lost with %s on it; the package does not wait for fencing, so start it on %s as epoch %d"),
+    HOST_FENCED("host %s is fenced; start %s on %s as epoch %d"),
+    START_FAILED_NEXT_HOST("%s failed to start on %s (%s); start it on %s as epoch %d"),
+    HALT_FAILED_FENCE("%s did not halt on %s (%s); fence %s (from %s) before it starts on %s"),
+    GUEST_DOWN("%s halted on %s without being asked; start it on %s as epoch %d"),
+    HOST_AVAILABLE("host %s is available and %s is waiting for a host; start it on %s as epoch %d"),
+    FAILBACK("host %s, preferred to %s, is available and failback is automatic; move %s back"),
+    HELD_FAILOVER("%s had to leave %s (an application used up its restart limit) and now may: it fails over to %s"),
+    OPERATOR_HALT("operator %s halts %s on %s"),
+    OPERATOR_RUN("operator %s runs %s on %s as epoch %d"),
+    OPERATOR_MOVE("operator %s moves %s from %s to %s"),
+    HOST_NOT_ELIGIBLE("operator %s asked for %s on %s, which is not eligible (%s)"),
+    UNEXPECTED_PLACEMENT("%s reports running on %s as epoch %d, but it is placed on %s as epoch %d: check for a second runner");
 
     private final String template;
 
@@ -15,6 +37,6 @@ public enum DecisionReason {
 
     /** The wire form: this reason's code and its sentence filled with {@code args}. */
     public Decision.Reason toReason(Object... args) {
-        return new Decision.Reason(name(), String.format(java.util.Locale.ROOT, template, args));
+        return new Decision.Reason(name(), String.format(Locale.ROOT, template, args));
     }
 }

@@ -25,7 +25,7 @@ class DeciderTest {
         List<Outcome> outcomes = run(decider, failed("f1", 101), failed("f2", 102), failed("f3", 103));
 
         assertThat(outcomes.get(0).commands()).singleElement().satisfies(c -> {
-            assertThat(c.data()).isEqualTo(new RestartApp("app1", 1, 2, "decision-f1"));
+            assertThat(c.data()).isEqualTo(new RestartApp("app1", 1, 2, 0L, "decision-f1"));
             assertThat(c.id()).isEqualTo("restart-f1");
             assertThat(c.guestId()).isEqualTo("g1");
             assertThat(c.time()).as("time is the fact's time").isEqualTo(T0);
@@ -35,8 +35,8 @@ class DeciderTest {
         assertThat(outcomes.get(2).commands()).isEmpty();
         Decision gaveUp = outcomes.get(2).decisions().get(0).data();
         assertThat(gaveUp.action()).isEqualTo(Decision.Action.NONE);
-        assertThat(gaveUp.reason().code()).isEqualTo("RESTART_LIMIT_EXCEEDED");
-        assertThat(gaveUp.reason().text()).isEqualTo("app1 failed (SIGKILL); its restart limit of 2 is used up, so it is not restarted again");
+        assertThat(gaveUp.reason().code()).isEqualTo("RESTART_LIMIT_EXCEEDED_NO_PACKAGE");
+        assertThat(gaveUp.reason().text()).isEqualTo("app1 failed (SIGKILL); its restart limit of 2 is used up and no package is applied, so it cannot fail over");
         assertThat(gaveUp.causeIds()).containsExactly("f3");
     }
 
@@ -57,14 +57,14 @@ class DeciderTest {
         List<Outcome> outcomes = run(decider, failed("f1", 101), failed("f1-again", 101));
 
         assertThat(outcomes.get(1).decisions()).isEmpty();
-        assertThat(outcomes.get(1).state().app("app1").restarts()).isEqualTo(1);
+        assertThat(outcomes.get(1).state().app("app1").failures()).isEqualTo(1);
     }
 
     @Test
     void startsDoNotResetTheBudget() {
         List<Outcome> outcomes = run(decider, failed("f1", 101), started("s1", 201), failed("f2", 201), started("s2", 301));
 
-        assertThat(outcomes.get(3).state().app("app1").restarts()).isEqualTo(2);
+        assertThat(outcomes.get(3).state().app("app1").failures()).isEqualTo(2);
     }
 
     @Test
@@ -75,7 +75,7 @@ class DeciderTest {
 
         List<Outcome> none = run(new Decider(RestartLimit.parse("none")), failed("a", 1));
         assertThat(none.get(0).commands()).isEmpty();
-        assertThat(none.get(0).decisions().get(0).data().reason().code()).isEqualTo("RESTART_LIMIT_EXCEEDED");
+        assertThat(none.get(0).decisions().get(0).data().reason().code()).isEqualTo("RESTART_LIMIT_EXCEEDED_NO_PACKAGE");
     }
 
     @Test

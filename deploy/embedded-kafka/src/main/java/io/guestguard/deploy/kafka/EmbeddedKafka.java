@@ -49,19 +49,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path logDir;
-    private final boolean deleteLogDirOnClose;
+    private Path deleteOnClose;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, boolean deleteLogDirOnClose) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, Path deleteOnClose) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
-        this.deleteLogDirOnClose = deleteLogDirOnClose;
+        this.deleteOnClose = deleteOnClose;
     }
 
-    /** Starts a broker whose log lives in a new temporary folder, deleted on {@link #close()}. */
+    /**
+     * Starts a broker in a new temporary folder, deleted on {@link #close()}: the log in
+     * {@code kafka-log/}, and room beside it ({@link #workDir()}) for what lives and dies with this
+     * broker, such as Kafka Streams state.
+     */
     public static EmbeddedKafka startTemporary(Topics topics, int partitions) {
         try {
-            return start(Files.createTempDirectory("guestguard-kafka-"), true, topics, partitions);
+            Path root = Files.createTempDirectory("guestguard-kafka-");
+            EmbeddedKafka kafka = start(root.resolve("kafka-log"), false, topics, partitions);
+            kafka.deleteOnClose = root;
+            return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +109,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             format(logDir, props);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, logDir, deleteLogDirOnClose);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, logDir,
+                    deleteLogDirOnClose ? logDir : null);
             try {
                 TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
             } catch (RuntimeException e) {
@@ -124,12 +132,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         return logDir;
     }
 
+    /** The folder that holds the log folder; temporary brokers delete it whole on close. */
+    public Path workDir() {
+        return logDir.toAbsolutePath().getParent();
+    }
+
     @Override
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-        if (deleteLogDirOnClose) {
-            deleteRecursively(logDir);
+        if (deleteOnClose != null) {
+            deleteRecursively(deleteOnClose);
         }
     }
 

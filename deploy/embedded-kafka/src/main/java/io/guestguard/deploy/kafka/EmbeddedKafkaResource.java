@@ -33,7 +33,10 @@ public class EmbeddedKafkaResource implements QuarkusTestResourceLifecycleManage
         String servers = broker().bootstrapServers();
         return Map.of(
                 "kafka.bootstrap.servers", servers,
-                "quarkus.kafka-streams.bootstrap-servers", servers);
+                "quarkus.kafka-streams.bootstrap-servers", servers,
+                // Kafka Streams state belongs to this broker: a state folder left by an earlier broker
+                // holds offsets that no longer exist and would stall the application.
+                "kafka-streams.state.dir", broker().workDir().resolve("streams-state").toString());
     }
 
     @Override

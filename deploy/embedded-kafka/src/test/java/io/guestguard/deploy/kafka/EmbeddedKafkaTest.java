@@ -34,7 +34,7 @@ class EmbeddedKafkaTest {
     void startsARealBrokerWithEveryTopicAndReleasesItsPortAndFolder() throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.startTemporary(Topics.DEFAULT, 2);
         String servers = kafka.bootstrapServers();
-        Path logDir = kafka.logDir();
+        Path logDir = kafka.workDir();
         try (kafka; Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
             assertThat(servers).startsWith("127.0.0.1:");
             Map<String, TopicDescription> described = admin.describeTopics(Topics.DEFAULT.all()).allTopicNames().get();

@@ -1,8 +1,5 @@
 package io.guestguard.deploy.fleet;
 
-import io.guestguard.protocol.AppFailed;
-import io.guestguard.protocol.AppStarted;
-import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
@@ -32,57 +29,35 @@ final class TimelineFormat {
     }
 
     private static String subject(CloudEvent<?> event) {
-        String app = event.data() instanceof Fact fact ? appOf(fact)
+        String app = event.data() instanceof Fact fact ? fact.appName()
                 : event.data() instanceof Decision decision ? decision.app() : null;
         String who = event.guestId() != null ? event.guestId() : event.hostId();
         return app == null ? who : who + "/" + app;
     }
 
-    private static String appOf(Fact fact) {
-        return fact.accept(new Fact.Visitor<>() {
-            @Override
-            public String appStarted(AppStarted f) {
-                return f.app();
-            }
-
-            @Override
-            public String appFailed(AppFailed f) {
-                return f.app();
-            }
-
-            @Override
-            public String appStopped(AppStopped f) {
-                return f.app();
-            }
-        });
-    }
-
     private static String what(CloudEvent<?> event) {
         if (event.data() instanceof Decision decision) {
-            String limit = decision.limit() == null ? "unlimited" : decision.limit().toString();
-            return switch (decision.action()) {
-                case RESTART_APP -> "-> restart " + decision.attempt() + "/" + limit;
-                case NONE -> "-> no restart: " + decision.reason().text();
-            };
+            return "-> " + decided(decision);
         }
         if (event.data() instanceof Fact fact) {
-            return fact.accept(new Fact.Visitor<>() {
-                @Override
-                public String appStarted(AppStarted f) {
-                    return "started (pid " + f.pid() + ")";
-                }
-
-                @Override
-                public String appFailed(AppFailed f) {
-                    return "failed (" + f.cause() + ", pid " + f.pid() + ")";
-                }
-
-                @Override
-                public String appStopped(AppStopped f) {
-                    return "stopped (pid " + f.pid() + ")";
-                }
-            });
+            return fact.describe();
         }
         return event.type();
+    }
+
+    private static String decided(Decision d) {
+        String limit = d.limit() == null ? "unlimited" : d.limit().toString();
+        return switch (d.action()) {
+            case RESTART_APP -> "restart " + d.attempt() + "/" + limit + (d.delayMs() != null && d.delayMs() > 0 ? " in " + d.delayMs() + " ms" : "");
+            case FAILOVER -> "fail over " + d.fromHost() + " -> " + d.toHost() + ": " + d.reason().text();
+            case FAILBACK -> "fail back " + d.fromHost() + " -> " + d.toHost();
+            case MOVE -> "move " + d.fromHost() + " -> " + d.toHost();
+            case START_GUEST -> "start on " + d.toHost() + " (epoch " + d.epoch() + ")";
+            case HALT_GUEST -> "halt on " + d.fromHost();
+            case FENCE_HOST -> "fence " + d.fromHost() + ": " + d.reason().text();
+            case HOLD -> "hold: " + d.reason().text();
+            case ALERT -> "ALERT: " + d.reason().text();
+            case NONE -> "no restart: " + d.reason().text();
+        };
     }
 }

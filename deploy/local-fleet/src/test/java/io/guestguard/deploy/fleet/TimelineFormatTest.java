@@ -25,11 +25,11 @@ class TimelineFormatTest {
                 .isEqualTo("12:00:01.234  g1/app1  failed (exit 3, pid 42)");
         assertThat(format.line(CloudEvent.ofGuest("3", "/s", T, "g1", new AppStarted("app2", 43))))
                 .isEqualTo("12:00:01.234  g1/app2  started (pid 43)");
-        assertThat(format.line(CloudEvent.ofGuest("4", "/s", T, "g1", new Decision(Decision.Action.RESTART_APP, "app1", 1, 3,
-                new Decision.Reason("APP_FAILED_WITHIN_LIMIT", "x"), List.of("1"), List.of("c")))))
+        assertThat(format.line(CloudEvent.ofGuest("4", "/s", T, "g1", new Decision(Decision.Action.RESTART_APP, "app1", 1, 3, 0L,
+                "h1", null, null, new Decision.Reason("APP_FAILED_WITHIN_LIMIT", "x"), List.of("1"), List.of("c"), null))))
                 .isEqualTo("12:00:01.234  g1/app1  -> restart 1/3");
-        assertThat(format.line(CloudEvent.ofGuest("5", "/s", T, "g1", new Decision(Decision.Action.NONE, "app1", 4, 3,
-                new Decision.Reason("RESTART_LIMIT_EXCEEDED", "limit used up"), List.of("1"), List.of()))))
+        assertThat(format.line(CloudEvent.ofGuest("5", "/s", T, "g1", new Decision(Decision.Action.NONE, "app1", 4, 3, null,
+                null, null, null, new Decision.Reason("RESTART_LIMIT_EXCEEDED", "limit used up"), List.of("1"), List.of(), null))))
                 .isEqualTo("12:00:01.234  g1/app1  -> no restart: limit used up");
     }
 }

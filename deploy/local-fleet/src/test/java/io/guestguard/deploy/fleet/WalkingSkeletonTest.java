@@ -65,7 +65,7 @@ class WalkingSkeletonTest {
             assertThat(sent).singleElement().satisfies(record -> {
                 assertThat(record.key()).isEqualTo("g1");
                 CloudEvent<?> command = decode(record);
-                assertThat(command.data()).isEqualTo(new RestartApp("app1", 1, 3, decision.id()));
+                assertThat(command.data()).isEqualTo(new RestartApp("app1", 1, 3, 0L, decision.id()));
                 assertThat(decided.commandIds()).containsExactly(command.id());
             });
             everything = fleet.services().stream().flatMap(s -> s.processTree().stream()).toList();

@@ -1,28 +1,37 @@
 package io.guestguard.policy.engine.streams;
 
 import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.FleetView;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider}, store
- * the new state, forward decisions and commands. A record that cannot be decoded, is not a fact, or
- * is keyed by another guest than it names goes to the dead-letter topic with its reason; the
- * processor goes on with the next record.
+ * the new state, forward decisions, commands (guest commands keyed by guest, host commands keyed by
+ * the host that must carry them out) and the placement when it changed. A record that cannot be
+ * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
+ * with its reason; the processor goes on with the next record.
  */
 final class DecideProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -34,6 +43,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private final String sourceTopic;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> placementsView;
 
     DecideProcessor(Decider decider, EventCodec codec, String sourceTopic) {
         this.decider = decider;
@@ -45,6 +55,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
+        this.placementsView = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
     }
 
     @Override
@@ -57,10 +68,49 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             return;
         }
         GuestState state = load(record.key());
-        Outcome outcome = decider.decide(state, fact);
+        Outcome outcome = decider.decide(state, fact, viewFor(state));
         states.put(record.key(), save(outcome.state()));
-        outcome.decisions().forEach(d -> forward(record, d, DecisionTopology.DECISIONS));
-        outcome.commands().forEach(c -> forward(record, c, DecisionTopology.COMMANDS));
+        outcome.decisions().forEach(d -> forward(record, d.key(), d, DecisionTopology.DECISIONS));
+        outcome.commands().forEach(c -> {
+            if (c.data() instanceof HostCommand hostCommand) {
+                forward(record, hostCommand.host(), c, DecisionTopology.HOST_COMMANDS);
+            } else {
+                forward(record, c.key(), c, DecisionTopology.GUEST_COMMANDS);
+            }
+        });
+        GuestPlacement before = placementOf(state);
+        GuestPlacement after = placementOf(outcome.state());
+        if (!after.equals(before)) {
+            forward(record, record.key(), new CloudEvent<>("placement-" + fact.id(), Decider.SOURCE, fact.time(),
+                    record.key(), null, after.host(), after.epoch(), after), DecisionTopology.PLACEMENTS);
+        }
+    }
+
+    /** Guests per host from the shared placements view, read only when the package chooses by load. */
+    private FleetView viewFor(GuestState state) {
+        if (state.spec() == null || state.spec().failoverPolicy() != PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE) {
+            return FleetView.EMPTY;
+        }
+        Map<String, Integer> guestsPerHost = new TreeMap<>();
+        try (KeyValueIterator<String, byte[]> all = placementsView.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                try {
+                    if (codec.decode(entry.value).data() instanceof GuestPlacement p && p.occupiesHost()) {
+                        guestsPerHost.merge(p.host(), 1, Integer::sum);
+                    }
+                } catch (RejectedRecordException e) {
+                    LOG.warnf("placements view: skipping unreadable placement of %s: %s", entry.key, e.reason());
+                }
+            }
+        }
+        return new FleetView(guestsPerHost);
+    }
+
+    static GuestPlacement placementOf(GuestState state) {
+        Map<String, Integer> failures = new TreeMap<>();
+        state.apps().forEach((app, budget) -> failures.put(app, budget.failures()));
+        return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase().name(), failures);
     }
 
     @SuppressWarnings("unchecked")
@@ -76,8 +126,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         return (CloudEvent<? extends Fact>) event;
     }
 
-    private void forward(Record<String, byte[]> cause, CloudEvent<?> event, String sink) {
-        context.forward(new Record<>(event.key(), codec.encode(event), cause.timestamp()), sink);
+    private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {
+        context.forward(new Record<>(key, codec.encode(event), cause.timestamp()), sink);
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {

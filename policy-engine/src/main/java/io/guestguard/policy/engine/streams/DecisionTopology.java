@@ -5,20 +5,29 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The engine's topology, wiring only: {@code guest-log.v1} into {@link DecideProcessor} (which owns
- * the per-guest state store), and its three outputs into the commands, decisions and dead-letter
- * topics. With {@code exactly_once_v2} the state change and all outputs of one fact commit together.
+ * the per-guest state store), and its outputs into the guest-commands, host-commands, decisions,
+ * placements and dead-letter topics. With {@code exactly_once_v2} the state change and all outputs
+ * of one fact commit together. A global store follows {@code placements.v1}: the fleet-wide view
+ * (guests per host) that {@code min_package_node} needs.
  */
 public final class DecisionTopology {
 
     public static final String STATE_STORE = "guest-state";
+    public static final String PLACEMENTS_VIEW = "placements-view";
     static final String SOURCE = "guest-log";
     static final String PROCESSOR = "decide";
-    static final String COMMANDS = "commands";
+    static final String GUEST_COMMANDS = "guest-commands";
+    static final String HOST_COMMANDS = "host-commands";
     static final String DECISIONS = "decisions";
+    static final String PLACEMENTS = "placements";
     static final String DEAD_LETTER = "dead-letter";
 
     private DecisionTopology() {
@@ -31,9 +40,33 @@ public final class DecisionTopology {
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
         topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, topics.guestLog()), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
-        topology.addSink(COMMANDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
+        topology.addSink(GUEST_COMMANDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
+        topology.addSink(HOST_COMMANDS, topics.hostCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(DECISIONS, topics.decisions(), strings.serializer(), bytes.serializer(), PROCESSOR);
+        topology.addSink(PLACEMENTS, topics.placements(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR);
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
+                        .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),
+                topics.placements(), "placements-view-updater", ViewUpdater::new);
         return topology;
+    }
+
+    /** Keeps the global placements view equal to the compacted topic. */
+    private static final class ViewUpdater implements Processor<String, byte[], Void, Void> {
+        private KeyValueStore<String, byte[]> view;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            view = context.getStateStore(PLACEMENTS_VIEW);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (record.value() == null) {
+                view.delete(record.key());
+            } else {
+                view.put(record.key(), record.value());
+            }
+        }
     }
 }

@@ -7,6 +7,10 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,6 +43,8 @@ class DecisionTopologyTest {
     private TestOutputTopic<String, byte[]> commands;
     private TestOutputTopic<String, byte[]> decisions;
     private TestOutputTopic<String, byte[]> deadLetters;
+    private TestOutputTopic<String, byte[]> hostCommands;
+    private TestOutputTopic<String, byte[]> placements;
 
     @BeforeEach
     void start() {
@@ -51,6 +57,8 @@ class DecisionTopologyTest {
         commands = driver.createOutputTopic(topics.guestCommands(), new StringDeserializer(), new ByteArrayDeserializer());
         decisions = driver.createOutputTopic(topics.decisions(), new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
+        hostCommands = driver.createOutputTopic(topics.hostCommands(), new StringDeserializer(), new ByteArrayDeserializer());
+        placements = driver.createOutputTopic(topics.placements(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -66,7 +74,7 @@ class DecisionTopologyTest {
         List<TestRecord<String, byte[]>> sent = commands.readRecordsToList();
         assertThat(sent).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("g1");
-            assertThat(codec.decode(r.value()).data()).isEqualTo(new RestartApp("app1", 1, 1, "decision-f1"));
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new RestartApp("app1", 1, 1, 0L, "decision-f1"));
         });
         assertThat(decisions.readValuesToList()).extracting(v -> ((Decision) codec.decode(v).data()).action())
                 .containsExactly(Decision.Action.RESTART_APP, Decision.Action.NONE);
@@ -77,7 +85,7 @@ class DecisionTopologyTest {
         guestLog.pipeInput("g1", codec.encode(failure("f1", 10)));
 
         byte[] stored = driver.<String, byte[]>getKeyValueStore(DecisionTopology.STATE_STORE).get("g1");
-        assertThat(new String(stored, StandardCharsets.UTF_8)).contains("\"restarts\":1");
+        assertThat(new String(stored, StandardCharsets.UTF_8)).contains("\"failureTimesMs\":[");
     }
 
     @Test
@@ -86,7 +94,7 @@ class DecisionTopologyTest {
         guestLog.pipeInput("g1", garbage);
         guestLog.pipeInput("g2", codec.encode(failure("f1", 10)));
         guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("d1", "/x", Instant.EPOCH, "g1",
-                new Decision(Decision.Action.NONE, "app1", 1, 1, new Decision.Reason("X", "x"), List.of("f"), List.of()))));
+                new Decision(Decision.Action.NONE, "app1", 1, 1, null, null, null, null, new Decision.Reason("X", "x"), List.of("f"), List.of(), null))));
         guestLog.pipeInput("g1", codec.encode(failure("f3", 12)));
 
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
@@ -99,6 +107,26 @@ class DecisionTopologyTest {
                 .isEqualTo(topics.guestLog());
         assertThat(commands.readRecordsToList()).as("the good record after the bad ones is decided")
                 .singleElement().satisfies(r -> assertThat(codec.decode(r.value()).id()).isEqualTo("restart-f3"));
+    }
+
+    @Test
+    void hostCommandsAreKeyedByTheirHostAndPlacementsFollowEveryChange() {
+        PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
+                PackageSpec.FailbackPolicy.MANUAL, true, true,
+                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 1, null, PackageSpec.Backoff.NONE)));
+        guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("p1", "/operator/test", Instant.parse("2026-11-26T12:00:00Z"),
+                "g1", new PackageApplied(spec))));
+
+        List<TestRecord<String, byte[]>> started = hostCommands.readRecordsToList();
+        assertThat(started).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("h1");
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new StartGuest("g1", "h1", 1, "decision-p1"));
+        });
+        assertThat(commands.readRecordsToList()).isEmpty();
+        assertThat(placements.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("g1");
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new GuestPlacement("h1", 1, "STARTING", java.util.Map.of()));
+        });
     }
 
     private static String reason(TestRecord<String, byte[]> record) {

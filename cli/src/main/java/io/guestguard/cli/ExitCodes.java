@@ -1,0 +1,22 @@
+package io.guestguard.cli;
+
+/**
+ * What {@code guestguard} exits with, so scripts can tell a bad file from a Kafka outage. Command
+ * line mistakes use sysexits' {@code EX_USAGE} rather than picocli's default 2, which means Kafka
+ * here.
+ */
+final class ExitCodes {
+
+    static final int OK = 0;
+    /** The package file is invalid or unreadable; nothing was sent. */
+    static final int INVALID_PACKAGE = 1;
+    /** Kafka could not be reached, lacks the topic, or did not acknowledge in time. */
+    static final int KAFKA_UNAVAILABLE = 2;
+    /** sysexits {@code EX_USAGE}: an unknown option, a missing {@code -f}. */
+    static final int USAGE = 64;
+    /** sysexits {@code EX_SOFTWARE}: an exception no one expected, i.e. a bug. */
+    static final int SOFTWARE = 70;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,61 @@
+package io.guestguard.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code guestguard}, the operator's command line, in the spirit of Serviceguard's {@code cm*}
+ * commands. Each subcommand is its own class; those that talk to Kafka share {@link KafkaOptions}.
+ */
+@Command(name = "guestguard", mixinStandardHelpOptions = true, versionProvider = GuestGuardCommand.Version.class,
+        subcommands = {CheckCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
+        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf).",
+        exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the package file is invalid or unreadable; every problem is listed",
+                "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
+                "64:wrong command line", "70:unexpected error (a bug)"})
+public final class GuestGuardCommand implements Runnable {
+
+    /**
+     * The Kafka client logs through SLF4J into java.util.logging here; at INFO it prints its whole
+     * configuration on every run. Warnings stay, except the network client's: while a broker is
+     * down it warns on every reconnect, and the command reports that outcome itself. Held
+     * strongly: java.util.logging forgets levels of loggers nobody references.
+     */
+    private static final List<Logger> KAFKA_LOGGERS = List.of(Logger.getLogger("org.apache.kafka"),
+            Logger.getLogger("org.apache.kafka.clients.NetworkClient"));
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        // One line per log record, set before anything logs.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
+        KAFKA_LOGGERS.get(0).setLevel(Level.WARNING);
+        KAFKA_LOGGERS.get(1).setLevel(Level.SEVERE);
+        System.exit(new CommandLine(new GuestGuardCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply (or help)");
+    }
+
+    /** The version Maven wrote into the jar's manifest; none when run from classes (tests, IDE). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = GuestGuardCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"guestguard " + (version != null ? version : "(development build)")};
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.guestguard.cli;
+
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Appends an operator's facts to {@code guest-log.v1}, keyed by guest, one at a time, each waited
+ * for until every in-sync replica has it ({@code acks=all}, idempotent), so a command returns only
+ * once its fact is durable and in the guest's order.
+ *
+ * <p>Opening first asks the cluster whether the topic exists: a producer waits for metadata the same
+ * way whether the brokers are down or the topic is missing, and the two need different fixes.
+ * Every wait is bounded by the given timeout, so an unreachable cluster is an error, not a hang.
+ */
+final class GuestLogWriter implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Duration timeout;
+    private final EventCodec codec;
+    private final KafkaProducer<String, byte[]> producer;
+
+    private GuestLogWriter(String bootstrapServers, String topic, Duration timeout, EventCodec codec,
+                           KafkaProducer<String, byte[]> producer) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.timeout = timeout;
+        this.codec = codec;
+        this.producer = producer;
+    }
+
+    /**
+     * Connects to the cluster and checks that {@code topic} exists.
+     *
+     * @throws KafkaUnavailableException with the reason and the fix, when the cluster cannot be
+     *                                   reached in time or has no such topic
+     */
+    static GuestLogWriter open(KafkaOptions kafka, EventCodec codec) throws KafkaUnavailableException {
+        String servers = kafka.bootstrapServers;
+        String topic = kafka.topics().guestLog();
+        String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
+        try {
+            requireTopic(servers, topic, kafka.timeout, timeoutMs);
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                    ProducerConfig.CLIENT_ID_CONFIG, "guestguard-cli",
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                    ProducerConfig.LINGER_MS_CONFIG, "0",
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs),
+                    new StringSerializer(), new ByteArraySerializer());
+            return new GuestLogWriter(servers, topic, kafka.timeout, codec, producer);
+        } catch (KafkaException e) {
+            // Configuration the client refuses before any connection, e.g. no resolvable host; the
+            // innermost cause says which ("Failed to create new KafkaAdminClient" does not).
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new KafkaUnavailableException("cannot use Kafka at '" + servers + "': " + cause.getMessage()
+                    + "; give --bootstrap-servers as HOST:PORT[,HOST:PORT...] of reachable brokers");
+        }
+    }
+
+    /** The topic written to, with its prefix. */
+    String topic() {
+        return topic;
+    }
+
+    /**
+     * Writes {@code event} keyed by its guest and waits for the acknowledgement.
+     *
+     * @return where the record landed
+     * @throws KafkaUnavailableException when the cluster did not acknowledge within the timeout
+     */
+    RecordMetadata append(CloudEvent<?> event) throws KafkaUnavailableException {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), codec.encode(event));
+        try {
+            return producer.send(record).get();
+        } catch (ExecutionException e) {
+            throw notAcknowledged(e.getCause());
+        } catch (KafkaException e) {
+            throw notAcknowledged(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while waiting for Kafka at " + bootstrapServers
+                    + " to acknowledge the record on " + topic + "; it may or may not have been written");
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(timeout);
+    }
+
+    private KafkaUnavailableException notAcknowledged(Throwable cause) {
+        return new KafkaUnavailableException("Kafka at " + bootstrapServers + " did not acknowledge the record on "
+                + topic + " within " + Durations.format(timeout.toMillis()) + " (" + cause.getMessage()
+                + "); check that the brokers are up and that this user may write to " + topic);
+    }
+
+    private static void requireTopic(String servers, String topic, Duration timeout, String timeoutMs)
+            throws KafkaUnavailableException {
+        Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "guestguard-cli-admin",
+                // Both, or the client raises the API timeout to the 30 s request timeout.
+                CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+        try {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof UnknownTopicOrPartitionException) {
+                    throw new KafkaUnavailableException("topic " + topic + " does not exist on Kafka at " + servers
+                            + "; create GuestGuard's topics first (see 'Running against an existing Kafka cluster' in "
+                            + "README.md), or check --topic-prefix");
+                }
+                if (cause instanceof TimeoutException) {
+                    throw new KafkaUnavailableException("cannot reach Kafka at " + servers + " within "
+                            + Durations.format(timeout.toMillis()) + "; check --bootstrap-servers (default: "
+                            + "KAFKA_BOOTSTRAP_SERVERS, else localhost:9092) and that a broker is running there");
+                }
+                if (!(cause instanceof AuthorizationException)) {
+                    throw new KafkaUnavailableException("Kafka at " + servers + " cannot describe " + topic + " ("
+                            + cause.getMessage() + "); check the cluster's health");
+                }
+                // May write but not describe: let the write itself tell.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaUnavailableException("interrupted while asking Kafka at " + servers + " for " + topic);
+            }
+        } finally {
+            admin.close(Duration.ZERO); // nothing is pending: the one call has finished
+        }
+    }
+
+    /** The cluster cannot take the record; the message says why and what to do. */
+    static final class KafkaUnavailableException extends Exception {
+        KafkaUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

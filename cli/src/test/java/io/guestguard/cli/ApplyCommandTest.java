@@ -1,0 +1,180 @@
+package io.guestguard.cli;
+
+import io.guestguard.cli.CheckCommandTest.Run;
+import io.guestguard.deploy.kafka.EmbeddedKafka;
+import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static io.guestguard.cli.PackageFileLoaderTest.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code guestguard apply} against a real Kafka broker, read back as the policy engine would read it. */
+class ApplyCommandTest {
+
+    private static EmbeddedKafka kafka;
+    private final EventCodec codec = new EventCodec();
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.startTemporary(Topics.DEFAULT, 3);
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void writesOnePackageAppliedFactKeyedByTheGuest() {
+        Path file = sample("full.yaml");
+        Instant before = Instant.now();
+
+        Run run = Run.of("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+
+        Instant after = Instant.now();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        ConsumerRecord<String, byte[]> record = readBack("web-01");
+        assertThat(run.out()).isEqualTo("applied package web-01 to guestguard.guest-log.v1 (partition "
+                + record.partition() + ", offset " + record.offset() + ")" + System.lineSeparator());
+        CloudEvent<?> event = codec.decode(record.value());
+        assertThat(event.data()).isEqualTo(new PackageApplied(new PackageFileLoader().load(file)));
+        assertThat(event.type()).isEqualTo("io.guestguard.package.applied.v1");
+        assertThat(event.guestId()).isEqualTo("web-01");
+        assertThat(event.source()).isEqualTo("/operator/" + System.getProperty("user.name"));
+        assertThat(UUID.fromString(event.id())).isNotNull();
+        assertThat(event.time()).isBetween(before, after);
+        assertThat(event.guestSeq()).isNull();
+        assertThat(event.hostId()).isNull();
+        assertThat(event.epoch()).isNull();
+    }
+
+    @Test
+    void anInvalidFileSendsNothing() {
+        Path file = sample("apply-g2-invalid.yaml");
+        long recordsBefore = recordsOnGuestLog();
+
+        Run run = Run.of("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_PACKAGE);
+        assertThat(run.err()).isEqualTo(file + ": failover_policy: 'nearest' is not a failover policy; "
+                + "use configured_node or min_package_node" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        // apply returns only after the acknowledgement, so a record it had sent would be counted already.
+        assertThat(recordsOnGuestLog()).isEqualTo(recordsBefore);
+    }
+
+    @Test
+    void aMissingTopicIsNamedWithExitCode2() {
+        Path file = sample("apply-g2.yaml");
+
+        Run run = Run.of("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic-prefix", "elsewhere.");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(run.err()).isEqualTo("apply " + file + ": topic elsewhere.guest-log.v1 does not exist on Kafka at "
+                + kafka.bootstrapServers() + "; create GuestGuard's topics first (see 'Running against an existing "
+                + "Kafka cluster' in README.md), or check --topic-prefix" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableBrokerIsAClearErrorWithinTheTimeout() throws IOException {
+        String nobody = "127.0.0.1:" + freePort();
+        long start = System.nanoTime();
+
+        Run run = Run.of("apply", "-f", sample("apply-g2.yaml").toString(), "--bootstrap-servers", nobody,
+                "--timeout", "2s");
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(run.err()).contains("cannot reach Kafka at " + nobody + " within 2s; check --bootstrap-servers");
+        assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void bootstrapServersTheClientRefusesAreNamed() {
+        Run run = Run.of("apply", "-f", sample("apply-g2.yaml").toString(), "--bootstrap-servers", "broker-without-port");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(run.err()).contains("cannot use Kafka at 'broker-without-port': Invalid url in bootstrap.servers: "
+                + "broker-without-port; give --bootstrap-servers as HOST:PORT");
+    }
+
+    @Test
+    void kafkaOptionsDefaultToTheServicesDefaults() {
+        CommandLine cli = new CommandLine(new GuestGuardCommand());
+
+        ApplyCommand apply = cli.parseArgs("apply", "-f", "g1.yaml").subcommand().commandSpec().commandLine().getCommand();
+
+        String fromEnvironment = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(apply.kafka.bootstrapServers).isEqualTo(fromEnvironment != null ? fromEnvironment : "localhost:9092");
+        assertThat(apply.kafka.topics()).isEqualTo(Topics.DEFAULT);
+        assertThat(apply.kafka.timeout).as("an unreachable cluster fails within ~15 s").isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aZeroTimeoutIsAUsageError() {
+        Run run = Run.of("apply", "-f", "g1.yaml", "--timeout", "0s");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("'0s' is not a duration above 0");
+    }
+
+    private ConsumerRecord<String, byte[]> readBack(String guest) {
+        AtomicReference<List<ConsumerRecord<String, byte[]>>> found = new AtomicReference<>();
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), Topics.DEFAULT.guestLog())) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                found.set(reader.poll().stream().filter(r -> guest.equals(r.key())).toList());
+                assertThat(found.get()).hasSize(1);
+            });
+        }
+        return found.get().get(0);
+    }
+
+    /** Records ever written to the guest log: the sum of its partitions' end offsets. */
+    private static long recordsOnGuestLog() {
+        String topic = Topics.DEFAULT.guestLog();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+                    .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count the records on " + topic, e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package io.guestguard.policy.core.properties;
+
+import io.guestguard.policy.core.FleetView;
+import io.guestguard.policy.core.Outcome;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.AppStarted;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Command;
+import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.FenceHost;
+import io.guestguard.protocol.GuestHaltFailed;
+import io.guestguard.protocol.GuestHalted;
+import io.guestguard.protocol.GuestStartFailed;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.HaltGuest;
+import io.guestguard.protocol.HostAvailable;
+import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.HostFenced;
+import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.MigrationFailed;
+import io.guestguard.protocol.MigrationStarted;
+import io.guestguard.protocol.OperatorRequest;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.StartGuest;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A small fleet that behaves as the design says supervisors, reporters and detectors do, so that a
+ * run reaches failover, fencing and migration paths instead of only noise:
+ * <ul>
+ *   <li>the guest's facts form one log, read by the decider in order and at its own pace;</li>
+ *   <li>each host's supervisor reads its commands in order: it starts the guest only on
+ *       {@code StartGuest}, halts it on {@code HaltGuest}, refuses epochs older than one it has seen,
+ *       and sometimes fails (start failed, halt failed, fence hook failed);</li>
+ *   <li>a fence powers the lost host off; a crash kills what ran there; a partition leaves the guest
+ *       running on a host nobody can reach (only for packages that wait for fencing: a package with
+ *       {@code wait_for_fence=false} has declared that its lost hosts are dead);</li>
+ *   <li>a host's commands wait in its topic while it is down or cut off; a supervisor that was cut
+ *       off reads them when it is back (refusing stale epochs as usual), one that was powered off
+ *       re-syncs from the current placement when it boots and skips what was queued (executing a
+ *       start queued before a crash could start a second runner: that is the supervisor's guard,
+ *       which no decider can provide);</li>
+ *   <li>the detector reports every host that dies or is cut off as lost, and every host that comes
+ *       back as available;</li>
+ *   <li>live migrations move the running guest to another host as the next epoch.</li>
+ * </ul>
+ * After every move it checks that no two hosts run the guest.
+ */
+final class World {
+
+    enum Status { UP, CRASHED, PARTITIONED }
+
+    private static final String REPORTER = "guest";
+
+    private final PackageSpec spec;
+    private final List<FleetView> views;
+    private final Run run;
+    private final Deque<CloudEvent<Fact>> log = new ArrayDeque<>();
+    private final List<CloudEvent<Fact>> written = new ArrayList<>();
+    private final List<CloudEvent<Fact>> given = new ArrayList<>();
+    private final Map<String, Deque<CloudEvent<Command>>> queues = new TreeMap<>();
+    private final Map<String, Status> status = new TreeMap<>();
+    /** Where the guest really runs, host to epoch. */
+    private final Map<String, Long> running = new TreeMap<>();
+    /** The highest epoch each supervisor has seen for the guest. */
+    private final Map<String, Long> seenEpoch = new TreeMap<>();
+    private final Map<String, Long> pids = new TreeMap<>();
+    private String migrationFrom;
+    private String migrationTo;
+    private long migrationEpoch;
+    private long nextPid = 100;
+    private long clockMs;
+    private int seq;
+
+    World(PackageSpec spec, List<FleetView> views, Run run) {
+        this.spec = spec;
+        this.views = views;
+        this.run = run;
+        for (String h : Gen.FLEET) {
+            status.put(h, Status.UP);
+            queues.put(h, new ArrayDeque<>());
+        }
+        queues.put(REPORTER, new ArrayDeque<>());
+    }
+
+    /** Every fact the decider read, in order: the input a replay must reproduce. */
+    List<CloudEvent<Fact>> given() {
+        return given;
+    }
+
+    FleetView view(int index) {
+        return views.get(index % views.size());
+    }
+
+    /** The package is applied (and the guest run, if it does not run by itself); then the script. */
+    void play(List<Gen.Move> script) {
+        write(null, null, new PackageApplied(spec));
+        if (!spec.autoRun()) {
+            write(null, null, new OperatorRequest(OperatorRequest.Action.RUN, null, "ops"));
+        }
+        for (Gen.Move m : script) {
+            clockMs += 500 + m.b() * 20L;
+            move(m);
+            requireOneRunner();
+        }
+        drain();
+    }
+
+    /** No more trouble: the decider reads everything and supervisors carry out everything. */
+    void drain() {
+        for (int i = 0; i < 2_000; i++) {
+            clockMs += 100;
+            if (!log.isEmpty()) {
+                decide();
+            } else {
+                String queue = queues.entrySet().stream().filter(e -> !e.getValue().isEmpty() && reachable(e.getKey()))
+                        .map(Map.Entry::getKey).findFirst().orElse(null);
+                if (queue == null) {
+                    return;
+                }
+                serve(queue, false);
+            }
+            requireOneRunner();
+        }
+        throw run.failure("the world did not settle after 2000 steps");
+    }
+
+    private void requireOneRunner() {
+        if (run.checks(Run.Check.ONE_RUNNER)) {
+            run.require(running.size() <= 1, "two hosts run the guest: " + running);
+        }
+    }
+
+    private void move(Gen.Move m) {
+        switch (m.kind()) {
+            case DECIDE -> {
+                if (!log.isEmpty()) {
+                    decide();
+                }
+            }
+            case SERVE -> {
+                List<String> busy = queues.entrySet().stream().filter(e -> !e.getValue().isEmpty() && reachable(e.getKey()))
+                        .map(Map.Entry::getKey).toList();
+                if (!busy.isEmpty()) {
+                    serve(busy.get(m.a() % busy.size()), m.b() % 5 == 4);
+                }
+            }
+            case APP_FAIL, APP_FAIL_AGAIN -> {
+                String host = runningUpHost();
+                if (host != null) {
+                    String app = spec.applications().get(m.a() % spec.applications().size()).name();
+                    long pid = m.kind() == Gen.MoveKind.APP_FAIL || !pids.containsKey(app) ? nextPid++ : pids.get(app);
+                    pids.put(app, pid);
+                    write(null, m.b() % 3 == 0 ? null : running.get(host), AppFailed.killed(app, pid, "SEGV"));
+                }
+            }
+            case GUEST_CRASH -> {
+                String host = runningUpHost();
+                if (host != null) {
+                    abortMigration(host);
+                    long epoch = running.remove(host);
+                    run.note("the guest crashed on " + host);
+                    write(host, epoch, new GuestHalted(host));
+                }
+            }
+            case HOST_CRASH -> {
+                String host = pick(Status.UP, m.a());
+                if (host != null) {
+                    powerOff(host, "crashed");
+                    write(host, null, new HostLost(host));
+                }
+            }
+            case HOST_PARTITION -> {
+                String host = pick(Status.UP, m.a());
+                if (host != null && spec.waitForFence()) {
+                    status.put(host, Status.PARTITIONED);
+                    abortMigration(host);
+                    run.note(host + " is cut off" + (running.containsKey(host) ? ", the guest still runs there" : ""));
+                    write(host, null, new HostLost(host));
+                }
+            }
+            case HOST_RECOVER -> {
+                List<String> down = status.entrySet().stream().filter(e -> e.getValue() != Status.UP)
+                        .map(Map.Entry::getKey).toList();
+                if (!down.isEmpty()) {
+                    String host = down.get(m.a() % down.size());
+                    if (status.get(host) == Status.CRASHED && !queues.get(host).isEmpty()) {
+                        run.note(host + " boots and skips its " + queues.get(host).size() + " queued command(s)");
+                        queues.get(host).clear();
+                    }
+                    status.put(host, Status.UP);
+                    run.note(host + " is back" + (running.containsKey(host) ? ", still running the guest" : ""));
+                    write(host, null, new HostAvailable(host));
+                }
+            }
+            case MIGRATE_BEGIN -> {
+                String from = runningUpHost();
+                if (from != null && migrationFrom == null) {
+                    List<String> targets = Gen.FLEET.stream().filter(h -> !h.equals(from) && status.get(h) == Status.UP)
+                            .toList();
+                    if (!targets.isEmpty()) {
+                        migrationFrom = from;
+                        migrationTo = targets.get(m.a() % targets.size());
+                        migrationEpoch = running.get(from);
+                        write(from, migrationEpoch, new MigrationStarted(migrationFrom, migrationTo));
+                    }
+                }
+            }
+            case MIGRATE_END -> {
+                if (migrationFrom != null) {
+                    String from = migrationFrom;
+                    String to = migrationTo;
+                    migrationFrom = null;
+                    if (m.a() % 4 == 3) {
+                        write(from, migrationEpoch, new MigrationFailed(from, to, "target refused"));
+                    } else {
+                        running.remove(from);
+                        running.put(to, migrationEpoch + 1);
+                        seenEpoch.merge(to, migrationEpoch + 1, Math::max);
+                        write(to, migrationEpoch, new MigrationCompleted(from, to));
+                    }
+                }
+            }
+            case OPERATOR -> write(null, null, operator(m.a(), m.b()));
+            case RESEND -> {
+                if (!written.isEmpty()) {
+                    CloudEvent<Fact> again = written.get(written.size() - 1 - m.a() % Math.min(8, written.size()));
+                    run.note("resends " + again.id());
+                    log.add(again);
+                }
+            }
+            case REAPPLY -> write(null, null, new PackageApplied(new PackageSpec(spec.guest(), spec.hosts(),
+                    spec.failoverPolicy(), m.a() % 2 == 0 ? spec.failbackPolicy()
+                    : m.a() % 4 == 1 ? PackageSpec.FailbackPolicy.AUTOMATIC : PackageSpec.FailbackPolicy.MANUAL,
+                    m.b() % 2 == 0 ? spec.autoRun() : !spec.autoRun(), spec.waitForFence(), spec.applications())));
+        }
+    }
+
+    private OperatorRequest operator(int a, int b) {
+        String host = spec.hosts().get(b % spec.hosts().size());
+        OperatorRequest.Action action = switch (a % 20) {
+            case 0, 1, 2, 3, 4 -> OperatorRequest.Action.RUN;
+            case 5, 6, 7 -> OperatorRequest.Action.HALT;
+            case 8, 9, 10 -> OperatorRequest.Action.MOVE;
+            case 11, 12 -> OperatorRequest.Action.ENABLE_SWITCHING;
+            case 13 -> OperatorRequest.Action.DISABLE_SWITCHING;
+            case 14 -> OperatorRequest.Action.MAINTENANCE_ON;
+            case 15, 16 -> OperatorRequest.Action.MAINTENANCE_OFF;
+            case 17 -> OperatorRequest.Action.HOST_MAINTENANCE_ON;
+            default -> OperatorRequest.Action.HOST_MAINTENANCE_OFF;
+        };
+        boolean needsHost = action == OperatorRequest.Action.MOVE || action == OperatorRequest.Action.HOST_MAINTENANCE_ON
+                || action == OperatorRequest.Action.HOST_MAINTENANCE_OFF || action == OperatorRequest.Action.RUN && b % 2 == 0;
+        return new OperatorRequest(action, needsHost ? host : null, "ops");
+    }
+
+    // ---- the decider's side ----
+
+    private void decide() {
+        CloudEvent<Fact> fact = log.poll();
+        Outcome outcome = run.feed(fact, view(given.size()));
+        given.add(fact);
+        for (CloudEvent<Command> c : outcome.commands()) {
+            String to = c.data() instanceof HostCommand hc ? hc.host() : REPORTER;
+            queues.get(to).add(c);
+        }
+    }
+
+    // ---- supervisors, the reporter and the fence hook ----
+
+    private void serve(String queue, boolean fail) {
+        CloudEvent<Command> c = queues.get(queue).poll();
+        if (queue.equals(REPORTER)) {
+            String host = runningUpHost();
+            if (c.data() instanceof RestartApp r && host != null) {
+                long pid = nextPid++;
+                pids.put(r.app(), pid);
+                write(null, running.get(host), new AppStarted(r.app(), pid));
+            }
+            return;
+        }
+        if (c.data() instanceof StartGuest sg) {
+            if (sg.epoch() < seenEpoch.getOrDefault(queue, 0L)) {
+                run.note(queue + " refuses stale " + c.id());
+                return;
+            }
+            seenEpoch.put(queue, sg.epoch());
+            if (fail) {
+                write(queue, sg.epoch(), new GuestStartFailed(queue, "not enough memory"));
+                return;
+            }
+            running.put(queue, sg.epoch());
+            run.note(queue + " starts the guest as epoch " + sg.epoch() + (running.size() > 1 ? ", but it also runs on "
+                    + running : ""));
+            write(queue, sg.epoch(), new GuestStarted(queue));
+        } else if (c.data() instanceof HaltGuest hg) {
+            if (hg.epoch() < seenEpoch.getOrDefault(queue, 0L)) {
+                run.note(queue + " refuses stale " + c.id());
+                return;
+            }
+            seenEpoch.put(queue, hg.epoch());
+            if (fail && running.containsKey(queue)) {
+                write(queue, hg.epoch(), new GuestHaltFailed(queue, "guest does not shut down"));
+                return;
+            }
+            abortMigration(queue);
+            running.remove(queue);
+            write(queue, hg.epoch(), new GuestHalted(queue));
+        } else if (c.data() instanceof FenceHost fh) {
+            if (fail) {
+                run.note("the fence hook on " + queue + " failed against " + fh.lostHost());
+                return;
+            }
+            boolean wasUp = status.get(fh.lostHost()) == Status.UP;
+            powerOff(fh.lostHost(), "fenced by " + queue);
+            write(queue, null, new HostFenced(fh.lostHost()));
+            if (wasUp) {
+                write(fh.lostHost(), null, new HostLost(fh.lostHost()));
+            }
+        }
+    }
+
+    private void powerOff(String host, String why) {
+        status.put(host, Status.CRASHED);
+        abortMigration(host);
+        Long epoch = running.remove(host);
+        run.note(host + " " + why + (epoch == null ? "" : ", killing the guest (epoch " + epoch + ")"));
+    }
+
+    private void abortMigration(String host) {
+        if (migrationFrom != null && (host.equals(migrationFrom) || host.equals(migrationTo))) {
+            write(migrationFrom, migrationEpoch, new MigrationFailed(migrationFrom, migrationTo, "aborted"));
+            migrationFrom = null;
+        }
+    }
+
+    private boolean reachable(String queue) {
+        return queue.equals(REPORTER) || status.get(queue) == Status.UP;
+    }
+
+    private String runningUpHost() {
+        return running.keySet().stream().filter(h -> status.get(h) == Status.UP).findFirst().orElse(null);
+    }
+
+    private String pick(Status wanted, int choice) {
+        List<String> hosts = status.entrySet().stream().filter(e -> e.getValue() == wanted).map(Map.Entry::getKey).toList();
+        return hosts.isEmpty() ? null : hosts.get(choice % hosts.size());
+    }
+
+    private void write(String host, Long epoch, Fact data) {
+        CloudEvent<Fact> fact = new CloudEvent<>("w" + seq++, "/test/world", Gen.T0.plusMillis(clockMs), Gen.GUEST, null,
+                host, epoch, data);
+        written.add(fact);
+        log.add(fact);
+    }
+}

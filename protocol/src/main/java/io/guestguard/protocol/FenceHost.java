@@ -1,0 +1,12 @@
+package io.guestguard.protocol;
+
+/**
+ * Fence a lost host: a surviving host runs the fence hook (IPMI, Redfish, a script) against
+ * {@code lostHost} and reports {@code host.fenced} when nothing can run there any more.
+ *
+ * @param host the surviving host that runs the fence hook
+ * @param lostHost the host to fence
+ * @param decisionId the decision that issued this command
+ */
+public record FenceHost(String host, String lostHost, String decisionId) implements HostCommand {
+}

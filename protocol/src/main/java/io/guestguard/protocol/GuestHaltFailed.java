@@ -1,0 +1,19 @@
+package io.guestguard.protocol;
+
+/**
+ * A host supervisor could not confirm the guest halted: it may still run there.
+ *
+ * @param host the host that tried
+ * @param reason why, in words
+ */
+public record GuestHaltFailed(String host, String reason) implements Fact {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.guestHaltFailed(this);
+    }
+
+    @Override
+    public String describe() {
+        return "guest failed to halt on " + host + ": " + reason;
+    }
+}

@@ -1,0 +1,8 @@
+package io.guestguard.protocol;
+
+/** A command for a host supervisor, keyed by the host that must carry it out. */
+public sealed interface HostCommand extends Command permits StartGuest, HaltGuest, FenceHost {
+
+    /** The host that carries the command out: the record's key on {@code host-commands.v1}. */
+    String host();
+}
