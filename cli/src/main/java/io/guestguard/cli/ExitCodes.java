@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int INVALID_PACKAGE = 1;
     /** Kafka could not be reached, lacks the topic, or did not acknowledge in time. */
     static final int KAFKA_UNAVAILABLE = 2;
+    /** {@code replay --verify} found a decision the log and the replay disagree on. */
+    static final int DIFFERENCE = 3;
     /** sysexits {@code EX_USAGE}: an unknown option, a missing {@code -f}. */
     static final int USAGE = 64;
     /** sysexits {@code EX_SOFTWARE}: an exception no one expected, i.e. a bug. */

@@ -16,12 +16,13 @@ import java.util.logging.Logger;
  * commands. Each subcommand is its own class; those that talk to Kafka share {@link KafkaOptions}.
  */
 @Command(name = "guestguard", mixinStandardHelpOptions = true, versionProvider = GuestGuardCommand.Version.class,
-        subcommands = {CheckCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
-        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf).",
+        subcommands = {CheckCommand.class, ApplyCommand.class, ReplayCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), replay the log to explain and verify decisions.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the package file is invalid or unreadable; every problem is listed",
                 "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
+                "3:replay --verify found a difference",
                 "64:wrong command line", "70:unexpected error (a bug)"})
 public final class GuestGuardCommand implements Runnable {
 
@@ -47,7 +48,7 @@ public final class GuestGuardCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply (or help)");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply, replay, export (or help)");
     }
 
     /** The version Maven wrote into the jar's manifest; none when run from classes (tests, IDE). */

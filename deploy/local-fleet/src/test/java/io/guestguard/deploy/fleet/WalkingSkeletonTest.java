@@ -7,10 +7,14 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RestartApp;
+import io.guestguard.cli.GuestGuardCommand;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -25,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The walking skeleton end to end, with every part real: a KRaft broker, the policy engine and the
  * guest reporter as their packaged applications in separate JVMs, and a real application killed with
- * SIGKILL. The failure, the decision and the command are read back with plain Kafka consumers.
+ * SIGKILL. The failure, the decision and the command are read back with plain Kafka consumers, and
+ * {@code guestguard replay --verify} reproduces the engine's decision exactly.
  */
 class WalkingSkeletonTest {
 
@@ -68,6 +73,12 @@ class WalkingSkeletonTest {
                 assertThat(command.data()).isEqualTo(new RestartApp("app1", 1, 3, 0L, decision.id()));
                 assertThat(decided.commandIds()).containsExactly(command.id());
             });
+            StringWriter replayOut = new StringWriter();
+            CommandLine cli = new CommandLine(new GuestGuardCommand());
+            cli.setOut(new PrintWriter(replayOut, true));
+            cli.setErr(new PrintWriter(new StringWriter(), true));
+            assertThat(cli.execute("replay", "--verify", "--bootstrap-servers", servers)).as(replayOut.toString()).isZero();
+            assertThat(replayOut.toString()).as("the engine's decisions replay exactly").startsWith("1 decisions, 0 differences");
             everything = fleet.services().stream().flatMap(s -> s.processTree().stream()).toList();
             assertThat(everything).hasSizeGreaterThanOrEqualTo(4); // engine, reporter, app1, app2
         }

@@ -1,0 +1,114 @@
+package io.guestguard.cli;
+
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The log as it is on a broker: {@code guest-log.v1} and {@code decisions.v1}, each partition read
+ * from its beginning to the end it had when the replay began (committed records only). Records the
+ * services dead-lettered are skipped here too, since the engine never decided on them.
+ */
+final class BrokerLog implements EventLog {
+
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final String guest;
+    private final Duration timeout;
+    private final EventCodec codec = new EventCodec();
+    private Long size;
+
+    BrokerLog(String bootstrapServers, Topics topics, String guest, Duration timeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.guest = guest;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void facts(Consumer<LoggedEvent> sink) {
+        read(topics.guestLog(), sink);
+    }
+
+    @Override
+    public Map<String, CloudEvent<Decision>> decisions() {
+        Map<String, CloudEvent<Decision>> decisions = new HashMap<>();
+        read(topics.decisions(), logged -> {
+            if (logged.event().data() instanceof Decision) {
+                @SuppressWarnings("unchecked")
+                CloudEvent<Decision> decision = (CloudEvent<Decision>) logged.event();
+                decisions.put(decision.id(), decision);
+            }
+        });
+        return decisions;
+    }
+
+    @Override
+    public OptionalLong size() {
+        if (size == null) {
+            try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+                List<TopicPartition> partitions = partitions(consumer, topics.guestLog());
+                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+                size = partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+            }
+        }
+        return OptionalLong.of(size);
+    }
+
+    /** Reads every partition of {@code topic} to the end it has now, one partition after the other. */
+    private void read(String topic, Consumer<LoggedEvent> sink) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            for (TopicPartition partition : partitions(consumer, topic)) {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+                while (consumer.position(partition, timeout) < end) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+                        if (record.offset() >= end) {
+                            break;
+                        }
+                        if (guest != null && !guest.equals(record.key())) {
+                            continue;
+                        }
+                        try {
+                            sink.accept(new LoggedEvent(codec.decode(record.value()),
+                                    partition + "@" + record.offset(), record.offset()));
+                        } catch (RejectedRecordException e) {
+                            // dead-lettered by the engine as well: not part of what it decided on
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+}

@@ -1,0 +1,146 @@
+package io.guestguard.cli;
+
+import io.guestguard.cli.CheckCommandTest.Run;
+import io.guestguard.deploy.kafka.EmbeddedKafka;
+import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.GuestState;
+import io.guestguard.policy.core.Outcome;
+import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.GuestHalted;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code guestguard replay} against a real broker holding a guest log and the decisions made on it:
+ * a faithful log verifies with no difference; a tampered decision is found and shown side by side;
+ * an export replays the same way.
+ */
+class ReplayCommandTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+    private static EmbeddedKafka kafka;
+    private static final EventCodec CODEC = new EventCodec();
+    private static final Topics TOPICS = new Topics("replay.");
+    private static final List<CloudEvent<Decision>> DECIDED = new ArrayList<>();
+
+    @BeforeAll
+    static void writeALogAndItsDecisions() throws Exception {
+        kafka = EmbeddedKafka.startTemporary(TOPICS, 2);
+        PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
+                PackageSpec.FailbackPolicy.MANUAL, true, true,
+                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 2, null, new PackageSpec.Backoff(100, 2, 1000))));
+        List<CloudEvent<? extends Fact>> facts = new ArrayList<>();
+        for (String guest : List.of("g1", "g2")) {
+            PackageSpec own = new PackageSpec(guest, spec.hosts(), spec.failoverPolicy(), spec.failbackPolicy(), true, true, spec.applications());
+            facts.add(CloudEvent.ofGuest(guest + "-apply", "/operator/test", T0, guest, new PackageApplied(own)));
+            for (int i = 1; i <= 3; i++) {
+                facts.add(CloudEvent.ofGuest(guest + "-f" + i, "/guest/" + guest, T0.plusSeconds(i), guest, AppFailed.killed("app1", 100 + i, "KILL")));
+            }
+            facts.add(new CloudEvent<>(guest + "-halted", "/host/h1", T0.plusSeconds(5), guest, null, "h1", 1L, new GuestHalted("h1")));
+        }
+        Decider engine = new Decider(new RestartLimit(3));
+        Map<String, GuestState> states = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            for (CloudEvent<? extends Fact> fact : facts) {
+                producer.send(new ProducerRecord<>(TOPICS.guestLog(), fact.guestId(), CODEC.encode(fact))).get();
+                Outcome outcome = engine.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact);
+                states.put(fact.guestId(), outcome.state());
+                for (CloudEvent<Decision> decision : outcome.decisions()) {
+                    DECIDED.add(decision);
+                    producer.send(new ProducerRecord<>(TOPICS.decisions(), decision.guestId(), CODEC.encode(decision))).get();
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void aFaithfulLogVerifiesWithNoDifference() {
+        Run run = replay("--verify");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(DECIDED.size() + " decisions, 0 differences" + System.lineSeparator());
+        assertThat(DECIDED).extracting(d -> d.data().action()).contains(Decision.Action.RESTART_APP,
+                Decision.Action.FAILOVER, Decision.Action.START_GUEST);
+        assertThat(run.err()).contains("replayed 10 of 10 facts (100%), done");
+    }
+
+    @Test
+    void oneGuestAndAStartingPointNarrowWhatIsCompared() {
+        Run oneGuest = replay("--verify", "--guest", "g2");
+        assertThat(oneGuest.out()).startsWith(DECIDED.size() / 2 + " decisions, 0 differences");
+
+        Run fromTime = replay("--verify", "--from", T0.plusSeconds(3).toString());
+        long later = DECIDED.stream().filter(d -> !d.time().isBefore(T0.plusSeconds(3))).count();
+        assertThat(fromTime.out()).startsWith(later + " decisions, 0 differences");
+
+        Run nonsense = replay("--verify", "--from", "yesterday");
+        assertThat(nonsense.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(nonsense.err()).contains("--from 'yesterday' is neither an offset nor an ISO-8601 time");
+    }
+
+    @Test
+    void anExportReplaysLikeTheBrokerAndATamperedDecisionIsShownSideBySide(@TempDir Path dir) throws Exception {
+        Path export = dir.resolve("log.jsonl");
+        Run exported = Run.of("export", "--out", export.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic-prefix", TOPICS.prefix());
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        Run fromFile = Run.of("replay", "--verify", "--input", export.toString());
+        assertThat(fromFile.out()).startsWith(DECIDED.size() + " decisions, 0 differences");
+
+        CloudEvent<Decision> original = DECIDED.stream().filter(d -> d.data().action() == Decision.Action.FAILOVER).findFirst().orElseThrow();
+        Decision d = original.data();
+        Decision forged = new Decision(d.action(), d.app(), d.attempt(), d.limit(), d.delayMs(), d.fromHost(), "h9", d.epoch(),
+                d.reason(), d.causeIds(), d.commandIds(), d.hostLoads());
+        List<String> lines = new ArrayList<>(Files.readAllLines(export));
+        lines.replaceAll(line -> line.contains("\"id\":\"" + original.id() + "\"")
+                ? new String(CODEC.encode(new CloudEvent<>(original.id(), original.source(), original.time(), original.guestId(),
+                        null, original.hostId(), original.epoch(), forged))) : line);
+        Files.write(export, lines);
+
+        Run tampered = Run.of("replay", "--verify", "--input", export.toString());
+
+        assertThat(tampered.exitCode()).isEqualTo(ExitCodes.DIFFERENCE);
+        assertThat(tampered.out()).contains("first difference at the fact " + export + ":", "the decisions differ");
+        assertThat(tampered.out()).contains("  log", "| replay");
+        assertThat(tampered.out().lines().filter(l -> l.startsWith("*")).toList())
+                .singleElement().satisfies(l -> assertThat(l).contains("\"toHost\" : \"h9\"", "\"toHost\" : \"h2\""));
+    }
+
+    private static Run replay(String... options) {
+        List<String> args = new ArrayList<>(List.of("replay", "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic-prefix", TOPICS.prefix()));
+        args.addAll(List.of(options));
+        return Run.of(args.toArray(String[]::new));
+    }
+}
