@@ -10,6 +10,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.streams.KeyValue;
@@ -29,7 +30,8 @@ import java.util.TreeMap;
 /**
  * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider}, store
  * the new state, forward decisions, commands (guest commands keyed by guest, host commands keyed by
- * the host that must carry them out) and the placement when it changed. A record that cannot be
+ * the host that must carry them out), the placement when it changed, and an applied package to the
+ * packages topic. A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record.
  */
@@ -78,6 +80,10 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
                 forward(record, c.key(), c, DecisionTopology.GUEST_COMMANDS);
             }
         });
+        if (fact.data() instanceof PackageApplied) {
+            // The compacted packages topic: each guest's package as last applied, for tools and views.
+            context.forward(new Record<>(record.key(), record.value(), record.timestamp()), DecisionTopology.PACKAGES);
+        }
         GuestPlacement before = placementOf(state);
         GuestPlacement after = placementOf(outcome.state());
         if (!after.equals(before)) {

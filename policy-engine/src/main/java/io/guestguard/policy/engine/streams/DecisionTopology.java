@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The engine's topology, wiring only: {@code guest-log.v1} into {@link DecideProcessor} (which owns
  * the per-guest state store), and its outputs into the guest-commands, host-commands, decisions,
- * placements and dead-letter topics. With {@code exactly_once_v2} the state change and all outputs
+ * placements, packages and dead-letter topics. With {@code exactly_once_v2} the state change and all outputs
  * of one fact commit together. A global store follows {@code placements.v1}: the fleet-wide view
  * (guests per host) that {@code min_package_node} needs.
  */
@@ -28,6 +28,7 @@ public final class DecisionTopology {
     static final String HOST_COMMANDS = "host-commands";
     static final String DECISIONS = "decisions";
     static final String PLACEMENTS = "placements";
+    static final String PACKAGES = "packages";
     static final String DEAD_LETTER = "dead-letter";
 
     private DecisionTopology() {
@@ -44,6 +45,7 @@ public final class DecisionTopology {
         topology.addSink(HOST_COMMANDS, topics.hostCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(DECISIONS, topics.decisions(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(PLACEMENTS, topics.placements(), strings.serializer(), bytes.serializer(), PROCESSOR);
+        topology.addSink(PACKAGES, topics.packages(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
                         .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),

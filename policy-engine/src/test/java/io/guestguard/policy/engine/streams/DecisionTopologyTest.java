@@ -45,6 +45,7 @@ class DecisionTopologyTest {
     private TestOutputTopic<String, byte[]> deadLetters;
     private TestOutputTopic<String, byte[]> hostCommands;
     private TestOutputTopic<String, byte[]> placements;
+    private TestOutputTopic<String, byte[]> packages;
 
     @BeforeEach
     void start() {
@@ -59,6 +60,7 @@ class DecisionTopologyTest {
         deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
         hostCommands = driver.createOutputTopic(topics.hostCommands(), new StringDeserializer(), new ByteArrayDeserializer());
         placements = driver.createOutputTopic(topics.placements(), new StringDeserializer(), new ByteArrayDeserializer());
+        packages = driver.createOutputTopic(topics.packages(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -110,7 +112,7 @@ class DecisionTopologyTest {
     }
 
     @Test
-    void hostCommandsAreKeyedByTheirHostAndPlacementsFollowEveryChange() {
+    void hostCommandsAreKeyedByTheirHostAndPackagesAndPlacementsAreKept() {
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
                 List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 1, null, PackageSpec.Backoff.NONE)));
@@ -123,6 +125,10 @@ class DecisionTopologyTest {
             assertThat(codec.decode(r.value()).data()).isEqualTo(new StartGuest("g1", "h1", 1, "decision-p1"));
         });
         assertThat(commands.readRecordsToList()).isEmpty();
+        assertThat(packages.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("g1");
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new PackageApplied(spec));
+        });
         assertThat(placements.readRecordsToList()).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("g1");
             assertThat(codec.decode(r.value()).data()).isEqualTo(new GuestPlacement("h1", 1, "STARTING", java.util.Map.of()));
