@@ -8,6 +8,9 @@ import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.config.GuestFileLoader;
 import io.guestguard.reporter.config.GuestSpec;
+import io.guestguard.reporter.config.InvalidConfigException;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.CommandLineArguments;
 import io.guestguard.reporter.config.ReporterConfig;
 import io.guestguard.reporter.messaging.CommandListener;
 import io.guestguard.reporter.messaging.FactPublisher;
@@ -19,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,7 @@ public class Reporter {
 
     private final ReporterConfig config;
     private final String bootstrapServers;
+    private final String[] args;
     private final EventCodec codec = new EventCodec();
     private GuestSpec guest;
     private FactPublisher publisher;
@@ -46,13 +51,41 @@ public class Reporter {
         return thread;
     });
 
-    Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+             @CommandLineArguments String[] args) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.args = args;
+    }
+
+    /**
+     * {@code --check}: validates the guest file without starting anything, as {@code cmcheckconf}
+     * does; prints the result and returns the exit code (0 valid, 1 invalid).
+     */
+    int check() {
+        Path file = Path.of(config.reporter().configFile());
+        try {
+            GuestSpec spec = new GuestFileLoader().load(file);
+            System.out.printf("%s: OK (guest %s, %d applications)%n", file, spec.guest(), spec.applications().size());
+            return 0;
+        } catch (InvalidConfigException e) {
+            e.problems().forEach(System.err::println);
+            return 1;
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
-        guest = new GuestFileLoader().load(Path.of(config.reporter().configFile()));
+        if (List.of(args).contains("--check")) {
+            Quarkus.asyncExit(check());
+            return;
+        }
+        try {
+            guest = new GuestFileLoader().load(Path.of(config.reporter().configFile()));
+        } catch (InvalidConfigException e) {
+            LOG.errorf("refusing to start: %s", e.getMessage());
+            Quarkus.asyncExit(1);
+            return;
+        }
         Topics topics = new Topics(config.topicPrefix());
         publisher = new FactPublisher(bootstrapServers, topics, guest.guest(), codec);
         supervisor = new ApplicationSupervisor(guest.applications(), publisher, config.reporter().stopGrace());
