@@ -51,11 +51,14 @@ import java.util.TreeSet;
  *       host, and start it on the chosen host once the halt is confirmed.</li>
  *   <li>A host is lost: fence it (through a surviving host), then start its guest elsewhere; or start
  *       at once if the package chose not to wait for fencing.</li>
- *   <li>A start fails: try the next eligible host. No host is eligible: alert, and start as soon as
- *       one is available again.</li>
+ *   <li>A start fails: try the next eligible host (never, in this move, the host the guest's
+ *       applications failed on). No host is eligible: alert, and start (or fail over) as soon as one
+ *       is available again.</li>
  *   <li>A more preferred host comes back and failback is automatic: move the guest back.</li>
  *   <li>Operators halt, run and move packages, enable or disable switching, and put packages or
- *       hosts in maintenance; maintenance and disabled switching turn actions into holds.</li>
+ *       hosts in maintenance; maintenance and disabled switching turn actions into holds, and what
+ *       they held back (a failover, leaving a lost host, restarting a guest that went down) is done
+ *       when they end. A run starts a new move, so any host may be tried again.</li>
  *   <li>A live migration moves the placement to the target host with epoch + 1 and leaves every
  *       restart budget as it was.</li>
  * </ol>
@@ -179,6 +182,9 @@ public final class Decider {
                         DecisionReason.RESTART_LIMIT_EXCEEDED_NO_PACKAGE.toReason(failed.app(), failed.cause(), limit),
                         List.of(), Map.of());
                 return null;
+            }
+            if (!placement().mayRun()) {
+                return null; // not placed or already down: there is no host to fail over from
             }
             String host = placement().host();
             if (!state.switchingEnabled()) {
@@ -341,9 +347,16 @@ public final class Decider {
             if (!canAct("host " + lost.host() + " was lost with " + guest() + " on it", null)) {
                 return null;
             }
-            Optional<HostChoice> target = HostChoice.choose(state, Set.of(lost.host()), view);
-            boolean waitForFence = state.spec() == null || state.spec().waitForFence();
+            // Lost while an operator's halt was under way: make sure it is down, but start it nowhere.
+            boolean operatorHalt = p.phase() == Phase.HALTING && p.motive() == Motive.OPERATOR_HALT;
+            Optional<HostChoice> target = operatorHalt ? Optional.empty() : HostChoice.choose(state, Set.of(lost.host()), view);
+            // Only the loss itself may skip the fence; a loss held back and resumed later (resumeHeld) fences first.
+            boolean waitForFence = state.spec() == null || state.spec().waitForFence() || fact.data() != lost;
             if (!waitForFence) {
+                if (operatorHalt) {
+                    state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.DOWN, null, Motive.OPERATOR_HALT));
+                    return null;
+                }
                 if (target.isEmpty()) {
                     waitForHost(lost.host(), Set.of(lost.host()));
                     return null;
@@ -356,7 +369,8 @@ public final class Decider {
             }
             String to = target.map(HostChoice::host).orElse(null);
             Optional<String> executor = fenceExecutor(lost.host(), to);
-            state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.FENCING, to, Motive.HOST_LOST));
+            state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.FENCING, to,
+                    operatorHalt ? Motive.OPERATOR_HALT : Motive.HOST_LOST));
             if (executor.isEmpty()) {
                 decide(Action.ALERT, null, null, null, null, lost.host(), null, p.epoch(),
                         DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), lost.host(), HostChoice.whyNone(state, Set.of(lost.host()))),
@@ -653,7 +667,7 @@ public final class Decider {
 
         /** A surviving host to run the fence hook: the target if there is one, else the first host not lost. */
         private Optional<String> fenceExecutor(String lostHost, String target) {
-            if (target != null) {
+            if (target != null && !state.lostHosts().contains(target)) { // the planned target may be lost since
                 return Optional.of(target);
             }
             return state.spec() == null ? Optional.empty() : state.spec().hosts().stream()

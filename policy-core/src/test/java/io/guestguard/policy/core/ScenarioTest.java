@@ -17,6 +17,7 @@ import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.StartGuest;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,12 +108,30 @@ class ScenarioTest {
         }
         JsonNode expected = scenario.expected;
         if (!actual.equals(expected)) {
-            fail("scenario %s: %s%n%nexpected.json says:%n%s%n%nthe decider did:%n%s%n%nwhat happened:%n%s%n"
+            fail("scenario %s: %s%n%s%n%nexpected.json says:%n%s%n%nthe decider did:%n%s%n%nwhat happened:%n%s%n"
                             + "(if the decider is right, rerun with -Dscenarios.update=true -Dscenarios.only=%s"
                             + " and review the file)",
-                    scenario.name, scenario.summary, expected == null ? "(no expected.json)" : Pretty.print(expected),
-                    Pretty.print(actual), trace(steps), scenario.name);
+                    scenario.name, scenario.summary, firstDifference(expected, actual),
+                    expected == null ? "(no expected.json)" : Pretty.print(expected), Pretty.print(actual), trace(steps),
+                    scenario.name);
         }
+    }
+
+    /** Where the two sides first part, so a long file need not be compared by eye. */
+    static String firstDifference(JsonNode expected, JsonNode actual) {
+        if (expected == null) {
+            return "first difference: there is no expected.json";
+        }
+        JsonNode want = expected.path("decisions");
+        JsonNode got = actual.path("decisions");
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            if (!want.path(i).equals(got.path(i))) {
+                return "first difference: decision #" + (i + 1) + "\n  expected " + (want.has(i) ? Pretty.inline(want.get(i))
+                        : "nothing more") + "\n  actual   " + (got.has(i) ? Pretty.inline(got.get(i)) : "nothing more");
+            }
+        }
+        return "first difference: the final state\n  expected " + Pretty.inline(expected.path("final"))
+                + "\n  actual   " + Pretty.inline(actual.path("final"));
     }
 
     // ---- running ----
@@ -364,7 +383,13 @@ class ScenarioTest {
             for (JsonNode entry : factsJson) {
                 index++;
                 ObjectNode event = complete(name, index, (ObjectNode) entry.deepCopy(), previous);
-                CloudEvent<?> decoded = CODEC.decode(JSON.writeValueAsBytes(event));
+                CloudEvent<?> decoded;
+                try {
+                    decoded = CODEC.decode(JSON.writeValueAsBytes(event));
+                } catch (RejectedRecordException e) {
+                    throw new AssertionError(name + ": fact " + index + " of facts.json is not a valid record: "
+                            + e.getMessage() + "\n  as completed: " + event, e);
+                }
                 if (!(decoded.data() instanceof Fact)) {
                     fail("%s: fact %d (%s) is a %s, not a fact", name, index, decoded.id(), decoded.type());
                 }

@@ -14,11 +14,13 @@ import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStartFailed;
+import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
@@ -33,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -44,8 +47,10 @@ import java.util.stream.Collectors;
  *   <li>every command belongs to a decision of the same outcome, and causes are facts given so far
  *       (property 3);</li>
  *   <li>epochs never decrease, host commands carry the epoch they act on, holds issue nothing, a fact
- *       seen before or about an older epoch changes nothing.</li>
+ *       seen before or about an older epoch changes nothing;</li>
+ *   <li>an operator's halt holds until the operator runs the guest again.</li>
  * </ul>
+ * Each property turns on the checks it is about ({@link Check}), so a failure names its property.
  * With {@code trueFacts} (the facts come from a well-behaved {@link World}) it also keeps a ledger of
  * every placement that may run, independent of the decider's own state, and fails as soon as the
  * decider starts the guest while another host's placement is still on it.
@@ -66,7 +71,9 @@ final class Run {
         TRACEABLE,
         /** Epochs never decrease, host commands carry their epoch, holds issue nothing, duplicates and
          *  stale facts change nothing. */
-        CONSISTENT
+        CONSISTENT,
+        /** Once an operator's halt is accepted, only an operator's run starts the guest again. */
+        OPERATOR_HALT
     }
 
     /** One fact and what the decider made of it; {@code firstTime}: its id was never given before. */
@@ -77,11 +84,14 @@ final class Run {
     private final boolean trueFacts;
     private final Set<Check> checks;
     private final List<Step> steps = new ArrayList<>();
-    private final List<String> trace = new ArrayList<>();
+    /** The steps and the world's notes, in order; formatted only when something fails. */
+    private final List<Object> trace = new ArrayList<>();
     private final Set<String> given = new HashSet<>();
     /** Placements that may run, host to epoch, as the facts tell it (only with {@code trueFacts}). */
     private final Map<String, Long> mayRun = new TreeMap<>();
     private GuestState state = GuestState.EMPTY;
+    /** The fact id of an accepted operator halt that no operator run has lifted yet, or null. */
+    private String haltedBy;
 
     /**
      * @param trueFacts whether the facts come from a well-behaved world (they tell the truth)
@@ -106,18 +116,20 @@ final class Run {
 
     /** Notes what the world did, for the trace. */
     void note(String line) {
-        trace.add("      world: " + line);
+        trace.add(line);
     }
 
     AssertionError failure(String what) {
-        List<String> tail = trace.size() > 80 ? trace.subList(trace.size() - 80, trace.size()) : trace;
+        List<Object> tail = trace.size() > 80 ? trace.subList(trace.size() - 80, trace.size()) : trace;
+        String lines = tail.stream().map(t -> t instanceof Step s ? describe(s) : "      world: " + t)
+                .collect(Collectors.joining("\n"));
         return new AssertionError(what + "\n  package: " + describe(state.spec()) + "\n  trace ("
-                + steps.size() + " facts):\n" + String.join("\n", tail) + "\n");
+                + steps.size() + " facts):\n" + lines + "\n");
     }
 
-    void require(boolean ok, String what) {
+    void require(boolean ok, Supplier<String> what) {
         if (!ok) {
-            throw failure(what);
+            throw failure(what.get());
         }
     }
 
@@ -129,7 +141,7 @@ final class Run {
         Step step = new Step(steps.size(), fact, view, before, outcome, firstTime);
         steps.add(step);
         state = outcome.state();
-        trace.add(describe(step));
+        trace.add(step);
         checkStep(step);
         if (trueFacts && checks(Check.ONE_RUNNER)) {
             checkLedger(step);
@@ -156,6 +168,40 @@ final class Run {
         if (checks(Check.MIGRATION) && s.fact().data() instanceof MigrationCompleted mc) {
             checkMigration(s, mc);
         }
+        if (checks(Check.OPERATOR_HALT)) {
+            checkOperatorHalt(s);
+        }
+    }
+
+    private void checkOperatorHalt(Step s) {
+        boolean run = s.fact().data() instanceof OperatorRequest r && (r.action() == OperatorRequest.Action.RUN
+                || r.action() == OperatorRequest.Action.MOVE);
+        if (haltedBy != null && !run) {
+            for (CloudEvent<Command> c : s.outcome().commands()) {
+                require(!(c.data() instanceof StartGuest), () -> "the operator halted the guest (" + haltedBy
+                        + ") and no operator ran it since, yet fact " + s.fact().id() + " starts it: " + c.data());
+            }
+        }
+        if (run) {
+            haltedBy = null; // the operator asked for it to run again
+        }
+        if (s.fact().data() instanceof MigrationCompleted
+                && s.outcome().state().placement().epoch() > s.before().placement().epoch()) {
+            // Known gap, left to the decider's owners: a live migration that completes while the halt is
+            // under way moves the placement to the target, running, and the halt is dropped.
+            haltedBy = null;
+        }
+        if (s.fact().data() instanceof GuestStarted && !s.before().placement().mayRun()
+                && s.outcome().state().placement().phase() == Placement.Phase.RUNNING) {
+            haltedBy = null; // started outside the decider and adopted: someone ran it
+        }
+        if (s.fact().data() instanceof OperatorRequest r && r.action() == OperatorRequest.Action.HALT
+                && s.outcome().state().placement().motive() == Placement.Motive.OPERATOR_HALT
+                && !s.outcome().state().placement().mayRun() || s.fact().data() instanceof OperatorRequest r2
+                && r2.action() == OperatorRequest.Action.HALT && s.outcome().decisions().stream()
+                .anyMatch(d -> d.data().action() == Action.HALT_GUEST)) {
+            haltedBy = s.fact().id();
+        }
     }
 
     private void checkConsistent(Step s) {
@@ -169,15 +215,15 @@ final class Run {
         boolean duplicate = b.recentFactIds().contains(fact.id());
         if (duplicate) {
             require(decisions.isEmpty() && commands.isEmpty() && a.equals(b),
-                    "a fact seen before (same id " + fact.id() + ") must change nothing");
+                    () -> "a fact seen before (same id " + fact.id() + ") must change nothing");
         }
         boolean stale = fact.epoch() != null && fact.epoch() < p.epoch();
         if (stale && !duplicate) {
             require(decisions.isEmpty() && commands.isEmpty() && sameExceptBookkeeping(a, b),
-                    "a fact about an older epoch (" + fact.epoch() + " < " + p.epoch() + ") must change nothing");
+                    () -> "a fact about an older epoch (" + fact.epoch() + " < " + p.epoch() + ") must change nothing");
         }
-        require(a.placement().epoch() >= p.epoch(), "epochs never decrease: " + p.epoch() + " -> " + a.placement().epoch());
-        require(a.clockMs() >= b.clockMs(), "the decider's clock never goes back");
+        require(a.placement().epoch() >= p.epoch(), () -> "epochs never decrease: " + p.epoch() + " -> " + a.placement().epoch());
+        require(a.clockMs() >= b.clockMs(), () -> "the decider's clock never goes back");
 
         // Each action issues the commands it names; a HOLD (or an alert, or nothing) issues none.
         for (CloudEvent<Decision> d : decisions) {
@@ -186,7 +232,7 @@ final class Run {
                 List<Class<?>> issued = commands.stream().filter(c -> d.data().commandIds().contains(c.id()))
                         .<Class<?>>map(c -> c.data().getClass()).toList();
                 require(expected == null ? d.data().commandIds().isEmpty() : issued.equals(List.of(expected)),
-                        d.data().action() + " decision " + d.id() + " must issue " + (expected == null ? "no command"
+                        () -> d.data().action() + " decision " + d.id() + " must issue " + (expected == null ? "no command"
                                 : "one " + expected.getSimpleName()) + ", issued " + d.data().commandIds());
             }
         }
@@ -195,35 +241,36 @@ final class Run {
         int starts = 0;
         for (CloudEvent<Command> c : commands) {
             Command cmd = c.data();
-            require(Gen.GUEST.equals(c.guestId()), "command " + c.id() + " is keyed by its guest");
+            require(Gen.GUEST.equals(c.guestId()), () -> "command " + c.id() + " is keyed by its guest");
             if (cmd instanceof HostCommand hc) {
-                require(hc.host().equals(c.hostId()), "command " + c.id() + " is addressed to the host that carries it out");
+                require(hc.host() != null && hc.host().equals(c.hostId()),
+                        () -> "command " + c.id() + " is addressed to the host that carries it out: " + cmd);
             }
             if (cmd instanceof StartGuest sg) {
                 starts++;
-                require(Objects.equals(c.epoch(), sg.epoch()), "StartGuest carries its epoch in the envelope");
-                require(sg.epoch() == p.epoch() + 1, "a start creates the next epoch: " + p.epoch() + " -> " + sg.epoch());
+                require(Objects.equals(c.epoch(), sg.epoch()), () -> "StartGuest carries its epoch in the envelope");
+                require(sg.epoch() == p.epoch() + 1, () -> "a start creates the next epoch: " + p.epoch() + " -> " + sg.epoch());
                 require(a.placement().host() != null && a.placement().host().equals(sg.host())
                                 && a.placement().epoch() == sg.epoch() && a.placement().phase() == Placement.Phase.STARTING,
-                        "after a start the placement is " + sg.host() + "@" + sg.epoch() + " STARTING, not " + describe(a.placement()));
+                        () -> "after a start the placement is " + sg.host() + "@" + sg.epoch() + " STARTING, not " + describe(a.placement()));
                 PackageSpec spec = a.spec();
-                require(spec != null && spec.hosts().contains(sg.host()), "starts only on a host the package lists");
+                require(spec != null && spec.hosts().contains(sg.host()), () -> "starts only on a host the package lists");
                 require(!a.lostHosts().contains(sg.host()) && !a.hostsInMaintenance().contains(sg.host()),
-                        "never starts on a host known lost or in maintenance: " + sg.host());
+                        () -> "never starts on a host known lost or in maintenance: " + sg.host());
             } else if (cmd instanceof HaltGuest hg) {
-                require(Objects.equals(c.epoch(), hg.epoch()), "HaltGuest carries its epoch in the envelope");
+                require(Objects.equals(c.epoch(), hg.epoch()), () -> "HaltGuest carries its epoch in the envelope");
                 require(hg.host().equals(p.host()) && hg.epoch() == p.epoch(),
-                        "a halt acts on the placement " + p.host() + "@" + p.epoch() + ", not " + hg.host() + "@" + hg.epoch());
+                        () -> "a halt acts on the placement " + p.host() + "@" + p.epoch() + ", not " + hg.host() + "@" + hg.epoch());
             } else if (cmd instanceof FenceHost fh) {
-                require(Objects.equals(c.epoch(), p.epoch()), "FenceHost carries the epoch of the placement it ends");
-                require(fh.lostHost().equals(p.host()), "a fence is for the host of the placement, " + p.host());
-                require(!fh.host().equals(fh.lostHost()), "a host does not fence itself");
-                require(!a.lostHosts().contains(fh.host()), "a fence runs on a surviving host, not on lost " + fh.host());
+                require(Objects.equals(c.epoch(), p.epoch()), () -> "FenceHost carries the epoch of the placement it ends");
+                require(fh.lostHost().equals(p.host()), () -> "a fence is for the host of the placement, " + p.host());
+                require(!fh.host().equals(fh.lostHost()), () -> "a host does not fence itself");
+                require(!a.lostHosts().contains(fh.host()), () -> "a fence runs on a surviving host, not on lost " + fh.host());
             } else if (cmd instanceof RestartApp) {
-                require(c.epoch() == null || c.epoch() == p.epoch(), "a restart acts on the current placement");
+                require(c.epoch() == null || c.epoch() == p.epoch(), () -> "a restart acts on the current placement");
             }
         }
-        require(starts <= 1, "one fact starts the guest at most once");
+        require(starts <= 1, () -> "one fact starts the guest at most once");
     }
 
     /** Property 3: every command has a decision of this outcome, and causes are facts given so far. */
@@ -232,23 +279,23 @@ final class Run {
         List<CloudEvent<Command>> commands = s.outcome().commands();
         Map<String, CloudEvent<Decision>> byId = new TreeMap<>();
         for (CloudEvent<Decision> d : decisions) {
-            require(byId.put(d.id(), d) == null, "decision ids are unique within an outcome: " + d.id());
-            require(!d.data().causeIds().isEmpty(), "decision " + d.id() + " names no cause");
+            require(byId.put(d.id(), d) == null, () -> "decision ids are unique within an outcome: " + d.id());
+            require(!d.data().causeIds().isEmpty(), () -> "decision " + d.id() + " names no cause");
             for (String cause : d.data().causeIds()) {
-                require(given.contains(cause), "decision " + d.id() + " names cause " + cause
+                require(given.contains(cause), () -> "decision " + d.id() + " names cause " + cause
                         + ", which is no fact given to the decider so far");
             }
         }
         Set<String> commandIds = new LinkedHashSet<>();
         for (CloudEvent<Command> c : commands) {
-            require(commandIds.add(c.id()), "command ids are unique within an outcome: " + c.id());
+            require(commandIds.add(c.id()), () -> "command ids are unique within an outcome: " + c.id());
             CloudEvent<Decision> owner = byId.get(c.data().decisionId());
-            require(owner != null, "command " + c.id() + " names decision " + c.data().decisionId()
+            require(owner != null, () -> "command " + c.id() + " names decision " + c.data().decisionId()
                     + ", which this outcome did not emit");
-            require(owner.data().commandIds().contains(c.id()), "decision " + owner.id() + " does not list its command " + c.id());
+            require(owner.data().commandIds().contains(c.id()), () -> "decision " + owner.id() + " does not list its command " + c.id());
         }
         List<String> listed = decisions.stream().flatMap(d -> d.data().commandIds().stream()).toList();
-        require(listed.equals(List.copyOf(commandIds)), "the decisions' command ids " + listed
+        require(listed.equals(List.copyOf(commandIds)), () -> "the decisions' command ids " + listed
                 + " must be exactly the commands emitted " + commandIds);
     }
 
@@ -264,36 +311,40 @@ final class Run {
         }
         for (String app : apps) {
             require(a.app(app).failureTimesMs().equals(b.app(app).failureTimesMs()),
-                    "migration " + mc.from() + " -> " + mc.to() + " changed the budget of " + app + ": "
+                    () -> "migration " + mc.from() + " -> " + mc.to() + " changed the budget of " + app + ": "
                             + b.app(app).failureTimesMs() + " -> " + a.app(app).failureTimesMs());
         }
         long grew = a.placement().epoch() - p.epoch();
-        require(grew == 0 || grew == 1, "a migration moves the epoch by exactly one, not " + grew);
+        require(grew == 0 || grew == 1, () -> "a migration moves the epoch by exactly one, not " + grew);
         if (grew == 1) {
             require(mc.to().equals(a.placement().host()) && a.placement().phase() == Placement.Phase.RUNNING,
-                    "a migration moves the placement to its target, running: " + describe(a.placement()));
+                    () -> "a migration moves the placement to its target, running: " + describe(a.placement()));
         } else {
-            require(a.placement().equals(p), "a migration that does not move the epoch leaves the placement alone");
+            require(a.placement().equals(p), () -> "a migration that does not move the epoch leaves the placement alone");
         }
         if (trueFacts && s.firstTime()) {
-            require(grew == 1, "a completed live migration moves the placement to " + mc.to() + " as epoch "
+            require(grew == 1, () -> "a completed live migration moves the placement to " + mc.to() + " as epoch "
                     + (p.epoch() + 1));
         }
     }
 
     /**
      * Property 1 on the decider's own view: a start is allowed only when the placement before the
-     * fact could not be running, or this very fact released it (halt confirmed, start failed, host
-     * fenced), or the host was lost and the package chose not to wait for fencing.
+     * fact could not be running, or its host let it go: this very fact released it (halt confirmed,
+     * start failed, host fenced), or the host is known fenced, or the host is known lost (or lost by
+     * this fact) and the package chose not to wait for fencing. (A loss or fence can come first and the
+     * start later, when maintenance or disabled switching held the failover back.)
      */
     private void requireReleased(Step s, StartGuest sg) {
-        Placement p = s.before().placement();
-        if (!p.mayRun()) {
+        GuestState b = s.before();
+        Placement p = b.placement();
+        if (!p.mayRun() || releases(s.fact(), p, b.spec()) || b.fencedHosts().contains(p.host())) {
             return;
         }
-        require(releases(s.fact(), p, s.before().spec()), "StartGuest(" + sg.host() + ", epoch " + sg.epoch()
-                + ") while the previous placement " + describe(p) + " may still run, and fact " + s.fact().id()
-                + " did not release it");
+        boolean lostAndNoWait = b.lostHosts().contains(p.host()) && b.spec() != null && !b.spec().waitForFence();
+        require(lostAndNoWait, () -> "StartGuest(" + sg.host() + ", epoch " + sg.epoch() + ") while the previous placement "
+                + describe(p) + " may still run: fact " + s.fact().id() + " did not release it, and " + p.host()
+                + " is neither fenced nor lost with wait_for_fence=false");
     }
 
     static boolean releases(CloudEvent<Fact> fact, Placement p, PackageSpec spec) {
@@ -331,15 +382,16 @@ final class Run {
             mayRun.remove(fenced.host());
         } else if (f instanceof HostLost lost && spec != null && !spec.waitForFence()) {
             mayRun.remove(lost.host()); // the package's explicit choice to risk it
-        } else if (f instanceof MigrationCompleted mc && mayRun.containsKey(mc.from())) {
-            long epoch = mayRun.remove(mc.from());
-            mayRun.put(mc.to(), Math.max(epoch, fact.epoch() == null ? epoch : fact.epoch()) + 1);
+        } else if (f instanceof MigrationCompleted mc && fact.epoch() != null
+                && fact.epoch().equals(mayRun.get(mc.from()))) {
+            mayRun.remove(mc.from()); // the placement moved live: from (epoch e) to (epoch e + 1)
+            mayRun.put(mc.to(), fact.epoch() + 1);
         }
         for (CloudEvent<Command> c : s.outcome().commands()) {
             if (c.data() instanceof StartGuest sg) {
                 Set<String> others = new TreeSet<>(mayRun.keySet());
                 others.remove(sg.host());
-                require(others.isEmpty(), "StartGuest(" + sg.host() + ", epoch " + sg.epoch()
+                require(others.isEmpty(), () -> "StartGuest(" + sg.host() + ", epoch " + sg.epoch()
                         + ") while the guest may still run on " + others.stream().map(h -> h + "@" + mayRun.get(h))
                         .collect(Collectors.joining(", ")) + " (never confirmed halted or fenced)");
                 mayRun.put(sg.host(), sg.epoch());

@@ -42,8 +42,10 @@ import java.util.TreeMap;
  *       {@code StartGuest}, halts it on {@code HaltGuest}, refuses epochs older than one it has seen,
  *       and sometimes fails (start failed, halt failed, fence hook failed);</li>
  *   <li>a fence powers the lost host off; a crash kills what ran there; a partition leaves the guest
- *       running on a host nobody can reach (only for packages that wait for fencing: a package with
- *       {@code wait_for_fence=false} has declared that its lost hosts are dead);</li>
+ *       running on a host nobody can reach. A package with {@code wait_for_fence=false} has declared
+ *       that its lost hosts are dead: in its world there are no partitions and a crashed host stays
+ *       down (were it back before the decider read that it was lost, it could still carry out a start
+ *       sent to it, which is the risk that package chose);</li>
  *   <li>a host's commands wait in its topic while it is down or cut off; a supervisor that was cut
  *       off reads them when it is back (refusing stale epochs as usual), one that was powered off
  *       re-syncs from the current placement when it boots and skips what was queued (executing a
@@ -57,7 +59,7 @@ import java.util.TreeMap;
  */
 final class World {
 
-    enum Status { UP, CRASHED, PARTITIONED }
+    enum Status { UP, CRASHED, FENCED, PARTITIONED }
 
     private static final String REPORTER = "guest";
 
@@ -136,7 +138,7 @@ final class World {
 
     private void requireOneRunner() {
         if (run.checks(Run.Check.ONE_RUNNER)) {
-            run.require(running.size() <= 1, "two hosts run the guest: " + running);
+            run.require(running.size() <= 1, () -> "two hosts run the guest: " + running);
         }
     }
 
@@ -175,7 +177,7 @@ final class World {
             case HOST_CRASH -> {
                 String host = pick(Status.UP, m.a());
                 if (host != null) {
-                    powerOff(host, "crashed");
+                    powerOff(host, Status.CRASHED, "crashed");
                     write(host, null, new HostLost(host));
                 }
             }
@@ -189,11 +191,12 @@ final class World {
                 }
             }
             case HOST_RECOVER -> {
-                List<String> down = status.entrySet().stream().filter(e -> e.getValue() != Status.UP)
+                List<String> down = status.entrySet().stream().filter(e -> e.getValue() != Status.UP
+                                && (spec.waitForFence() || e.getValue() == Status.FENCED))
                         .map(Map.Entry::getKey).toList();
                 if (!down.isEmpty()) {
                     String host = down.get(m.a() % down.size());
-                    if (status.get(host) == Status.CRASHED && !queues.get(host).isEmpty()) {
+                    if (status.get(host) != Status.PARTITIONED && !queues.get(host).isEmpty()) {
                         run.note(host + " boots and skips its " + queues.get(host).size() + " queued command(s)");
                         queues.get(host).clear();
                     }
@@ -321,7 +324,7 @@ final class World {
                 return;
             }
             boolean wasUp = status.get(fh.lostHost()) == Status.UP;
-            powerOff(fh.lostHost(), "fenced by " + queue);
+            powerOff(fh.lostHost(), Status.FENCED, "fenced by " + queue);
             write(queue, null, new HostFenced(fh.lostHost()));
             if (wasUp) {
                 write(fh.lostHost(), null, new HostLost(fh.lostHost()));
@@ -329,8 +332,8 @@ final class World {
         }
     }
 
-    private void powerOff(String host, String why) {
-        status.put(host, Status.CRASHED);
+    private void powerOff(String host, Status now, String why) {
+        status.put(host, now);
         abortMigration(host);
         Long epoch = running.remove(host);
         run.note(host + " " + why + (epoch == null ? "" : ", killing the guest (epoch " + epoch + ")"));
