@@ -28,7 +28,8 @@ public record Decision(Action action, String app, Integer attempt, Integer limit
     public Decision {
         causeIds = List.copyOf(causeIds);
         commandIds = List.copyOf(commandIds);
-        hostLoads = hostLoads == null ? Map.of() : Map.copyOf(hostLoads);
+        // Sorted, so the audit record reads (and serialises) the same in every JVM.
+        hostLoads = hostLoads == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(hostLoads));
     }
 
     /** What a decision does. */

@@ -388,7 +388,10 @@ public final class Decider {
         public Void hostFenced(HostFenced fenced) {
             Set<String> fencedHosts = new TreeSet<>(state.fencedHosts());
             fencedHosts.add(fenced.host());
-            state = state.withHosts(state.lostHosts(), fencedHosts, state.hostsInMaintenance(), state.failedTargets());
+            // A fenced host is powered off: no guest goes there until it is available again.
+            Set<String> lostHosts = new TreeSet<>(state.lostHosts());
+            lostHosts.add(fenced.host());
+            state = state.withHosts(lostHosts, fencedHosts, state.hostsInMaintenance(), state.failedTargets());
             Placement p = placement();
             if (p.phase() == Phase.FENCING && fenced.host().equals(p.host())) {
                 if (p.motive() == Motive.OPERATOR_HALT) {
@@ -696,7 +699,9 @@ public final class Decider {
             decisions.add(emit(id, null, null, decision));
             for (Emit e : issued) {
                 String host = e.command() instanceof io.guestguard.protocol.HostCommand hc ? hc.host() : placement().host();
-                commands.add(emit(e.id(), host, epoch, e.command()));
+                // A guest command carries the placement it was decided for, so a reporter can tell it is stale.
+                Long commandEpoch = epoch != null ? epoch : placement().host() == null ? null : placement().epoch();
+                commands.add(emit(e.id(), host, commandEpoch, e.command()));
             }
         }
 

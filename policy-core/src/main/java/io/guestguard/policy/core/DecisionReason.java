@@ -7,7 +7,7 @@ import java.util.Locale;
 /** The typed vocabulary of why the decider decided; each value carries a readable sentence template. */
 public enum DecisionReason {
     APP_FAILED_WITHIN_LIMIT("%s failed (%s); restart %d of %s allowed%s"),
-    RESTART_LIMIT_EXCEEDED("%s failed (%s), %d failures within its window; its restart limit of %s is used up, so %s fails over from %s to %s"),
+    RESTART_LIMIT_EXCEEDED("%s failed (%s), failure %d within its window; its restart limit of %s is used up, so %s fails over from %s to %s"),
     RESTART_LIMIT_EXCEEDED_NO_PACKAGE("%s failed (%s); its restart limit of %s is used up and no package is applied, so it cannot fail over"),
     NO_ELIGIBLE_HOST("%s must leave %s (%s), but no eligible host is left; waiting for one"),
     PACKAGE_IN_MAINTENANCE("%s; the package is in maintenance, so nothing is restarted or moved"),
