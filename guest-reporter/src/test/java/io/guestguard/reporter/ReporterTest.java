@@ -7,6 +7,7 @@ import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
@@ -87,6 +88,16 @@ class ReporterTest {
             assertThat(reasons.get(0)).startsWith("malformed JSON");
             assertThat(reasons.get(1)).isEqualTo("guest reporter-test has no application 'no-such-app'");
             await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app2").isPresent());
+        }
+    }
+
+    @Test
+    void beatsForItsGuestAtTheConfiguredInterval() {
+        try (TopicReader heartbeats = new TopicReader(servers, topics.heartbeats())) {
+            List<CloudEvent<?>> beats = await().atMost(Duration.ofSeconds(30)).until(() -> heartbeats.poll().stream()
+                    .filter(r -> GUEST.equals(r.key())).<CloudEvent<?>>map(r -> codec.decode(r.value())).toList(), b -> b.size() >= 3);
+            assertThat(beats).allSatisfy(b -> assertThat(b.data()).isEqualTo(new Heartbeat("guest", GUEST, List.of())));
+            assertThat(beats.get(2).time()).isAfter(beats.get(0).time());
         }
     }
 

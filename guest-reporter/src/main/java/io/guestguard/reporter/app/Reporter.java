@@ -44,9 +44,9 @@ public class Reporter {
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
     private CommandListener commands;
-    /** Runs restarts that wait out their backoff, so the command listener never sleeps. */
+    /** Runs heartbeats and restarts that wait out their backoff, so the command listener never sleeps. */
     private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "delayed-restarts");
+        Thread thread = new Thread(r, "reporter-timers");
         thread.setDaemon(true);
         return thread;
     });
@@ -93,6 +93,8 @@ public class Reporter {
                 this::execute, publisher::deadLetter);
         commands.start();
         supervisor.startAll();
+        long beatMs = config.reporter().heartbeatInterval().toMillis();
+        delayed.scheduleAtFixedRate(publisher::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
         LOG.infof("reporting for guest %s (%d applications) to %s", guest.guest(), guest.applications().size(), bootstrapServers);
     }
 

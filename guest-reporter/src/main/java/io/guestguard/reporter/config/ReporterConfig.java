@@ -26,5 +26,10 @@ public interface ReporterConfig {
         @WithName("stop-grace")
         @WithDefault("5s")
         Duration stopGrace();
+
+        /** How often the guest beats on {@code heartbeats.v1}: its volume across a fleet is this choice. */
+        @WithName("heartbeat-interval")
+        @WithDefault("1s")
+        Duration heartbeatInterval();
     }
 }

@@ -7,6 +7,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.app.ApplicationSupervisor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,13 +20,14 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Sends the guest's facts to {@code guest-log.v1}, keyed by the guest id, as soon as they happen
- * ({@code linger.ms=0}), with an idempotent producer and {@code acks=all}; and sends what the
- * reporter could not process to the dead-letter topic.
+ * ({@code linger.ms=0}), with an idempotent producer and {@code acks=all}; beats on
+ * {@code heartbeats.v1}; and sends what the reporter could not process to the dead-letter topic.
  */
 public final class FactPublisher implements ApplicationSupervisor.Listener, AutoCloseable {
 
@@ -75,6 +77,13 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
         LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
         producer.send(DeadLetter.record(topics.deadLetter(), record.key(), record.value(), reason,
                 record.topic(), record.partition(), record.offset(), SERVICE), this::logFailure);
+    }
+
+    /** One liveness beat for this guest on {@code heartbeats.v1}, keyed by the guest id. */
+    public void heartbeat() {
+        CloudEvent<Heartbeat> beat = CloudEvent.ofGuest(UUID.randomUUID().toString(), source, Instant.now(), guestId,
+                new Heartbeat("guest", guestId, List.of()));
+        producer.send(new ProducerRecord<>(topics.heartbeats(), guestId, codec.encode(beat)), this::logFailure);
     }
 
     private void publish(Fact fact) {
