@@ -1,0 +1,261 @@
+package io.guestguard.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The decider's benchmarks (docs/benchmarks.md): {@code core}, {@code engine}, {@code state},
+ * {@code restore}. Each prints what it measured, one {@code result:} line with the figures against
+ * their targets, and the machine. Figures are reported, never asserted: a missed target is a finding.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.Core.class, BenchCommand.Engine.class, BenchCommand.State.class, BenchCommand.Restore.class},
+        description = "Measures GuestGuard's decider: core throughput, engine throughput on a real broker, state size, restore time.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /**
+     * Kafka and Kafka Streams (through SLF4J) and the engine's processor (through JBoss Logging) log
+     * into java.util.logging here: turned down to warnings before anything logs. Held strongly, since
+     * JUL forgets unreferenced loggers.
+     */
+    private static final List<Logger> QUIET_LOGGERS = java.util.stream.Stream.of(
+                    "kafka", "org.apache.kafka", "state.change.logger", "io.guestguard.policy.engine")
+            .map(Logger::getLogger).toList();
+    /**
+     * Warnings every run gives by design: the state folders are temporary, global consumers close
+     * with fetches in flight, each broker is fresh. Only errors from these.
+     */
+    private static final List<Logger> EXPECTED_WARNINGS = java.util.stream.Stream.of(
+                    "org.apache.kafka.streams.processor.internals.StateDirectory",
+                    "org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils",
+                    "org.apache.kafka.controller.QuorumController")
+            .map(Logger::getLogger).toList();
+    /**
+     * With transactions v2 a broker answers a write that overtook the first one of its producer in a
+     * partition with a retriable out-of-order error (KAFKA-18202), and logs it as an error although
+     * the producer retries. The benchmarks check every send and count every output instead.
+     */
+    private static final Logger REPLICA_MANAGER = Logger.getLogger("kafka.server.ReplicaManager");
+
+    private final PrintStream out;
+
+    BenchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, args));
+    }
+
+    /** Runs the command line {@code args}, printing to {@code out}; returns the exit code. */
+    static int execute(PrintStream out, String... args) {
+        // One line per log record, before anything logs.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(Level.WARNING));
+        EXPECTED_WARNINGS.forEach(logger -> logger.setLevel(Level.SEVERE));
+        REPLICA_MANAGER.setFilter(r -> !(r.getThrown() instanceof org.apache.kafka.common.errors.OutOfOrderSequenceException));
+        // DecideProcessor's JBoss Logging would pick Log4j 2 (on the classpath for the broker) over JUL.
+        System.setProperty("org.jboss.logging.provider", "jdk");
+        return new CommandLine(new BenchCommand(out)).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(out);
+        return 2;
+    }
+
+    private static String target(boolean met) {
+        return met ? "met" : "MISSED";
+    }
+
+    @Command(name = "core", mixinStandardHelpOptions = true,
+            description = "Facts decided per second on one core, in memory: the pure core, with the state JSON round trip, and the engine's whole per-record work.")
+    static final class Core implements Callable<Integer> {
+        static final double TARGET = 1_000_000;
+
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--guests", defaultValue = "10000", description = "Guests in the mix (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--facts", defaultValue = "200000", description = "Facts in the mix (default: ${DEFAULT-VALUE}).")
+        int facts;
+
+        @Option(names = "--warmup", defaultValue = "20", description = "Runs of the pure core before measuring: it takes the JIT a few million facts to settle (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--runs", defaultValue = "11", description = "Measured runs of the pure core; the median is reported (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--json-warmup", defaultValue = "1", description = "Warm-up runs of each way with JSON (default: ${DEFAULT-VALUE}).")
+        int jsonWarmup;
+
+        @Option(names = "--json-runs", defaultValue = "3", description = "Measured runs of each way with JSON (default: ${DEFAULT-VALUE}).")
+        int jsonRuns;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the mix (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            PrintStream out = parent.out;
+            out.printf(Locale.ROOT, "core: %,d facts for %,d guests, single-threaded; pure core %d warm-up + %d measured runs, "
+                    + "JSON ways %d + %d%n", facts, guests, warmup, runs, jsonWarmup, jsonRuns);
+            CoreBenchmark.Result r = CoreBenchmark.run(
+                    new CoreBenchmark.Options(guests, facts, warmup, runs, jsonWarmup, jsonRuns, seed), out);
+            out.printf(Locale.ROOT, "result: core %,.0f facts/s per core (pure); %,.0f with the state JSON round trip; "
+                            + "%,.0f with the engine's whole per-record work (target pure >= %,.0f: %s)%n",
+                    r.pure().median(), r.withState().median(), r.perRecord().median(), TARGET,
+                    target(r.pure().median() >= TARGET));
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "engine", mixinStandardHelpOptions = true,
+            description = "The engine's topology on a real broker against raw consume-produce passthroughs of the same facts.")
+    static final class Engine implements Callable<Integer> {
+        static final double TARGET_RATIO = 0.8;
+
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--guests", defaultValue = "10000", description = "Guests in the mix (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--facts", defaultValue = "200000", description = "Facts in the mix (default: ${DEFAULT-VALUE}).")
+        int facts;
+
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--warmup-facts", defaultValue = "50000", description = "Facts of the uncounted warm-up round, 0 for none (default: ${DEFAULT-VALUE}).")
+        int warmupFacts;
+
+        @Option(names = "--bootstrap-servers", description = "An existing Kafka cluster (default: a broker started in this JVM).")
+        String bootstrapServers;
+
+        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of the run's topics on an existing cluster (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for one pipeline, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the mix (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--engine-setting", paramLabel = "KEY=VALUE",
+                description = "A Kafka Streams setting instead of the engine's, e.g. processing.guarantee=at_least_once (repeatable).")
+        Map<String, String> engineSettings = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            PrintStream out = parent.out;
+            out.printf(Locale.ROOT, "engine: %,d facts for %,d guests through a transactional passthrough, a plain passthrough, "
+                    + "a Kafka Streams passthrough and the engine's topology, one after the other%n", facts, guests);
+            EngineBenchmark.Result r = EngineBenchmark.run(new EngineBenchmark.Options(guests, facts, partitions, warmupFacts,
+                    bootstrapServers, replicationFactor, timeout, seed, engineSettings), out);
+            out.printf(Locale.ROOT, "result: engine %,.0f facts/s; transactional passthrough %,.0f records/s; ratio %.2f "
+                            + "(target >= %.2f: %s); plain passthrough %,.0f records/s; Kafka Streams passthrough %,.0f records/s%n",
+                    r.engine().perSecond(), r.transactional().perSecond(), r.ratio(), TARGET_RATIO,
+                    target(r.ratio() >= TARGET_RATIO), r.plain().perSecond(), r.streams().perSecond());
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "state", mixinStandardHelpOptions = true,
+            description = "State JSON bytes per application of long-lived guests, by field, and their changelog record.")
+    static final class State implements Callable<Integer> {
+        static final double TARGET_BYTES_PER_APP = 1024;
+
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--guests", defaultValue = "1000", description = "Guests built (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--apps", defaultValue = "4", description = "Applications per guest (default: ${DEFAULT-VALUE}: 400,000 for 100,000 guests).")
+        int apps;
+
+        @Option(names = "--failures", defaultValue = "15", description = "Application failures in each guest's history (default: ${DEFAULT-VALUE}).")
+        int failures;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the fleet (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            PrintStream out = parent.out;
+            out.printf(Locale.ROOT, "state: %,d guests with %d applications, 2 or 3 hosts and %d application failures each%n",
+                    guests, apps, failures);
+            StateBenchmark.Result r = StateBenchmark.run(new StateBenchmark.Options(guests, apps, failures, seed), out);
+            out.printf(Locale.ROOT, "result: state %,.0f bytes per application (%,.0f per guest of %d applications; target <= %,.0f: %s); "
+                            + "changelog record %,.0f bytes per guest%n", r.bytesPerApplication(), r.stateBytes(), apps,
+                    TARGET_BYTES_PER_APP, target(r.bytesPerApplication() <= TARGET_BYTES_PER_APP), r.changelogRecord());
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Time for a restarted engine without local state to restore every guest's state from the changelog.")
+    static final class Restore implements Callable<Integer> {
+        static final double TARGET_SECONDS = 10;
+
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--guests", defaultValue = "100000", description = "Guests in the fleet (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--apps", defaultValue = "4", description = "Applications per guest (default: ${DEFAULT-VALUE}).")
+        int apps;
+
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--samples", defaultValue = "20", description = "Guests checked after the restore, at least one per partition (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--bootstrap-servers", description = "An existing Kafka cluster (default: a broker started in this JVM).")
+        String bootstrapServers;
+
+        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of the run's topics on an existing cluster (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for each phase, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the fleet (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            PrintStream out = parent.out;
+            out.printf(Locale.ROOT, "restore: %,d guests with %d applications: package applied, guest started and one failure each%n",
+                    guests, apps);
+            RestoreBenchmark.Result r = RestoreBenchmark.run(new RestoreBenchmark.Options(guests, apps, partitions, samples,
+                    bootstrapServers, replicationFactor, timeout, seed), out);
+            out.printf(Locale.ROOT, "result: restore %.2f s for %,d guests (target <= %.0f s: %s); changelog %,d records, %.1f MiB%n",
+                    r.restoreSeconds(), r.guests(), TARGET_SECONDS, target(r.restoreSeconds() <= TARGET_SECONDS),
+                    r.store().records(), r.changelogBytes() / 1048576.0);
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+}

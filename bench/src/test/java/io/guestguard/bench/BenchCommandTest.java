@@ -1,0 +1,103 @@
+package io.guestguard.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each subcommand, at small sizes, runs to its end (the engine and restore ones against a real broker)
+ * and reports figures that make sense. Speed is reported by the benchmarks, never asserted here.
+ */
+class BenchCommandTest {
+
+    @Test
+    void coreDecidesTheMixAndReportsEachWay() {
+        String out = run("core", "--guests", "100", "--facts", "1000", "--warmup", "1", "--runs", "3", "--json-warmup", "0",
+                "--json-runs", "1");
+
+        String result = resultLine(out);
+        double pure = number(result, "core ([\\d,]+) facts/s per core");
+        double withState = number(result, "; ([\\d,]+) with the state JSON round trip");
+        double perRecord = number(result, "; ([\\d,]+) with the engine's whole per-record work");
+        assertThat(pure).isPositive();
+        assertThat(withState).isPositive();
+        assertThat(perRecord).isPositive();
+        assertThat(out).contains("mix: 1,000 facts for 100 guests").contains("RESTART_APP").contains("per-record work by step");
+        assertMachine(out);
+    }
+
+    @Test
+    void stateReportsBytesPerApplicationAndTheChangelogRecord() {
+        String out = run("state", "--guests", "50", "--apps", "4");
+
+        String result = resultLine(out);
+        double perApp = number(result, "state ([\\d,]+) bytes per application");
+        double perGuest = number(result, "\\(([\\d,]+) per guest of 4 applications");
+        double record = number(result, "changelog record ([\\d,]+) bytes per guest");
+        // A package alone names its hosts and each application's command: hundreds of bytes, not tens or megabytes.
+        assertThat(perApp).isBetween(50.0, 10_000.0);
+        assertThat(perGuest).isEqualTo(perApp * 4, org.assertj.core.data.Offset.offset(4.0));
+        assertThat(record).isGreaterThan(perGuest);
+        assertThat(out).contains("bytes by field, per guest: ").contains("recentFactIds").contains("spec");
+        assertMachine(out);
+    }
+
+    @Test
+    void engineRunsThePassthroughsAndTheTopologyOnARealBroker() {
+        String out = run("engine", "--guests", "50", "--facts", "1000", "--warmup-facts", "0", "--partitions", "2");
+
+        String result = resultLine(out);
+        assertThat(number(result, "engine ([\\d,]+) facts/s")).isPositive();
+        assertThat(number(result, "transactional passthrough ([\\d,]+) records/s")).isPositive();
+        assertThat(number(result, "plain passthrough ([\\d,]+) records/s")).isPositive();
+        assertThat(number(result, "Kafka Streams passthrough ([\\d,]+) records/s")).isPositive();
+        assertThat(number(result, "ratio ([\\d.]+)")).isPositive();
+        // The run itself fails unless the engine's committed output is what the pure core decided.
+        assertThat(out).contains("0 dead letters").contains("processing.guarantee=exactly_once_v2");
+        assertMachine(out);
+    }
+
+    @Test
+    void restoreBringsBackEveryGuestAndDecidesOnFromTheRestoredState() {
+        String out = run("restore", "--guests", "500", "--partitions", "2", "--samples", "5");
+
+        String result = resultLine(out);
+        assertThat(number(result, "restore ([\\d.]+) s for 500 guests")).isPositive();
+        // At least the latest state of every guest; one record per fact (three each) while the store has no cache.
+        assertThat(number(result, "changelog ([\\d,]+) records")).isBetween(500.0, 1500.0);
+        assertThat(out).contains("restored state equals the pure core's");
+        assertMachine(out);
+    }
+
+    private static String run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = BenchCommand.execute(new PrintStream(bytes, true, StandardCharsets.UTF_8), args);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(out);
+        assertThat(exit).as("exit code of bench %s", String.join(" ", args)).isZero();
+        return out;
+    }
+
+    private static String resultLine(String out) {
+        return out.lines().filter(l -> l.startsWith("result: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no result line in:\n" + out));
+    }
+
+    private static double number(String line, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(line);
+        assertThat(m.find()).as("'%s' in '%s'", regex, line).isTrue();
+        return Double.parseDouble(m.group(1).replace(",", ""));
+    }
+
+    private static void assertMachine(String out) {
+        assertThat(out.lines().filter(l -> l.startsWith("machine: ")).findFirst()).hasValueSatisfying(line ->
+                assertThat(line.toLowerCase(Locale.ROOT)).containsPattern("\\d+ cores \\(.+\\)").contains("java 1"));
+    }
+}
