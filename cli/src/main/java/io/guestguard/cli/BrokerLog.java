@@ -48,13 +48,7 @@ final class BrokerLog implements EventLog {
     @Override
     public Map<String, CloudEvent<Decision>> decisions() {
         Map<String, CloudEvent<Decision>> decisions = new HashMap<>();
-        read(topics.decisions(), logged -> {
-            if (logged.event().data() instanceof Decision) {
-                @SuppressWarnings("unchecked")
-                CloudEvent<Decision> decision = (CloudEvent<Decision>) logged.event();
-                decisions.put(decision.id(), decision);
-            }
-        });
+        read(topics.decisions(), logged -> EventLog.keepDecision(decisions, logged));
         return decisions;
     }
 

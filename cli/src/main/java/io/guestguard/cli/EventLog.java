@@ -21,4 +21,12 @@ interface EventLog {
 
     /** How many facts {@link #facts} will hand over, when known in advance (for progress). */
     OptionalLong size();
+
+    /** Adds {@code logged} to {@code decisions} by id if it is a decision; sources share this. */
+    @SuppressWarnings("unchecked")
+    static void keepDecision(Map<String, CloudEvent<Decision>> decisions, LoggedEvent logged) {
+        if (logged.event().data() instanceof Decision) {
+            decisions.put(logged.event().id(), (CloudEvent<Decision>) logged.event());
+        }
+    }
 }

@@ -45,13 +45,7 @@ final class FileLog implements EventLog {
     @Override
     public Map<String, CloudEvent<Decision>> decisions() {
         Map<String, CloudEvent<Decision>> decisions = new HashMap<>();
-        each(logged -> {
-            if (logged.event().data() instanceof Decision) {
-                @SuppressWarnings("unchecked")
-                CloudEvent<Decision> decision = (CloudEvent<Decision>) logged.event();
-                decisions.put(decision.id(), decision);
-            }
-        });
+        each(logged -> EventLog.keepDecision(decisions, logged));
         return decisions;
     }
 
