@@ -2,6 +2,7 @@ package io.guestguard.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -140,20 +141,11 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--facts", defaultValue = "200000", description = "Facts in the mix (default: ${DEFAULT-VALUE}).")
         int facts;
 
-        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
-        int partitions;
-
         @Option(names = "--warmup-facts", defaultValue = "50000", description = "Facts of the uncounted warm-up round, 0 for none (default: ${DEFAULT-VALUE}).")
         int warmupFacts;
 
-        @Option(names = "--bootstrap-servers", description = "An existing Kafka cluster (default: a broker started in this JVM).")
-        String bootstrapServers;
-
-        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of the run's topics on an existing cluster (default: ${DEFAULT-VALUE}).")
-        short replicationFactor;
-
-        @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for one pipeline, ISO-8601 (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
+        @Mixin
+        Cluster cluster;
 
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the mix (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -167,8 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
             PrintStream out = parent.out;
             out.printf(Locale.ROOT, "engine: %,d facts for %,d guests through a transactional passthrough, a plain passthrough, "
                     + "a Kafka Streams passthrough and the engine's topology, one after the other%n", facts, guests);
-            EngineBenchmark.Result r = EngineBenchmark.run(new EngineBenchmark.Options(guests, facts, partitions, warmupFacts,
-                    bootstrapServers, replicationFactor, timeout, seed, engineSettings), out);
+            EngineBenchmark.Result r = EngineBenchmark.run(new EngineBenchmark.Options(guests, facts, cluster.partitions, warmupFacts,
+                    cluster.bootstrapServers, cluster.replicationFactor, cluster.timeout, seed, engineSettings), out);
             out.printf(Locale.ROOT, "result: engine %,.0f facts/s; transactional passthrough %,.0f records/s; ratio %.2f "
                             + "(target >= %.2f: %s); plain passthrough %,.0f records/s; Kafka Streams passthrough %,.0f records/s%n",
                     r.engine().perSecond(), r.transactional().perSecond(), r.ratio(), TARGET_RATIO,
@@ -226,20 +218,11 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--apps", defaultValue = "4", description = "Applications per guest (default: ${DEFAULT-VALUE}).")
         int apps;
 
-        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
-        int partitions;
-
         @Option(names = "--samples", defaultValue = "20", description = "Guests checked after the restore, at least one per partition (default: ${DEFAULT-VALUE}).")
         int samples;
 
-        @Option(names = "--bootstrap-servers", description = "An existing Kafka cluster (default: a broker started in this JVM).")
-        String bootstrapServers;
-
-        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of the run's topics on an existing cluster (default: ${DEFAULT-VALUE}).")
-        short replicationFactor;
-
-        @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for each phase, ISO-8601 (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
+        @Mixin
+        Cluster cluster;
 
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the fleet (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -249,13 +232,28 @@ public final class BenchCommand implements Callable<Integer> {
             PrintStream out = parent.out;
             out.printf(Locale.ROOT, "restore: %,d guests with %d applications: package applied, guest started and one failure each%n",
                     guests, apps);
-            RestoreBenchmark.Result r = RestoreBenchmark.run(new RestoreBenchmark.Options(guests, apps, partitions, samples,
-                    bootstrapServers, replicationFactor, timeout, seed), out);
+            RestoreBenchmark.Result r = RestoreBenchmark.run(new RestoreBenchmark.Options(guests, apps, cluster.partitions, samples,
+                    cluster.bootstrapServers, cluster.replicationFactor, cluster.timeout, seed), out);
             out.printf(Locale.ROOT, "result: restore %.2f s for %,d guests (target <= %.0f s: %s); changelog %,d records, %.1f MiB%n",
                     r.restoreSeconds(), r.guests(), TARGET_SECONDS, target(r.restoreSeconds() <= TARGET_SECONDS),
                     r.store().records(), r.changelogBytes() / 1048576.0);
             out.println("machine: " + Machine.describe());
             return 0;
         }
+    }
+
+    /** Where the broker-bound benchmarks (engine, restore) run and how long they may wait: shared options. */
+    static final class Cluster {
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--bootstrap-servers", description = "An existing Kafka cluster (default: a broker started in this JVM).")
+        String bootstrapServers;
+
+        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of the run's topics on an existing cluster (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for one pipeline or phase, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
     }
 }
