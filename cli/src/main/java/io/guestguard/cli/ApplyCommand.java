@@ -1,6 +1,6 @@
 package io.guestguard.cli;
 
-import io.guestguard.cli.GuestLogWriter.KafkaUnavailableException;
+import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.PackageApplied;
@@ -53,7 +53,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         CloudEvent<PackageApplied> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), operatorSource(),
                 Instant.now(), pkg.guest(), new PackageApplied(pkg));
-        try (GuestLogWriter log = GuestLogWriter.open(kafka, new EventCodec())) {
+        try (OperatorWriter log = OperatorWriter.open(kafka, new EventCodec())) {
             RecordMetadata written = log.append(event);
             spec.commandLine().getOut().printf("applied package %s to %s (partition %d, offset %d)%n",
                     pkg.guest(), written.topic(), written.partition(), written.offset());

@@ -1,5 +1,6 @@
 package io.guestguard.cli;
 
+import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.Topics;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;

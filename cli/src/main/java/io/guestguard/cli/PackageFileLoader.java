@@ -1,5 +1,6 @@
 package io.guestguard.cli;
 
+import io.guestguard.protocol.Durations;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

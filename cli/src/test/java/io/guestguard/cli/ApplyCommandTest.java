@@ -6,6 +6,8 @@ import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.StartApp;
+import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -73,6 +75,33 @@ class ApplyCommandTest {
         assertThat(event.guestSeq()).isNull();
         assertThat(event.hostId()).isNull();
         assertThat(event.epoch()).isNull();
+    }
+
+    @Test
+    void appStopAndStartSendCommandsKeyedByTheGuestToTheGuestCommands() {
+        Run stop = Run.of("app", "stop", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
+        Run start = Run.of("app", "start", "app1", "-g", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
+
+        assertThat(stop.err()).isEmpty();
+        assertThat(stop.exitCode()).isZero();
+        assertThat(start.exitCode()).isZero();
+        List<ConsumerRecord<String, byte[]>> records = readBack(Topics.DEFAULT.guestCommands(), "web-07", 2);
+        assertThat(stop.out()).startsWith("sent stop app1 to guest web-07 (guestguard.guest-commands.v1 partition "
+                + records.get(0).partition() + ", offset " + records.get(0).offset() + ")");
+        CloudEvent<?> stopped = codec.decode(records.get(0).value());
+        CloudEvent<?> started = codec.decode(records.get(1).value());
+        assertThat(stopped.data()).isEqualTo(new StopApp("app1", stopped.id()));
+        assertThat(started.data()).isEqualTo(new StartApp("app1", started.id()));
+        assertThat(stopped.id()).startsWith("operator-").isNotEqualTo(started.id());
+        assertThat(stopped.source()).isEqualTo("/operator/" + System.getProperty("user.name"));
+    }
+
+    @Test
+    void appRejectsAnUnknownAction() {
+        Run run = Run.of("app", "pause", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("pause").contains("stop, start");
     }
 
     @Test
@@ -148,14 +177,18 @@ class ApplyCommandTest {
     }
 
     private ConsumerRecord<String, byte[]> readBack(String guest) {
+        return readBack(Topics.DEFAULT.guestLog(), guest, 1).get(0);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readBack(String topic, String guest, int expected) {
         AtomicReference<List<ConsumerRecord<String, byte[]>>> found = new AtomicReference<>();
-        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), Topics.DEFAULT.guestLog())) {
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 found.set(reader.poll().stream().filter(r -> guest.equals(r.key())).toList());
-                assertThat(found.get()).hasSize(1);
+                assertThat(found.get()).hasSize(expected);
             });
         }
-        return found.get().get(0);
+        return found.get();
     }
 
     /** Records ever written to the guest log: the sum of its partitions' end offsets. */

@@ -1,5 +1,6 @@
 package io.guestguard.cli;
 
+import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
 import io.guestguard.protocol.PackageSpec.Backoff;

@@ -4,6 +4,13 @@ import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
+import io.guestguard.protocol.AppStopped;
+import io.guestguard.protocol.GuestCommand;
+import io.guestguard.protocol.Rebind;
+import io.guestguard.protocol.Rebound;
+import io.guestguard.protocol.ReporterStarted;
+import io.guestguard.protocol.StartApp;
+import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
@@ -28,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 /** The reporter against a real broker, with real applications from src/test/resources/test-guest.yaml. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@QuarkusTestResource(TestGuestResource.class)
 class ReporterTest {
 
     private static final String GUEST = "reporter-test";
@@ -49,7 +58,7 @@ class ReporterTest {
 
     @Test
     void reportsAKillAndObeysOnlyTheCommandsAddressedToItsGuest() throws Exception {
-        long pid = reporter.supervisor().pid("app1").orElseThrow();
+        long pid = runningPid("app1");
         try (TopicReader guestLog = new TopicReader(servers, topics.guestLog());
              KafkaProducer<String, byte[]> producer = producer()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(new AppStarted("app1", pid)));
@@ -74,7 +83,7 @@ class ReporterTest {
         byte[] garbage = "{]".getBytes(StandardCharsets.UTF_8);
         try (TopicReader deadLetters = new TopicReader(servers, topics.deadLetter());
              KafkaProducer<String, byte[]> producer = producer()) {
-            long pid = reporter.supervisor().pid("app2").orElseThrow();
+            long pid = runningPid("app2");
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, garbage)).get();
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, unknownApp)).get();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -92,6 +101,55 @@ class ReporterTest {
     }
 
     @Test
+    void everyFactCarriesTheNextSequenceNumberStartingWithReporterStarted() {
+        try (TopicReader guestLog = new TopicReader(servers, topics.guestLog())) {
+            List<CloudEvent<?>> facts = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> events(guestLog.poll()), f -> f.size() >= 3);
+            assertThat(facts.get(0).data()).isEqualTo(new ReporterStarted(0, 0));
+            for (int i = 0; i < facts.size(); i++) {
+                assertThat(facts.get(i).guestSeq()).as("fact %d: %s", i, facts.get(i).data()).isEqualTo(i + 1L);
+            }
+        }
+    }
+
+    @Test
+    void anOperatorStopIsReportedAsStoppedAndAStartBringsTheApplicationBack() throws Exception {
+        try (TopicReader guestLog = new TopicReader(servers, topics.guestLog());
+             KafkaProducer<String, byte[]> producer = producer()) {
+            long pid = runningPid("app2");
+            producer.send(command(new StopApp("app2", "op-stop"))).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(new AppStopped("app2", pid)));
+            assertThat(reporter.supervisor().isRunning("app2")).isFalse();
+            assertThat(facts(guestLog.poll())).as("a stop is not a failure")
+                    .noneMatch(f -> f instanceof AppFailed failed && failed.app().equals("app2") && failed.pid() == pid);
+
+            producer.send(command(new StartApp("app2", "op-start"))).get();
+            long newPid = runningPid("app2");
+            assertThat(newPid).isNotEqualTo(pid);
+            await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(new AppStarted("app2", newPid)));
+        }
+    }
+
+    @Test
+    void aRebindIsAnsweredWithReboundAndTheNextSequenceNumber() throws Exception {
+        try (TopicReader guestLog = new TopicReader(servers, topics.guestLog());
+             KafkaProducer<String, byte[]> producer = producer()) {
+            ProducerRecord<String, byte[]> rebind = command(new Rebind("h2", 4, "migration-1"));
+            producer.send(rebind).get();
+
+            String rebindId = codec.decode(rebind.value()).id();
+            CloudEvent<?> answer = await().atMost(Duration.ofSeconds(30)).until(() -> events(guestLog.poll()).stream()
+                    .filter(e -> e.data() instanceof Rebound r && r.rebindId().equals(rebindId)).findFirst(), Optional::isPresent).get();
+            Rebound rebound = (Rebound) answer.data();
+            assertThat(rebound.host()).isEqualTo("h2");
+            assertThat(rebound.epoch()).isEqualTo(4);
+            assertThat(rebound.nextSeq()).as("the answer's own seq is the last one given").isEqualTo(answer.guestSeq() + 1);
+            assertThat(rebound.resent()).isZero(); // Kafka had every fact
+            assertThat(rebound.clientsRecreated()).isFalse();
+        }
+    }
+
+    @Test
     void beatsForItsGuestAtTheConfiguredInterval() {
         try (TopicReader heartbeats = new TopicReader(servers, topics.heartbeats())) {
             List<CloudEvent<?>> beats = await().atMost(Duration.ofSeconds(30)).until(() -> heartbeats.poll().stream()
@@ -99,6 +157,19 @@ class ReporterTest {
             assertThat(beats).allSatisfy(b -> assertThat(b.data()).isEqualTo(new Heartbeat("guest", GUEST, List.of())));
             assertThat(beats.get(2).time()).isAfter(beats.get(0).time());
         }
+    }
+
+    private long runningPid(String app) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid(app), Optional::isPresent).get();
+    }
+
+    private List<CloudEvent<?>> events(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().filter(r -> GUEST.equals(r.key())).<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
+    }
+
+    private ProducerRecord<String, byte[]> command(GuestCommand command) {
+        return new ProducerRecord<>(topics.guestCommands(), GUEST, codec.encode(CloudEvent.ofGuest(
+                UUID.randomUUID().toString(), "/test", Instant.now(), GUEST, command)));
     }
 
     private List<Payload> facts(List<ConsumerRecord<String, byte[]>> records) {

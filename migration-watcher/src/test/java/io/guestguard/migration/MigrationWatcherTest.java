@@ -48,7 +48,7 @@ class MigrationWatcherTest {
              TopicReader deadLetters = new TopicReader(servers, Topics.DEFAULT.deadLetter())) {
             producer.send(new ProducerRecord<>(Topics.DEFAULT.guestLog(), "watched", unknown)).get();
             producer.send(new ProducerRecord<>(Topics.DEFAULT.guestLog(), "watched", codec.encode(
-                    CloudEvent.ofGuest("s1", "/guest/watched/reporter", time, "watched", new AppStarted("app1", 42))))).get();
+                    CloudEvent.ofGuest("s1", "/guest/watched/reporter", time, "watched", new AppStarted("app1", 42L))))).get();
 
             ConsumerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters.poll().stream()
                     .filter(r -> "watched".equals(r.key())).findFirst().orElse(null), r -> r != null);

@@ -4,9 +4,10 @@ package io.guestguard.protocol;
  * An application was started inside the guest.
  *
  * @param app the application's name, unique within its guest
- * @param pid the operating-system process id of the started application
+ * @param pid the operating-system process id of the started application, or {@code null} when it has no single
+ *            process (a script or OCF resource without a pid file)
  */
-public record AppStarted(String app, long pid) implements Fact {
+public record AppStarted(String app, Long pid) implements Fact {
     @Override
     public <R> R accept(Visitor<R> visitor) {
         return visitor.appStarted(this);
@@ -14,7 +15,7 @@ public record AppStarted(String app, long pid) implements Fact {
 
     @Override
     public String describe() {
-        return "started (pid " + pid + ")";
+        return pid != null ? "started (pid " + pid + ")" : "started";
     }
 
     @Override

@@ -5,9 +5,9 @@ package io.guestguard.protocol;
  * failure: the decider does not restart it.
  *
  * @param app the application's name
- * @param pid the process id that was stopped
+ * @param pid the process id that was stopped, or {@code null} when the application has no single process
  */
-public record AppStopped(String app, long pid) implements Fact {
+public record AppStopped(String app, Long pid) implements Fact {
     @Override
     public <R> R accept(Visitor<R> visitor) {
         return visitor.appStopped(this);
@@ -15,7 +15,7 @@ public record AppStopped(String app, long pid) implements Fact {
 
     @Override
     public String describe() {
-        return "stopped (pid " + pid + ")";
+        return pid != null ? "stopped (pid " + pid + ")" : "stopped";
     }
 
     @Override

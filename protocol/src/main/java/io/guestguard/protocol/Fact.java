@@ -7,7 +7,7 @@ package io.guestguard.protocol;
  */
 public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppStopped, PackageApplied, GuestStarted,
         GuestHalted, GuestStartFailed, GuestHaltFailed, MigrationStarted, MigrationCompleted, MigrationFailed, HostLost,
-        HostFenced, HostAvailable, OperatorRequest {
+        HostFenced, HostAvailable, OperatorRequest, ReporterStarted, Rebound {
 
     /** Dispatches to the visitor method for this fact's type. */
     <R> R accept(Visitor<R> visitor);
@@ -51,5 +51,9 @@ public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppS
         R hostAvailable(HostAvailable fact);
 
         R operatorRequest(OperatorRequest fact);
+
+        R reporterStarted(ReporterStarted fact);
+
+        R rebound(Rebound fact);
     }
 }

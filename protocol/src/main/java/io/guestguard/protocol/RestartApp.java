@@ -9,5 +9,5 @@ package io.guestguard.protocol;
  * @param delayMs how long the reporter waits before starting it (the backoff), 0 for at once
  * @param decisionId the decision that issued this command
  */
-public record RestartApp(String app, int attempt, Integer limit, long delayMs, String decisionId) implements Command {
+public record RestartApp(String app, int attempt, Integer limit, long delayMs, String decisionId) implements AppCommand {
 }

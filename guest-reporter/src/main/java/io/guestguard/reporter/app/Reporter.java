@@ -1,60 +1,87 @@
 package io.guestguard.reporter.app;
 
+import io.guestguard.protocol.AppCommand;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.Command;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestCommand;
+import io.guestguard.protocol.Rebind;
+import io.guestguard.protocol.Rebound;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.StartApp;
+import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.config.GuestFileLoader;
 import io.guestguard.reporter.config.GuestSpec;
 import io.guestguard.reporter.config.InvalidConfigException;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.annotations.CommandLineArguments;
 import io.guestguard.reporter.config.ReporterConfig;
+import io.guestguard.reporter.durable.CommandJournal;
+import io.guestguard.reporter.durable.Outbox;
+import io.guestguard.reporter.durable.OutboxSender;
 import io.guestguard.reporter.messaging.CommandListener;
 import io.guestguard.reporter.messaging.FactPublisher;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.CommandLineArguments;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The reporter's lifecycle: read the guest file, connect to Kafka, listen for commands, then start
- * the applications; on shutdown, stop them and report that they were stopped.
+ * The reporter's lifecycle and its answers to commands.
+ *
+ * <ol>
+ *   <li>Read the guest file; refuse to start (exit 1) when it is invalid, naming every problem.</li>
+ *   <li>Open the state folder: the outbox (facts not yet acknowledged by Kafka, and the sequence
+ *       numbering) and the command journal. A {@code reporter.started} fact is the first of this run.</li>
+ *   <li>Start the outbox's sender, then the applications (adopting those a previous reporter left
+ *       running, skipping those an operator stopped), then the command listener, so a command never
+ *       races the start-up, then the heartbeats.</li>
+ *   <li>On shutdown, stop the listener, the applications (each reported stopped), then the sender,
+ *       which delivers what it can in its close timeout; the rest stays in the outbox.</li>
+ * </ol>
+ * Kafka need not be reachable for any of this: facts wait in the outbox and commands are read once
+ * Kafka answers.
  */
 @ApplicationScoped
 public class Reporter {
 
     private static final Logger LOG = Logger.getLogger(Reporter.class);
+    /** How long start-up waits for the command partition before going on without it. */
+    private static final Duration ASSIGN_WAIT = Duration.ofSeconds(10);
 
     private final ReporterConfig config;
-    private final String bootstrapServers;
+    private final Optional<String> bootstrapOverride;
     private final String[] args;
     private final EventCodec codec = new EventCodec();
     private GuestSpec guest;
+    private Outbox outbox;
+    private OutboxSender sender;
+    private CommandJournal journal;
+    private HeldApps held;
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
     private CommandListener commands;
-    /** Runs heartbeats and restarts that wait out their backoff, so the command listener never sleeps. */
-    private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "reporter-timers");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Monitors, probes, and restarts that wait out their backoff, so the command listener never sleeps. */
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("reporter-timers"));
+    /** Beats on a thread of their own: a send may wait for Kafka's metadata while Kafka is away. */
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(daemon("reporter-heartbeats"));
 
-    Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapOverride,
              @CommandLineArguments String[] args) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.bootstrapOverride = bootstrapOverride;
         this.args = args;
     }
 
@@ -74,63 +101,138 @@ public class Reporter {
         }
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event) throws InterruptedException {
         if (List.of(args).contains("--check")) {
             Quarkus.asyncExit(check());
             return;
         }
+        Path file = Path.of(config.reporter().configFile());
+        String servers;
         try {
-            guest = new GuestFileLoader().load(Path.of(config.reporter().configFile()));
+            guest = new GuestFileLoader().load(file);
+            servers = bootstrapOverride.or(guest::bootstrapServers).orElseThrow(() -> new InvalidConfigException(List.of(
+                    file + ": kafka.bootstrap_servers: missing; name the Kafka cluster as HOST:PORT[,HOST:PORT...], "
+                            + "or set kafka.bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS)")));
         } catch (InvalidConfigException e) {
             LOG.errorf("refusing to start: %s", e.getMessage());
             Quarkus.asyncExit(1);
             return;
         }
+        try {
+            outbox = Outbox.open(guest.stateDir().resolve("outbox"), guest.outbox().maxFacts(), guest.outbox().fsync());
+            journal = CommandJournal.open(guest.stateDir().resolve("commands"));
+            held = HeldApps.load(guest.stateDir());
+        } catch (RuntimeException e) {
+            LOG.errorf("refusing to start: cannot use the state folder %s (state_dir in %s): %s", guest.stateDir(), file,
+                    e.getMessage());
+            Quarkus.asyncExit(1);
+            return;
+        }
         Topics topics = new Topics(config.topicPrefix());
-        publisher = new FactPublisher(bootstrapServers, topics, guest.guest(), codec);
-        supervisor = new ApplicationSupervisor(guest.applications(), publisher, config.reporter().stopGrace());
-        commands = new CommandListener(bootstrapServers, topics.guestCommands(), guest.guest(), codec,
-                this::execute, publisher::deadLetter);
+        int unsent = outbox.size();
+        publisher = new FactPublisher(outbox, servers, topics, guest.guest(), codec);
+        publisher.publish(new ReporterStarted(unsent, outbox.droppedCount()));
+        var reporter = config.reporter();
+        sender = new OutboxSender(outbox, topics.guestLog(), guest.guest(), OutboxSender.kafkaProducers(
+                OutboxSender.producerConfig(servers, "guest-reporter-" + guest.guest(), reporter.deliveryTimeout(),
+                        reporter.requestTimeout())), reporter.stallTimeout(), Duration.ofSeconds(5));
+        sender.start();
+        supervisor = new ApplicationSupervisor(guest.applications(), publisher, guest.stateDir(), timers);
+        supervisor.startAll(held.all());
+        commands = new CommandListener(servers, topics.guestCommands(), guest.guest(), codec, journal, this::execute,
+                publisher::deadLetter, e -> Quarkus.asyncExit(1));
         commands.start();
-        supervisor.startAll();
-        long beatMs = config.reporter().heartbeatInterval().toMillis();
-        delayed.scheduleAtFixedRate(publisher::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
-        LOG.infof("reporting for guest %s (%d applications) to %s", guest.guest(), guest.applications().size(), bootstrapServers);
+        if (!commands.awaitAssigned(ASSIGN_WAIT)) {
+            LOG.warnf("commands for %s are not readable yet; going on, they will be read once Kafka answers", guest.guest());
+        }
+        long beatMs = guest.heartbeatInterval().toMillis();
+        beats.scheduleAtFixedRate(publisher::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        LOG.infof("reporting for guest %s (%d applications, %d earlier facts to send) to %s", guest.guest(),
+                guest.applications().size(), unsent, servers);
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (commands != null) {
             commands.close();
         }
-        delayed.shutdownNow();
         if (supervisor != null) {
             supervisor.close();
+        }
+        timers.shutdownNow();
+        beats.shutdownNow();
+        if (sender != null) {
+            sender.close();
         }
         if (publisher != null) {
             publisher.close();
         }
-    }
-
-    private void execute(CloudEvent<? extends Command> command) {
-        if (command.data() instanceof RestartApp restart) {
-            if (!supervisor.has(restart.app())) {
-                throw new RejectedRecordException("guest " + guest.guest() + " has no application '" + restart.app() + "'");
-            }
-            LOG.infof("restarting %s (attempt %d of %s, %s)%s", restart.app(), restart.attempt(),
-                    restart.limit() == null ? "unlimited" : restart.limit(), command.id(),
-                    restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
-            if (restart.delayMs() > 0) {
-                delayed.schedule(() -> restartNow(restart.app()), restart.delayMs(), TimeUnit.MILLISECONDS);
-            } else {
-                restartNow(restart.app());
-            }
+        if (journal != null) {
+            journal.close();
+        }
+        if (outbox != null) {
+            outbox.close();
         }
     }
 
-    private void restartNow(String app) {
-        if (!supervisor.start(app)) {
-            LOG.infof("%s is already running; nothing to restart", app);
+    private void execute(CloudEvent<? extends GuestCommand> command) {
+        if (command.data() instanceof Rebind rebind) {
+            rebind(command.id(), rebind);
+            return;
         }
+        AppCommand data = (AppCommand) command.data();
+        String app = data.app();
+        if (!supervisor.has(app)) {
+            throw new RejectedRecordException("guest " + guest.guest() + " has no application '" + app + "'");
+        }
+        if (data instanceof RestartApp restart) {
+            restart(command.id(), restart);
+        } else if (data instanceof StopApp) {
+            LOG.infof("stopping %s as asked (%s); it stays stopped until started again", app, command.id());
+            held.hold(app);
+            supervisor.stop(app);
+        } else if (data instanceof StartApp) {
+            LOG.infof("starting %s as asked (%s)", app, command.id());
+            held.release(app);
+            supervisor.start(app);
+        }
+    }
+
+    private void restart(String commandId, RestartApp restart) {
+        LOG.infof("restarting %s (attempt %d of %s, %s)%s", restart.app(), restart.attempt(),
+                restart.limit() == null ? "unlimited" : restart.limit(), commandId,
+                restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
+        held.release(restart.app());
+        // The backoff waits in memory: a reporter restarted meanwhile starts the application at once.
+        timers.schedule(() -> {
+            if (!supervisor.start(restart.app())) {
+                LOG.infof("%s is already running or starting; nothing to restart", restart.app());
+            }
+        }, restart.delayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The guest now runs on another host: make sure facts flow again (a producer whose connection
+     * died with the move is replaced, and every unacknowledged fact is sent again), then answer with
+     * the next sequence number, so the migration watcher can tell whether it has seen them all.
+     */
+    private void rebind(String commandId, Rebind rebind) {
+        boolean recreated = sender.recreateIfStalled(config.reporter().rebindStallTimeout());
+        int unacknowledged = outbox.size();
+        if (!recreated && unacknowledged > 0) {
+            sender.resendUnacknowledged();
+        }
+        long seq = publisher.publish(s -> new Rebound(commandId, rebind.host(), rebind.epoch(), s + 1, unacknowledged,
+                recreated));
+        LOG.infof("rebound to host %s (epoch %d): %d facts sent again%s, next seq %d", rebind.host(), rebind.epoch(),
+                unacknowledged, recreated ? ", Kafka producer recreated" : "", seq + 1);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** The supervisor, for tests and health checks. */

@@ -1,5 +1,6 @@
 package io.guestguard.reporter.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,103 +9,121 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Reads and validates a guest's YAML file:
+ * Reads and validates a guest's one YAML file, the whole of the reporter's own configuration:
  *
  * <pre>
- * guest: g1
+ * guest: g1                               # required
+ * kafka:
+ *   bootstrap_servers: 127.0.0.1:9092     # optional
+ * state_dir: /var/lib/guestguard/g1       # default: "state" beside this file; relative paths are too
+ * heartbeat_interval: 1s
+ * stop_grace: 5s                          # default for exec applications
+ * outbox: {max_facts: 10000, fsync: true}
  * applications:
- *   - name: app1
- *     command: sleep 86400
+ *   - name: web                           # kind exec (the default): one long-running command
+ *     command: python3 -m http.server 8080
+ *     probes:
+ *       - http: {url: http://127.0.0.1:8080/, status: 200}
+ *   - name: db
+ *     kind: script                        # start, stop and monitor command lines
+ *     start: /opt/db/start.sh
+ *     stop: /opt/db/stop.sh
+ *     monitor: /opt/db/monitor.sh
+ *   - name: dummy
+ *     kind: ocf                           # an OCF resource agent, checked against its meta-data
+ *     agent: ocf:heartbeat:Dummy
+ *     params: {state: /tmp/x.state}
  * </pre>
  *
- * Collects every problem before failing, each as {@code FILE: FIELD: what is wrong; the fix}.
+ * Collects every problem before failing, each as {@code FILE: FIELD: what is wrong; the fix}. Unknown
+ * fields and duplicate keys are errors, because a misspelt optional field would otherwise leave its
+ * default silently in force. OCF agents are asked for their meta-data here, so {@code --check} finds
+ * a missing required parameter before anything starts.
  */
 public final class GuestFileLoader {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final Set<String> TOP_LEVEL = Set.of("guest", "applications");
-    private static final Set<String> APP_FIELDS = Set.of("name", "command");
+    /** Where Debian and most distributions install OCF resource agents. */
+    public static final Path DEFAULT_OCF_ROOT = Path.of("/usr/lib/ocf");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private static final List<String> TOP_LEVEL = List.of("guest", "kafka", "state_dir", "heartbeat_interval",
+            "stop_grace", "outbox", "applications");
 
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private final Path ocfRoot;
+
+    /** Finds OCF agents under the {@code OCF_ROOT} environment variable, or {@link #DEFAULT_OCF_ROOT}. */
+    public GuestFileLoader() {
+        this(Optional.ofNullable(System.getenv("OCF_ROOT")).filter(s -> !s.isBlank()).map(Path::of).orElse(DEFAULT_OCF_ROOT));
+    }
+
+    public GuestFileLoader(Path ocfRoot) {
+        this.ocfRoot = ocfRoot.toAbsolutePath();
+    }
+
+    /**
+     * Reads and validates {@code file}.
+     *
+     * @throws InvalidConfigException listing every problem
+     */
     public GuestSpec load(Path file) {
         JsonNode root;
         try {
             root = yaml.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
-            throw new InvalidConfigException(List.of(file + ": not valid YAML at line "
-                    + e.getLocation().getLineNr() + ": " + e.getOriginalMessage() + "; fix the syntax"));
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new InvalidConfigException(List.of(file + ": not valid YAML" + where + ": "
+                    + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ") + "; fix the syntax"));
         } catch (IOException e) {
             throw new InvalidConfigException(List.of(file + ": cannot be read (" + e + "); "
                     + "point guestguard.reporter.config-file at a readable YAML file"));
         }
-        List<String> problems = new ArrayList<>();
         if (root == null || !root.isObject()) {
             throw new InvalidConfigException(List.of(file + ": is empty or not a mapping; "
                     + "write 'guest: ID' and an 'applications:' list"));
         }
-        unknownFields(root, TOP_LEVEL, "", file, problems);
-        String guest = requiredName(root, "guest", "guest", file, problems);
-        List<GuestSpec.AppSpec> apps = new ArrayList<>();
-        JsonNode list = root.get("applications");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            problems.add(file + ": applications: missing or empty; list at least one application with a name and a command");
-        } else {
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < list.size(); i++) {
-                String field = "applications[" + i + "]";
-                JsonNode app = list.get(i);
-                if (!app.isObject()) {
-                    problems.add(file + ": " + field + ": not a mapping; give it 'name:' and 'command:'");
-                    continue;
-                }
-                unknownFields(app, APP_FIELDS, field + ".", file, problems);
-                String name = requiredName(app, "name", field + ".name", file, problems);
-                if (name != null && !seen.add(name)) {
-                    problems.add(file + ": " + field + ".name: '" + name + "' is used twice; give each application its own name");
-                }
-                JsonNode command = app.get("command");
-                if (command == null || !command.isTextual() || command.asText().isBlank()) {
-                    problems.add(file + ": " + field + ".command: missing or empty; give the command line that starts the application, e.g. 'sleep 86400'");
-                } else if (name != null) {
-                    apps.add(new GuestSpec.AppSpec(name, command.asText().trim()));
-                }
-            }
+        FieldReader fields = new FieldReader(file);
+        fields.unknownFields(root, TOP_LEVEL, "");
+        String guest = fields.name(root.get("guest"), "guest");
+        Optional<String> servers = bootstrapServers(root.get("kafka"), fields);
+        Path stateDir = stateDir(root.get("state_dir"), file, fields);
+        Duration heartbeat = fields.duration(root.get("heartbeat_interval"), "heartbeat_interval", Duration.ofSeconds(1), Duration.ofMillis(1));
+        Duration stopGrace = fields.duration(root.get("stop_grace"), "stop_grace", Duration.ofSeconds(5), Duration.ZERO);
+        GuestSpec.Outbox outbox = outbox(root.get("outbox"), fields);
+        List<AppSpec> apps = new ApplicationReader(fields, new OcfReader(fields, ocfRoot)).read(root.get("applications"), stopGrace);
+        if (!fields.problems().isEmpty()) {
+            throw new InvalidConfigException(fields.problems());
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
-        }
-        return new GuestSpec(guest, apps);
+        return new GuestSpec(guest, servers, stateDir, heartbeat, stopGrace, outbox, apps);
     }
 
-    private static String requiredName(JsonNode node, String key, String field, Path file, List<String> problems) {
-        JsonNode value = node.get(key);
-        if (value == null || !value.isValueNode() || value.asText().isBlank()) {
-            problems.add(file + ": " + field + ": missing; set it to a name of letters, digits, '.', '_' or '-'");
-            return null;
+    private static Optional<String> bootstrapServers(JsonNode kafka, FieldReader fields) {
+        if (kafka == null || fields.mapping(kafka, "kafka", "write e.g. 'kafka: {bootstrap_servers: broker1:9092}', or remove it") == null) {
+            return Optional.empty();
         }
-        String text = value.asText();
-        if (!NAME.matcher(text).matches()) {
-            problems.add(file + ": " + field + ": '" + text + "' is not a valid name; use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
-            return null;
-        }
-        return text;
+        fields.unknownFields(kafka, List.of("bootstrap_servers"), "kafka.");
+        return Optional.ofNullable(fields.optionalText(kafka.get("bootstrap_servers"), "kafka.bootstrap_servers",
+                "give host:port of one or more brokers, comma-separated, e.g. broker1:9092,broker2:9092"));
     }
 
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, Path file, List<String> problems) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                problems.add(file + ": " + prefix + name + ": unknown field; remove it or use one of " + known.stream().sorted().toList());
-            }
+    /** Relative to the file's own folder, so a file and its state move together. */
+    private static Path stateDir(JsonNode node, Path file, FieldReader fields) {
+        Path base = file.toAbsolutePath().getParent();
+        String text = fields.optionalText(node, "state_dir", "give a folder for the outbox, journal and pid records, or remove the line for 'state' beside this file");
+        return base.resolve(text == null ? "state" : text).normalize();
+    }
+
+    private static GuestSpec.Outbox outbox(JsonNode node, FieldReader fields) {
+        if (node == null || fields.mapping(node, "outbox", "write e.g. 'outbox: {max_facts: 10000, fsync: true}', or remove it for those defaults") == null) {
+            return new GuestSpec.Outbox(10_000, true);
         }
+        fields.unknownFields(node, List.of("max_facts", "fsync"), "outbox.");
+        return new GuestSpec.Outbox(fields.integer(node.get("max_facts"), "outbox.max_facts", 10_000, 10, Integer.MAX_VALUE),
+                fields.flag(node.get("fsync"), "outbox.fsync", true));
     }
 }

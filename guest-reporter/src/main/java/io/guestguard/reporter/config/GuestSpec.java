@@ -1,27 +1,34 @@
 package io.guestguard.reporter.config;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * What one guest's reporter supervises, as read from its YAML file.
+ * Everything one guest's reporter needs, as read from its one YAML file.
  *
  * @param guest the guest id: the Kafka key of everything this reporter sends and the address of the
  *              commands it obeys
- * @param applications the applications to start and supervise, in start order
+ * @param bootstrapServers the Kafka cluster, when the file names it; a {@code kafka.bootstrap.servers}
+ *                         setting overrides it
+ * @param stateDir where the outbox, the journal and the applications' pid records live (absolute)
+ * @param heartbeatInterval how often the guest beats on {@code heartbeats.v1}
+ * @param stopGrace the default time an exec application gets between SIGTERM and SIGKILL
+ * @param outbox how the durable outbox keeps facts while Kafka is unreachable
+ * @param applications the applications to start and supervise, in start order, with unique names
  */
-public record GuestSpec(String guest, List<AppSpec> applications) {
+public record GuestSpec(String guest, Optional<String> bootstrapServers, Path stateDir, Duration heartbeatInterval,
+                        Duration stopGrace, Outbox outbox, List<AppSpec> applications) {
 
     public GuestSpec {
         applications = List.copyOf(applications);
     }
 
     /**
-     * One supervised application.
-     *
-     * @param name unique within the guest
-     * @param command a shell command line, run as {@code /bin/sh -c "exec COMMAND"} so that the
-     *                application itself (not a shell) is the supervised process
+     * @param maxFacts how many unsent facts the outbox holds before it drops the oldest
+     * @param fsync whether each fact is forced to disk before it counts as kept
      */
-    public record AppSpec(String name, String command) {
+    public record Outbox(int maxFacts, boolean fsync) {
     }
 }

@@ -6,7 +6,10 @@ import io.smallrye.config.WithName;
 
 import java.time.Duration;
 
-/** The reporter's settings ({@code application.properties}, {@code -D} flags or environment). */
+/**
+ * Where the reporter finds its guest file, and how patient its Kafka clients are. Everything about
+ * the guest itself (its id, applications, state folder, outbox) is in that one YAML file.
+ */
 @ConfigMapping(prefix = "guestguard")
 public interface ReporterConfig {
 
@@ -18,18 +21,31 @@ public interface ReporterConfig {
     Reporter reporter();
 
     interface Reporter {
-        /** The guest's YAML file listing its applications. */
+        /** The guest's YAML file. */
         @WithName("config-file")
         String configFile();
 
-        /** How long a stopped application gets between SIGTERM and SIGKILL. */
-        @WithName("stop-grace")
-        @WithDefault("5s")
-        Duration stopGrace();
+        /** A fact Kafka has not acknowledged within this is given up by its producer and sent again on a new one. */
+        @WithName("delivery-timeout")
+        @WithDefault("30s")
+        Duration deliveryTimeout();
 
-        /** How often the guest beats on {@code heartbeats.v1}: its volume across a fleet is this choice. */
-        @WithName("heartbeat-interval")
-        @WithDefault("1s")
-        Duration heartbeatInterval();
+        /** One request to Kafka may take this long. */
+        @WithName("request-timeout")
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** The oldest fact in flight may go this long without an answer before the producer is replaced. */
+        @WithName("stall-timeout")
+        @WithDefault("10s")
+        Duration stallTimeout();
+
+        /**
+         * On a rebind (the guest moved to another host), a producer whose oldest fact in flight has had
+         * no answer for this long is replaced at once: its connection probably died with the move.
+         */
+        @WithName("rebind-stall-timeout")
+        @WithDefault("500ms")
+        Duration rebindStallTimeout();
     }
 }

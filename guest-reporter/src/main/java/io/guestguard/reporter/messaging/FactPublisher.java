@@ -10,6 +10,7 @@ import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.app.ApplicationSupervisor;
+import io.guestguard.reporter.durable.Outbox;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,30 +24,39 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongFunction;
 
 /**
- * Sends the guest's facts to {@code guest-log.v1}, keyed by the guest id, as soon as they happen
- * ({@code linger.ms=0}), with an idempotent producer and {@code acks=all}; beats on
- * {@code heartbeats.v1}; and sends what the reporter could not process to the dead-letter topic.
+ * Turns what happens in the guest into facts: each one gets the guest's next sequence number and is
+ * written to the durable {@link Outbox} first, from which an {@code OutboxSender} delivers it to
+ * {@code guest-log.v1}; a failure is marked to be kept when the outbox overflows. Heartbeats and dead
+ * letters are not facts: they go straight to Kafka on a producer of their own, and a lost beat is
+ * simply followed by the next one.
  */
 public final class FactPublisher implements ApplicationSupervisor.Listener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FactPublisher.class);
     private static final String SERVICE = "guest-reporter";
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final Outbox outbox;
+    private final KafkaProducer<String, byte[]> direct;
     private final Topics topics;
     private final String guestId;
     private final String source;
     private final EventCodec codec;
 
-    public FactPublisher(String bootstrapServers, Topics topics, String guestId, EventCodec codec) {
-        this.producer = new KafkaProducer<>(Map.of(
+    public FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec) {
+        this.outbox = outbox;
+        this.direct = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "guest-reporter-" + guestId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "0"),
+                ProducerConfig.CLIENT_ID_CONFIG, "guest-reporter-" + guestId + "-beats",
+                ProducerConfig.ACKS_CONFIG, "1",
+                ProducerConfig.LINGER_MS_CONFIG, "0",
+                // A beat older than a few seconds says nothing any more: give up on it rather than queue it.
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000"),
                 new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.guestId = guestId;
@@ -55,50 +65,84 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     }
 
     @Override
-    public void started(String app, long pid) {
-        LOG.infof("%s started, pid %d", app, pid);
+    public void started(String app, Long pid) {
+        LOG.infof("%s started%s", app, pid != null ? ", pid " + pid : "");
         publish(new AppStarted(app, pid));
     }
 
     @Override
     public void failed(AppFailed failure) {
-        LOG.warnf("%s failed (%s), pid %d", failure.app(), failure.cause(), failure.pid());
+        LOG.warnf("%s %s", failure.app(), failure.describe());
         publish(failure);
     }
 
     @Override
-    public void stopped(String app, long pid) {
-        LOG.infof("%s stopped, pid %d", app, pid);
+    public void stopped(String app, Long pid) {
+        LOG.infof("%s stopped%s", app, pid != null ? ", pid " + pid : "");
         publish(new AppStopped(app, pid));
     }
 
-    /** Sends a record this reporter consumed but cannot process to the dead-letter topic. */
+    /** Writes {@code fact} to the outbox under the next sequence number; returns that number. */
+    public long publish(Fact fact) {
+        return append(fact instanceof AppFailed, seq -> fact);
+    }
+
+    /** As {@link #publish(Fact)}, for a fact that states its own sequence number (a rebound). */
+    public long publish(LongFunction<? extends Fact> factAt) {
+        return append(false, factAt);
+    }
+
+    private long append(boolean keepOnOverflow, LongFunction<? extends Fact> factAt) {
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        return outbox.append(keepOnOverflow, seq ->
+                codec.encode(CloudEvent.ofGuest(id, source, now, guestId, (Fact) factAt.apply(seq)).withGuestSeq(seq)));
+    }
+
+    /**
+     * Sends a record this reporter consumed but cannot process to the dead-letter topic, and waits
+     * until Kafka has it, trying again while Kafka does not answer, so it is not lost; the caller (the
+     * command listener) goes on with the next command only then.
+     */
     public void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
-        producer.send(DeadLetter.record(topics.deadLetter(), record.key(), record.value(), reason,
-                record.topic(), record.partition(), record.offset(), SERVICE), this::logFailure);
+        var letter = DeadLetter.record(topics.deadLetter(), record.key(), record.value(), reason,
+                record.topic(), record.partition(), record.offset(), SERVICE);
+        while (true) {
+            try {
+                direct.send(letter).get();
+                return;
+            } catch (ExecutionException | RuntimeException e) {
+                LOG.warnf("dead letter for %s-%d@%d not written yet (%s); trying again", record.topic(),
+                        record.partition(), record.offset(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.errorf("dead letter for %s-%d@%d not written: interrupted", record.topic(), record.partition(),
+                        record.offset());
+                return;
+            }
+        }
     }
 
     /** One liveness beat for this guest on {@code heartbeats.v1}, keyed by the guest id. */
     public void heartbeat() {
         CloudEvent<Heartbeat> beat = CloudEvent.ofGuest(UUID.randomUUID().toString(), source, Instant.now(), guestId,
                 new Heartbeat("guest", guestId, List.of()));
-        producer.send(new ProducerRecord<>(topics.heartbeats(), guestId, codec.encode(beat)), this::logFailure);
-    }
-
-    private void publish(Fact fact) {
-        CloudEvent<Fact> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), source, Instant.now(), guestId, fact);
-        producer.send(new ProducerRecord<>(topics.guestLog(), guestId, codec.encode(event)), this::logFailure);
+        try {
+            direct.send(new ProducerRecord<>(topics.heartbeats(), guestId, codec.encode(beat)), this::logFailure);
+        } catch (RuntimeException e) {
+            LOG.debugf("heartbeat not sent: %s", e.getMessage()); // no metadata while Kafka is unreachable
+        }
     }
 
     private void logFailure(Object metadata, Exception error) {
         if (error != null) {
-            LOG.errorf(error, "a record could not be sent to Kafka");
+            LOG.debugf("a heartbeat was not delivered to Kafka: %s", error.getMessage());
         }
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        direct.close(Duration.ofSeconds(2));
     }
 }

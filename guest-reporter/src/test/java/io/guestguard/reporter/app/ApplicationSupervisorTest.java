@@ -1,89 +1,169 @@
 package io.guestguard.reporter.app;
 
 import io.guestguard.protocol.AppFailed;
-import io.guestguard.reporter.config.GuestSpec.AppSpec;
+import io.guestguard.reporter.app.run.ProcessGroups;
+import io.guestguard.reporter.config.AppSpec;
+import io.guestguard.reporter.config.ExecApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import static io.guestguard.reporter.app.Apps.alive;
+import static io.guestguard.reporter.app.Apps.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Real child processes: starts, crashes noticed without polling, restarts and deliberate stops. */
-class ApplicationSupervisorTest {
+/** Exec applications, as real processes: process groups, crashes noticed without polling, restarts and deliberate stops. */
+class ApplicationSupervisorTest extends SupervisorFixture {
 
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private final ApplicationSupervisor.Listener listener = new ApplicationSupervisor.Listener() {
-        @Override
-        public void started(String app, long pid) {
-            events.add("started " + app + " " + pid);
-        }
 
-        @Override
-        public void failed(AppFailed failure) {
-            events.add("failed " + failure.app() + " " + failure.pid() + " " + failure.cause());
-        }
 
-        @Override
-        public void stopped(String app, long pid) {
-            events.add("stopped " + app + " " + pid);
-        }
-    };
-    private ApplicationSupervisor supervisor;
 
-    @AfterEach
-    void stopAll() {
-        if (supervisor != null) {
-            supervisor.close();
-        }
+    @Test
+    void theSupervisedPidIsTheApplicationItselfAndLeadsItsOwnSessionAndGroup() {
+        supervisor = supervise(exec("app1", "sleep 86400"));
+        supervisor.startAll();
+        long pid = events.awaitStarted("app1");
+
+        await("the shell execs the application").atMost(Recorder.DEADLINE)
+                .until(() -> ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse(""), c -> c.endsWith("sleep"));
+        assertThat(ProcessGroups.groupOf(pid)).as("process group").isEqualTo(pid);
+        assertThat(ProcessGroups.sessionOf(pid)).as("session").isEqualTo(pid);
+        assertThat(supervisor.pid("app1")).contains(pid);
     }
 
     @Test
     void aKilledApplicationIsReportedWithItsSignalAndCanBeRestarted() {
-        supervisor = supervise(new AppSpec("app1", "sleep 86400"));
+        supervisor = supervise(exec("app1", "sleep 86400"));
         supervisor.startAll();
-        long pid = supervisor.pid("app1").orElseThrow();
-        await("the shell execs the application itself").atMost(Duration.ofSeconds(10))
-                .until(() -> ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse(""), c -> c.endsWith("sleep"));
+        long pid = events.awaitStarted("app1");
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("failed app1 " + pid + " SIGKILL"));
-        assertThat(supervisor.pid("app1")).isEmpty();
+        events.awaitEvent("failed app1 " + pid + " SIGKILL");
+        await().atMost(Recorder.DEADLINE).until(() -> supervisor.pid("app1").isEmpty());
         assertThat(supervisor.start("app1")).isTrue();
-        long newPid = supervisor.pid("app1").orElseThrow();
+        long newPid = events.awaitStarted("app1", 1);
         assertThat(newPid).isNotEqualTo(pid);
         assertThat(supervisor.start("app1")).as("already running").isFalse();
-        assertThat(events).containsExactly("started app1 " + pid, "failed app1 " + pid + " SIGKILL", "started app1 " + newPid);
+        assertThat(events.events).containsExactly("started app1 " + pid, "failed app1 " + pid + " SIGKILL", "started app1 " + newPid);
     }
 
     @Test
     void anExitCodeIsReportedAsIs() {
-        supervisor = supervise(new AppSpec("job", "sh -c 'exit 3'"));
+        supervisor = supervise(exec("job", "sh -c 'exit 3'"));
         supervisor.startAll();
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.startsWith("failed job") && e.endsWith("exit 3")));
+        AppFailed failure = events.awaitFailure("job");
+        assertThat(failure.exitCode()).isEqualTo(3);
+        assertThat(failure.pid()).isEqualTo(events.awaitStarted("job"));
     }
 
     @Test
-    void aStopIsNotAFailure() {
-        supervisor = supervise(new AppSpec("app1", "sleep 86400"), new AppSpec("stubborn", "sh -c 'trap \"\" TERM; while :; do sleep 1; done'"));
+    void aStopEndsTheWholeProcessGroupIncludingAnOrphanedGrandchild() {
+        // the subshell forks a sleep and exits, so the sleep is re-parented away from the application
+        supervisor = supervise(exec("app1", "sh -c '(sleep 1000 &); exec sleep 1001'"));
         supervisor.startAll();
-        long pid = supervisor.pid("app1").orElseThrow();
-        long stubborn = supervisor.pid("stubborn").orElseThrow();
+        long pid = events.awaitStarted("app1");
+        List<Long> group = await("the grandchild runs").atMost(Recorder.DEADLINE)
+                .until(() -> ProcessGroups.members(pid), m -> m.size() == 2);
+        long grandchild = group.stream().filter(p -> p != pid).findFirst().orElseThrow();
+        assertThat(ProcessHandle.of(pid).orElseThrow().descendants().map(ProcessHandle::pid))
+                .as("the JDK cannot find it through the application").doesNotContain(grandchild);
+
+        supervisor.stop("app1").join();
+
+        assertThat(alive(pid)).isFalse();
+        assertThat(alive(grandchild)).as("the grandchild went with its group").isFalse();
+        assertThat(events.events).containsExactly("started app1 " + pid, "stopped app1 " + pid);
+    }
+
+    @Test
+    void aStopSendsTermFirstAndKillsWhatIgnoresItAfterTheGrace() {
+        Duration grace = Duration.ofMillis(1500);
+        supervisor = supervise(new ExecApp("polite", "sleep 86400", grace, List.of()),
+                new ExecApp("stubborn", "sh -c 'trap \"\" TERM; while :; do sleep 1; done'", grace, List.of()));
+        supervisor.startAll();
+        long polite = events.awaitStarted("polite");
+        long stubborn = events.awaitStarted("stubborn");
+
+        long begun = System.nanoTime();
+        supervisor.stop("polite").join();
+        Duration politeStop = Duration.ofNanos(System.nanoTime() - begun);
+        begun = System.nanoTime();
+        supervisor.stop("stubborn").join();
+        Duration stubbornStop = Duration.ofNanos(System.nanoTime() - begun);
+
+        assertThat(politeStop).as("SIGTERM ended it, no grace needed").isLessThan(grace);
+        assertThat(stubbornStop).as("SIGKILL only after the grace").isGreaterThanOrEqualTo(grace);
+        assertThat(alive(stubborn)).isFalse();
+        assertThat(ProcessGroups.members(stubborn)).isEmpty();
+        assertThat(events.events).contains("stopped polite " + polite, "stopped stubborn " + stubborn)
+                .noneMatch(e -> e.startsWith("failed"));
+    }
+
+    @Test
+    void whenTheApplicationDiesItsLeftoversAreKilledBeforeItIsStartedAgain() {
+        supervisor = supervise(exec("app1", "sh -c '(sleep 1000 &); exec sleep 1001'"));
+        supervisor.startAll();
+        long pid = events.awaitStarted("app1");
+        List<Long> group = await().atMost(Recorder.DEADLINE).until(() -> ProcessGroups.members(pid), m -> m.size() == 2);
+        List<Long> leftAtRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
+        events.atStart = (app, newPid) -> group.stream().filter(p -> alive(p)).forEach(leftAtRestart::add);
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        events.awaitEvent("failed app1 " + pid + " SIGKILL");
+        supervisor.start("app1"); // at once, as a restart command could come
+
+        long newPid = events.awaitStarted("app1", 1);
+        assertThat(newPid).isNotEqualTo(pid);
+        assertThat(leftAtRestart).as("nothing of the old group was left when the new instance started").isEmpty();
+        group.forEach(p -> assertThat(alive(p)).isFalse());
+    }
+
+    @Test
+    void closeStopsEveryApplicationAndReportsStopsNotFailures() {
+        supervisor = supervise(exec("app1", "sleep 86400"), exec("app2", "tail -f /dev/null"));
+        supervisor.startAll().join();
+        long app1 = events.awaitStarted("app1");
+        long app2 = events.awaitStarted("app2");
 
         supervisor.close();
 
-        assertThat(events).contains("stopped app1 " + pid, "stopped stubborn " + stubborn);
-        assertThat(events).noneMatch(e -> e.startsWith("failed"));
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
-        assertThat(ProcessHandle.of(stubborn).map(ProcessHandle::isAlive)).as("SIGKILL after the grace period")
-                .isNotEqualTo(java.util.Optional.of(true));
+        assertThat(events.events).containsExactlyInAnyOrder("started app1 " + app1, "started app2 " + app2,
+                "stopped app1 " + app1, "stopped app2 " + app2);
+        assertThat(alive(app1) || alive(app2)).isFalse();
+        assertThat(supervisor.start("app1")).as("closed").isFalse();
     }
 
-    private ApplicationSupervisor supervise(AppSpec... apps) {
-        return new ApplicationSupervisor(List.of(apps), listener, Duration.ofMillis(500));
+    @Test
+    void restartStopsARunningApplicationThenStartsIt() {
+        supervisor = supervise(exec("app1", "sleep 86400"));
+        supervisor.startAll();
+        long pid = events.awaitStarted("app1");
+
+        supervisor.restart("app1").join();
+
+        long newPid = events.awaitStarted("app1", 1);
+        assertThat(events.events).containsExactly("started app1 " + pid, "stopped app1 " + pid, "started app1 " + newPid);
+        assertThat(alive(pid)).isFalse();
     }
+
+    @Test
+    void startAllLeavesHeldApplicationsAlone() {
+        supervisor = supervise(exec("app1", "sleep 86400"), exec("held", "sleep 86400"));
+
+        supervisor.startAll(Set.of("held")).join();
+
+        long pid = events.awaitStarted("app1");
+        assertThat(events.events).containsExactly("started app1 " + pid);
+        assertThat(supervisor.isRunning("held")).isFalse();
+    }
+
 }

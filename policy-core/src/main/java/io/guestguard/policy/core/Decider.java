@@ -27,6 +27,8 @@ import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
+import io.guestguard.protocol.Rebound;
+import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
 
@@ -87,15 +89,28 @@ public final class Decider {
 
     /** Decides on one fact about the guest whose state is {@code state}. */
     public Outcome decide(GuestState state, CloudEvent<? extends Fact> fact, FleetView view) {
-        if (state.recentFactIds().contains(fact.id())) {
+        if (state.recentFactIds().contains(fact.id()) || resentByReporter(state, fact)) {
             return Outcome.unchanged(state);
         }
+        GuestState seen = state.seen(fact.id(), fact.time().toEpochMilli(), fact.guestSeq());
         if (fact.epoch() != null && fact.epoch() < state.placement().epoch()) {
-            return Outcome.unchanged(state.seen(fact.id(), fact.time().toEpochMilli())); // about a placement that is over
+            return Outcome.unchanged(seen); // about a placement that is over
         }
-        Step step = new Step(fact, state.seen(fact.id(), fact.time().toEpochMilli()), view);
+        Step step = new Step(fact, seen, view);
         fact.data().accept(step);
         return step.outcome();
+    }
+
+    /**
+     * Whether a reporter's fact was seen before, by its sequence number: a reporter resends what Kafka
+     * did not acknowledge, so a fact may arrive again long after its first delivery. A reporter whose
+     * outbox is new (its first fact, {@code reporter.started} with sequence number 1) starts the count
+     * again.
+     */
+    private static boolean resentByReporter(GuestState state, CloudEvent<? extends Fact> fact) {
+        Long seq = fact.guestSeq();
+        boolean freshOutbox = seq != null && seq == 1 && fact.data() instanceof ReporterStarted;
+        return seq != null && seq <= state.lastGuestSeq() && !freshOutbox;
     }
 
     /** The work on one fact: a visitor that accumulates the new state, decisions and commands. */
@@ -137,10 +152,20 @@ public final class Decider {
         }
 
         @Override
+        public Void reporterStarted(ReporterStarted started) {
+            return null; // contact is the migration watcher's concern; its backlog follows as facts
+        }
+
+        @Override
+        public Void rebound(Rebound rebound) {
+            return null; // the migration watcher checks the answer; budgets are unaffected
+        }
+
+        @Override
         public Void appFailed(AppFailed failed) {
             AppPolicy policy = policyOf(failed.app());
             AppBudget budget = state.app(failed.app());
-            if (budget.lastFailedPid() == failed.pid()) {
+            if (failed.pid() != null && budget.lastFailedPid() == failed.pid()) {
                 return null; // the same failure reported again
             }
             Phase phase = placement().phase();
@@ -165,7 +190,7 @@ public final class Decider {
                 times.remove(0);
             }
             int attempt = Math.max(1, times.size());
-            state = state.withApp(failed.app(), new AppBudget(times, failed.pid()));
+            state = state.withApp(failed.app(), new AppBudget(times, failed.pid() == null ? 0 : failed.pid()));
             String limit = policy.restartLimit() == null ? "unlimited" : policy.restartLimit().toString();
             if (policy.restartLimit() == null || attempt <= policy.restartLimit()) {
                 long delay = policy.backoff() == null ? 0 : policy.backoff().delayMs(attempt);

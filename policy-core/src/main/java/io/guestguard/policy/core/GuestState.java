@@ -33,25 +33,29 @@ import java.util.TreeSet;
  * @param maintenance whether the package is in maintenance: nothing is restarted or moved
  * @param clockMs the latest fact time seen, in epoch milliseconds: the decider's only clock
  * @param recentFactIds ids of the latest facts, to drop a fact delivered twice
+ * @param lastGuestSeq the highest reporter sequence number seen ({@code guestseq}), to drop a fact the
+ *                     reporter resent from its outbox however long ago it was first delivered; 0 before any
  */
 public record GuestState(PackageSpec spec, Placement placement, SortedMap<String, AppBudget> apps,
                          SortedSet<String> lostHosts, SortedSet<String> fencedHosts,
                          SortedSet<String> hostsInMaintenance, SortedSet<String> failedTargets,
-                         boolean switchingEnabled, boolean maintenance, long clockMs, List<String> recentFactIds) {
+                         boolean switchingEnabled, boolean maintenance, long clockMs, List<String> recentFactIds,
+                         long lastGuestSeq) {
 
     /** How many fact ids are remembered for duplicate detection. */
     static final int REMEMBERED_FACTS = 32;
 
     public static final GuestState EMPTY = new GuestState(null, Placement.NONE, new TreeMap<String, AppBudget>(),
             new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), true, false, 0L,
-            List.of());
+            List.of(), 0L);
 
     public GuestState(PackageSpec spec, Placement placement, Map<String, AppBudget> apps, Set<String> lostHosts,
                       Set<String> fencedHosts, Set<String> hostsInMaintenance, Set<String> failedTargets,
-                      boolean switchingEnabled, boolean maintenance, long clockMs, List<String> recentFactIds) {
+                      boolean switchingEnabled, boolean maintenance, long clockMs, List<String> recentFactIds,
+                      long lastGuestSeq) {
         this(spec, placement, new TreeMap<>(apps), new TreeSet<>(lostHosts), new TreeSet<>(fencedHosts),
                 new TreeSet<>(hostsInMaintenance), new TreeSet<>(failedTargets), switchingEnabled, maintenance, clockMs,
-                recentFactIds);
+                recentFactIds, lastGuestSeq);
     }
 
     public GuestState {
@@ -75,22 +79,22 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
 
     GuestState withApps(Map<String, AppBudget> next) {
         return new GuestState(spec, placement, next, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFactIds);
+                switchingEnabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
     }
 
     GuestState withSpec(PackageSpec next) {
         return new GuestState(next, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFactIds);
+                switchingEnabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
     }
 
     GuestState withPlacement(Placement next) {
         return new GuestState(spec, next, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFactIds);
+                switchingEnabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
     }
 
     GuestState withHosts(Set<String> lost, Set<String> fenced, Set<String> inMaintenance, Set<String> failed) {
         return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled,
-                maintenance, clockMs, recentFactIds);
+                maintenance, clockMs, recentFactIds, lastGuestSeq);
     }
 
     GuestState withFailedTargets(Set<String> failed) {
@@ -99,23 +103,27 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
 
     GuestState withSwitching(boolean enabled) {
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                enabled, maintenance, clockMs, recentFactIds);
+                enabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
     }
 
     GuestState withMaintenance(boolean on) {
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, on, clockMs, recentFactIds);
+                switchingEnabled, on, clockMs, recentFactIds, lastGuestSeq);
     }
 
-    /** Advances the clock to {@code timeMs} (never back) and remembers {@code factId}. */
-    GuestState seen(String factId, long timeMs) {
+    /**
+     * Advances the clock to {@code timeMs} (never back), remembers {@code factId} and, for a reporter's
+     * fact, its sequence number {@code guestSeq} (the decider has checked it is new).
+     */
+    GuestState seen(String factId, long timeMs, Long guestSeq) {
         List<String> ids = new ArrayList<>(recentFactIds);
         ids.add(factId);
         if (ids.size() > REMEMBERED_FACTS) {
             ids.remove(0);
         }
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, Math.max(clockMs, timeMs), ids);
+                switchingEnabled, maintenance, Math.max(clockMs, timeMs), ids,
+                guestSeq != null ? guestSeq : lastGuestSeq);
     }
 
     private static <V> SortedMap<String, V> sorted(Map<String, V> map) {

@@ -5,6 +5,7 @@ import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,45 @@ class DeciderTest {
     }
 
     @Test
+    void aFactTheReporterResentLongAfterItsFirstDeliveryIsDroppedBySequenceNumber() {
+        List<CloudEvent<?>> facts = new ArrayList<>();
+        facts.add(unhealthy("u1").withGuestSeq(1)); // no pid, so only the sequence number tells a resend
+        for (int i = 2; i <= GuestState.REMEMBERED_FACTS + 10; i++) {
+            facts.add(started("s" + i, 200 + i).withGuestSeq(i)); // pushes u1 out of the id window
+        }
+        facts.add(unhealthy("u1").withGuestSeq(1)); // the outbox resends it after an outage
+        facts.add(unhealthy("u2").withGuestSeq(GuestState.REMEMBERED_FACTS + 11));
+
+        List<Outcome> outcomes = run(decider, facts.toArray(CloudEvent<?>[]::new));
+
+        Outcome resent = outcomes.get(outcomes.size() - 2);
+        assertThat(resent.decisions()).isEmpty();
+        assertThat(resent.state()).isEqualTo(outcomes.get(outcomes.size() - 3).state());
+        Outcome next = outcomes.get(outcomes.size() - 1);
+        assertThat(next.state().app("app1").failures()).as("the resend was not counted, the new failure was").isEqualTo(2);
+        assertThat(next.state().lastGuestSeq()).isEqualTo(GuestState.REMEMBERED_FACTS + 11);
+    }
+
+    @Test
+    void aReporterWithANewOutboxStartsTheSequenceAgain() {
+        CloudEvent<?> fresh = CloudEvent.ofGuest("r1", "/guest/g1/reporter", T0, "g1", new ReporterStarted(0, 0)).withGuestSeq(1);
+
+        List<Outcome> outcomes = run(decider, failed("f1", 101).withGuestSeq(7), fresh, failed("f2", 102).withGuestSeq(2));
+
+        assertThat(outcomes.get(1).state().lastGuestSeq()).isEqualTo(1);
+        assertThat(outcomes.get(2).commands()).as("seq 2 of the new outbox is new").hasSize(1);
+    }
+
+    @Test
+    void failuresWithoutAPidAreEachCounted() {
+        List<Outcome> outcomes = run(decider, unhealthy("m1"), unhealthy("m2"));
+
+        assertThat(outcomes.get(1).state().app("app1").failures()).isEqualTo(2);
+        assertThat(outcomes.get(1).decisions().get(0).data().reason().text())
+                .isEqualTo("app1 failed (monitor: OCF_NOT_RUNNING (7)); restart 2 of 2 allowed");
+    }
+
+    @Test
     void startsDoNotResetTheBudget() {
         List<Outcome> outcomes = run(decider, failed("f1", 101), started("s1", 201), failed("f2", 201), started("s2", 301));
 
@@ -105,6 +145,11 @@ class DeciderTest {
 
     private static CloudEvent<AppFailed> failed(String id, long pid) {
         return CloudEvent.ofGuest(id, "/guest/g1/reporter", T0, "g1", AppFailed.killed("app1", pid, "KILL"));
+    }
+
+    private static CloudEvent<AppFailed> unhealthy(String id) {
+        return CloudEvent.ofGuest(id, "/guest/g1/reporter", T0, "g1",
+                AppFailed.unhealthy("app1", null, "monitor", "OCF_NOT_RUNNING (7)"));
     }
 
     private static CloudEvent<AppStarted> started(String id, long pid) {

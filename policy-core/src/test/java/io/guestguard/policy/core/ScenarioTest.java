@@ -331,7 +331,7 @@ class ScenarioTest {
             out.append(String.format("  %-8s %-7s %s%s%n", fact.id(), offset(fact.time()), fact.data().describe(),
                     fact.epoch() == null ? "" : " [epoch " + fact.epoch() + "]"));
             if (step.outcome.decisions().isEmpty() && step.outcome.state().equals(step.before.seen(fact.id(),
-                    fact.time().toEpochMilli()))) {
+                    fact.time().toEpochMilli(), fact.guestSeq()))) {
                 out.append("                   (changes nothing)\n");
             }
             for (CloudEvent<Decision> d : step.outcome.decisions()) {

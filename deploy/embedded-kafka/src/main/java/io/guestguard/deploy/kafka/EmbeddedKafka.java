@@ -3,6 +3,8 @@ package io.guestguard.deploy.kafka;
 import io.guestguard.protocol.Topics;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -17,15 +19,23 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real, single-node Apache Kafka broker in KRaft mode (broker and controller in one node), running
  * in this JVM on 127.0.0.1 with free ports. {@link #start} formats the log directory, starts the
  * broker and creates GuestGuard's topics before returning, so services can start right after it.
+ *
+ * <p>{@link #stop()} and {@link #restart()} take the same broker away and bring it back on the same
+ * ports and log, for tests of what clients do during an outage.
  *
  * <p>Transactions and consumer groups are configured for one node (replication factor 1), which is
  * what the local fleet and the tests need; a real cluster is configured by its operators.
@@ -48,13 +58,18 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "org.apache.kafka.controller.ActivationRecordsGenerator", "org.apache.kafka.clients.NetworkClient")
             .map(java.util.logging.Logger::getLogger).toList();
 
-    private final KafkaRaftServer server;
+    /** The running server; {@code null} between {@link #stop()} and {@link #restart()}. Guarded by {@code this}. */
+    private KafkaRaftServer server;
+    /** The configuration the broker was started with, kept so {@link #restart()} reuses its ports and log. */
+    private final Properties props;
     private final String bootstrapServers;
     private final Path logDir;
     private Path deleteOnClose;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, Path deleteOnClose) {
+    private EmbeddedKafka(KafkaRaftServer server, Properties props, String bootstrapServers, Path logDir,
+                          Path deleteOnClose) {
         this.server = server;
+        this.props = props;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
@@ -113,9 +128,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             format(logDir, props);
-            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-            server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, logDir,
+            EmbeddedKafka kafka = new EmbeddedKafka(startServer(props), props, "127.0.0.1:" + brokerPort, logDir,
                     deleteLogDirOnClose ? logDir : null);
             try {
                 TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
@@ -143,12 +156,77 @@ public final class EmbeddedKafka implements AutoCloseable {
         return logDir.toAbsolutePath().getParent();
     }
 
+    /**
+     * Shuts the broker down but keeps its log directory, so tests can exercise an outage: clients get
+     * their connections refused until {@link #restart()} brings the same broker back. Does nothing if
+     * it is already stopped.
+     */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /**
+     * Starts the broker again after {@link #stop()}, on the same ports and log directory, so clients
+     * configured with {@link #bootstrapServers()} reconnect by themselves and every record written
+     * before the stop is still there. Returns once the broker serves metadata again. Fails if another
+     * process took one of its ports in the meantime.
+     *
+     * @throws IllegalStateException if the broker is running
+     */
+    public synchronized void restart() {
+        if (server != null) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " is running; stop() it first");
+        }
+        server = startServer(props);
+        awaitServing();
+    }
+
+    /** Whether the broker is running, that is, started and not {@link #stop() stopped}. */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         if (deleteOnClose != null) {
             deleteRecursively(deleteOnClose);
+        }
+    }
+
+    private static KafkaRaftServer startServer(Properties props) {
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        server.startup();
+        return server;
+    }
+
+    /** Waits until the restarted node answers metadata requests and leads every partition again. */
+    private void awaitServing() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            while (true) {
+                try {
+                    Set<String> names = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+                    if (admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+                            .flatMap(d -> d.partitions().stream())
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // not serving yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the restarted broker at " + bootstrapServers + " did not serve within 60 s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the restarted broker", e);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * README command 1. {@code run} (the default) starts the local fleet and prints its timeline until
  * Ctrl-C; {@code bench} measures crash-to-new-pid latency on it.
  */
-@Command(name = "guestguard-fleet", mixinStandardHelpOptions = true, subcommands = FleetCommand.Bench.class,
+@Command(name = "guestguard-fleet", mixinStandardHelpOptions = true, subcommands = {FleetCommand.Bench.class, FleetCommand.Footprint.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine and a guest reporter with two demo applications.")
 public final class FleetCommand implements Callable<Integer> {
 
@@ -84,13 +84,15 @@ public final class FleetCommand implements Callable<Integer> {
             PrintStream out = parent.out;
             try (LocalFleet fleet = LocalFleet.start(parent.home.toAbsolutePath().normalize(),
                     parent.dir.toAbsolutePath().normalize(), "unlimited");
-                 Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), nowhere())) {
-                RestartBenchmark benchmark = new RestartBenchmark(timeline, "g1", "app1");
+                 Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), nowhere());
+                 RestartBenchmark benchmark = new RestartBenchmark(timeline, fleet.bootstrapServers(),
+                         fleet.topics().guestCommands(), "g1", "app1")) {
                 timeline.start();
                 fleet.awaitEngineReady(Duration.ofSeconds(120));
                 out.printf("crash -> new pid benchmark: %d warm-up kills, then %d measured%n", warmup, kills);
-                RestartBenchmark.Result result = benchmark.run(warmup, kills, out);
-                out.println(result.summary());
+                RestartBenchmark.Results result = benchmark.run(warmup, kills, out);
+                out.println(result.total().summary());
+                out.println(result.stages());
                 out.println("machine: " + machine());
             }
             return 0;
@@ -98,6 +100,33 @@ public final class FleetCommand implements Callable<Integer> {
 
         private static PrintStream nowhere() {
             return new PrintStream(PrintStream.nullOutputStream());
+        }
+    }
+
+    /** The packaged reporter's start time and resident memory (docs/benchmarks.md). */
+    @Command(name = "footprint", mixinStandardHelpOptions = true,
+            description = "Measures the guest reporter's start time and resident memory, with the fleet's and the systemd unit's JVM flags.")
+    static final class Footprint implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Reporters started per set of JVM flags (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--settle", defaultValue = "10", description = "Seconds each reporter runs before its memory is read (default: ${DEFAULT-VALUE}).")
+        int settleSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintStream out = parent.out;
+            out.printf("guest reporter footprint: %d runs per set of JVM flags, memory read after %d s%n", runs, settleSeconds);
+            out.println("  fleet = " + String.join(" ", ReporterFootprint.FLEET) + "; lean = " + String.join(" ", ReporterFootprint.LEAN));
+            var footprint = new ReporterFootprint(parent.home.toAbsolutePath().normalize(),
+                    parent.dir.toAbsolutePath().normalize(), out);
+            out.println(ReporterFootprint.summary(footprint.measure(runs, Duration.ofSeconds(settleSeconds))));
+            out.println("machine: " + machine());
+            return 0;
         }
     }
 

@@ -51,8 +51,8 @@ public final class LocalFleet implements AutoCloseable {
         Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path guestFile = runDir.resolve("g1.yaml");
-        // A fresh fleet each time: the previous run's broker log, engine state and logs go.
-        List.of("kafka", "policy-engine-state", "logs").forEach(dir -> deleteRecursively(runDir.resolve(dir)));
+        // A fresh fleet each time: the previous run's broker log, engine and reporter state and logs go.
+        List.of("kafka", "policy-engine-state", "g1-state", "logs").forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         copyDemoGuest(guestFile);
         Topics topics = Topics.DEFAULT;
         LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);

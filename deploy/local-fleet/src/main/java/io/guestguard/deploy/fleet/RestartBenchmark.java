@@ -1,7 +1,13 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.RestartApp;
+import org.apache.kafka.common.errors.WakeupException;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -17,10 +23,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Crash-to-new-pid latency on a running fleet: SIGKILL the application, then take the time its
  * replacement was started, as the reporter stamped it in the app-started fact (same machine, same
- * clock). The path measured is the whole loop: exit noticed, fact sent, decided by the engine,
- * restart command committed and read back, process spawned.
+ * clock). The path measured is the whole loop: exit noticed, fact written to the outbox and sent,
+ * decided by the engine, restart command committed and read back, process spawned.
+ *
+ * <p>It also splits each loop in three, to show where the time goes: the kill to the failure fact's
+ * time (the reporter noticing the exit), that to the moment a {@code read_committed} consumer beside
+ * the reporter receives the restart command (Kafka, the engine and its transaction), and that to the
+ * new process (the reporter reading the command and spawning).
  */
-final class RestartBenchmark {
+final class RestartBenchmark implements AutoCloseable {
 
     /** Latencies in microseconds, sorted. */
     record Result(List<Long> micros) {
@@ -35,44 +46,113 @@ final class RestartBenchmark {
                     micros.size(), percentile(50) / 1000.0, percentile(90) / 1000.0, percentile(99) / 1000.0,
                     micros.get(micros.size() - 1) / 1000.0, mean / 1000.0);
         }
+
+        String stage(String name) {
+            return String.format(Locale.ROOT, "  %-34s p50 %6.1f ms  p90 %6.1f ms  p99 %6.1f ms", name,
+                    percentile(50) / 1000.0, percentile(90) / 1000.0, percentile(99) / 1000.0);
+        }
+    }
+
+    /** The whole loop and its three stages. */
+    record Results(Result total, Result noticed, Result decided, Result spawned) {
+        String stages() {
+            return String.join(System.lineSeparator(), "where the time goes:",
+                    noticed.stage("kill -> app.failed stamped"),
+                    decided.stage("app.failed -> restart command read"),
+                    spawned.stage("restart command read -> new pid"));
+        }
     }
 
     private final BlockingQueue<AppStarted> starts = new LinkedBlockingQueue<>();
     private final BlockingQueue<Instant> startTimes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Instant> failureTimes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Instant> commandsRead = new LinkedBlockingQueue<>();
+    private final TopicReader commands;
+    private final Thread commandWatch;
+    private final EventCodec codec = new EventCodec();
     private final String guest;
     private final String app;
+    private volatile boolean running = true;
 
-    RestartBenchmark(Timeline timeline, String guest, String app) {
+    RestartBenchmark(Timeline timeline, String bootstrapServers, String commandsTopic, String guest, String app) {
         this.guest = guest;
         this.app = app;
+        this.commands = new TopicReader(bootstrapServers, commandsTopic);
+        this.commandWatch = new Thread(this::watchCommands, "restart-benchmark-commands");
         timeline.addListener(this::onEvent);
+        commandWatch.start();
     }
 
     private synchronized void onEvent(CloudEvent<?> event) {
-        if (guest.equals(event.guestId()) && event.data() instanceof AppStarted started && app.equals(started.app())) {
+        if (!guest.equals(event.guestId()) || !(event.data() instanceof Fact fact) || !app.equals(fact.appName())) {
+            return;
+        }
+        if (fact instanceof AppStarted started) {
             startTimes.add(event.time());
             starts.add(started);
+        } else if (fact instanceof AppFailed) {
+            failureTimes.add(event.time());
+        }
+    }
+
+    private void watchCommands() {
+        try {
+            while (running) {
+                commands.pollNew(Duration.ofMillis(500)).stream().filter(r -> guest.equals(r.key())).forEach(r -> {
+                    Instant read = Instant.now();
+                    if (codec.decode(r.value()).data() instanceof RestartApp restart && restart.app().equals(app)) {
+                        commandsRead.add(read);
+                    }
+                });
+            }
+        } catch (WakeupException e) {
+            // closing
         }
     }
 
     /** Kills the application {@code warmup + kills} times and returns the latencies of the last {@code kills}. */
-    Result run(int warmup, int kills, PrintStream out) throws InterruptedException {
+    Results run(int warmup, int kills, PrintStream out) throws InterruptedException {
         long pid = next(Duration.ofSeconds(60), 0).pid;
-        List<Long> micros = new ArrayList<>();
+        List<Long> total = new ArrayList<>();
+        List<Long> noticed = new ArrayList<>();
+        List<Long> decided = new ArrayList<>();
+        List<Long> spawned = new ArrayList<>();
         for (int i = 0; i < warmup + kills; i++) {
             Instant killed = Instant.now();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             Started started = next(Duration.ofSeconds(30), pid);
+            Instant failed = take(failureTimes, "failure");
+            Instant read = take(commandsRead, "restart command");
             if (i >= warmup) {
-                micros.add(Duration.between(killed, started.time).toNanos() / 1000);
+                total.add(micros(killed, started.time));
+                noticed.add(micros(killed, failed));
+                decided.add(micros(failed, read));
+                spawned.add(micros(read, started.time));
             }
             pid = started.pid;
             if ((i + 1) % 50 == 0) {
                 out.printf("  %d/%d kills%n", i + 1, warmup + kills);
             }
         }
-        Collections.sort(micros);
-        return new Result(List.copyOf(micros));
+        return new Results(sorted(total), sorted(noticed), sorted(decided), sorted(spawned));
+    }
+
+    private static Instant take(BlockingQueue<Instant> queue, String what) throws InterruptedException {
+        Instant value = queue.poll(30, TimeUnit.SECONDS);
+        if (value == null) {
+            throw new IllegalStateException("no " + what + " seen within 30 s");
+        }
+        return value;
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1000;
+    }
+
+    private static Result sorted(List<Long> micros) {
+        List<Long> copy = new ArrayList<>(micros);
+        Collections.sort(copy);
+        return new Result(List.copyOf(copy));
     }
 
     private record Started(long pid, Instant time) {
@@ -90,5 +170,13 @@ final class RestartBenchmark {
                 return new Started(started.pid(), time);
             }
         }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        commands.wakeup();
+        commandWatch.join(5_000);
+        commands.close();
     }
 }

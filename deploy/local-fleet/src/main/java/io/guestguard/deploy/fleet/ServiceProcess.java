@@ -31,6 +31,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the packaged Quarkus application {@code jar} with {@code properties} as {@code -D} flags. */
     public static ServiceProcess start(String name, Path jar, Map<String, String> properties, Path log) {
+        return start(name, jar, List.of("-XX:+UseSerialGC"), properties, log);
+    }
+
+    /** Starts {@code jar} with the given JVM options and {@code properties} as {@code -D} flags. */
+    public static ServiceProcess start(String name, Path jar, List<String> jvmOptions, Map<String, String> properties,
+                                       Path log) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build first with ./mvnw -DskipTests install");
         }
@@ -40,7 +46,8 @@ public final class ServiceProcess implements AutoCloseable {
             // stops the services in order, instead of killing every application at once.
             command.add(SETSID.toString());
         }
-        command.addAll(List.of(javaExecutable(), "-XX:+UseSerialGC"));
+        command.add(javaExecutable());
+        command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {

@@ -23,7 +23,7 @@ class TimelineFormatTest {
                 .isEqualTo("12:00:01.234  g1/app1  failed (SIGKILL, pid 42)");
         assertThat(format.line(CloudEvent.ofGuest("2", "/s", T, "g1", AppFailed.exited("app1", 42, 3))))
                 .isEqualTo("12:00:01.234  g1/app1  failed (exit 3, pid 42)");
-        assertThat(format.line(CloudEvent.ofGuest("3", "/s", T, "g1", new AppStarted("app2", 43))))
+        assertThat(format.line(CloudEvent.ofGuest("3", "/s", T, "g1", new AppStarted("app2", 43L))))
                 .isEqualTo("12:00:01.234  g1/app2  started (pid 43)");
         assertThat(format.line(CloudEvent.ofGuest("4", "/s", T, "g1", new Decision(Decision.Action.RESTART_APP, "app1", 1, 3, 0L,
                 "h1", null, null, new Decision.Reason("APP_FAILED_WITHIN_LIMIT", "x"), List.of("1"), List.of("c"), null))))

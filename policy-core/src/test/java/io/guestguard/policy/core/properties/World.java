@@ -40,8 +40,11 @@ import java.util.TreeMap;
  *   <li>the guest's facts form one log, read by the decider in order and at its own pace;</li>
  *   <li>each host's supervisor reads its commands in order: it starts the guest only on
  *       {@code StartGuest}, halts it on {@code HaltGuest}, refuses epochs older than one it has seen,
- *       and sometimes fails (start failed, halt failed, fence hook failed);</li>
- *   <li>a fence powers the lost host off; a crash kills what ran there; a partition leaves the guest
+ *       and refuses a start older than the newest placement (which it reads from
+ *       {@code placements.v1}: a start queued for a host before the guest was placed elsewhere must not
+ *       run), and sometimes fails (start failed, halt failed, fence hook failed);</li>
+ *   <li>a fence powers the lost host off and is confirmed with the fence command's epoch; a crash
+ *       kills what ran there; a partition leaves the guest
  *       running on a host nobody can reach. A package with {@code wait_for_fence=false} has declared
  *       that its lost hosts are dead: in its world there are no partitions and a crashed host stays
  *       down (were it back before the decider read that it was lost, it could still carry out a start
@@ -75,6 +78,8 @@ final class World {
     private final Map<String, Long> running = new TreeMap<>();
     /** The highest epoch each supervisor has seen for the guest. */
     private final Map<String, Long> seenEpoch = new TreeMap<>();
+    /** The newest placement's epoch, as every supervisor reads it from placements.v1. */
+    private long newestPlacement;
     private final Map<String, Long> pids = new TreeMap<>();
     private String migrationFrom;
     private String migrationTo;
@@ -274,6 +279,9 @@ final class World {
         given.add(fact);
         for (CloudEvent<Command> c : outcome.commands()) {
             String to = c.data() instanceof HostCommand hc ? hc.host() : REPORTER;
+            if (c.data() instanceof StartGuest sg) {
+                newestPlacement = Math.max(newestPlacement, sg.epoch()); // placements.v1, same transaction
+            }
             queues.get(to).add(c);
         }
     }
@@ -292,7 +300,7 @@ final class World {
             return;
         }
         if (c.data() instanceof StartGuest sg) {
-            if (sg.epoch() < seenEpoch.getOrDefault(queue, 0L)) {
+            if (sg.epoch() < Math.max(seenEpoch.getOrDefault(queue, 0L), newestPlacement)) {
                 run.note(queue + " refuses stale " + c.id());
                 return;
             }
@@ -325,9 +333,11 @@ final class World {
             }
             boolean wasUp = status.get(fh.lostHost()) == Status.UP;
             powerOff(fh.lostHost(), Status.FENCED, "fenced by " + queue);
-            write(queue, null, new HostFenced(fh.lostHost()));
+            // Stamped with the fence command's epoch, as a supervisor does: a confirmation that arrives
+            // after the guest was placed again answers an older fence and must not release the new placement.
+            write(queue, c.epoch(), new HostFenced(fh.lostHost()));
             if (wasUp) {
-                write(fh.lostHost(), null, new HostLost(fh.lostHost()));
+                write(fh.lostHost(), c.epoch(), new HostLost(fh.lostHost()));
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.guestguard.reporter.app;
+package io.guestguard.reporter.app.run;
 
 import io.guestguard.protocol.AppFailed;
 

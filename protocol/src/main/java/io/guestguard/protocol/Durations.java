@@ -1,4 +1,4 @@
-package io.guestguard.cli;
+package io.guestguard.protocol;
 
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  * fractions. A unit is required because a bare {@code 600} is ambiguous between Serviceguard's
  * seconds and Kafka's milliseconds.
  */
-final class Durations {
+public final class Durations {
 
     /** How to write a duration, for the fix part of an error message. */
-    static final String SYNTAX = "write a whole number with ms, s, m or h, e.g. 500ms, 30s, 10m, 1h";
+    public static final String SYNTAX = "write a whole number with ms, s, m or h, e.g. 500ms, 30s, 10m, 1h";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -22,7 +22,7 @@ final class Durations {
     }
 
     /** The duration in milliseconds, or empty when {@code text} is not a duration (or overflows). */
-    static OptionalLong parseMillis(String text) {
+    public static OptionalLong parseMillis(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             return OptionalLong.empty();
@@ -41,7 +41,7 @@ final class Durations {
     }
 
     /** Milliseconds in the largest unit that divides them evenly, for messages: 600000 → {@code 10m}. */
-    static String format(long millis) {
+    public static String format(long millis) {
         if (millis != 0 && millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";
         }

@@ -1,5 +1,6 @@
 package io.guestguard.cli;
 
+import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -22,15 +23,16 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Appends an operator's facts to {@code guest-log.v1}, keyed by guest, one at a time, each waited
- * for until every in-sync replica has it ({@code acks=all}, idempotent), so a command returns only
- * once its fact is durable and in the guest's order.
+ * Appends an operator's records, keyed by guest, to a guest-keyed topic (facts to {@code guest-log.v1},
+ * commands to {@code guest-commands.v1}), one at a time, each waited for until every in-sync replica
+ * has it ({@code acks=all}, idempotent), so a command returns only once its record is durable and in
+ * the guest's order.
  *
  * <p>Opening first asks the cluster whether the topic exists: a producer waits for metadata the same
  * way whether the brokers are down or the topic is missing, and the two need different fixes.
  * Every wait is bounded by the given timeout, so an unreachable cluster is an error, not a hang.
  */
-final class GuestLogWriter implements AutoCloseable {
+final class OperatorWriter implements AutoCloseable {
 
     private final String bootstrapServers;
     private final String topic;
@@ -38,7 +40,7 @@ final class GuestLogWriter implements AutoCloseable {
     private final EventCodec codec;
     private final KafkaProducer<String, byte[]> producer;
 
-    private GuestLogWriter(String bootstrapServers, String topic, Duration timeout, EventCodec codec,
+    private OperatorWriter(String bootstrapServers, String topic, Duration timeout, EventCodec codec,
                            KafkaProducer<String, byte[]> producer) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
@@ -53,9 +55,13 @@ final class GuestLogWriter implements AutoCloseable {
      * @throws KafkaUnavailableException with the reason and the fix, when the cluster cannot be
      *                                   reached in time or has no such topic
      */
-    static GuestLogWriter open(KafkaOptions kafka, EventCodec codec) throws KafkaUnavailableException {
+    static OperatorWriter open(KafkaOptions kafka, EventCodec codec) throws KafkaUnavailableException {
+        return open(kafka, codec, kafka.topics().guestLog());
+    }
+
+    /** As {@link #open(KafkaOptions, EventCodec)}, for another guest-keyed topic (the guest commands). */
+    static OperatorWriter open(KafkaOptions kafka, EventCodec codec, String topic) throws KafkaUnavailableException {
         String servers = kafka.bootstrapServers;
-        String topic = kafka.topics().guestLog();
         String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
         try {
             requireTopic(servers, topic, kafka.timeout, timeoutMs);
@@ -69,7 +75,7 @@ final class GuestLogWriter implements AutoCloseable {
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs),
                     new StringSerializer(), new ByteArraySerializer());
-            return new GuestLogWriter(servers, topic, kafka.timeout, codec, producer);
+            return new OperatorWriter(servers, topic, kafka.timeout, codec, producer);
         } catch (KafkaException e) {
             // Configuration the client refuses before any connection, e.g. no resolvable host; the
             // innermost cause says which ("Failed to create new KafkaAdminClient" does not).

@@ -1,0 +1,11 @@
+package io.guestguard.protocol;
+
+/**
+ * Stop one application in the guest the command is keyed by; the reporter reports it as stopped,
+ * not failed, so nothing restarts it until a {@link StartApp} or {@link RestartApp}.
+ *
+ * @param app the application to stop
+ * @param decisionId the decision or operator request that issued this command
+ */
+public record StopApp(String app, String decisionId) implements AppCommand {
+}
