@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * their targets, and the machine. Figures are reported, never asserted: a missed target is a finding.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Core.class, BenchCommand.Engine.class, BenchCommand.State.class, BenchCommand.Restore.class},
+        subcommands = {BenchCommand.Core.class, BenchCommand.Engine.class, BenchCommand.State.class, BenchCommand.Restore.class,
+                BenchCommand.Spawn.class},
         description = "Measures GuestGuard's decider: core throughput, engine throughput on a real broker, state size, restore time.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -124,6 +125,52 @@ public final class BenchCommand implements Callable<Integer> {
                     target(r.pure().median() >= TARGET));
             out.println("machine: " + Machine.describe());
             return 0;
+        }
+    }
+
+    /** What the guest reporter pays per exec start, with and without the shell (docs/benchmarks.md, crash → new pid). */
+    @Command(name = "spawn", mixinStandardHelpOptions = true,
+            description = "Time of ProcessBuilder.start() for an application started as 'setsid CMD' and as 'setsid /bin/sh -c \"exec CMD\"'.")
+    static final class Spawn implements Callable<Integer> {
+
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--starts", defaultValue = "100", description = "Measured starts of each form (default: ${DEFAULT-VALUE}).")
+        int starts;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = parent.out;
+            List<List<String>> forms = List.of(List.of("setsid", "sleep", "600"),
+                    List.of("setsid", "/bin/sh", "-c", "exec sleep 600"));
+            out.printf("spawn: %d starts of each form after %d warm-up starts%n", starts, starts / 5);
+            StringBuilder result = new StringBuilder("result:");
+            for (List<String> form : forms) {
+                time(form, starts / 5); // warm-up
+                List<Double> millis = time(form, starts).stream().sorted().toList();
+                double p50 = Stats.median(millis);
+                double p99 = millis.get((int) Math.ceil(0.99 * millis.size()) - 1);
+                out.printf(Locale.ROOT, "  %-40s p50 %.2f ms  p99 %.2f ms%n", String.join(" ", form), p50, p99);
+                result.append(String.format(Locale.ROOT, " %s p50 %.2f ms;", form.get(1).equals("/bin/sh") ? "with shell" : "direct",
+                        p50));
+            }
+            out.println(result);
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+
+        /** Milliseconds of each start; every process is killed and reaped before the next start. */
+        private static List<Double> time(List<String> command, int count) throws Exception {
+            List<Double> millis = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long begin = System.nanoTime();
+                Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                millis.add((System.nanoTime() - begin) / 1e6);
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            return millis;
         }
     }
 

@@ -34,6 +34,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void spawnTimesRealStartsWithAndWithoutTheShell() {
+        String out = run("spawn", "--starts", "10");
+
+        String result = resultLine(out);
+        double direct = number(result, "direct p50 ([\\d.]+) ms");
+        double shell = number(result, "with shell p50 ([\\d.]+) ms");
+        assertThat(direct).isPositive();
+        assertThat(shell).isPositive();
+        assertThat(out).contains("setsid sleep 600").contains("setsid /bin/sh -c exec sleep 600");
+        assertMachine(out);
+    }
+
+    @Test
     void stateReportsBytesPerApplicationAndTheChangelogRecord() {
         String out = run("state", "--guests", "50", "--apps", "4");
 

@@ -202,12 +202,18 @@ public class Reporter {
                 restart.limit() == null ? "unlimited" : restart.limit(), commandId,
                 restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
         held.release(restart.app());
+        if (restart.delayMs() == 0) {
+            startAgain(restart.app()); // no hand-off to the timer: this is the path a crash waits on
+            return;
+        }
         // The backoff waits in memory: a reporter restarted meanwhile starts the application at once.
-        timers.schedule(() -> {
-            if (!supervisor.start(restart.app())) {
-                LOG.infof("%s is already running or starting; nothing to restart", restart.app());
-            }
-        }, restart.delayMs(), TimeUnit.MILLISECONDS);
+        timers.schedule(() -> startAgain(restart.app()), restart.delayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void startAgain(String app) {
+        if (!supervisor.start(app)) {
+            LOG.infof("%s is already running or starting; nothing to restart", app);
+        }
     }
 
     /**
