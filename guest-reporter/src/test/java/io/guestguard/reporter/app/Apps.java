@@ -1,6 +1,7 @@
 package io.guestguard.reporter.app;
 
-import io.guestguard.reporter.app.run.ProcessGroups;
+import io.guestguard.process.ProcessGroups;
+
 import io.guestguard.reporter.config.ActionTimeouts;
 import io.guestguard.reporter.config.ExecApp;
 import io.guestguard.reporter.config.GuestFileLoader;

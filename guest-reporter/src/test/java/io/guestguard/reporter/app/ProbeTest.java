@@ -1,8 +1,9 @@
 package io.guestguard.reporter.app;
 
+import io.guestguard.process.ProcessGroups;
 import com.sun.net.httpserver.HttpServer;
 import io.guestguard.protocol.AppFailed;
-import io.guestguard.reporter.app.run.ProcessGroups;
+
 import io.guestguard.reporter.config.AppSpec;
 import io.guestguard.reporter.config.ProbeSpec;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,8 @@
 package io.guestguard.reporter.app;
 
+import io.guestguard.process.ProcessGroups;
 import io.guestguard.protocol.AppFailed;
-import io.guestguard.reporter.app.run.ProcessGroups;
+
 import io.guestguard.reporter.config.ActionTimeouts;
 import io.guestguard.reporter.config.AppSpec;
 import org.junit.jupiter.api.AfterEach;

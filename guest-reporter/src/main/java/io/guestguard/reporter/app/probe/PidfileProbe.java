@@ -1,6 +1,7 @@
 package io.guestguard.reporter.app.probe;
 
-import io.guestguard.reporter.app.run.ProcessGroups;
+import io.guestguard.process.ProcessGroups;
+
 import io.guestguard.reporter.config.ProbeSpec;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.guestguard.reporter.app.run;
 
+import io.guestguard.process.ProcessGroups;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.reporter.config.ExecApp;
 import org.jboss.logging.Logger;

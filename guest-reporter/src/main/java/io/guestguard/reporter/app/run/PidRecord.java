@@ -1,5 +1,6 @@
 package io.guestguard.reporter.app.run;
 
+import io.guestguard.process.ProcessGroups;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.guestguard.reporter.app.run;
+package io.guestguard.process;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -61,6 +61,12 @@ public final class ProcessGroups {
     public static boolean alive(long pid) {
         Stat stat = stat(pid);
         return stat != null && stat.state != 'Z';
+    }
+
+    /** Whether {@code pid} is stopped by a signal (SIGSTOP), as a paused guest's processes are. */
+    public static boolean stopped(long pid) {
+        Stat stat = stat(pid);
+        return stat != null && (stat.state == 'T' || stat.state == 't');
     }
 
     /** The process group of {@code pid}, or -1 when it does not run. */

@@ -1,0 +1,286 @@
+package io.guestguard.host.hypervisor;
+
+import io.guestguard.process.ProcessGroups;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A simulated host for the local fleet and tests. A guest is a process group (its guest reporter and
+ * the applications it starts) that one simulated host owns. Ownership is a file in a registry folder
+ * shared by every simulated host of a fleet, {@code REGISTRY/HOST/GUEST} holding the group's id and
+ * its leader's start time, so hosts in different JVMs agree on who runs what:
+ * <ul>
+ *   <li>start: the guest's command runs under {@code setsid}, leading a new group, and its file is
+ *       written under this host;</li>
+ *   <li>shutdown: SIGTERM to the group, SIGKILL after the grace; destroy: SIGKILL; suspend and resume:
+ *       SIGSTOP and SIGCONT to the whole group;</li>
+ *   <li>live migration: SIGSTOP, the configured downtime (the guest's real blackout), the file moved to
+ *       the target host by an atomic rename, SIGCONT. The processes stay the same, as a migrated guest's
+ *       memory does; only their owner changes;</li>
+ *   <li>events: each host polls its registry folder and the groups in it (every 50 ms) and reports
+ *       what changed, so a host learns of a guest migrated to it, or of its guest's death, whoever
+ *       started it. A guest that ends without being stopped by this host is {@code CRASHED}.</li>
+ * </ul>
+ * A guest that ended is forgotten (its file removed), like a transient libvirt domain.
+ */
+public final class SimulatedHypervisor implements Hypervisor {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final String host;
+    private final Path registry;
+    private final Path hostDir;
+    private final Path logDir;
+    private final Duration migrationDowntime;
+    /** Guests this host was asked to stop: their end is a stop, not a crash. */
+    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /** Guests this host started and has not reported yet: any other newcomer migrated in. */
+    private final Set<String> startedHere = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<DomainEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService poller;
+    private Map<String, State> seen;
+
+    /**
+     * @param registry the folder every simulated host of the fleet shares
+     * @param logDir where each guest's output goes ({@code GUEST.log})
+     * @param migrationDowntime how long a live migration keeps the guest paused
+     */
+    public SimulatedHypervisor(String host, Path registry, Path logDir, Duration migrationDowntime) {
+        this.host = host;
+        this.registry = registry;
+        this.hostDir = registry.resolve(host);
+        this.logDir = logDir;
+        this.migrationDowntime = migrationDowntime;
+        try {
+            Files.createDirectories(hostDir);
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the simulated host's folders under " + registry, e);
+        }
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "simulated-hypervisor-" + host);
+            thread.setDaemon(true);
+            return thread;
+        });
+        seen = states();
+        poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public List<Domain> list() {
+        List<Domain> domains = new ArrayList<>();
+        states().forEach((guest, state) -> domains.add(new Domain(guest, state)));
+        return domains;
+    }
+
+    @Override
+    public Optional<Domain> find(String guest) {
+        return Optional.ofNullable(states().get(guest)).map(state -> new Domain(guest, state));
+    }
+
+    @Override
+    public synchronized void start(GuestDefinition guest) throws HypervisorException {
+        if (guest.command().isEmpty()) {
+            throw new HypervisorException("cannot start " + guest.guest() + " on simulated host " + host
+                    + ": its definition has no command; give the command that is the guest (its reporter)");
+        }
+        if (owner(guest.guest()).isPresent()) {
+            throw new HypervisorException("cannot start " + guest.guest() + " on " + host + ": it already runs on "
+                    + owner(guest.guest()).get());
+        }
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        argv.addAll(guest.command());
+        try {
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(guest.guest() + ".log").toFile()))
+                    .start();
+            long pgid = process.pid();
+            startedHere.add(guest.guest());
+            write(hostDir.resolve(guest.guest()), pgid + " " + ProcessGroups.startTicks(pgid));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot start " + guest.guest() + " on " + host + ": " + e.getMessage(), e);
+        }
+        poll();
+    }
+
+    @Override
+    public void shutdown(String guest, Duration grace) throws HypervisorException {
+        long pgid = group(guest);
+        stopping.add(guest);
+        try {
+            ProcessGroups.terminate(pgid, grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted while shutting " + guest + " down on " + host);
+        }
+        poll();
+    }
+
+    @Override
+    public void destroy(String guest) throws HypervisorException {
+        Optional<Long> pgid = groupIfOwned(guest);
+        if (pgid.isEmpty()) {
+            return; // already off
+        }
+        stopping.add(guest);
+        try {
+            ProcessGroups.kill(pgid.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted while destroying " + guest + " on " + host);
+        }
+        poll();
+    }
+
+    @Override
+    public void suspend(String guest) throws HypervisorException {
+        ProcessGroups.signal(group(guest), "STOP");
+        poll();
+    }
+
+    @Override
+    public void resume(String guest) throws HypervisorException {
+        ProcessGroups.signal(group(guest), "CONT");
+        poll();
+    }
+
+    @Override
+    public void migrate(String guest, Hypervisor target) throws HypervisorException {
+        if (!(target instanceof SimulatedHypervisor to) || !to.registry.equals(registry)) {
+            throw new HypervisorException("cannot migrate " + guest + " from simulated host " + host
+                    + ": the target must be a simulated host of the same fleet (registry " + registry + ")");
+        }
+        long pgid = group(guest);
+        ProcessGroups.signal(pgid, "STOP");
+        try {
+            Thread.sleep(migrationDowntime.toMillis()); // the guest's blackout: what a live migration costs it
+            Files.move(hostDir.resolve(guest), to.hostDir.resolve(guest), StandardCopyOption.ATOMIC_MOVE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ProcessGroups.signal(pgid, "CONT");
+            throw new HypervisorException("migration of " + guest + " to " + to.host + " interrupted; it stays on " + host);
+        } catch (IOException e) {
+            ProcessGroups.signal(pgid, "CONT");
+            throw new HypervisorException("migration of " + guest + " to " + to.host + " failed (" + e.getMessage()
+                    + "); it stays on " + host, e);
+        }
+        ProcessGroups.signal(pgid, "CONT");
+        poll();
+        to.poll();
+    }
+
+    @Override
+    public AutoCloseable onEvent(Consumer<DomainEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+
+    /** Compares what this host owns now with what it owned at the last look, and reports the change. */
+    private synchronized void poll() {
+        Map<String, State> now = states();
+        for (var entry : now.entrySet()) {
+            State before = seen.get(entry.getKey());
+            if (before == null) {
+                emit(entry.getKey(), startedHere.remove(entry.getKey()) ? DomainEvent.Kind.STARTED : DomainEvent.Kind.MIGRATED_IN);
+            } else if (before != entry.getValue()) {
+                emit(entry.getKey(), entry.getValue() == State.PAUSED ? DomainEvent.Kind.SUSPENDED : DomainEvent.Kind.RESUMED);
+            }
+        }
+        for (String gone : seen.keySet()) {
+            if (!now.containsKey(gone)) {
+                if (owner(gone).isPresent()) {
+                    emit(gone, DomainEvent.Kind.MIGRATED_AWAY);
+                } else {
+                    emit(gone, stopping.remove(gone) ? DomainEvent.Kind.STOPPED : DomainEvent.Kind.CRASHED);
+                }
+            }
+        }
+        seen = now;
+    }
+
+    private void emit(String guest, DomainEvent.Kind kind) {
+        DomainEvent event = new DomainEvent(guest, kind, "simulated host " + host);
+        listeners.forEach(listener -> listener.accept(event));
+    }
+
+    /** The guests this host owns, by their group's state; a guest whose group ended is forgotten here. */
+    private Map<String, State> states() {
+        Map<String, State> states = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(hostDir, p -> !p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path file : files) {
+                String guest = file.getFileName().toString();
+                String[] fields;
+                try {
+                    fields = Files.readString(file).trim().split(" ");
+                } catch (IOException e) {
+                    continue; // moved away meanwhile
+                }
+                long pgid = Long.parseLong(fields[0]);
+                if (ProcessGroups.startTicks(pgid) != Long.parseLong(fields[1])) {
+                    Files.deleteIfExists(file); // the guest ended; its pid may have been reused
+                    continue;
+                }
+                states.put(guest, ProcessGroups.stopped(pgid) ? State.PAUSED : State.RUNNING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read simulated host " + host + "'s registry " + hostDir, e);
+        }
+        return states;
+    }
+
+    private long group(String guest) throws HypervisorException {
+        return groupIfOwned(guest).orElseThrow(() -> new HypervisorException("guest " + guest
+                + " does not run on simulated host " + host));
+    }
+
+    private Optional<Long> groupIfOwned(String guest) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(hostDir.resolve(guest)).trim().split(" ")[0]));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The simulated host that owns {@code guest}, if any. */
+    private Optional<String> owner(String guest) {
+        try (var hosts = Files.list(registry)) {
+            return hosts.filter(dir -> Files.exists(dir.resolve(guest))).map(dir -> dir.getFileName().toString()).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the simulated fleet's registry " + registry, e);
+        }
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
