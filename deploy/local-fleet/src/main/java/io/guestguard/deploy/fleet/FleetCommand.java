@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * README command 1. {@code run} (the default) starts the local fleet and prints its timeline until
  * Ctrl-C; {@code bench} measures crash-to-new-pid latency on it.
  */
-@Command(name = "guestguard-fleet", mixinStandardHelpOptions = true, subcommands = {FleetCommand.Bench.class, FleetCommand.Footprint.class},
+@Command(name = "guestguard-fleet", mixinStandardHelpOptions = true, subcommands = {FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine and a guest reporter with two demo applications.")
 public final class FleetCommand implements Callable<Integer> {
 
@@ -126,6 +126,35 @@ public final class FleetCommand implements Callable<Integer> {
                     parent.dir.toAbsolutePath().normalize(), out);
             out.println(ReporterFootprint.summary(footprint.measure(runs, Duration.ofSeconds(settleSeconds))));
             out.println("machine: " + machine());
+            return 0;
+        }
+    }
+
+    /** Host loss to failover decided, on the local fleet's engine (docs/benchmarks.md). */
+    @Command(name = "hostloss", mixinStandardHelpOptions = true,
+            description = "Measures the time from a host's last heartbeat to the engine's committed failover decision.")
+    static final class HostLoss implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--runs", defaultValue = "20", description = "Hosts lost, one after the other (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = parent.out;
+            try (LocalFleet fleet = LocalFleet.start(parent.home.toAbsolutePath().normalize(),
+                    parent.dir.toAbsolutePath().normalize(), parent.restartLimit);
+                 Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), new PrintStream(PrintStream.nullOutputStream()))) {
+                HostLossBenchmark benchmark = new HostLossBenchmark(timeline, fleet.bootstrapServers(), fleet.topics());
+                timeline.start();
+                fleet.awaitEngineReady(Duration.ofSeconds(120));
+                out.printf("host loss -> failover decided: %d runs, hosts beating every %d ms%n", runs,
+                        HostLossBenchmark.BEAT.toMillis());
+                out.println(HostLossBenchmark.summary(benchmark.run(runs, out)));
+                out.println("machine: " + machine());
+            }
             return 0;
         }
     }

@@ -20,5 +20,15 @@ public interface EngineConfig {
         @WithName("restart-limit")
         @WithDefault("3")
         String restartLimit();
+
+        /** A host whose heartbeats stopped this long ago is lost (its guests fail over). */
+        @WithName("host-timeout")
+        @WithDefault("1s")
+        java.time.Duration hostTimeout();
+
+        /** How often the detector looks for silent hosts. */
+        @WithName("host-check-interval")
+        @WithDefault("100ms")
+        java.time.Duration hostCheckInterval();
     }
 }

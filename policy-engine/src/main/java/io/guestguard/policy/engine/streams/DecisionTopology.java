@@ -1,5 +1,7 @@
 package io.guestguard.policy.engine.streams;
 
+import java.time.Duration;
+
 import io.guestguard.policy.core.Decider;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
@@ -16,7 +18,8 @@ import org.apache.kafka.streams.state.Stores;
  * the per-guest state store), and its outputs into the guest-commands, host-commands, decisions,
  * placements, packages and dead-letter topics. With {@code exactly_once_v2} the state change and all outputs
  * of one fact commit together. A global store follows {@code placements.v1}: the fleet-wide view
- * (guests per host) that {@code min_package_node} needs.
+ * (guests per host) that {@code min_package_node} needs, and where the {@link HostDetector} finds the
+ * guests of a host whose heartbeats stopped.
  */
 public final class DecisionTopology {
 
@@ -30,11 +33,27 @@ public final class DecisionTopology {
     static final String PLACEMENTS = "placements";
     static final String PACKAGES = "packages";
     static final String DEAD_LETTER = "dead-letter";
+    static final String HOST_LIVENESS = "host-liveness";
+    static final String HEARTBEATS = "heartbeats";
+    static final String HOST_DETECTOR = "host-detector";
+    static final String DETECTED_FACTS = "detected-facts";
+
+    /**
+     * When a host counts as lost: no beat for {@code timeout}, checked every {@code checkEvery}.
+     * With hosts beating every 250 ms, the defaults decide a failover within about 1.1 s of the last beat.
+     */
+    public record HostDetection(Duration timeout, Duration checkEvery) {
+        public static final HostDetection DEFAULT = new HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100));
+    }
 
     private DecisionTopology() {
     }
 
     public static Topology build(Topics topics, Decider decider, EventCodec codec) {
+        return build(topics, decider, codec, HostDetection.DEFAULT);
+    }
+
+    public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection) {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
@@ -46,7 +65,14 @@ public final class DecisionTopology {
         topology.addSink(DECISIONS, topics.decisions(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(PLACEMENTS, topics.placements(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(PACKAGES, topics.packages(), strings.serializer(), bytes.serializer(), PROCESSOR);
-        topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR);
+        // The host-loss detector: host heartbeats in, host.lost / host.available facts out to the guest log.
+        topology.addSource(HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.heartbeats());
+        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(codec, detection.timeout(), detection.checkEvery()),
+                HEARTBEATS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOST_LIVENESS), strings, bytes),
+                HOST_DETECTOR);
+        topology.addSink(DETECTED_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), HOST_DETECTOR);
+        topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR, HOST_DETECTOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
                         .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),
                 topics.placements(), "placements-view-updater", ViewUpdater::new);

@@ -22,6 +22,7 @@ public class TopologyProducer {
             throw new IllegalArgumentException("application.properties: guestguard.policy.restart-limit: "
                     + e.getMessage() + "; set it to none, unlimited or a whole number", e);
         }
-        return DecisionTopology.build(new Topics(config.topicPrefix()), new Decider(limit), new EventCodec());
+        return DecisionTopology.build(new Topics(config.topicPrefix()), new Decider(limit), new EventCodec(),
+                new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()));
     }
 }

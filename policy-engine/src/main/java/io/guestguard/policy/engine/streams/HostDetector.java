@@ -1,0 +1,140 @@
+package io.guestguard.policy.engine.streams;
+
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.HostAvailable;
+import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.RejectedRecordException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The host-loss detector: turns a host's stopped heartbeats into {@code host.lost} facts, one for
+ * each guest placed on that host, and its first beat after that into {@code host.available} facts,
+ * on {@code guest-log.v1}, where the decider fails the guests over or brings them back.
+ *
+ * <ol>
+ *   <li>Each host beat (keyed by host) records the wall-clock time it was read, in the store
+ *       {@code host-liveness}.</li>
+ *   <li>Every {@code checkEvery} of wall-clock time, a host whose last beat is {@code timeout} old or
+ *       more is marked lost, once, and a {@code host.lost} fact goes to every guest whose placement
+ *       (the global placements view) occupies that host.</li>
+ *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
+ *       placed on it or waiting for any host.</li>
+ * </ol>
+ * The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
+ * silent host is noticed whether or not other hosts beat; heartbeats from guests are skipped. Fact
+ * ids derive from the host and the beat they follow, so a detector that restarts and detects the
+ * same loss again writes the same ids, which the decider drops.
+ */
+final class HostDetector implements Processor<String, byte[], String, byte[]> {
+
+    static final String SOURCE = "/policy-engine/host-detector";
+
+    private final EventCodec codec;
+    private final Duration timeout;
+    private final Duration checkEvery;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> liveness;
+    private KeyValueStore<String, byte[]> placements;
+
+    HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
+        this.codec = codec;
+        this.timeout = timeout;
+        this.checkEvery = checkEvery;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.liveness = context.getStateStore(DecisionTopology.HOST_LIVENESS);
+        this.placements = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
+        context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::check);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        CloudEvent<?> event;
+        try {
+            event = codec.decode(record.value());
+            if (!(event.data() instanceof Heartbeat beat)) {
+                throw new RejectedRecordException("type " + event.type() + " is not a heartbeat");
+            }
+            if (!beat.role().equals("host")) {
+                return; // guest beats are the migration watcher's
+            }
+        } catch (RejectedRecordException e) {
+            RecordMetadata origin = context.recordMetadata().orElseThrow();
+            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetter.headers(e.reason(),
+                    origin.topic(), origin.partition(), origin.offset(), "policy-engine")), DecisionTopology.DEAD_LETTER);
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        byte[] before = liveness.get(record.key());
+        liveness.put(record.key(), encode(now, false));
+        if (before != null && lost(before)) {
+            String host = record.key();
+            tell(p -> host.equals(p.host()) || p.phase().equals("WAITING"), now,
+                    guest -> "host-available-" + host + "-" + now + "-" + guest, new HostAvailable(host));
+        }
+    }
+
+    private void check(long now) {
+        List<String> silent = new ArrayList<>();
+        List<Long> lastBeats = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
+            hosts.forEachRemaining(entry -> {
+                long lastBeat = ByteBuffer.wrap(entry.value).getLong();
+                if (!lost(entry.value) && now - lastBeat >= timeout.toMillis()) {
+                    silent.add(entry.key);
+                    lastBeats.add(lastBeat);
+                }
+            });
+        }
+        for (int i = 0; i < silent.size(); i++) {
+            String host = silent.get(i);
+            long lastBeat = lastBeats.get(i);
+            liveness.put(host, encode(lastBeat, true));
+            tell(p -> host.equals(p.host()) && p.occupiesHost(), now,
+                    guest -> "host-lost-" + host + "-" + lastBeat + "-" + guest, new HostLost(host));
+        }
+    }
+
+    /** Sends {@code fact} to every guest whose placement matches. */
+    private void tell(Predicate<GuestPlacement> concerned, long now, Function<String, String> idOf, Fact fact) {
+        try (KeyValueIterator<String, byte[]> guests = placements.all()) {
+            guests.forEachRemaining(entry -> {
+                if (codec.decode(entry.value).data() instanceof GuestPlacement p && concerned.test(p)) {
+                    CloudEvent<Fact> event = CloudEvent.ofGuest(idOf.apply(entry.key), SOURCE, Instant.ofEpochMilli(now),
+                            entry.key, fact);
+                    context.forward(new Record<>(entry.key, codec.encode(event), now), DecisionTopology.DETECTED_FACTS);
+                }
+            });
+        }
+    }
+
+    private static byte[] encode(long lastBeatMs, boolean lost) {
+        return ByteBuffer.allocate(9).putLong(lastBeatMs).put((byte) (lost ? 1 : 0)).array();
+    }
+
+    private static boolean lost(byte[] value) {
+        return value[8] == 1;
+    }
+}

@@ -1,0 +1,137 @@
+package io.guestguard.policy.engine.streams;
+
+import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.HostAvailable;
+import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.Payload;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The host-loss detector without a broker, on the test driver's wall clock: silent hosts become
+ * host.lost facts for the guests placed on them, once; a host that beats again, host.available.
+ */
+class HostDetectorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+
+    private final EventCodec codec = new EventCodec();
+    private final Topics topics = Topics.DEFAULT;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> heartbeats;
+    private TestInputTopic<String, byte[]> placements;
+    private TestOutputTopic<String, byte[]> guestLog;
+    private TestOutputTopic<String, byte[]> deadLetters;
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "host-detector-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/host-detector-test-state");
+        driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec,
+                new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100))), props, T0);
+        heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
+        placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
+        guestLog = driver.createOutputTopic(topics.guestLog(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
+        place("g1", "h1", "RUNNING");
+        place("g2", "h2", "RUNNING");
+        place("g3", "h1", "DOWN");
+        place("g4", "h2", "WAITING");
+        place("g5", "h1", "STARTING");
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void aSilentHostIsLostOnceForEveryGuestThatOccupiesIt() {
+        beat("h1");
+        beat("h2");
+        for (int i = 0; i < 8; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(150));
+            beat("h2"); // h2 keeps beating, h1 has stopped
+        }
+
+        List<CloudEvent<?>> facts = facts();
+        assertThat(facts).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+        assertThat(facts).allSatisfy(f -> {
+            assertThat(f.data()).isEqualTo(new HostLost("h1"));
+            assertThat(f.source()).isEqualTo(HostDetector.SOURCE);
+            assertThat(f.time()).isBetween(T0.plusSeconds(1), T0.plusMillis(1_200));
+        });
+
+        for (int i = 0; i < 30; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(150));
+            beat("h2");
+        }
+        assertThat(facts()).as("a lost host is reported once; a beating one never").isEmpty();
+    }
+
+    @Test
+    void aLostHostThatBeatsAgainIsAvailableToItsGuestsAndToWaitingOnes() {
+        beat("h1");
+        beat("h2");
+        driver.advanceWallClockTime(Duration.ofMillis(1_100)); // both fall silent: both are lost
+        assertThat(facts()).extracting(f -> (Object) f.data()).contains(new HostLost("h1"), new HostLost("h2"));
+
+        beat("h2");
+        List<CloudEvent<?>> back = facts();
+        assertThat(back).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g2", "g4");
+        assertThat(back).extracting(f -> (Object) f.data()).containsOnly(new HostAvailable("h2"));
+    }
+
+    @Test
+    void aGuestsBeatIsNotAHostsAndGarbageIsDeadLettered() {
+        heartbeats.pipeInput("g9", codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/guest/g9/reporter",
+                T0, "g9", null, null, null, new Heartbeat("guest", "g9", List.of()))));
+        heartbeats.pipeInput("h7", "{]".getBytes());
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+
+        assertThat(facts()).isEmpty();
+        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("h7"));
+    }
+
+    private void beat(String host) {
+        heartbeats.pipeInput(host, codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
+                T0, null, null, host, null, new Heartbeat("host", host, List.of()))));
+    }
+
+    private void place(String guest, String host, String phase) {
+        placements.pipeInput(guest, codec.encode(new CloudEvent<Payload>("p-" + guest, "/policy-engine", T0, guest, null, host, 1L,
+                new GuestPlacement(host, 1, phase, Map.of()))));
+    }
+
+    /** The detector's facts on the guest log since the last call (the decider's own outputs go elsewhere). */
+    private List<CloudEvent<?>> facts() {
+        return guestLog.readValuesToList().stream().<CloudEvent<?>>map(codec::decode)
+                .filter(e -> HostDetector.SOURCE.equals(e.source())).toList();
+    }
+}
