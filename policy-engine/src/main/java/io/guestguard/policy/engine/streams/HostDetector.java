@@ -39,7 +39,8 @@ import java.util.function.Predicate;
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
  *       placed on it or waiting for any host.</li>
  * </ol>
- * The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
+ * A restarted detector gives every host a full timeout before judging it by beats from before its
+ * start. The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
  * silent host is noticed whether or not other hosts beat; heartbeats from guests are skipped. Fact
  * ids derive from the host and the beat they follow, so a detector that restarts and detects the
  * same loss again writes the same ids, which the decider drops.
@@ -54,6 +55,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> liveness;
     private KeyValueStore<String, byte[]> placements;
+    /** When this detector first looked (-1 before): a beat remembered from before counts as no older than that. */
+    private long startedAt = -1;
 
     HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
         this.codec = codec;
@@ -87,6 +90,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             return;
         }
         long now = context.currentSystemTimeMs();
+        started(now);
         byte[] before = liveness.get(record.key());
         liveness.put(record.key(), encode(now, false));
         if (before != null && lost(before)) {
@@ -97,12 +101,13 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     }
 
     private void check(long now) {
+        started(now);
         List<String> silent = new ArrayList<>();
         List<Long> lastBeats = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
             hosts.forEachRemaining(entry -> {
                 long lastBeat = ByteBuffer.wrap(entry.value).getLong();
-                if (!lost(entry.value) && now - lastBeat >= timeout.toMillis()) {
+                if (!lost(entry.value) && now - Math.max(lastBeat, startedAt) >= timeout.toMillis()) {
                     silent.add(entry.key);
                     lastBeats.add(lastBeat);
                 }
@@ -114,6 +119,17 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             liveness.put(host, encode(lastBeat, true));
             tell(p -> host.equals(p.host()) && p.occupiesHost(), now,
                     guest -> "host-lost-" + host + "-" + lastBeat + "-" + guest, new HostLost(host));
+        }
+    }
+
+    /**
+     * Notes when this detector first worked. After an engine outage the remembered beats are old, and
+     * the hosts' beats sent meanwhile are still to be read: judged by the old ones, the whole fleet
+     * would be lost at once.
+     */
+    private void started(long now) {
+        if (startedAt < 0) {
+            startedAt = now;
         }
     }
 
@@ -130,7 +146,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private static byte[] encode(long lastBeatMs, boolean lost) {
+    static byte[] encode(long lastBeatMs, boolean lost) {
         return ByteBuffer.allocate(9).putLong(lastBeatMs).put((byte) (lost ? 1 : 0)).array();
     }
 

@@ -49,12 +49,8 @@ class HostDetectorTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "host-detector-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/host-detector-test-state");
         driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec,
-                new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100))), props, T0);
+                new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100))), props(), T0);
         heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
         placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
         guestLog = driver.createOutputTopic(topics.guestLog(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -109,6 +105,19 @@ class HostDetectorTest {
     }
 
     @Test
+    void aRestartedDetectorGivesHostsAFullTimeoutInsteadOfJudgingThemByBeatsFromBeforeItsOutage() {
+        // What a restart after a minute's outage restores: h1's last beat, a minute before this detector started.
+        driver.<String, byte[]>getKeyValueStore(DecisionTopology.HOST_LIVENESS)
+                .put("h1", HostDetector.encode(T0.minusSeconds(60).toEpochMilli(), false));
+        beat("h2"); // the fleet's beats flow again
+
+        driver.advanceWallClockTime(Duration.ofMillis(500));
+        assertThat(facts()).as("a minute-old beat does not make a lost host right after the restart").isEmpty();
+        driver.advanceWallClockTime(Duration.ofMillis(600));
+        assertThat(facts()).extracting(f -> (Object) f.data()).contains(new HostLost("h1"));
+    }
+
+    @Test
     void aGuestsBeatIsNotAHostsAndGarbageIsDeadLettered() {
         heartbeats.pipeInput("g9", codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/guest/g9/reporter",
                 T0, "g9", null, null, null, new Heartbeat("guest", "g9", List.of()))));
@@ -117,6 +126,14 @@ class HostDetectorTest {
 
         assertThat(facts()).isEmpty();
         assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("h7"));
+    }
+
+    private Properties props() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "host-detector-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/host-detector-test-state");
+        return props;
     }
 
     private void beat(String host) {
