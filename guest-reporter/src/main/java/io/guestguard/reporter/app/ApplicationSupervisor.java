@@ -260,7 +260,8 @@ public final class ApplicationSupervisor implements AutoCloseable {
         return client;
     }
 
-    private static ThreadFactory daemons(String name) {
+    /** Daemon threads named {@code NAME-1}, {@code NAME-2}, ...: none of them keeps the JVM alive. */
+    static ThreadFactory daemons(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

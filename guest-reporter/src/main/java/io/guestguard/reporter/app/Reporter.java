@@ -74,9 +74,11 @@ public class Reporter {
     private ApplicationSupervisor supervisor;
     private CommandListener commands;
     /** Monitors, probes, and restarts that wait out their backoff, so the command listener never sleeps. */
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("reporter-timers"));
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(ApplicationSupervisor.daemons("reporter-timers"));
     /** Beats on a thread of their own: a send may wait for Kafka's metadata while Kafka is away. */
-    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(daemon("reporter-heartbeats"));
+    private final ScheduledExecutorService beats =
+            Executors.newSingleThreadScheduledExecutor(ApplicationSupervisor.daemons("reporter-heartbeats"));
 
     Reporter(ReporterConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") Optional<String> bootstrapOverride,
              @CommandLineArguments String[] args) {
@@ -224,21 +226,13 @@ public class Reporter {
     private void rebind(String commandId, Rebind rebind) {
         boolean recreated = sender.recreateIfStalled(config.reporter().rebindStallTimeout());
         int unacknowledged = outbox.size();
-        if (!recreated && unacknowledged > 0) {
-            sender.resendUnacknowledged();
+        if (!recreated) {
+            sender.resendUnacknowledged(); // a recreated producer resends by itself; an empty outbox needs nothing
         }
         long seq = publisher.publish(s -> new Rebound(commandId, rebind.host(), rebind.epoch(), s + 1, unacknowledged,
                 recreated));
         LOG.infof("rebound to host %s (epoch %d): %d facts sent again%s, next seq %d", rebind.host(), rebind.epoch(),
                 unacknowledged, recreated ? ", Kafka producer recreated" : "", seq + 1);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** The supervisor, for tests and health checks. */

@@ -111,23 +111,21 @@ class OutboxSenderTest {
     @Test
     void aProducerThatGetsNoAnswerIsReplacedAfterTheStallTimeout() {
         String guest = "g-stall";
-        MockProducer<String, byte[]> hung = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        AtomicInteger made = new AtomicInteger();
-        Supplier<Producer<String, byte[]>> real = producers(shared, guest);
+        HungThenReal supply = new HungThenReal(producers(shared, guest));
         try (Outbox outbox = Outbox.open(dir, 100, true);
              OutboxSender sender = new OutboxSender(outbox, TOPICS.guestLog(), guest,
-                     () -> made.getAndIncrement() == 0 ? hung : real.get(), Duration.ofSeconds(1), CLOSE_TIMEOUT)) {
+                     supply, Duration.ofSeconds(1), CLOSE_TIMEOUT)) {
             sender.start();
             appendFacts(outbox, guest, 3);
-            await().atMost(Duration.ofSeconds(10)).until(() -> hung.history().size() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> supply.hung.history().size() == 3);
             assertThat(sender.producersRecreated()).isZero();
 
             await("replaced after 1 s without an answer").atMost(Duration.ofSeconds(10))
                     .until(() -> sender.producersRecreated() == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.size() == 0);
 
-            assertThat(hung.closed()).isTrue();
-            assertThat(made.get()).isEqualTo(2);
+            assertThat(supply.hung.closed()).isTrue();
+            assertThat(supply.made.get()).isEqualTo(2);
             assertThat(sender.resent()).isEqualTo(3);
             assertThat(readSeqs(shared, guest, 3, 3)).containsExactly(1L, 2L, 3L);
         }
@@ -136,16 +134,14 @@ class OutboxSenderTest {
     @Test
     void recreateIfStalledReplacesOnlyAProducerThatMadeNoProgress() {
         String guest = "g-rebind";
-        MockProducer<String, byte[]> hung = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        AtomicInteger made = new AtomicInteger();
-        Supplier<Producer<String, byte[]>> real = producers(shared, guest);
+        HungThenReal supply = new HungThenReal(producers(shared, guest));
         try (Outbox outbox = Outbox.open(dir, 100, true);
              OutboxSender sender = new OutboxSender(outbox, TOPICS.guestLog(), guest,
-                     () -> made.getAndIncrement() == 0 ? hung : real.get(), Duration.ofHours(1), CLOSE_TIMEOUT)) {
+                     supply, Duration.ofHours(1), CLOSE_TIMEOUT)) {
             sender.start();
             assertThat(sender.recreateIfStalled(Duration.ZERO)).as("nothing in flight").isFalse();
             appendFacts(outbox, guest, 2);
-            await().atMost(Duration.ofSeconds(10)).until(() -> hung.history().size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> supply.hung.history().size() == 2);
             assertThat(sender.recreateIfStalled()).as("waiting less than the stall timeout").isFalse();
             assertThat(sender.recreateIfStalled(Duration.ofMinutes(1))).isFalse();
 
@@ -153,7 +149,7 @@ class OutboxSenderTest {
                     .until(() -> sender.recreateIfStalled(Duration.ofMillis(300)));
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.size() == 0);
             assertThat(sender.producersRecreated()).isEqualTo(1);
-            assertThat(hung.closed()).isTrue();
+            assertThat(supply.hung.closed()).isTrue();
 
             appendFacts(outbox, guest, 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.size() == 0);
@@ -167,23 +163,21 @@ class OutboxSenderTest {
     @Test
     void resendUnacknowledgedSendsWhatIsInFlightAgainOnAFreshProducer() {
         String guest = "g-resend";
-        MockProducer<String, byte[]> hung = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        AtomicInteger made = new AtomicInteger();
-        Supplier<Producer<String, byte[]>> real = producers(shared, guest);
+        HungThenReal supply = new HungThenReal(producers(shared, guest));
         try (Outbox outbox = Outbox.open(dir, 100, true);
              OutboxSender sender = new OutboxSender(outbox, TOPICS.guestLog(), guest,
-                     () -> made.getAndIncrement() == 0 ? hung : real.get(), Duration.ofHours(1), CLOSE_TIMEOUT)) {
+                     supply, Duration.ofHours(1), CLOSE_TIMEOUT)) {
             sender.start();
             appendFacts(outbox, guest, 4);
-            await().atMost(Duration.ofSeconds(10)).until(() -> hung.history().size() == 4);
-            hung.completeNext(); // seq 1 acknowledged by the old producer, 2-4 still open
+            await().atMost(Duration.ofSeconds(10)).until(() -> supply.hung.history().size() == 4);
+            supply.hung.completeNext(); // seq 1 acknowledged by the old producer, 2-4 still open
 
             sender.resendUnacknowledged();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.size() == 0);
             assertThat(sender.resent()).isEqualTo(3);
             assertThat(sender.producersRecreated()).isEqualTo(1);
-            assertThat(hung.closed()).isTrue();
+            assertThat(supply.hung.closed()).isTrue();
             assertThat(readSeqs(shared, guest, 3, 4)).as("seq 1 went through the old producer").containsExactly(2L, 3L, 4L);
         }
     }
@@ -266,5 +260,24 @@ class OutboxSenderTest {
         assertThat(firsts).as("log %s without duplicates", log)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
         return duplicates;
+    }
+
+    /**
+     * A producer that never gets an answer (a connection that died silently), then real ones: what
+     * the sender must replace, and what it replaces it with.
+     */
+    private static final class HungThenReal implements Supplier<Producer<String, byte[]>> {
+        final MockProducer<String, byte[]> hung = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        final AtomicInteger made = new AtomicInteger();
+        private final Supplier<Producer<String, byte[]>> real;
+
+        HungThenReal(Supplier<Producer<String, byte[]>> real) {
+            this.real = real;
+        }
+
+        @Override
+        public Producer<String, byte[]> get() {
+            return made.getAndIncrement() == 0 ? hung : real.get();
+        }
     }
 }

@@ -82,13 +82,10 @@ public final class FleetCommand implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             PrintStream out = parent.out;
-            try (LocalFleet fleet = LocalFleet.start(parent.home.toAbsolutePath().normalize(),
-                    parent.dir.toAbsolutePath().normalize(), "unlimited");
-                 Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), nowhere());
-                 RestartBenchmark benchmark = new RestartBenchmark(timeline, fleet.bootstrapServers(),
-                         fleet.topics().guestCommands(), "g1", "app1")) {
-                timeline.start();
-                fleet.awaitEngineReady(Duration.ofSeconds(120));
+            try (BenchFleet bench = BenchFleet.start(parent.home, parent.dir, "unlimited");
+                 RestartBenchmark benchmark = new RestartBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
+                         bench.fleet().topics().guestCommands(), "g1", "app1")) {
+                bench.ready();
                 out.printf("crash -> new pid benchmark: %d warm-up kills, then %d measured%n", warmup, kills);
                 RestartBenchmark.Results result = benchmark.run(warmup, kills, out);
                 out.println(result.total().summary());
@@ -96,10 +93,6 @@ public final class FleetCommand implements Callable<Integer> {
                 out.println("machine: " + machine());
             }
             return 0;
-        }
-
-        private static PrintStream nowhere() {
-            return new PrintStream(PrintStream.nullOutputStream());
         }
     }
 
@@ -144,12 +137,10 @@ public final class FleetCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintStream out = parent.out;
-            try (LocalFleet fleet = LocalFleet.start(parent.home.toAbsolutePath().normalize(),
-                    parent.dir.toAbsolutePath().normalize(), parent.restartLimit);
-                 Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), new PrintStream(PrintStream.nullOutputStream()))) {
-                HostLossBenchmark benchmark = new HostLossBenchmark(timeline, fleet.bootstrapServers(), fleet.topics());
-                timeline.start();
-                fleet.awaitEngineReady(Duration.ofSeconds(120));
+            try (BenchFleet bench = BenchFleet.start(parent.home, parent.dir, parent.restartLimit)) {
+                HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
+                        bench.fleet().topics());
+                bench.ready();
                 out.printf("host loss -> failover decided: %d runs, hosts beating every %d ms%n", runs,
                         HostLossBenchmark.BEAT.toMillis());
                 out.println(HostLossBenchmark.summary(benchmark.run(runs, out)));

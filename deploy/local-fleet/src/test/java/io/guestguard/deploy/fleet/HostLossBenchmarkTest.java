@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,12 +20,10 @@ class HostLossBenchmarkTest {
     @Test
     void aHostThatStopsBeatingGetsItsGuestFailedOver(@TempDir Path runDir) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (LocalFleet fleet = LocalFleet.start(Path.of(System.getProperty("guestguard.home", "../..")).toAbsolutePath(),
-                runDir, "3");
-             Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), new PrintStream(PrintStream.nullOutputStream()))) {
-            HostLossBenchmark benchmark = new HostLossBenchmark(timeline, fleet.bootstrapServers(), fleet.topics());
-            timeline.start();
-            fleet.awaitEngineReady(Duration.ofSeconds(120));
+        try (BenchFleet bench = BenchFleet.start(Path.of(System.getProperty("guestguard.home", "../..")), runDir, "3")) {
+            HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
+                    bench.fleet().topics());
+            bench.ready();
 
             List<Long> millis = benchmark.run(1, new PrintStream(printed, true, StandardCharsets.UTF_8));
 

@@ -20,10 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The host-loss detector: turns a host's stopped heartbeats into {@code host.lost} facts, one for
@@ -95,31 +94,30 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         liveness.put(record.key(), encode(now, false));
         if (before != null && lost(before)) {
             String host = record.key();
-            tell(p -> host.equals(p.host()) || p.phase().equals("WAITING"), now,
-                    guest -> "host-available-" + host + "-" + now + "-" + guest, new HostAvailable(host));
+            tell(now, (guest, p) -> host.equals(p.host()) || p.phase().equals("WAITING")
+                    ? fact("host-available-" + host + "-" + now + "-" + guest, now, guest, new HostAvailable(host)) : null);
         }
     }
 
     private void check(long now) {
         started(now);
-        List<String> silent = new ArrayList<>();
-        List<Long> lastBeats = new ArrayList<>();
+        Map<String, Long> silent = new HashMap<>(); // host -> its last beat
         try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
             hosts.forEachRemaining(entry -> {
                 long lastBeat = ByteBuffer.wrap(entry.value).getLong();
                 if (!lost(entry.value) && now - Math.max(lastBeat, startedAt) >= timeout.toMillis()) {
-                    silent.add(entry.key);
-                    lastBeats.add(lastBeat);
+                    silent.put(entry.key, lastBeat);
                 }
             });
         }
-        for (int i = 0; i < silent.size(); i++) {
-            String host = silent.get(i);
-            long lastBeat = lastBeats.get(i);
-            liveness.put(host, encode(lastBeat, true));
-            tell(p -> host.equals(p.host()) && p.occupiesHost(), now,
-                    guest -> "host-lost-" + host + "-" + lastBeat + "-" + guest, new HostLost(host));
+        if (silent.isEmpty()) {
+            return;
         }
+        silent.forEach((host, lastBeat) -> liveness.put(host, encode(lastBeat, true)));
+        // One pass over the placements for every host lost at once (a rack that fails together).
+        tell(now, (guest, p) -> p.occupiesHost() && silent.containsKey(p.host())
+                ? fact("host-lost-" + p.host() + "-" + silent.get(p.host()) + "-" + guest, now, guest, new HostLost(p.host()))
+                : null);
     }
 
     /**
@@ -133,17 +131,22 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    /** Sends {@code fact} to every guest whose placement matches. */
-    private void tell(Predicate<GuestPlacement> concerned, long now, Function<String, String> idOf, Fact fact) {
+    /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */
+    private void tell(long now, BiFunction<String, GuestPlacement, CloudEvent<Fact>> factFor) {
         try (KeyValueIterator<String, byte[]> guests = placements.all()) {
             guests.forEachRemaining(entry -> {
-                if (codec.decode(entry.value).data() instanceof GuestPlacement p && concerned.test(p)) {
-                    CloudEvent<Fact> event = CloudEvent.ofGuest(idOf.apply(entry.key), SOURCE, Instant.ofEpochMilli(now),
-                            entry.key, fact);
-                    context.forward(new Record<>(entry.key, codec.encode(event), now), DecisionTopology.DETECTED_FACTS);
+                if (codec.decode(entry.value).data() instanceof GuestPlacement p) {
+                    CloudEvent<Fact> event = factFor.apply(entry.key, p);
+                    if (event != null) {
+                        context.forward(new Record<>(entry.key, codec.encode(event), now), DecisionTopology.DETECTED_FACTS);
+                    }
                 }
             });
         }
+    }
+
+    private static CloudEvent<Fact> fact(String id, long now, String guest, Fact fact) {
+        return CloudEvent.ofGuest(id, SOURCE, Instant.ofEpochMilli(now), guest, fact);
     }
 
     static byte[] encode(long lastBeatMs, boolean lost) {

@@ -1,0 +1,45 @@
+package io.guestguard.deploy.fleet;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A local fleet for a measurement: the fleet, and a timeline that prints nothing but hands every
+ * fact and decision to the measurement's listeners. Register the listeners, then {@link #ready()}.
+ */
+final class BenchFleet implements AutoCloseable {
+
+    private final LocalFleet fleet;
+    private final Timeline timeline;
+
+    private BenchFleet(LocalFleet fleet) {
+        this.fleet = fleet;
+        this.timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), new PrintStream(PrintStream.nullOutputStream()));
+    }
+
+    static BenchFleet start(Path home, Path runDir, String restartLimit) {
+        return new BenchFleet(LocalFleet.start(home.toAbsolutePath().normalize(), runDir.toAbsolutePath().normalize(),
+                restartLimit));
+    }
+
+    LocalFleet fleet() {
+        return fleet;
+    }
+
+    Timeline timeline() {
+        return timeline;
+    }
+
+    /** Starts the timeline and waits until the policy engine owns its partitions. */
+    void ready() throws InterruptedException {
+        timeline.start();
+        fleet.awaitEngineReady(Duration.ofSeconds(120));
+    }
+
+    @Override
+    public void close() {
+        timeline.close();
+        fleet.close();
+    }
+}
