@@ -70,7 +70,13 @@ public final class BenchCommand implements Callable<Integer> {
         REPLICA_MANAGER.setFilter(r -> !(r.getThrown() instanceof org.apache.kafka.common.errors.OutOfOrderSequenceException));
         // DecideProcessor's JBoss Logging would pick Log4j 2 (on the classpath for the broker) over JUL.
         System.setProperty("org.jboss.logging.provider", "jdk");
-        return new CommandLine(new BenchCommand(out)).execute(args);
+        // A failed run says why on the same stream as its figures, so a test's failure shows the cause.
+        return new CommandLine(new BenchCommand(out)).setErr(new java.io.PrintWriter(out, true))
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    e.printStackTrace(out);
+                    return 1;
+                })
+                .execute(args);
     }
 
     @Override

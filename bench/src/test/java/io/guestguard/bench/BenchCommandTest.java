@@ -94,7 +94,9 @@ class BenchCommandTest {
         int exit = BenchCommand.execute(new PrintStream(bytes, true, StandardCharsets.UTF_8), args);
         String out = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(out);
-        assertThat(exit).as("exit code of bench %s", String.join(" ", args)).isZero();
+        // The cause of a failed run is at the end of its output; keep it in the failure message.
+        String tail = out.lines().skip(Math.max(0, out.lines().count() - 40)).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(exit).as("exit code of bench %s; its output ended with:%n%s", String.join(" ", args), tail).isZero();
         return out;
     }
 

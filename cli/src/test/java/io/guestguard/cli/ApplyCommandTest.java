@@ -5,6 +5,7 @@ import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.StartApp;
 import io.guestguard.protocol.StopApp;
@@ -102,6 +103,65 @@ class ApplyCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("pause").contains("stop, start");
+    }
+
+    @Test
+    void guestHaltRunMoveAndMigrateWriteOperatorRequestsToTheGuestLogInOrder() {
+        String user = System.getProperty("user.name");
+        List<Run> runs = List.of(
+                Run.of("guest", "halt", "--guest", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
+                Run.of("guest", "run", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
+                Run.of("guest", "run", "-g", "web-09", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers()),
+                Run.of("guest", "move", "-g", "web-09", "--to", "h1", "--bootstrap-servers", kafka.bootstrapServers()),
+                Run.of("guest", "migrate", "-g", "web-09", "--to", "h3", "--bootstrap-servers", kafka.bootstrapServers()));
+
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.err()).isEmpty();
+            assertThat(run.exitCode()).isZero();
+        });
+        List<ConsumerRecord<String, byte[]>> records = readBack(Topics.DEFAULT.guestLog(), "web-09", 5);
+        assertThat(runs.get(4).out()).isEqualTo("asked to migrate guest web-09 to h3 (guestguard.guest-log.v1 partition "
+                + records.get(4).partition() + ", offset " + records.get(4).offset() + ")" + System.lineSeparator());
+        assertThat(runs.get(0).out()).startsWith("asked to halt guest web-09 (guestguard.guest-log.v1 partition ");
+        List<CloudEvent<?>> events = records.stream().<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
+        assertThat(events.stream().map(e -> (Object) e.data()).toList()).containsExactly(
+                new OperatorRequest(OperatorRequest.Action.HALT, null, user),
+                new OperatorRequest(OperatorRequest.Action.RUN, null, user),
+                new OperatorRequest(OperatorRequest.Action.RUN, "h2", user),
+                new OperatorRequest(OperatorRequest.Action.MOVE, "h1", user),
+                new OperatorRequest(OperatorRequest.Action.MIGRATE, "h3", user));
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.type()).isEqualTo("io.guestguard.operator.request.v1");
+            assertThat(event.guestId()).isEqualTo("web-09");
+            assertThat(event.source()).isEqualTo("/operator/" + user);
+            assertThat(UUID.fromString(event.id())).isNotNull();
+            assertThat(event.guestSeq()).isNull();
+            assertThat(event.hostId()).isNull();
+            assertThat(event.epoch()).isNull();
+        });
+        assertThat(events).extracting(CloudEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void guestMoveAndMigrateNeedAHostAndHaltTakesNoneAndNothingIsSent() {
+        long recordsBefore = recordsOnGuestLog();
+
+        Run move = Run.of("guest", "move", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
+        Run migrate = Run.of("guest", "migrate", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
+        Run halt = Run.of("guest", "halt", "-g", "web-10", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers());
+        Run unknown = Run.of("guest", "pause", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
+        Run noGuest = Run.of("guest", "halt", "--bootstrap-servers", kafka.bootstrapServers());
+
+        assertThat(List.of(move, migrate, halt, unknown, noGuest)).allSatisfy(run -> {
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.out()).isEmpty();
+        });
+        assertThat(move.err()).contains("guest move needs --to HOST");
+        assertThat(migrate.err()).contains("guest migrate needs --to HOST");
+        assertThat(halt.err()).contains("guest halt takes no --to");
+        assertThat(unknown.err()).contains("pause").contains("halt, run, move, migrate");
+        assertThat(noGuest.err()).contains("Missing required option: '--guest=GUEST'");
+        assertThat(recordsOnGuestLog()).isEqualTo(recordsBefore);
     }
 
     @Test

@@ -60,7 +60,7 @@ class CheckCommandTest {
         assertThat(withoutFile.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(withoutFile.err).contains("Missing required option: '--file=FILE'").contains("Usage: guestguard check");
         assertThat(withoutSubcommand.exitCode).isEqualTo(ExitCodes.USAGE);
-        assertThat(withoutSubcommand.err).contains("Missing subcommand: name one of check, apply, app, replay, export");
+        assertThat(withoutSubcommand.err).contains("Missing subcommand: name one of check, apply, guest, app, replay, export");
         assertThat(unknownSubcommand.exitCode).isEqualTo(ExitCodes.USAGE);
     }
 

@@ -4,35 +4,76 @@ import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestHalted;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/** The packaged service as configured: beats with its inventory, and carries out this host's commands. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@QuarkusTestResource(TempHostDirs.class)
 class HostSupervisorTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private final EventCodec codec = new EventCodec();
+    private final String servers = EmbeddedKafkaResource.broker().bootstrapServers();
 
     @Test
-    void beatsForItsHostKeyedByHostId() {
-        try (TopicReader heartbeats = new TopicReader(EmbeddedKafkaResource.broker().bootstrapServers(), Topics.DEFAULT.heartbeats())) {
-            List<CloudEvent<?>> beats = await().atMost(Duration.ofSeconds(30)).until(() -> heartbeats.poll().stream()
-                    .filter(r -> "test-host".equals(r.key())).<CloudEvent<?>>map(r -> codec.decode(r.value())).toList(),
-                    b -> b.size() >= 3);
-            assertThat(beats).allSatisfy(beat -> {
-                assertThat(beat.hostId()).isEqualTo("test-host");
-                assertThat(beat.data()).isEqualTo(new Heartbeat("host", "test-host", List.of()));
-            });
-            assertThat(beats.get(2).time()).isAfter(beats.get(0).time());
+    void startsAGuestItIsToldToAndBeatsWithItInItsInventoryUntilHalted() throws Exception {
+        try (TopicReader heartbeats = new TopicReader(servers, Topics.DEFAULT.heartbeats());
+             TopicReader guestLog = new TopicReader(servers, Topics.DEFAULT.guestLog())) {
+            List<CloudEvent<?>> beats = await().atMost(WAIT).until(() -> beatsOf(heartbeats), b -> b.size() >= 2);
+            assertThat(beats.get(1).time()).isAfter(beats.get(0).time());
+            assertThat(beats).allSatisfy(beat -> assertThat(beat.hostId()).isEqualTo("test-host"));
+
+            send(new StartGuest("g1", "test-host", 1, "d1"));
+            await().atMost(WAIT).until(() -> factsOf(guestLog), f -> f.contains(new GuestStarted("test-host")));
+            await().atMost(WAIT).until(() -> last(beatsOf(heartbeats)), b -> b.equals(new Heartbeat("host", "test-host", List.of("g1"))));
+
+            send(new HaltGuest("g1", "test-host", 1, "d2"));
+            await().atMost(WAIT).until(() -> factsOf(guestLog), f -> f.contains(new GuestHalted("test-host")));
+            await().atMost(WAIT).until(() -> last(beatsOf(heartbeats)), b -> b.guests().isEmpty());
         }
+    }
+
+    private void send(HostCommand command) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEFAULT.hostCommands(), command.host(), codec.encode(new CloudEvent<>(
+                    "cmd-" + command.decisionId(), "/policy-engine", Instant.now(), "g1", null, command.host(), 1L, command)))).get();
+        }
+    }
+
+    private List<CloudEvent<?>> beatsOf(TopicReader heartbeats) {
+        return heartbeats.poll().stream().filter(r -> "test-host".equals(r.key()))
+                .<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
+    }
+
+    private List<Object> factsOf(TopicReader guestLog) {
+        return guestLog.poll().stream().map(r -> (Object) codec.decode(r.value()).data()).toList();
+    }
+
+    private static Heartbeat last(List<CloudEvent<?>> beats) {
+        return beats.isEmpty() ? new Heartbeat("host", "none", List.of("?")) : (Heartbeat) beats.get(beats.size() - 1).data();
     }
 }

@@ -42,6 +42,8 @@ public record Decision(Action action, String app, Integer attempt, Integer limit
         FAILBACK,
         /** Halt the guest so that it can move where an operator asked. */
         MOVE,
+        /** Live-migrate the running guest to another host (an operator asked); its budgets go with it. */
+        MIGRATE,
         /** Start the guest on a host. */
         START_GUEST,
         /** Halt the guest (an operator asked). */

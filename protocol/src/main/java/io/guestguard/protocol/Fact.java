@@ -7,7 +7,7 @@ package io.guestguard.protocol;
  */
 public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppStopped, PackageApplied, GuestStarted,
         GuestHalted, GuestStartFailed, GuestHaltFailed, MigrationStarted, MigrationCompleted, MigrationFailed, HostLost,
-        HostFenced, HostAvailable, OperatorRequest, ReporterStarted, Rebound {
+        HostFenced, HostAvailable, OperatorRequest, ReporterStarted, Rebound, CommandRefused {
 
     /** Dispatches to the visitor method for this fact's type. */
     <R> R accept(Visitor<R> visitor);
@@ -55,5 +55,7 @@ public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppS
         R reporterStarted(ReporterStarted fact);
 
         R rebound(Rebound fact);
+
+        R commandRefused(CommandRefused fact);
     }
 }

@@ -1,7 +1,7 @@
 package io.guestguard.protocol;
 
 /** A command for a host supervisor, keyed by the host that must carry it out. */
-public sealed interface HostCommand extends Command permits StartGuest, HaltGuest, FenceHost {
+public sealed interface HostCommand extends Command permits StartGuest, HaltGuest, MigrateGuest, FenceHost {
 
     /** The host that carries the command out: the record's key on {@code host-commands.v1}. */
     String host();

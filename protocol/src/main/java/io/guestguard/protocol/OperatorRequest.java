@@ -14,7 +14,7 @@ public record OperatorRequest(Action action, String host, String operator) imple
 
     /** What an operator can ask for. */
     public enum Action {
-        HALT, RUN, MOVE, ENABLE_SWITCHING, DISABLE_SWITCHING, MAINTENANCE_ON, MAINTENANCE_OFF,
+        HALT, RUN, MOVE, MIGRATE, ENABLE_SWITCHING, DISABLE_SWITCHING, MAINTENANCE_ON, MAINTENANCE_OFF,
         HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF
     }
 

@@ -1,5 +1,7 @@
 package io.guestguard.reporter.app;
 
+import io.guestguard.journal.CommandJournal;
+import io.guestguard.journal.CommandListener;
 import io.guestguard.protocol.AppCommand;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
@@ -16,10 +18,8 @@ import io.guestguard.reporter.config.GuestFileLoader;
 import io.guestguard.reporter.config.GuestSpec;
 import io.guestguard.reporter.config.InvalidConfigException;
 import io.guestguard.reporter.config.ReporterConfig;
-import io.guestguard.reporter.durable.CommandJournal;
 import io.guestguard.reporter.durable.Outbox;
 import io.guestguard.reporter.durable.OutboxSender;
-import io.guestguard.reporter.messaging.CommandListener;
 import io.guestguard.reporter.messaging.FactPublisher;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -72,7 +72,7 @@ public class Reporter {
     private HeldApps held;
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
-    private CommandListener commands;
+    private CommandListener<GuestCommand> commands;
     /** Monitors, probes, and restarts that wait out their backoff, so the command listener never sleeps. */
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(ApplicationSupervisor.daemons("reporter-timers"));
@@ -141,7 +141,8 @@ public class Reporter {
         sender.start();
         supervisor = new ApplicationSupervisor(guest.applications(), publisher, guest.stateDir(), timers);
         supervisor.startAll(held.all());
-        commands = new CommandListener(servers, topics.guestCommands(), guest.guest(), codec, journal, this::execute,
+        commands = new CommandListener<GuestCommand>(servers, topics.guestCommands(), guest.guest(), "guest-reporter-" + guest.guest(),
+                GuestCommand.class, CommandListener.Mode.AT_MOST_ONCE, codec, journal, this::execute,
                 publisher::deadLetter, e -> Quarkus.asyncExit(1));
         commands.start();
         if (!commands.awaitAssigned(ASSIGN_WAIT)) {

@@ -1,5 +1,7 @@
 package io.guestguard.reporter.durable;
 
+import io.guestguard.journal.RecordLog;
+
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

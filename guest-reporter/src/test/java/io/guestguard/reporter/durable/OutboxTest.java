@@ -1,5 +1,8 @@
 package io.guestguard.reporter.durable;
 
+import io.guestguard.journal.FileDamage;
+import io.guestguard.journal.LogCapture;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +34,7 @@ class OutboxTest {
     @TempDir
     Path dir;
     private Outbox outbox;
-    private final LogCapture logs = new LogCapture();
+    private final LogCapture logs = new LogCapture("io.guestguard");
 
     @AfterEach
     void closeAll() {
@@ -93,7 +96,7 @@ class OutboxTest {
         append(outbox);
         long full = outbox.fileBytes();
         outbox.close();
-        truncate(file(), intact + 11); // the header and part of the body of fact 3 reached the disk
+        FileDamage.truncate(file(), intact + 11); // the header and part of the body of fact 3 reached the disk
 
         reopen(100);
 
@@ -115,7 +118,7 @@ class OutboxTest {
         append(outbox);
         long full = outbox.fileBytes();
         outbox.close();
-        flipByte(file(), full - 2); // inside fact 3's payload
+        FileDamage.flipByte(file(), full - 2); // inside fact 3's payload
 
         reopen(100);
 
@@ -163,7 +166,7 @@ class OutboxTest {
         appendFacts(4);
         outbox.acknowledge(5);
         outbox.close();
-        flipByte(file(), secondStarts + 20); // inside fact 2; facts 3 to 5 and the ACK are intact behind it
+        FileDamage.flipByte(file(), secondStarts + 20); // inside fact 2; facts 3 to 5 and the ACK are intact behind it
 
         reopen(100);
 
@@ -369,17 +372,5 @@ class OutboxTest {
 
     private Path file() {
         return dir.resolve("outbox.log");
-    }
-
-    static void truncate(Path file, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(size);
-        }
-    }
-
-    static void flipByte(Path file, long offset) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[(int) offset] ^= 0x40;
-        Files.write(file, bytes);
     }
 }

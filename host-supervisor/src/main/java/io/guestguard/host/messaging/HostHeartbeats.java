@@ -2,6 +2,7 @@ package io.guestguard.host.messaging;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.host.SupervisorService;
 import io.guestguard.protocol.Heartbeat;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -12,13 +13,12 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * Beats for this host on {@code heartbeats.v1}, keyed by host id, at a configured interval. A
- * detector turns missing beats into host-lost facts. The inventory of running guests is empty until
- * the hypervisor adapter reports guests.
+ * Beats for this host on {@code heartbeats.v1}, keyed by host id, at a configured interval, each
+ * with the guests running here. The policy engine's detector turns missing beats into host-lost
+ * facts; other hosts' supervisors read the inventories to refuse starting a guest that still runs.
  */
 @ApplicationScoped
 public class HostHeartbeats {
@@ -26,11 +26,14 @@ public class HostHeartbeats {
     private final EventCodec codec = new EventCodec();
     private final String hostId;
     private final Duration interval;
+    private final SupervisorService supervisor;
 
     HostHeartbeats(@ConfigProperty(name = "guestguard.host.id") String hostId,
-                   @ConfigProperty(name = "guestguard.host.heartbeat-interval") Duration interval) {
+                   @ConfigProperty(name = "guestguard.host.heartbeat-interval") Duration interval,
+                   SupervisorService supervisor) {
         this.hostId = hostId;
         this.interval = interval;
+        this.supervisor = supervisor;
     }
 
     @Outgoing("heartbeats")
@@ -40,7 +43,7 @@ public class HostHeartbeats {
 
     Message<byte[]> beat() {
         CloudEvent<Heartbeat> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + hostId + "/supervisor",
-                Instant.now(), null, null, hostId, null, new Heartbeat("host", hostId, List.of()));
+                Instant.now(), null, null, hostId, null, new Heartbeat("host", hostId, supervisor.inventory()));
         return Message.of(codec.encode(event))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build());
     }

@@ -8,6 +8,7 @@ import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.Fact;
@@ -20,6 +21,7 @@ import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
@@ -34,6 +36,7 @@ import io.guestguard.protocol.StartGuest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,12 +60,19 @@ import java.util.TreeSet;
  *       applications failed on). No host is eligible: alert, and start (or fail over) as soon as one
  *       is available again.</li>
  *   <li>A more preferred host comes back and failback is automatic: move the guest back.</li>
- *   <li>Operators halt, run and move packages, enable or disable switching, and put packages or
- *       hosts in maintenance; maintenance and disabled switching turn actions into holds, and what
+ *   <li>Operators halt, run, move and migrate packages, enable or disable switching, and put packages
+ *       or hosts in maintenance; maintenance and disabled switching turn actions into holds, and what
  *       they held back (a failover, leaving a lost host, restarting a guest that went down) is done
  *       when they end. A run starts a new move, so any host may be tried again.</li>
+ *   <li>An operator's migrate asks the supervisor of the running guest's host to live-migrate it to an
+ *       eligible target ({@code MigrateGuest}, stamped with the current epoch); the placement does not
+ *       change until the migration completes.</li>
  *   <li>A live migration moves the placement to the target host with epoch + 1 and leaves every
  *       restart budget as it was.</li>
+ *   <li>A host refuses a command about the current placement ({@code command-refused}): alert and
+ *       change nothing, since a person must look (a fence hook that did not confirm, a start refused
+ *       because the guest still runs elsewhere). A refusal of an older epoch's command is dropped
+ *       like every fact about an older epoch.</li>
  * </ol>
  * A guest is never started while a previous placement may still run: a start waits for the halt to
  * be confirmed or the host to be fenced (unless the package explicitly does not wait for fencing).
@@ -494,6 +504,27 @@ public final class Decider {
             return null; // the source keeps the guest: nothing changed
         }
 
+        // ---- refusals ----
+
+        @Override
+        public Void commandRefused(CommandRefused refused) {
+            if (!sameEpoch()) {
+                return null; // not about the placement we know (older ones never get here)
+            }
+            // Nothing is retried and no placement changes: whatever the refusal means, a person must look.
+            Placement p = placement();
+            decide(Action.ALERT, null, null, null, null, refused.host(), null, p.host() == null ? null : p.epoch(),
+                    DecisionReason.COMMAND_REFUSED.toReason(refused.host(), refused.command(), refused.commandId(),
+                            guest(), refused.reason(), guest(), describe(p)),
+                    List.of(), Map.of());
+            return null;
+        }
+
+        private static String describe(Placement p) {
+            return p.host() == null ? "placed nowhere" : p.phase().name().toLowerCase(Locale.ROOT) + " on "
+                    + p.host() + " as epoch " + p.epoch();
+        }
+
         // ---- operators ----
 
         @Override
@@ -543,6 +574,25 @@ public final class Decider {
                     }
                     leave(Action.MOVE, Motive.OPERATOR_MOVE, to, DecisionReason.OPERATOR_MOVE.toReason(who, guest(), p.host(), to),
                             null, null, null, Map.of());
+                }
+                case MIGRATE -> {
+                    String to = request.host();
+                    if (to == null || p.phase() != Phase.RUNNING || to.equals(p.host())) {
+                        return null;
+                    }
+                    if (!HostChoice.eligible(state, Set.of()).contains(to)) {
+                        notEligible(who, "migrate", to);
+                        return null;
+                    }
+                    if (!canAct("operator " + who + " asks to migrate " + guest() + " from " + p.host() + " to " + to, null)) {
+                        return null;
+                    }
+                    // The placement stays until migration.completed moves it (epoch + 1, budgets kept);
+                    // a migration that fails or is refused leaves the guest where it runs.
+                    decide(Action.MIGRATE, null, null, null, null, p.host(), to, p.epoch(),
+                            DecisionReason.OPERATOR_MIGRATE.toReason(who, guest(), p.host(), to, p.epoch()),
+                            List.of(new Emit(commandId("migrate"), new MigrateGuest(guest(), p.host(), to, p.epoch(),
+                                    decisionId()))), Map.of());
                 }
                 case ENABLE_SWITCHING -> {
                     state = state.withSwitching(true);

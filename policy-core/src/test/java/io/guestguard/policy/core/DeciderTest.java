@@ -3,8 +3,17 @@ package io.guestguard.policy.core;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Command;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.MigrateGuest;
+import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.MigrationStarted;
+import io.guestguard.protocol.OperatorRequest;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
 import org.junit.jupiter.api.Test;
@@ -131,16 +140,163 @@ class DeciderTest {
         assertThat(RestartLimit.parse(" 3 ")).isEqualTo(new RestartLimit(3));
     }
 
-    @SuppressWarnings("unchecked")
+    // ---- an operator's live migration ----
+
+    @Test
+    void anOperatorsMigrateAsksTheRunningHostToMigrateAndThePlacementMovesOnlyWhenItCompletes() {
+        List<Outcome> outcomes = run(decider, applied("p"), guestStarted("s", "h1", 1), failed("f1", 101),
+                migrate("m", "h2"));
+
+        Outcome asked = outcomes.get(3);
+        CloudEvent<Decision> decision = asked.decisions().get(0);
+        assertThat(decision.id()).isEqualTo("decision-m");
+        assertThat(decision.data().action()).isEqualTo(Decision.Action.MIGRATE);
+        assertThat(decision.data().fromHost()).isEqualTo("h1");
+        assertThat(decision.data().toHost()).isEqualTo("h2");
+        assertThat(decision.data().epoch()).isEqualTo(1L);
+        assertThat(decision.data().reason().code()).isEqualTo("OPERATOR_MIGRATE");
+        assertThat(decision.data().reason().text())
+                .isEqualTo("operator alice live-migrates g1 from h1 to h2 (epoch 1); its restart budgets go with it");
+        assertThat(decision.data().commandIds()).containsExactly("migrate-m");
+        CloudEvent<Command> command = asked.commands().get(0);
+        assertThat(asked.commands()).hasSize(1);
+        assertThat(command.id()).isEqualTo("migrate-m");
+        assertThat(command.data()).isEqualTo(new MigrateGuest("g1", "h1", "h2", 1, "decision-m"));
+        assertThat(command.hostId()).as("keyed by the host that migrates it").isEqualTo("h1");
+        assertThat(command.epoch()).isEqualTo(1L);
+        assertThat(asked.state().placement()).as("nothing moves before the migration completes")
+                .isEqualTo(outcomes.get(2).state().placement());
+
+        List<Outcome> after = run(decider, asked.state(),
+                onHost("ms", "h1", 1L, new MigrationStarted("h1", "h2")),
+                onHost("mc", "h1", 1L, new MigrationCompleted("h1", "h2")));
+        Placement moved = after.get(1).state().placement();
+        assertThat(moved.host()).isEqualTo("h2");
+        assertThat(moved.epoch()).isEqualTo(2);
+        assertThat(moved.phase()).isEqualTo(Placement.Phase.RUNNING);
+        assertThat(after.get(1).state().app("app1").failures()).as("the budget goes with the guest").isEqualTo(1);
+    }
+
+    @Test
+    void aMigrateToAHostThatIsNotEligibleIsAnAlert() {
+        Outcome outcome = run(decider, applied("p"), guestStarted("s", "h1", 1), migrate("m", "h9")).get(2);
+
+        assertThat(outcome.commands()).isEmpty();
+        assertThat(outcome.decisions()).singleElement().satisfies(d -> {
+            assertThat(d.data().action()).isEqualTo(Decision.Action.ALERT);
+            assertThat(d.data().reason().code()).isEqualTo("HOST_NOT_ELIGIBLE");
+            assertThat(d.data().reason().text()).startsWith("operator alice asked for migrate on h9");
+        });
+    }
+
+    @Test
+    void aMigrateInMaintenanceOrWithSwitchingDisabledIsAHold() {
+        Outcome maintenance = run(decider, applied("p"), guestStarted("s", "h1", 1),
+                operator("mo", OperatorRequest.Action.MAINTENANCE_ON, null), migrate("m", "h2")).get(3);
+        Outcome disabled = run(decider, applied("p"), guestStarted("s", "h1", 1),
+                operator("ds", OperatorRequest.Action.DISABLE_SWITCHING, null), migrate("m", "h2")).get(3);
+
+        for (Outcome held : List.of(maintenance, disabled)) {
+            assertThat(held.commands()).isEmpty();
+            assertThat(held.decisions()).singleElement()
+                    .satisfies(d -> assertThat(d.data().action()).isEqualTo(Decision.Action.HOLD));
+        }
+        assertThat(maintenance.decisions().get(0).data().reason().code()).isEqualTo("PACKAGE_IN_MAINTENANCE");
+        assertThat(disabled.decisions().get(0).data().reason().code()).isEqualTo("SWITCHING_DISABLED");
+    }
+
+    @Test
+    void aMigrateOfAGuestThatDoesNotRunOrToItsOwnHostDoesNothing() {
+        List<Outcome> nowhere = run(decider, applied("p"), migrate("m1", "h2"));
+        List<Outcome> same = run(decider, applied("p"), guestStarted("s", "h1", 1), migrate("m2", "h1"));
+
+        assertThat(nowhere.get(1).decisions()).isEmpty();
+        assertThat(nowhere.get(1).commands()).isEmpty();
+        assertThat(same.get(2).decisions()).isEmpty();
+        assertThat(same.get(2).commands()).isEmpty();
+    }
+
+    // ---- a host refuses a command ----
+
+    @Test
+    void aRefusalAboutTheCurrentPlacementIsAnAlertThatChangesNothing() {
+        List<Outcome> outcomes = run(decider, applied("p"), guestStarted("s", "h1", 1),
+                onHost("r", "h2", 1L, new CommandRefused("h2", "start-x", "start-guest", "g1 still runs on h1")));
+
+        Outcome refused = outcomes.get(2);
+        assertThat(refused.commands()).isEmpty();
+        assertThat(refused.decisions()).singleElement().satisfies(d -> {
+            assertThat(d.data().action()).isEqualTo(Decision.Action.ALERT);
+            assertThat(d.data().reason().code()).isEqualTo("COMMAND_REFUSED");
+            assertThat(d.data().reason().text()).isEqualTo("host h2 refused start-guest start-x for g1 (g1 still runs on h1); "
+                    + "nothing is retried and g1 stays running on h1 as epoch 1: check it by hand");
+            assertThat(d.data().fromHost()).isEqualTo("h2");
+            assertThat(d.data().causeIds()).containsExactly("r");
+        });
+        GuestState before = outcomes.get(1).state();
+        assertThat(refused.state().placement()).isEqualTo(before.placement());
+        assertThat(refused.state().apps()).isEqualTo(before.apps());
+        assertThat(refused.state().lostHosts()).isEqualTo(before.lostHosts());
+        assertThat(refused.state().failedTargets()).isEqualTo(before.failedTargets());
+    }
+
+    @Test
+    void aRefusalWithoutAnEpochIsAnAlertAndOneAboutAnOlderEpochIsDropped() {
+        GuestState onEpoch2 = run(decider, applied("p"), guestStarted("s", "h1", 2)).get(1).state();
+
+        Outcome unstamped = run(decider, onEpoch2,
+                onHost("r1", "h1", null, new CommandRefused("h1", "fence-x", "fence-host", "fence hook exit 1"))).get(0);
+        Outcome old = run(decider, onEpoch2,
+                onHost("r2", "h2", 1L, new CommandRefused("h2", "start-y", "start-guest", "stale epoch 1"))).get(0);
+
+        assertThat(unstamped.decisions()).singleElement()
+                .satisfies(d -> assertThat(d.data().reason().code()).isEqualTo("COMMAND_REFUSED"));
+        assertThat(old.decisions()).isEmpty();
+        assertThat(old.commands()).isEmpty();
+        assertThat(old.state().placement()).isEqualTo(onEpoch2.placement());
+    }
+
     private static List<Outcome> run(Decider decider, CloudEvent<?>... facts) {
+        return run(decider, GuestState.EMPTY, facts);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Outcome> run(Decider decider, GuestState from, CloudEvent<?>... facts) {
         List<Outcome> outcomes = new ArrayList<>();
-        GuestState state = GuestState.EMPTY;
+        GuestState state = from;
         for (CloudEvent<?> fact : facts) {
             Outcome outcome = decider.decide(state, (CloudEvent<? extends Fact>) fact);
             outcomes.add(outcome);
             state = outcome.state();
         }
         return outcomes;
+    }
+
+    private static PackageSpec spec(boolean autoRun) {
+        return new PackageSpec("g1", List.of("h1", "h2", "h3"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
+                PackageSpec.FailbackPolicy.MANUAL, autoRun, true,
+                List.of(new PackageSpec.AppPolicy("app1", "exec", "/opt/app1", 3, null, PackageSpec.Backoff.NONE)));
+    }
+
+    /** The package without auto_run, so the guest is placed only by the guest.started that follows. */
+    private static CloudEvent<PackageApplied> applied(String id) {
+        return CloudEvent.ofGuest(id, "/operator/alice", T0, "g1", new PackageApplied(spec(false)));
+    }
+
+    private static CloudEvent<GuestStarted> guestStarted(String id, String host, long epoch) {
+        return onHost(id, host, epoch, new GuestStarted(host));
+    }
+
+    private static <F extends Fact> CloudEvent<F> onHost(String id, String host, Long epoch, F fact) {
+        return new CloudEvent<>(id, "/host/" + host, T0, "g1", null, host, epoch, fact);
+    }
+
+    private static CloudEvent<OperatorRequest> migrate(String id, String to) {
+        return operator(id, OperatorRequest.Action.MIGRATE, to);
+    }
+
+    private static CloudEvent<OperatorRequest> operator(String id, OperatorRequest.Action action, String host) {
+        return CloudEvent.ofGuest(id, "/operator/alice", T0, "g1", new OperatorRequest(action, host, "alice"));
     }
 
     private static CloudEvent<AppFailed> failed(String id, long pid) {

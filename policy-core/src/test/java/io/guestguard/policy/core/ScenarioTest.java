@@ -16,6 +16,7 @@ import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.StartGuest;
@@ -187,6 +188,11 @@ class ScenarioTest {
                 }
                 if (command.data() instanceof HaltGuest halt) {
                     assertThat(command.epoch()).as("%s: %s carries its epoch", where, command.id()).isEqualTo(halt.epoch());
+                }
+                if (command.data() instanceof MigrateGuest migrate) {
+                    assertThat(command.epoch()).as("%s: %s carries its epoch", where, command.id()).isEqualTo(migrate.epoch());
+                    assertThat(step.outcome.state().placement()).as("%s: the placement stays until the migration completes",
+                            where).isEqualTo(step.before.placement());
                 }
                 if (command.data() instanceof StartGuest start) {
                     checkStart(where, step, start);

@@ -1,6 +1,7 @@
 package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
 
@@ -9,8 +10,10 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * One human-readable line per fact or decision, e.g.
- * {@code 12:00:01.234  g1/app1  failed (SIGKILL, pid 4242)} and
- * {@code 12:00:01.234  g1/app1  -> restart 1/3}. A decision carries the time of the fact it answers.
+ * {@code 12:00:01.234  g1/app1  failed (SIGKILL, pid 4242)},
+ * {@code 12:00:01.234  g1/app1  -> restart 1/3} and {@code 12:00:01.234  g1  -> migrate g1 h1 -> h2}.
+ * A decision carries the time of the fact it answers. A host's refusal of a command stands out
+ * ({@code REFUSED by h2: ...}), as the alert the decider raises on it does.
  */
 final class TimelineFormat {
 
@@ -37,7 +40,11 @@ final class TimelineFormat {
 
     private static String what(CloudEvent<?> event) {
         if (event.data() instanceof Decision decision) {
-            return "-> " + decided(decision);
+            return "-> " + decided(event.guestId(), decision);
+        }
+        if (event.data() instanceof CommandRefused refused) {
+            return "REFUSED by " + refused.host() + ": " + refused.command() + " " + refused.commandId()
+                    + (event.epoch() == null ? "" : " (epoch " + event.epoch() + ")") + ": " + refused.reason();
         }
         if (event.data() instanceof Fact fact) {
             return fact.describe();
@@ -45,13 +52,14 @@ final class TimelineFormat {
         return event.type();
     }
 
-    private static String decided(Decision d) {
+    private static String decided(String guest, Decision d) {
         String limit = d.limit() == null ? "unlimited" : d.limit().toString();
         return switch (d.action()) {
             case RESTART_APP -> "restart " + d.attempt() + "/" + limit + (d.delayMs() != null && d.delayMs() > 0 ? " in " + d.delayMs() + " ms" : "");
             case FAILOVER -> "fail over " + d.fromHost() + " -> " + d.toHost() + ": " + d.reason().text();
             case FAILBACK -> "fail back " + d.fromHost() + " -> " + d.toHost();
             case MOVE -> "move " + d.fromHost() + " -> " + d.toHost();
+            case MIGRATE -> "migrate " + guest + " " + d.fromHost() + " -> " + d.toHost();
             case START_GUEST -> "start on " + d.toHost() + " (epoch " + d.epoch() + ")";
             case HALT_GUEST -> "halt on " + d.fromHost();
             case FENCE_HOST -> "fence " + d.fromHost() + ": " + d.reason().text();

@@ -3,6 +3,7 @@ package io.guestguard.deploy.fleet;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision;
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +32,26 @@ class TimelineFormatTest {
         assertThat(format.line(CloudEvent.ofGuest("5", "/s", T, "g1", new Decision(Decision.Action.NONE, "app1", 4, 3, null,
                 null, null, null, new Decision.Reason("RESTART_LIMIT_EXCEEDED", "limit used up"), List.of("1"), List.of(), null))))
                 .isEqualTo("12:00:01.234  g1/app1  -> no restart: limit used up");
+    }
+
+    @Test
+    void aMigrationNamesTheGuestAndBothHosts() {
+        Decision migrate = new Decision(Decision.Action.MIGRATE, null, null, null, null, "h1", "h2", 1L,
+                new Decision.Reason("OPERATOR_MIGRATE", "operator alice live-migrates g1 from h1 to h2 (epoch 1)"),
+                List.of("1"), List.of("migrate-1"), null);
+
+        assertThat(format.line(CloudEvent.ofGuest("6", "/s", T, "g1", migrate)))
+                .isEqualTo("12:00:01.234  g1  -> migrate g1 h1 -> h2");
+    }
+
+    @Test
+    void aRefusedCommandStandsOutWithItsHostEpochAndReason() {
+        CommandRefused refused = new CommandRefused("h2", "start-f7", "start-guest", "g1 still runs on h1");
+
+        assertThat(format.line(new CloudEvent<>("7", "/host/h2", T, "g1", null, "h2", 3L, refused)))
+                .isEqualTo("12:00:01.234  g1  REFUSED by h2: start-guest start-f7 (epoch 3): g1 still runs on h1");
+        assertThat(format.line(new CloudEvent<>("8", "/host/h2", T, "g1", null, "h2", null,
+                new CommandRefused("h2", "fence-f9", "fence-host", "fence hook exit 1"))))
+                .isEqualTo("12:00:01.234  g1  REFUSED by h2: fence-host fence-f9: fence hook exit 1");
     }
 }

@@ -81,7 +81,7 @@ final class Gen {
     enum NoiseKind {
         APP_FAILED, APP_FAILED_SAME_PID, APP_STARTED, APP_STOPPED, PACKAGE_APPLIED, GUEST_STARTED, GUEST_HALTED,
         GUEST_START_FAILED, GUEST_HALT_FAILED, MIGRATION_STARTED, MIGRATION_COMPLETED, MIGRATION_FAILED, HOST_LOST,
-        HOST_FENCED, HOST_AVAILABLE, OPERATOR_REQUEST, RESEND
+        HOST_FENCED, HOST_AVAILABLE, OPERATOR_REQUEST, COMMAND_REFUSED, RESEND
     }
 
     /**
@@ -110,6 +110,7 @@ final class Gen {
                 Tuple.of(5, NoiseKind.HOST_FENCED),
                 Tuple.of(5, NoiseKind.HOST_AVAILABLE),
                 Tuple.of(10, NoiseKind.OPERATOR_REQUEST),
+                Tuple.of(3, NoiseKind.COMMAND_REFUSED),
                 Tuple.of(4, NoiseKind.RESEND));
         Arbitrary<Integer> choice = Arbitraries.integers().between(0, 99);
         return Combinators.combine(kind, choice, choice, choice, choice).as(Noise::new).list().ofMinSize(20).ofMaxSize(200)

@@ -7,6 +7,7 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestHaltFailed;
 import io.guestguard.protocol.GuestHalted;
@@ -106,6 +107,10 @@ final class Hostile {
             case HOST_FENCED -> fact(id, offset, host, n.epoch() < 50 ? null : epoch, new HostFenced(host));
             case HOST_AVAILABLE -> fact(id, offset, host, null, new HostAvailable(host));
             case OPERATOR_REQUEST -> operator(id, offset, n, s);
+            case COMMAND_REFUSED -> {
+                String kind = List.of("start-guest", "halt-guest", "migrate-guest", "fence-host").get(n.other() % 4);
+                yield fact(id, offset, host, epoch, new CommandRefused(host, kind + "-f" + n.other(), kind, "refused"));
+            }
             case RESEND -> given.isEmpty() ? fact(id, offset, null, null, new AppStarted(app, nextPid++))
                     : given.get(given.size() - 1 - n.other() % given.size());
         };
@@ -116,7 +121,7 @@ final class Hostile {
         OperatorRequest.Action action = actions[n.other() % actions.length];
         String host = switch (action) {
             case RUN -> n.host() % 3 == 0 ? null : host(n.host(), s);
-            case MOVE, HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF -> host(n.host(), s);
+            case MOVE, MIGRATE, HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF -> host(n.host(), s);
             default -> null;
         };
         return fact(id, offset, null, null, new OperatorRequest(action, host, "ops"));

@@ -8,6 +8,7 @@ import io.guestguard.policy.core.Placement;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.Fact;
@@ -19,6 +20,7 @@ import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageSpec;
@@ -47,7 +49,8 @@ import java.util.stream.Collectors;
  *   <li>every command belongs to a decision of the same outcome, and causes are facts given so far
  *       (property 3);</li>
  *   <li>epochs never decrease, host commands carry the epoch they act on, holds issue nothing, a fact
- *       seen before or about an older epoch changes nothing;</li>
+ *       seen before or about an older epoch changes nothing, a host's refusal changes nothing and is
+ *       answered by an alert at most, a migration is asked only of the running placement's host;</li>
  *   <li>an operator's halt holds until the operator runs the guest again.</li>
  * </ul>
  * Each property turns on the checks it is about ({@link Check}), so a failure names its property.
@@ -69,8 +72,8 @@ final class Run {
         MIGRATION,
         /** Property 3: commands belong to decisions of their outcome; causes are facts given so far. */
         TRACEABLE,
-        /** Epochs never decrease, host commands carry their epoch, holds issue nothing, duplicates and
-         *  stale facts change nothing. */
+        /** Epochs never decrease, host commands carry their epoch, holds issue nothing, duplicates,
+         *  stale facts and refusals change nothing. */
         CONSISTENT,
         /** Once an operator's halt is accepted, only an operator's run starts the guest again. */
         OPERATOR_HALT
@@ -222,6 +225,11 @@ final class Run {
             require(decisions.isEmpty() && commands.isEmpty() && sameExceptBookkeeping(a, b),
                     () -> "a fact about an older epoch (" + fact.epoch() + " < " + p.epoch() + ") must change nothing");
         }
+        if (fact.data() instanceof CommandRefused && !duplicate) {
+            require(commands.isEmpty() && decisions.stream().allMatch(d -> d.data().action() == Action.ALERT)
+                            && sameExceptBookkeeping(a, b),
+                    () -> "a refused command changes nothing and raises an alert at most: " + decisions);
+        }
         require(a.placement().epoch() >= p.epoch(), () -> "epochs never decrease: " + p.epoch() + " -> " + a.placement().epoch());
         require(a.clockMs() >= b.clockMs(), () -> "the decider's clock never goes back");
 
@@ -261,6 +269,15 @@ final class Run {
                 require(Objects.equals(c.epoch(), hg.epoch()), () -> "HaltGuest carries its epoch in the envelope");
                 require(hg.host().equals(p.host()) && hg.epoch() == p.epoch(),
                         () -> "a halt acts on the placement " + p.host() + "@" + p.epoch() + ", not " + hg.host() + "@" + hg.epoch());
+            } else if (cmd instanceof MigrateGuest mg) {
+                require(Objects.equals(c.epoch(), mg.epoch()), () -> "MigrateGuest carries its epoch in the envelope");
+                require(p.phase() == Placement.Phase.RUNNING && mg.host().equals(p.host()) && mg.epoch() == p.epoch(),
+                        () -> "a migration acts on the running placement " + describe(p) + ", not " + mg.host() + "@" + mg.epoch());
+                require(!mg.target().equals(mg.host()) && a.spec() != null && a.spec().hosts().contains(mg.target())
+                                && !a.lostHosts().contains(mg.target()) && !a.hostsInMaintenance().contains(mg.target()),
+                        () -> "a migration goes to another listed host, neither lost nor in maintenance: " + mg);
+                require(a.placement().equals(p), () -> "asking for a migration moves nothing before it completes: "
+                        + describe(p) + " => " + describe(a.placement()));
             } else if (cmd instanceof FenceHost fh) {
                 require(Objects.equals(c.epoch(), p.epoch()), () -> "FenceHost carries the epoch of the placement it ends");
                 require(fh.lostHost().equals(p.host()), () -> "a fence is for the host of the placement, " + p.host());
@@ -414,6 +431,7 @@ final class Run {
         ISSUES.put(Action.FAILOVER, HaltGuest.class);
         ISSUES.put(Action.FAILBACK, HaltGuest.class);
         ISSUES.put(Action.MOVE, HaltGuest.class);
+        ISSUES.put(Action.MIGRATE, MigrateGuest.class);
         ISSUES.put(Action.HALT_GUEST, HaltGuest.class);
         ISSUES.put(Action.FENCE_HOST, FenceHost.class);
         ISSUES.put(Action.HOLD, null);

@@ -6,6 +6,7 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
+import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHaltFailed;
@@ -17,6 +18,7 @@ import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
@@ -39,10 +41,13 @@ import java.util.TreeMap;
  * <ul>
  *   <li>the guest's facts form one log, read by the decider in order and at its own pace;</li>
  *   <li>each host's supervisor reads its commands in order: it starts the guest only on
- *       {@code StartGuest}, halts it on {@code HaltGuest}, refuses epochs older than one it has seen,
+ *       {@code StartGuest}, halts it on {@code HaltGuest}, live-migrates it on {@code MigrateGuest}
+ *       when the guest runs there as the command's epoch, refuses epochs older than one it has seen,
  *       and refuses a start older than the newest placement (which it reads from
  *       {@code placements.v1}: a start queued for a host before the guest was placed elsewhere must not
- *       run), and sometimes fails (start failed, halt failed, fence hook failed);</li>
+ *       run), and sometimes fails (start failed, halt failed, fence hook failed, migration failed).
+ *       Every refusal, and a fence hook that did not confirm, is answered with {@code command-refused}
+ *       stamped with the command's epoch;</li>
  *   <li>a fence powers the lost host off and is confirmed with the fence command's epoch; a crash
  *       kills what ran there; a partition leaves the guest
  *       running on a host nobody can reach. A package with {@code wait_for_fence=false} has declared
@@ -56,7 +61,8 @@ import java.util.TreeMap;
  *       which no decider can provide);</li>
  *   <li>the detector reports every host that dies or is cut off as lost, and every host that comes
  *       back as available;</li>
- *   <li>live migrations move the running guest to another host as the next epoch.</li>
+ *   <li>live migrations, by themselves or on the decider's {@code MigrateGuest}, move the running guest
+ *       to another host as the next epoch.</li>
  * </ul>
  * After every move it checks that no two hosts run the guest.
  */
@@ -255,7 +261,7 @@ final class World {
 
     private OperatorRequest operator(int a, int b) {
         String host = spec.hosts().get(b % spec.hosts().size());
-        OperatorRequest.Action action = switch (a % 20) {
+        OperatorRequest.Action action = switch (a % 26) {
             case 0, 1, 2, 3, 4 -> OperatorRequest.Action.RUN;
             case 5, 6, 7 -> OperatorRequest.Action.HALT;
             case 8, 9, 10 -> OperatorRequest.Action.MOVE;
@@ -264,10 +270,17 @@ final class World {
             case 14 -> OperatorRequest.Action.MAINTENANCE_ON;
             case 15, 16 -> OperatorRequest.Action.MAINTENANCE_OFF;
             case 17 -> OperatorRequest.Action.HOST_MAINTENANCE_ON;
-            default -> OperatorRequest.Action.HOST_MAINTENANCE_OFF;
+            case 18, 19 -> OperatorRequest.Action.HOST_MAINTENANCE_OFF;
+            default -> OperatorRequest.Action.MIGRATE;
         };
-        boolean needsHost = action == OperatorRequest.Action.MOVE || action == OperatorRequest.Action.HOST_MAINTENANCE_ON
+        boolean needsHost = action == OperatorRequest.Action.MOVE || action == OperatorRequest.Action.MIGRATE
+                || action == OperatorRequest.Action.HOST_MAINTENANCE_ON
                 || action == OperatorRequest.Action.HOST_MAINTENANCE_OFF || action == OperatorRequest.Action.RUN && b % 2 == 0;
+        if (action == OperatorRequest.Action.MIGRATE && b % 4 != 3) {
+            // As an operator who looks where the guest runs first (mostly): somewhere else.
+            List<String> others = spec.hosts().stream().filter(h -> !running.containsKey(h)).toList();
+            host = others.isEmpty() ? host : others.get(b % others.size());
+        }
         return new OperatorRequest(action, needsHost ? host : null, "ops");
     }
 
@@ -300,8 +313,9 @@ final class World {
             return;
         }
         if (c.data() instanceof StartGuest sg) {
-            if (sg.epoch() < Math.max(seenEpoch.getOrDefault(queue, 0L), newestPlacement)) {
-                run.note(queue + " refuses stale " + c.id());
+            long newest = Math.max(seenEpoch.getOrDefault(queue, 0L), newestPlacement);
+            if (sg.epoch() < newest) {
+                refuse(queue, c, "start-guest", sg.epoch(), "stale: epoch " + sg.epoch() + " is older than " + newest);
                 return;
             }
             seenEpoch.put(queue, sg.epoch());
@@ -315,7 +329,8 @@ final class World {
             write(queue, sg.epoch(), new GuestStarted(queue));
         } else if (c.data() instanceof HaltGuest hg) {
             if (hg.epoch() < seenEpoch.getOrDefault(queue, 0L)) {
-                run.note(queue + " refuses stale " + c.id());
+                refuse(queue, c, "halt-guest", hg.epoch(), "stale: epoch " + hg.epoch() + " is older than "
+                        + seenEpoch.get(queue));
                 return;
             }
             seenEpoch.put(queue, hg.epoch());
@@ -326,9 +341,11 @@ final class World {
             abortMigration(queue);
             running.remove(queue);
             write(queue, hg.epoch(), new GuestHalted(queue));
+        } else if (c.data() instanceof MigrateGuest mg) {
+            migrate(queue, c, mg, fail);
         } else if (c.data() instanceof FenceHost fh) {
             if (fail) {
-                run.note("the fence hook on " + queue + " failed against " + fh.lostHost());
+                refuse(queue, c, "fence-host", c.epoch(), "the fence hook did not confirm that " + fh.lostHost() + " is off");
                 return;
             }
             boolean wasUp = status.get(fh.lostHost()) == Status.UP;
@@ -340,6 +357,41 @@ final class World {
                 write(fh.lostHost(), c.epoch(), new HostLost(fh.lostHost()));
             }
         }
+    }
+
+    /**
+     * A supervisor's live migration: only of the placement it runs, as the command's epoch, and not
+     * while another migration is under way. It answers migration.started, then migration.completed
+     * (the guest runs on the target as the next epoch) or migration.failed (the target is not up, or
+     * it simply failed); every fact is stamped with the command's epoch and names the source host.
+     */
+    private void migrate(String host, CloudEvent<Command> c, MigrateGuest mg, boolean fail) {
+        Long runs = running.get(host);
+        if (runs == null || runs != mg.epoch()) {
+            refuse(host, c, "migrate-guest", mg.epoch(), runs == null ? "the guest does not run on " + host
+                    : "the guest runs on " + host + " as epoch " + runs + ", not " + mg.epoch());
+            return;
+        }
+        if (migrationFrom != null) {
+            refuse(host, c, "migrate-guest", mg.epoch(), "a migration " + migrationFrom + " -> " + migrationTo
+                    + " is under way");
+            return;
+        }
+        write(host, mg.epoch(), new MigrationStarted(host, mg.target()));
+        if (fail || status.get(mg.target()) != Status.UP) {
+            write(host, mg.epoch(), new MigrationFailed(host, mg.target(), fail ? "target refused" : "target unreachable"));
+            return;
+        }
+        running.remove(host);
+        running.put(mg.target(), mg.epoch() + 1);
+        seenEpoch.merge(mg.target(), mg.epoch() + 1, Math::max);
+        run.note(host + " migrates the guest to " + mg.target() + " as epoch " + (mg.epoch() + 1));
+        write(host, mg.epoch(), new MigrationCompleted(host, mg.target()));
+    }
+
+    private void refuse(String host, CloudEvent<Command> c, String kind, Long epoch, String why) {
+        run.note(host + " refuses " + c.id() + ": " + why);
+        write(host, epoch, new CommandRefused(host, c.id(), kind, why));
     }
 
     private void powerOff(String host, Status now, String why) {

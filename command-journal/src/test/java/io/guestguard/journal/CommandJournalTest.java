@@ -1,4 +1,4 @@
-package io.guestguard.reporter.durable;
+package io.guestguard.journal;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class CommandJournalTest {
     @TempDir
     Path dir;
     private CommandJournal journal;
-    private final LogCapture logs = new LogCapture();
+    private final LogCapture logs = new LogCapture("io.guestguard.journal");
 
     @AfterEach
     void closeAll() {
@@ -64,7 +64,7 @@ class CommandJournalTest {
         long intact = Files.size(file());
         journal.firstTime("cmd-2", 2);
         journal.close();
-        OutboxTest.truncate(file(), intact + 5); // only part of cmd-2's header reached the disk
+        FileDamage.truncate(file(), intact + 5); // only part of cmd-2's header reached the disk
 
         journal = CommandJournal.open(dir);
 
@@ -85,7 +85,7 @@ class CommandJournalTest {
         long intact = Files.size(file());
         journal.firstTime("cmd-2", 2);
         journal.close();
-        OutboxTest.flipByte(file(), intact + 18);
+        FileDamage.flipByte(file(), intact + 18);
 
         journal = CommandJournal.open(dir);
 
@@ -126,6 +126,31 @@ class CommandJournalTest {
         reopen(2);
         assertThat(journal.resumeOffset()).isEqualTo(OptionalLong.of(1001));
         assertThat(journal.firstTime("newest", 1000)).as("forgotten").isTrue();
+    }
+
+    @Test
+    void aBegunCommandIsPendingUntilDoneAlsoAcrossRestartsAndCompaction() {
+        journal = CommandJournal.open(dir, 2);
+        byte[] start = "{\"start\":\"g1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(journal.begin("start-1", 7, start)).isTrue();
+        assertThat(journal.begin("start-1", 7, start)).as("read again").isFalse();
+        journal.begin("halt-2", 8, new byte[] {1, 2});
+        journal.done("halt-2");
+
+        reopen(2);
+        assertThat(journal.pending()).as("begun, never done: a crash came between").containsExactly(start);
+        assertThat(journal.firstTime("start-1", 7)).as("still applied once").isFalse();
+        for (int i = 1; i <= 10; i++) { // enough to compact, and to forget start-1's id
+            journal.firstTime("later-" + i, 10 + i);
+        }
+
+        reopen(2);
+        assertThat(journal.pending()).as("compaction keeps unfinished commands").containsExactly(start);
+        assertThat(journal.resumeOffset()).isEqualTo(OptionalLong.of(21));
+        journal.done("start-1");
+
+        reopen(2);
+        assertThat(journal.pending()).isEmpty();
     }
 
     private void reopen(int capacity) {

@@ -1,4 +1,4 @@
-package io.guestguard.reporter.durable;
+package io.guestguard.journal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -7,20 +7,21 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects what this package logs at WARN and above (JBoss Logging ends in java.util.logging here). */
-final class LogCapture extends Handler implements AutoCloseable {
+/** Collects what a logger category logs at WARN and above (JBoss Logging ends in java.util.logging here). */
+public final class LogCapture extends Handler implements AutoCloseable {
 
-    private static final String CATEGORY = "io.guestguard.reporter.durable";
-    private final Logger logger = Logger.getLogger(CATEGORY);
+    private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    LogCapture() {
+    /** Captures {@code category} and the categories under it, e.g. {@code io.guestguard}. */
+    public LogCapture(String category) {
+        logger = Logger.getLogger(category);
         setLevel(Level.WARNING);
         logger.addHandler(this);
     }
 
     /** The messages logged at {@code level} exactly (WARNING for WARN, SEVERE for ERROR). */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         return records.stream().filter(r -> r.getLevel().intValue() == level.intValue())
                 .map(LogRecord::getMessage).toList();
     }

@@ -1,4 +1,4 @@
-package io.guestguard.reporter.durable;
+package io.guestguard.journal;
 
 import org.jboss.logging.Logger;
 
@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * An append-only file of framed, checksummed records: the storage under {@link Outbox} and
- * {@link CommandJournal}. One record is
+ * An append-only file of framed, checksummed records: the storage under the guest reporter's outbox
+ * and {@link CommandJournal}. One record is
  * <pre>
  *   int  length   bytes after this 8-byte header (1 + 8 + payload length)
  *   int  crc32    of those bytes
@@ -29,18 +29,18 @@ import java.util.zip.CRC32;
  * one; what comes before it is kept, and the cut is logged. {@link #rewrite} replaces the whole file
  * atomically (compaction). Not thread-safe: its owner serialises access.
  */
-final class RecordLog implements AutoCloseable {
+public final class RecordLog implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RecordLog.class);
-    static final int HEADER = 8;
+    public static final int HEADER = 8;
     /** type + seq: the smallest valid body. */
-    static final int MIN_BODY = 9;
+    public static final int MIN_BODY = 9;
     /** Far above any fact or command id; a larger length can only be garbage. */
     static final int MAX_BODY = 16 * 1024 * 1024;
 
     /** One record as read back or to be written. */
-    record Entry(byte type, long seq, byte[] payload) {
-        int size() {
+    public record Entry(byte type, long seq, byte[] payload) {
+        public int size() {
             return HEADER + MIN_BODY + payload.length;
         }
     }
@@ -55,8 +55,8 @@ final class RecordLog implements AutoCloseable {
      * @param highestSeqBeyondCut the highest seq of intact records found in the cut bytes when
      *                            scanning them for salvage, or 0; their content is not replayed
      */
-    record Recovery(long cutOffset, long cutBytes, boolean torn, long highestSeqBeyondCut) {
-        boolean cut() {
+    public record Recovery(long cutOffset, long cutBytes, boolean torn, long highestSeqBeyondCut) {
+        public boolean cut() {
             return cutOffset >= 0;
         }
     }
@@ -82,7 +82,7 @@ final class RecordLog implements AutoCloseable {
      *
      * @param fsync whether {@link #force()} really forces to disk
      */
-    static RecordLog open(Path file, boolean fsync, Consumer<Entry> replay) {
+    public static RecordLog open(Path file, boolean fsync, Consumer<Entry> replay) {
         try {
             Files.deleteIfExists(rewriteFile(file));
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -133,20 +133,20 @@ final class RecordLog implements AutoCloseable {
         }
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    Recovery recovery() {
+    public Recovery recovery() {
         return recovery;
     }
 
     /** Appends one record (not yet forced). On a failed write the file is cut back to where it was. */
-    void append(byte type, long seq, byte[] payload) {
+    public void append(byte type, long seq, byte[] payload) {
         ByteBuffer buffer = encode(new Entry(type, seq, payload));
         long start = size;
         try {
@@ -165,7 +165,7 @@ final class RecordLog implements AutoCloseable {
     }
 
     /** Forces appended records to disk, if this log was opened with fsync. */
-    void force() {
+    public void force() {
         if (fsync) {
             try {
                 channel.force(false);
@@ -180,7 +180,7 @@ final class RecordLog implements AutoCloseable {
      * the old one atomically, directory forced. A crash leaves either the old file or the new one,
      * each complete; a half-written new file is deleted by the next {@link #open}.
      */
-    void rewrite(List<Entry> entries) {
+    public void rewrite(List<Entry> entries) {
         Path next = rewriteFile(file);
         try {
             long written = 0;

@@ -1,10 +1,9 @@
-package io.guestguard.reporter.messaging;
+package io.guestguard.journal;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
-import io.guestguard.protocol.GuestCommand;
+import io.guestguard.protocol.Command;
 import io.guestguard.protocol.RejectedRecordException;
-import io.guestguard.reporter.durable.CommandJournal;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,27 +27,41 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Reads the commands addressed to one guest. It is assigned the single partition of
- * {@code guest-commands.v1} that the guest id maps to (no consumer group, so a fleet of reporters
- * causes no rebalances) and skips records keyed by other guests. Reads committed records only, since
- * the policy engine writes in transactions.
+ * Reads the commands addressed to one receiver: a guest (its reporter, from {@code guest-commands.v1})
+ * or a host (its supervisor, from {@code host-commands.v1}). It is assigned the single partition that
+ * the receiver's key maps to (no consumer group, so a fleet of receivers causes no rebalances) and
+ * skips records keyed otherwise. Reads committed records only, since the policy engine writes in
+ * transactions.
  *
- * <p>Each command is applied once, also across reporter restarts: its id is recorded in the
- * {@link CommandJournal} before it is applied, and a restarted reporter resumes reading after the
- * last recorded offset, so commands sent while it was down are applied too. A reporter with no
- * journal yet starts at the partition's end. Kafka being unreachable at start only delays the
- * assignment; the reporter and its applications run meanwhile.
+ * <p>Each command is applied once, also across restarts: its id is recorded in the
+ * {@link CommandJournal} before it is applied ({@link Mode#AT_MOST_ONCE}), or begun there with its
+ * bytes and finished by the handler ({@link Mode#UNTIL_DONE}); a restarted receiver resumes reading
+ * after the last recorded offset, so commands sent while it was down are applied too. A receiver
+ * with no journal yet starts at the partition's end. Kafka being unreachable at start only delays
+ * the assignment; the receiver runs meanwhile.
+ *
+ * @param <C> the kind of command the receiver takes; any other is dead-lettered
  */
-public final class CommandListener implements AutoCloseable {
+public final class CommandListener<C extends Command> implements AutoCloseable {
+
+    /** How a command is recorded in the journal before it is applied. */
+    public enum Mode {
+        /** {@link CommandJournal#firstTime}: the id only. */
+        AT_MOST_ONCE,
+        /** {@link CommandJournal#begin}: the handler calls {@link CommandJournal#done} once its outcome is reported. */
+        UNTIL_DONE
+    }
 
     private static final Logger LOG = Logger.getLogger(CommandListener.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
-    private final String guestId;
+    private final String key;
+    private final Class<C> type;
+    private final Mode mode;
     private final EventCodec codec;
     private final CommandJournal journal;
-    private final Consumer<CloudEvent<? extends GuestCommand>> handler;
+    private final Consumer<CloudEvent<? extends C>> handler;
     private final BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters;
     private final Consumer<RuntimeException> fatal;
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -56,34 +69,38 @@ public final class CommandListener implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
+     * @param key the receiver's key: its guest or host id
+     * @param clientId the Kafka client id, e.g. {@code guest-reporter-g1}
      * @param handler applies one command; throwing {@link RejectedRecordException} dead-letters it
      * @param deadLetters receives each record that cannot be applied, with the reason
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
-    public CommandListener(String bootstrapServers, String topic, String guestId, EventCodec codec, CommandJournal journal,
-                           Consumer<CloudEvent<? extends GuestCommand>> handler,
+    public CommandListener(String bootstrapServers, String topic, String key, String clientId, Class<C> type, Mode mode,
+                           EventCodec codec, CommandJournal journal, Consumer<CloudEvent<? extends C>> handler,
                            BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters,
                            Consumer<RuntimeException> fatal) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "guest-reporter-" + guestId,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 // A resume offset the topic no longer has (retention, a new cluster): its end.
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
-        this.guestId = guestId;
+        this.key = key;
+        this.type = type;
+        this.mode = mode;
         this.codec = codec;
         this.journal = journal;
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.fatal = fatal;
-        this.thread = new Thread(this::run, "command-listener-" + guestId);
+        this.thread = new Thread(this::run, "command-listener-" + key);
     }
 
     /** The partition Kafka's default partitioner puts {@code key} in. */
-    static int partitionOf(String key, int partitions) {
+    public static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
@@ -91,7 +108,7 @@ public final class CommandListener implements AutoCloseable {
         thread.start();
     }
 
-    /** Waits until the guest's partition is assigned and positioned; false if that took longer than {@code timeout}. */
+    /** Waits until the receiver's partition is assigned and positioned; false if that took longer than {@code timeout}. */
     public boolean awaitAssigned(Duration timeout) throws InterruptedException {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -103,7 +120,7 @@ public final class CommandListener implements AutoCloseable {
             }
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    if (guestId.equals(record.key())) {
+                    if (key.equals(record.key())) {
                         apply(record);
                     }
                 }
@@ -111,14 +128,14 @@ public final class CommandListener implements AutoCloseable {
         } catch (WakeupException e) {
             // close() asked us to stop
         } catch (RuntimeException e) {
-            LOG.errorf(e, "command listener for %s stopped", guestId);
+            LOG.errorf(e, "command listener for %s stopped", key);
             fatal.accept(e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
     }
 
-    /** Assigns and positions the guest's partition once Kafka answers; false if closed first. */
+    /** Assigns and positions the receiver's partition once Kafka answers; false if closed first. */
     private boolean assign() {
         List<PartitionInfo> partitions = null;
         while (partitions == null) {
@@ -128,19 +145,19 @@ public final class CommandListener implements AutoCloseable {
             try {
                 partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
             } catch (TimeoutException e) {
-                LOG.warnf("Kafka does not answer yet; commands for %s will be read once it does", guestId);
+                LOG.warnf("Kafka does not answer yet; commands for %s will be read once it does", key);
             }
             if (partitions != null && partitions.isEmpty()) {
                 LOG.warnf("topic %s does not exist yet; waiting for it", topic);
                 partitions = null;
             }
         }
-        TopicPartition partition = new TopicPartition(topic, partitionOf(guestId, partitions.size()));
+        TopicPartition partition = new TopicPartition(topic, partitionOf(key, partitions.size()));
         consumer.assign(List.of(partition));
         OptionalLong resume = journal.resumeOffset();
         if (resume.isPresent()) {
             consumer.seek(partition, resume.getAsLong());
-            LOG.infof("reading commands for %s from %s offset %d, after the last one applied", guestId, partition,
+            LOG.infof("reading commands for %s from %s offset %d, after the last one applied", key, partition,
                     resume.getAsLong());
         } else {
             consumer.seekToEnd(List.of(partition));
@@ -161,19 +178,25 @@ public final class CommandListener implements AutoCloseable {
             journal.firstTime("unreadable@" + record.offset(), record.offset());
             return;
         }
-        if (!journal.firstTime(event.id(), record.offset())) {
+        boolean first = mode == Mode.UNTIL_DONE
+                ? journal.begin(event.id(), record.offset(), record.value())
+                : journal.firstTime(event.id(), record.offset());
+        if (!first) {
             LOG.debugf("command %s already applied", event.id());
             return;
         }
         try {
-            if (!(event.data() instanceof GuestCommand)) {
-                throw new RejectedRecordException("type " + event.type() + " is not a guest command");
+            if (!type.isInstance(event.data())) {
+                throw new RejectedRecordException("type " + event.type() + " is not a " + type.getSimpleName());
             }
             @SuppressWarnings("unchecked")
-            CloudEvent<? extends GuestCommand> command = (CloudEvent<? extends GuestCommand>) event;
+            CloudEvent<? extends C> command = (CloudEvent<? extends C>) event;
             handler.accept(command);
         } catch (RejectedRecordException e) {
             deadLetters.accept(record, e.reason());
+            if (mode == Mode.UNTIL_DONE) {
+                journal.done(event.id()); // dead-lettered is finished
+            }
         }
     }
 

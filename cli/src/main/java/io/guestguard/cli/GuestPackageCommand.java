@@ -1,0 +1,96 @@
+package io.guestguard.cli;
+
+import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.OperatorRequest;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code guestguard guest halt|run|move|migrate --guest G [--to H]}: Serviceguard's {@code cmhaltpkg},
+ * {@code cmrunpkg} and {@code cmmodpkg}, plus a live migration. The request is an
+ * {@code operator.request} fact on the guest log, not a command to a host: the decider reads it in
+ * order with the guest's other facts and decides what follows (or holds, or alerts, and says why),
+ * live and in replay alike.
+ */
+@Command(name = "guest", mixinStandardHelpOptions = true,
+        description = "Halts, runs, moves or live-migrates a guest package, as cmhaltpkg, cmrunpkg and cmmodpkg: writes an operator.request fact to the guest log and waits for Kafka's acknowledgement. The policy engine decides what follows.",
+        exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:sent", "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
+                "64:wrong command line"})
+final class GuestPackageCommand implements Callable<Integer> {
+
+    /** What the operator asks for; each maps to one {@link OperatorRequest.Action}. */
+    enum Action {
+        /** Halt the guest where it runs; it stays down until run again. */
+        halt(OperatorRequest.Action.HALT, Target.NONE),
+        /** Start a guest that is down: on {@code --to}, else on the first eligible host. */
+        run(OperatorRequest.Action.RUN, Target.OPTIONAL),
+        /** Halt the guest, then start it on {@code --to}. */
+        move(OperatorRequest.Action.MOVE, Target.REQUIRED),
+        /** Live-migrate the running guest to {@code --to}; its restart budgets go with it. */
+        migrate(OperatorRequest.Action.MIGRATE, Target.REQUIRED);
+
+        final OperatorRequest.Action request;
+        final Target target;
+
+        Action(OperatorRequest.Action request, Target target) {
+            this.request = request;
+            this.target = target;
+        }
+    }
+
+    enum Target { NONE, OPTIONAL, REQUIRED }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "halt, run, move or migrate.")
+    Action action;
+
+    @Option(names = {"-g", "--guest"}, required = true, paramLabel = "GUEST", description = "The guest package.")
+    String guest;
+
+    @Option(names = {"--to"}, paramLabel = "HOST",
+            description = "The host: required for move and migrate, optional for run (the first eligible host when left out), not for halt.")
+    String to;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() {
+        if (to == null && action.target == Target.REQUIRED) {
+            throw new ParameterException(spec.commandLine(), "guest " + action + " needs --to HOST: the host to "
+                    + action + " " + guest + " to");
+        }
+        if (to != null && action.target == Target.NONE) {
+            throw new ParameterException(spec.commandLine(), "guest " + action + " takes no --to: a guest is halted where it runs");
+        }
+        String user = System.getProperty("user.name", "unknown");
+        OperatorRequest request = new OperatorRequest(action.request, to, user);
+        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(),
+                Instant.now(), guest, request);
+        try (OperatorWriter log = OperatorWriter.open(kafka, new EventCodec())) {
+            RecordMetadata written = log.append(event);
+            spec.commandLine().getOut().printf("asked to %s guest %s%s (%s partition %d, offset %d)%n", action, guest,
+                    to == null ? "" : " to " + to, written.topic(), written.partition(), written.offset());
+            return ExitCodes.OK;
+        } catch (KafkaUnavailableException e) {
+            spec.commandLine().getErr().println("guest " + action + " " + guest + ": " + e.getMessage());
+            return ExitCodes.KAFKA_UNAVAILABLE;
+        }
+    }
+}

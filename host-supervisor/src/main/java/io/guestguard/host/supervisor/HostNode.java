@@ -1,0 +1,142 @@
+package io.guestguard.host.supervisor;
+
+import io.guestguard.host.config.HostSettings;
+import io.guestguard.host.hypervisor.Hypervisor;
+import io.guestguard.host.hypervisor.HypervisorException;
+import io.guestguard.host.hypervisor.LibvirtHypervisor;
+import io.guestguard.host.hypervisor.SimulatedHypervisor;
+import io.guestguard.journal.CommandJournal;
+import io.guestguard.journal.CommandListener;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.Topics;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * One host's supervisor wired to its hypervisor and to Kafka: the fleet watch, the fact writer, the
+ * command journal and the listener of this host's commands, started in that order (so commands are
+ * only read once the placements are known and unfinished commands are finished) and closed in the
+ * reverse one. The Quarkus service runs one; tests run several in one JVM.
+ */
+public final class HostNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HostNode.class);
+    /** A new supervisor reads from the partition's end: be positioned there before saying ready. */
+    private static final Duration ASSIGN_WAIT = Duration.ofSeconds(30);
+
+    private final HostSettings settings;
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final Duration placementWait;
+    private final Consumer<RuntimeException> fatal;
+    private final EventCodec codec = new EventCodec();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Map<String, Hypervisor> peers = new ConcurrentHashMap<>();
+    private volatile HostSupervisor supervisor;
+
+    /**
+     * @param placementWait how long a command waits for the placements written with it to be read
+     * @param fatal told when commands can no longer be applied (the journal cannot be written)
+     */
+    public HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
+                    Consumer<RuntimeException> fatal) {
+        this.settings = settings;
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.placementWait = placementWait;
+        this.fatal = fatal;
+    }
+
+    public void start() throws HypervisorException {
+        String host = settings.host();
+        Hypervisor hypervisor = open(connect(host));
+        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, codec, Clock.systemUTC()));
+        FactWriter facts = open(new FactWriter(bootstrapServers, topics, host, codec, Clock.systemUTC()));
+        CommandJournal journal = open(CommandJournal.open(settings.stateDir().resolve("commands")));
+        FenceHook fence = new FenceHook(settings.fenceCommand(), settings.fenceTimeout(), host, Clock.systemUTC());
+        HostSupervisor built = open(new HostSupervisor(
+                new HostSupervisor.Settings(host, settings.haltGrace(), settings.peerTimeout(), placementWait),
+                hypervisor, this::peer,
+                new GuestCatalog(settings.guestDir(), settings.guestCommand(), settings.guestMemoryMiB(), settings.guestVcpus()),
+                fleet, facts, fence, journal, codec));
+        fleet.start();
+        built.start();
+        CommandListener<HostCommand> commands = new CommandListener<HostCommand>(bootstrapServers, topics.hostCommands(), host,
+                "host-supervisor-" + host, HostCommand.class, CommandListener.Mode.UNTIL_DONE, codec, journal,
+                built::accept, facts::deadLetter, fatal);
+        open(commands);
+        commands.start();
+        try {
+            if (!commands.awaitAssigned(ASSIGN_WAIT)) {
+                LOG.warnf("commands for %s are not readable yet; they will be read once Kafka answers", host);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        supervisor = built;
+        LOG.infof("host supervisor %s ready: %s hypervisor, %s fence hook, running %s", host, settings.hypervisor(),
+                fence.configured() ? "a" : "no", built.inventory());
+    }
+
+    /** The guests running here, for heartbeats; empty until started. */
+    public List<String> inventory() {
+        HostSupervisor s = supervisor;
+        return s == null ? List.of() : s.inventory();
+    }
+
+    /** The running supervisor, or {@code null} before {@link #start} and after {@link #close}. */
+    public HostSupervisor supervisor() {
+        return supervisor;
+    }
+
+    private Hypervisor connect(String host) throws HypervisorException {
+        if (settings.hypervisor().equals("simulated")) {
+            return new SimulatedHypervisor(host, settings.registry(), settings.guestLogs(), settings.migrationDowntime());
+        }
+        return LibvirtHypervisor.connect(host.equals(settings.host()) ? settings.libvirtUri()
+                : settings.libvirtPeerUri().replace("{host}", host));
+    }
+
+    /** A migration target's hypervisor, connected on first use. */
+    private Hypervisor peer(String host) {
+        return peers.computeIfAbsent(host, h -> {
+            try {
+                return connect(h);
+            } catch (HypervisorException e) {
+                throw new IllegalStateException("cannot reach host " + h + "'s hypervisor: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /** Stops reading commands, then closes everything; the guests keep running. */
+    @Override
+    public void close() {
+        supervisor = null;
+        List<AutoCloseable> all = new ArrayList<>(opened);
+        all.addAll(peers.values());
+        Collections.reverse(all);
+        for (AutoCloseable resource : all) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debugf("closing %s: %s", resource, e);
+            }
+        }
+        opened.clear();
+        peers.clear();
+    }
+}

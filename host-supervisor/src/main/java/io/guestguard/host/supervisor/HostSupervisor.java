@@ -1,0 +1,359 @@
+package io.guestguard.host.supervisor;
+
+import io.guestguard.host.hypervisor.Hypervisor;
+import io.guestguard.host.hypervisor.Hypervisor.DomainEvent;
+import io.guestguard.host.hypervisor.HypervisorException;
+import io.guestguard.journal.CommandJournal;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.EventType;
+import io.guestguard.protocol.FenceHost;
+import io.guestguard.protocol.GuestHaltFailed;
+import io.guestguard.protocol.GuestHalted;
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.GuestStartFailed;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.HaltGuest;
+import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.HostFenced;
+import io.guestguard.protocol.MigrateGuest;
+import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.MigrationFailed;
+import io.guestguard.protocol.MigrationStarted;
+import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.StartGuest;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Carries out the commands addressed to one host and reports what happened to its guests, so that
+ * the policy engine's picture of the fleet stays true:
+ * <ul>
+ *   <li>start, halt and migrate guest; each answered by a fact on {@code guest-log.v1} stamped with
+ *       the command's placement epoch ({@code guest.started}, {@code guest.start-failed},
+ *       {@code guest.halted}, {@code guest.halt-failed}, {@code migration.started} then
+ *       {@code .completed} or {@code .failed});</li>
+ *   <li>fence host: runs the fence hook and answers {@code host.fenced} for the guest concerned;</li>
+ *   <li>a guest that dies or shuts down unasked: {@code guest.halted}, so the engine restarts it
+ *       elsewhere.</li>
+ * </ul>
+ * A command is refused, with a {@code host.command-refused} fact, when it is stale (a newer placement
+ * of the guest exists) or when starting would make a second runner (another host's live beat lists
+ * the guest). Commands are journalled ({@link CommandJournal#begin}) before they are applied and marked
+ * done once their fact is on the log; after a crash the unfinished ones are applied again, and every
+ * action is idempotent (starting a guest that runs here reports it started, halting one that does not
+ * reports it halted). Commands for one guest run in order; different guests proceed in parallel.
+ */
+public final class HostSupervisor implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HostSupervisor.class);
+
+    /**
+     * @param haltGrace how long a halt waits for the guest to shut down before destroying it
+     * @param peerTimeout how recent another host's beat must be for its inventory to count
+     * @param placementWait how long a command waits for the placements written with it to be read
+     */
+    public record Settings(String host, Duration haltGrace, Duration peerTimeout, Duration placementWait) {
+    }
+
+    private final Settings settings;
+    private final String host;
+    private final Hypervisor hypervisor;
+    private final Function<String, Hypervisor> peers;
+    private final GuestCatalog catalog;
+    private final FleetWatch fleet;
+    private final FactWriter facts;
+    private final FenceHook fenceHook;
+    private final CommandJournal journal;
+    private final EventCodec codec;
+    /** Per guest (or lost host, for fences): the tail of its queue of commands. */
+    private final Map<String, CompletableFuture<Void>> queues = new ConcurrentHashMap<>();
+    /** Guests this supervisor is halting or migrating: their lifecycle events are its own doing. */
+    private final Set<String> acting = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "host-supervisor-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private AutoCloseable events;
+
+    public HostSupervisor(Settings settings, Hypervisor hypervisor, Function<String, Hypervisor> peers, GuestCatalog catalog,
+                          FleetWatch fleet, FactWriter facts, FenceHook fenceHook, CommandJournal journal, EventCodec codec) {
+        this.settings = settings;
+        this.host = settings.host();
+        this.hypervisor = hypervisor;
+        this.peers = peers;
+        this.catalog = catalog;
+        this.fleet = fleet;
+        this.facts = facts;
+        this.fenceHook = fenceHook;
+        this.journal = journal;
+        this.codec = codec;
+    }
+
+    /**
+     * Listens to the hypervisor, finishes the commands a previous run left unfinished, and reports
+     * guests placed here that are no longer running (they died while no supervisor watched). Call
+     * after the fleet watch started and before commands are read.
+     */
+    public void start() throws HypervisorException {
+        events = hypervisor.onEvent(this::onDomainEvent);
+        if (!fleet.awaitPlacementsUpTo(settings.placementWait())) {
+            LOG.warnf("placements not read up to their end within %s; going on with what was read", settings.placementWait());
+        }
+        for (byte[] pending : journal.pending()) {
+            CloudEvent<?> event = codec.decode(pending);
+            if (event.data() instanceof HostCommand) {
+                LOG.infof("finishing command %s (%s), begun before a restart", event.id(), event.type());
+                @SuppressWarnings("unchecked")
+                CloudEvent<? extends HostCommand> command = (CloudEvent<? extends HostCommand>) event;
+                try {
+                    accept(command);
+                } catch (RejectedRecordException e) {
+                    LOG.errorf("dropping unfinished command %s: %s", event.id(), e.reason());
+                    journal.done(event.id());
+                }
+            } else {
+                journal.done(event.id());
+            }
+        }
+        idle(Duration.ofMinutes(5));
+        Set<String> running = Set.copyOf(inventory());
+        for (Map.Entry<String, GuestPlacement> placed : fleet.placementsOn(host).entrySet()) {
+            GuestPlacement p = placed.getValue();
+            if (p.phase().equals("RUNNING") && !running.contains(placed.getKey())) {
+                facts.write(placed.getKey(), p.epoch(), new GuestHalted(host));
+            }
+        }
+    }
+
+    /** Queues one command behind the earlier ones for the same guest. */
+    public void accept(CloudEvent<? extends HostCommand> command) {
+        if (!host.equals(command.data().host())) {
+            throw new RejectedRecordException("addressed to host " + command.data().host() + ", not " + host);
+        }
+        String queue = command.data() instanceof FenceHost f ? "fence:" + f.lostHost() : guestOf(command);
+        queues.compute(queue, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                .thenRunAsync(() -> apply(command), workers));
+    }
+
+    /** Waits until every queued command is applied; false on timeout. */
+    public boolean idle(Duration timeout) {
+        try {
+            CompletableFuture.allOf(queues.values().toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // apply() logs its own failures
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The guests running (or paused) on this host, for its heartbeats. */
+    public List<String> inventory() {
+        try {
+            return hypervisor.list().stream()
+                    .filter(d -> d.state() == Hypervisor.State.RUNNING || d.state() == Hypervisor.State.PAUSED)
+                    .map(Hypervisor.Domain::guest).sorted().toList();
+        } catch (HypervisorException e) {
+            LOG.warnf("cannot list this host's guests: %s", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void apply(CloudEvent<? extends HostCommand> command) {
+        try {
+            HostCommand data = command.data();
+            if (!fleet.awaitPlacementsUpTo(settings.placementWait())) {
+                LOG.warnf("placements not read up to their end within %s; checking %s against what was read",
+                        settings.placementWait(), command.id());
+            }
+            if (data instanceof StartGuest start) {
+                start(command, start);
+            } else if (data instanceof HaltGuest halt) {
+                halt(command, halt);
+            } else if (data instanceof MigrateGuest migrate) {
+                migrate(command, migrate);
+            } else if (data instanceof FenceHost fence) {
+                fence(command, fence);
+            }
+            journal.done(command.id());
+        } catch (HypervisorException | RuntimeException e) {
+            // Left unfinished in the journal: applied again at the next start.
+            LOG.errorf(e, "command %s failed; it is applied again when this supervisor restarts", command.id());
+        }
+    }
+
+    private void start(CloudEvent<? extends HostCommand> command, StartGuest start) throws HypervisorException {
+        String guest = start.guest();
+        if (refusedAsStale(command, guest, start.epoch())) {
+            return;
+        }
+        Optional<GuestPlacement> placed = fleet.placement(guest);
+        if (placed.isPresent() && placed.get().epoch() == start.epoch() && !host.equals(placed.get().host())) {
+            refuse(command, guest, start.epoch(), "placement epoch " + start.epoch() + " of " + guest + " is on "
+                    + placed.get().host() + ", not here");
+            return;
+        }
+        if (runsHere(guest)) {
+            facts.write(guest, start.epoch(), new GuestStarted(host)); // started before (a command applied again)
+            return;
+        }
+        Optional<String> elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
+        if (elsewhere.isPresent()) {
+            refuse(command, guest, start.epoch(), guest + " still runs on " + elsewhere.get()
+                    + " (its latest heartbeat lists it); starting it here would make a second runner");
+            return;
+        }
+        try {
+            hypervisor.start(catalog.definition(guest));
+            facts.write(guest, start.epoch(), new GuestStarted(host));
+        } catch (HypervisorException e) {
+            facts.write(guest, start.epoch(), new GuestStartFailed(host, e.getMessage()));
+        }
+    }
+
+    private void halt(CloudEvent<? extends HostCommand> command, HaltGuest halt) throws HypervisorException {
+        String guest = halt.guest();
+        if (refusedAsStale(command, guest, halt.epoch())) {
+            return;
+        }
+        acting.add(guest);
+        try {
+            if (runsHere(guest)) {
+                hypervisor.shutdown(guest, settings.haltGrace());
+            }
+            facts.write(guest, halt.epoch(), new GuestHalted(host));
+        } catch (HypervisorException e) {
+            facts.write(guest, halt.epoch(), new GuestHaltFailed(host, e.getMessage()));
+        } finally {
+            acting.remove(guest);
+        }
+    }
+
+    private void migrate(CloudEvent<? extends HostCommand> command, MigrateGuest migrate) throws HypervisorException {
+        String guest = migrate.guest();
+        if (refusedAsStale(command, guest, migrate.epoch())) {
+            return;
+        }
+        Hypervisor target;
+        try {
+            target = peers.apply(migrate.target());
+        } catch (RuntimeException e) {
+            refuse(command, guest, migrate.epoch(), e.getMessage());
+            return;
+        }
+        if (!runsHere(guest)) {
+            if (target.find(guest).isPresent()) {
+                // Moved before a restart cut this command short: report what happened.
+                facts.write(guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
+            } else {
+                refuse(command, guest, migrate.epoch(), guest + " does not run on " + host);
+            }
+            return;
+        }
+        acting.add(guest);
+        try {
+            facts.write(guest, migrate.epoch(), new MigrationStarted(host, migrate.target()));
+            hypervisor.migrate(guest, target);
+            facts.write(guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
+        } catch (HypervisorException e) {
+            facts.write(guest, migrate.epoch(), new MigrationFailed(host, migrate.target(), e.getMessage()));
+        } finally {
+            acting.remove(guest);
+        }
+    }
+
+    private void fence(CloudEvent<? extends HostCommand> command, FenceHost fence) {
+        String guest = guestOf(command);
+        FenceHook.Outcome outcome = fenceHook.fence(fence.lostHost(), command.time());
+        if (outcome.fenced()) {
+            // Stamped with the fence command's epoch: a late answer to an older fence changes nothing.
+            facts.write(guest, command.epoch(), new HostFenced(fence.lostHost()));
+        } else {
+            refuse(command, guest, command.epoch(), outcome.detail());
+        }
+    }
+
+    /** Refuses a command about an older placement than the newest one the engine wrote. */
+    private boolean refusedAsStale(CloudEvent<? extends HostCommand> command, String guest, long epoch) {
+        Optional<GuestPlacement> newest = fleet.placement(guest);
+        if (newest.isPresent() && newest.get().epoch() > epoch) {
+            refuse(command, guest, epoch, "stale: placement epoch " + newest.get().epoch() + " of " + guest
+                    + " (on " + newest.get().host() + ") is newer than the command's epoch " + epoch);
+            return true;
+        }
+        return false;
+    }
+
+    private void refuse(CloudEvent<? extends HostCommand> command, String guest, Long epoch, String reason) {
+        String kind = EventType.of(command.data()).type().replaceFirst("^io\\.guestguard\\.command\\.", "").replaceFirst("\\.v\\d+$", "");
+        LOG.warnf("refusing %s %s for %s: %s", kind, command.id(), guest, reason);
+        facts.write(guest, epoch, new CommandRefused(host, command.id(), kind, reason));
+    }
+
+    private boolean runsHere(String guest) throws HypervisorException {
+        return hypervisor.find(guest).filter(d -> d.state() == Hypervisor.State.RUNNING
+                || d.state() == Hypervisor.State.PAUSED).isPresent();
+    }
+
+    /** A guest that died or shut down without this supervisor asking: the engine must know. */
+    private void onDomainEvent(DomainEvent event) {
+        boolean down = event.kind() == DomainEvent.Kind.CRASHED || event.kind() == DomainEvent.Kind.STOPPED;
+        if (!down || acting.contains(event.guest())) {
+            return;
+        }
+        Optional<GuestPlacement> placement = fleet.placement(event.guest()).filter(p -> host.equals(p.host()));
+        if (placement.isEmpty()) {
+            LOG.infof("%s ended on %s (%s), but it is not placed here; nothing to report", event.guest(), host, event.kind());
+            return;
+        }
+        String guest = event.guest();
+        queues.compute(guest, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                .thenRunAsync(() -> facts.write(guest, placement.get().epoch(), new GuestHalted(host)), workers));
+    }
+
+    private static String guestOf(CloudEvent<? extends HostCommand> command) {
+        HostCommand data = command.data();
+        if (data instanceof StartGuest s) {
+            return s.guest();
+        }
+        if (data instanceof HaltGuest h) {
+            return h.guest();
+        }
+        if (data instanceof MigrateGuest m) {
+            return m.guest();
+        }
+        if (command.guestId() == null) {
+            throw new RejectedRecordException("a fence command must name the guest it is for (guestid)");
+        }
+        return command.guestId();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (events != null) {
+                events.close();
+            }
+        } catch (Exception e) {
+            LOG.debugf("closing the hypervisor listener: %s", e);
+        }
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,47 @@
+package io.guestguard.host.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HostSettingsTest {
+
+    @Test
+    void everyProblemIsReportedAtOnceWithThePropertyAndTheFix() {
+        assertThatThrownBy(() -> read(Map.of("hypervisor", "simulated", "simulated.guest-command", "java -jar reporter.jar",
+                "fence-timeout", "30", "guest-vcpus", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guestguard.host.id: is not set; set it to this host's id")
+                .hasMessageContaining("guestguard.host.state-dir: is not set; set it to a folder")
+                .hasMessageContaining("guestguard.host.simulated.registry: is not set")
+                .hasMessageContaining("guestguard.host.simulated.guest-command: does not contain {guest}")
+                .hasMessageContaining("guestguard.host.fence-timeout: is '30', not a positive duration; write a whole number with ms")
+                .hasMessageContaining("guestguard.host.guest-vcpus: is 0; give a whole number of at least 1");
+        assertThatThrownBy(() -> read(Map.of("id", "h1", "state-dir", "/s", "hypervisor", "xen")))
+                .hasMessageContaining("guestguard.host.hypervisor: is 'xen'; set it to libvirt or simulated");
+    }
+
+    @Test
+    void libvirtIsTheDefaultAndTheFenceCommandIsSplitIntoArguments() {
+        HostSettings s = read(Map.of("id", "h1", "state-dir", "/var/lib/guestguard/host",
+                "fence-command", "/usr/local/bin/fence-ipmi --user admin"));
+        assertThat(s.hypervisor()).isEqualTo("libvirt");
+        assertThat(s.libvirtUri()).isEqualTo("qemu:///system");
+        assertThat(s.stateDir()).isEqualTo(Path.of("/var/lib/guestguard/host"));
+        assertThat(s.fenceCommand()).containsExactly("/usr/local/bin/fence-ipmi", "--user", "admin");
+        assertThat(s.fenceTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.peerTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(read(Map.of("id", "h1", "state-dir", "/s")).fenceCommand()).isEqualTo(List.of());
+    }
+
+    private static HostSettings read(Map<String, String> properties) {
+        return HostSettings.read(name -> Optional.ofNullable(properties.get(name.substring(HostSettings.PREFIX.length()))));
+    }
+}

@@ -1,0 +1,218 @@
+package io.guestguard.host.supervisor;
+
+import io.guestguard.deploy.kafka.EmbeddedKafka;
+import io.guestguard.journal.CommandJournal;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.FenceHost;
+import io.guestguard.protocol.GuestHalted;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.HaltGuest;
+import io.guestguard.protocol.HostFenced;
+import io.guestguard.protocol.MigrateGuest;
+import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.MigrationStarted;
+import io.guestguard.protocol.StartGuest;
+import io.guestguard.protocol.Topics;
+import io.guestguard.process.ProcessGroups;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Host supervisors on simulated hosts and a real broker, driven by commands as the engine sends
+ * them: each answered by a fact with the command's epoch, stale ones refused, none applied twice
+ * across restarts, fences through a real hook script.
+ */
+class HostSupervisorCommandsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static EmbeddedKafka broker;
+
+    @TempDir
+    Path dir;
+    private SimulatedFleet fleet;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafka.startTemporary(Topics.DEFAULT, 1);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void newFleet() {
+        fleet = new SimulatedFleet(broker, dir);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fleet.close();
+    }
+
+    @Test
+    void startsAndHaltsAGuestAndAnswersEachWithTheCommandsEpoch() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
+
+        CloudEvent<?> started = await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> !f.isEmpty()).get(0);
+        assertThat(started.data()).isEqualTo(new GuestStarted("h1"));
+        assertThat(started.epoch()).isEqualTo(1L);
+        assertThat(started.hostId()).isEqualTo("h1");
+        assertThat(fleet.runners("g1")).hasSize(1);
+        assertThat(fleet.host("h1").inventory()).containsExactly("g1");
+
+        fleet.command("g1", 1L, new HaltGuest("g1", "h1", 1, "d2"));
+        CloudEvent<?> halted = await().atMost(WAIT).until(() -> fleet.facts("g1", GuestHalted.class), f -> !f.isEmpty()).get(0);
+        assertThat(halted.epoch()).isEqualTo(1L);
+        assertThat(fleet.runners("g1")).isEmpty();
+        assertThat(fleet.host("h1").inventory()).isEmpty();
+    }
+
+    @Test
+    void refusesACommandOlderThanTheNewestPlacementAndSaysWhy() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h2", 3, "RUNNING");
+        String id = fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
+
+        CloudEvent<?> refused = await().atMost(WAIT).until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0);
+        CommandRefused why = (CommandRefused) refused.data();
+        assertThat(why.commandId()).isEqualTo(id);
+        assertThat(why.command()).isEqualTo("start-guest");
+        assertThat(why.reason()).contains("stale").contains("epoch 3").contains("epoch 2");
+        assertThat(refused.epoch()).as("stamped with the refused command's epoch").isEqualTo(2L);
+        assertThat(fleet.runners("g1")).isEmpty();
+        assertThat(fleet.facts("g1", GuestStarted.class)).isEmpty();
+    }
+
+    @Test
+    void refusesToStartAGuestThatAnotherHostsLiveBeatStillLists() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.beat("h2", List.of("g1"));
+        fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
+
+        CommandRefused why = (CommandRefused) await().atMost(WAIT)
+                .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
+        assertThat(why.reason()).contains("still runs on h2");
+        assertThat(fleet.runners("g1")).isEmpty();
+    }
+
+    @Test
+    void appliesEachCommandOnceAcrossRestartsAndFinishesWhatACrashCutShort() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 1, "STARTING");
+        CloudEvent<StartGuest> start = new CloudEvent<>("start-g1", "/policy-engine", Instant.now(), "g1", null, "h1", 1L,
+                new StartGuest("g1", "h1", 1, "d1"));
+        fleet.resend(start);
+        await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
+        long pid = fleet.runners("g1").get(0);
+
+        fleet.stop("h1");
+        fleet.resend(start); // delivered again while the supervisor is down
+        fleet.placement("g2", "h1", 1, "STARTING");
+        // A start it had begun (journalled) when it crashed, before its fact was written.
+        try (CommandJournal journal = CommandJournal.open(dir.resolve("h1").resolve("commands"))) {
+            journal.begin("start-g2", 9_999, new EventCodec().encode(new CloudEvent<>("start-g2", "/policy-engine",
+                    Instant.now(), "g2", null, "h1", 1L, new StartGuest("g2", "h1", 1, "d2"))));
+        }
+        fleet.start("h1");
+
+        await().atMost(WAIT).until(() -> fleet.facts("g2", GuestStarted.class), f -> f.size() == 1);
+        assertThat(fleet.runners("g2")).hasSize(1);
+        fleet.command("g1", 1L, new HaltGuest("g1", "h1", 1, "d3")); // a later command proves the resend was read
+        await().atMost(WAIT).until(() -> fleet.facts("g1", GuestHalted.class), f -> f.size() == 1);
+        assertThat(fleet.facts("g1", GuestStarted.class)).as("the resent start was not applied again").hasSize(1);
+        assertThat(ProcessGroups.alive(pid)).isFalse();
+        assertThat(fleet.runners("g1")).isEmpty();
+    }
+
+    @Test
+    void liveMigratesTheSameProcessesToTheTargetHost() throws Exception {
+        fleet.start("h1");
+        fleet.start("h2");
+        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
+        await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
+        long pid = fleet.runners("g1").get(0);
+        fleet.placement("g1", "h1", 1, "RUNNING");
+
+        fleet.command("g1", 1L, new MigrateGuest("g1", "h1", "h2", 1, "d2"));
+
+        await().atMost(WAIT).until(() -> fleet.facts("g1", MigrationCompleted.class), f -> f.size() == 1);
+        List<CloudEvent<?>> migration = fleet.facts("g1").stream()
+                .filter(f -> f.data() instanceof MigrationStarted || f.data() instanceof MigrationCompleted).toList();
+        assertThat(migration.stream().map(f -> (Object) f.data()).toList())
+                .containsExactly(new MigrationStarted("h1", "h2"), new MigrationCompleted("h1", "h2"));
+        assertThat(migration).allSatisfy(f -> assertThat(f.epoch()).isEqualTo(1L));
+        assertThat(fleet.runners("g1")).containsExactly(pid);
+        assertThat(fleet.host("h2").inventory()).containsExactly("g1");
+        assertThat(fleet.host("h1").inventory()).isEmpty();
+        assertThat(fleet.facts("g1", GuestHalted.class)).as("moving away is not a halt").isEmpty();
+    }
+
+    @Test
+    void fencesThroughTheHookOncePerLossAndStampsTheFenceCommandsEpoch() throws Exception {
+        Path calls = dir.resolve("fence-calls");
+        Path hook = dir.resolve("fence.sh");
+        SimulatedFleet.write(hook, "echo \"$GUESTGUARD_HOST fences $1\" >> " + calls + "\necho powered off $1\n");
+        fleet.with("fence-command", "sh " + hook).start("h2");
+
+        fleet.command("g1", 4L, new FenceHost("h2", "h1", "d1"));
+        fleet.command("g2", 7L, new FenceHost("h2", "h1", "d2"));
+
+        CloudEvent<?> fenced = await().atMost(WAIT).until(() -> fleet.facts("g1", HostFenced.class), f -> f.size() == 1).get(0);
+        assertThat(fenced.data()).isEqualTo(new HostFenced("h1"));
+        assertThat(fenced.epoch()).isEqualTo(4L);
+        assertThat(await().atMost(WAIT).until(() -> fleet.facts("g2", HostFenced.class), f -> f.size() == 1).get(0).epoch())
+                .isEqualTo(7L);
+        assertThat(Files.readAllLines(calls)).as("one power-off for both guests of the lost host").containsExactly("h2 fences h1");
+    }
+
+    @Test
+    void aFenceHookThatFailsIsReportedAndNothingIsClaimed() throws Exception {
+        Path hook = dir.resolve("fence.sh");
+        SimulatedFleet.write(hook, "echo 'BMC of' $1 'does not answer'\nexit 3\n");
+        fleet.with("fence-command", "sh " + hook).start("h2");
+
+        fleet.command("g1", 4L, new FenceHost("h2", "h1", "d1"));
+
+        CloudEvent<?> refused = await().atMost(WAIT).until(() -> fleet.facts("g1", CommandRefused.class), f -> f.size() == 1).get(0);
+        assertThat(((CommandRefused) refused.data()).reason()).contains("exited 3").contains("BMC of h1 does not answer");
+        assertThat(refused.epoch()).isEqualTo(4L);
+        assertThat(fleet.facts("g1", HostFenced.class)).isEmpty();
+    }
+
+    @Test
+    void aGuestThatDiesUnaskedIsReportedHaltedWithItsPlacementsEpoch() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
+        await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
+        fleet.placement("g1", "h1", 2, "RUNNING");
+        await().atMost(WAIT).until(() -> fleet.host("h1").supervisor() != null);
+
+        ProcessGroups.kill(ProcessGroups.groupOf(fleet.runners("g1").get(0)));
+
+        CloudEvent<?> halted = await().atMost(WAIT).until(() -> fleet.facts("g1", GuestHalted.class), f -> f.size() == 1).get(0);
+        assertThat(halted.data()).isEqualTo(new GuestHalted("h1"));
+        assertThat(halted.epoch()).isEqualTo(2L);
+    }
+}

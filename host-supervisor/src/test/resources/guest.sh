@@ -1,0 +1,3 @@
+# a simulated guest for the Quarkus test: $1 is its id
+sleep 1000 &
+wait

@@ -1,0 +1,24 @@
+package io.guestguard.protocol;
+
+/**
+ * A host supervisor did not carry out a command addressed to it: the command was stale (an older
+ * placement epoch than one the supervisor knows), the guest still runs elsewhere, or the action
+ * itself failed (a fence hook that did not confirm). Stamped with the command's epoch.
+ *
+ * @param host the host that refused
+ * @param commandId the refused command's id
+ * @param command the command's kind, e.g. {@code start-guest}
+ * @param reason why, for people
+ */
+public record CommandRefused(String host, String commandId, String command, String reason) implements Fact {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.commandRefused(this);
+    }
+
+    @Override
+    public String describe() {
+        return host + " refused " + command + " " + commandId + ": " + reason;
+    }
+}
