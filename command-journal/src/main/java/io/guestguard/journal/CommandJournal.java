@@ -28,7 +28,7 @@ import java.util.OptionalLong;
  *
  * <p>File {@code commands.log} in the directory, a {@link RecordLog} of {@code COMMAND} (1): seq =
  * the record's offset, payload = the command id in UTF-8; {@code OFFSET} (2): seq = the highest
- * offset recorded before a rewrite; {@code BEGUN} (3): seq = offset, payload = the id, a newline and
+ * offset recorded before a rewrite, or the offset before where a new receiver started reading; {@code BEGUN} (3): seq = offset, payload = the id, a newline and
  * the command's bytes; {@code DONE} (4): payload = the id. It remembers the last {@code capacity}
  * ids (and every unfinished command) and rewrites the file when it holds twice as many. Thread-safe.
  */
@@ -48,6 +48,8 @@ public final class CommandJournal implements AutoCloseable {
     private final Map<String, byte[]> unfinished = new LinkedHashMap<>();
     private RecordLog log;
     private long highestOffset = -1;
+    /** Whether a position was recorded, so even an empty partition's offset 0 is where to resume. */
+    private boolean positioned;
     private int records;
 
     private CommandJournal(int capacity) {
@@ -83,7 +85,7 @@ public final class CommandJournal implements AutoCloseable {
     private void replay(RecordLog.Entry record) {
         switch (record.type()) {
             case COMMAND -> ids.put(new String(record.payload(), StandardCharsets.UTF_8), record.seq());
-            case OFFSET -> { }
+            case OFFSET -> positioned = true;
             case BEGUN -> {
                 int newline = indexOf(record.payload(), (byte) '\n');
                 String id = new String(record.payload(), 0, newline, StandardCharsets.UTF_8);
@@ -152,7 +154,20 @@ public final class CommandJournal implements AutoCloseable {
 
     /** The offset after the highest one recorded: where to resume reading; empty for a new journal. */
     public synchronized OptionalLong resumeOffset() {
-        return highestOffset < 0 ? OptionalLong.empty() : OptionalLong.of(highestOffset + 1);
+        return highestOffset < 0 && !positioned ? OptionalLong.empty() : OptionalLong.of(highestOffset + 1);
+    }
+
+    /**
+     * Records where a new receiver starts reading ({@code nextOffset}, the partition's end when it
+     * first ran), so that after a restart it resumes there even if no command came meanwhile: the
+     * commands sent while it was down are then read, not skipped.
+     */
+    public synchronized void markPosition(long nextOffset) {
+        log.append(OFFSET, nextOffset - 1, new byte[0]);
+        log.force();
+        positioned = true;
+        highestOffset = Math.max(highestOffset, nextOffset - 1);
+        records++;
     }
 
     /** How many command ids it remembers. */

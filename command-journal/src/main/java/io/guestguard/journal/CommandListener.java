@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * {@link CommandJournal} before it is applied ({@link Mode#AT_MOST_ONCE}), or begun there with its
  * bytes and finished by the handler ({@link Mode#UNTIL_DONE}); a restarted receiver resumes reading
  * after the last recorded offset, so commands sent while it was down are applied too. A receiver
- * with no journal yet starts at the partition's end. Kafka being unreachable at start only delays
+ * with no journal yet starts at the partition's end, and records that position at once. Kafka being unreachable at start only delays
  * the assignment; the receiver runs meanwhile.
  *
  * @param <C> the kind of command the receiver takes; any other is dead-lettered
@@ -161,8 +161,10 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
                     resume.getAsLong());
         } else {
             consumer.seekToEnd(List.of(partition));
+            // Resolved now and recorded, so nothing sent from here on is missed, also across restarts.
+            journal.markPosition(consumer.position(partition));
         }
-        consumer.position(partition); // resolve it now, so nothing sent from here on is missed
+        consumer.position(partition);
         assigned.countDown();
         return true;
     }

@@ -129,6 +129,17 @@ class CommandJournalTest {
     }
 
     @Test
+    void aRecordedStartingPositionIsWhereARestartedReceiverResumesEvenWithoutCommands() {
+        journal = CommandJournal.open(dir);
+        journal.markPosition(0); // a new receiver on an empty partition
+        reopen(CommandJournal.DEFAULT_CAPACITY);
+        assertThat(journal.resumeOffset()).as("offset 0, not the end").isEqualTo(OptionalLong.of(0));
+        journal.markPosition(42);
+        reopen(CommandJournal.DEFAULT_CAPACITY);
+        assertThat(journal.resumeOffset()).isEqualTo(OptionalLong.of(42));
+    }
+
+    @Test
     void aBegunCommandIsPendingUntilDoneAlsoAcrossRestartsAndCompaction() {
         journal = CommandJournal.open(dir, 2);
         byte[] start = "{\"start\":\"g1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -59,6 +59,8 @@ import java.util.function.Function;
 public final class HostSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HostSupervisor.class);
+    /** Placement phases in which this host may start (or report started) the placement's guest. */
+    private static final Set<String> STARTABLE = Set.of("STARTING", "RUNNING");
 
     /**
      * @param haltGrace how long a halt waits for the guest to shut down before destroying it
@@ -204,10 +206,12 @@ public final class HostSupervisor implements AutoCloseable {
         if (refusedAsStale(command, guest, start.epoch())) {
             return;
         }
-        Optional<GuestPlacement> placed = fleet.placement(guest);
-        if (placed.isPresent() && placed.get().epoch() == start.epoch() && !host.equals(placed.get().host())) {
-            refuse(command, guest, start.epoch(), "placement epoch " + start.epoch() + " of " + guest + " is on "
-                    + placed.get().host() + ", not here");
+        Optional<GuestPlacement> placed = fleet.placement(guest).filter(p -> p.epoch() == start.epoch());
+        if (placed.isPresent() && !(host.equals(placed.get().host()) && STARTABLE.contains(placed.get().phase()))) {
+            // E.g. a late copy of a start whose placement has since been halted: starting it now
+            // would race the engine's next placement elsewhere.
+            refuse(command, guest, start.epoch(), "placement epoch " + start.epoch() + " of " + guest + " is "
+                    + placed.get().phase() + " on " + placed.get().host() + ", not starting here");
             return;
         }
         if (runsHere(guest)) {

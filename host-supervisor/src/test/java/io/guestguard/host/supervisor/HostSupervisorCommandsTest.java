@@ -103,6 +103,18 @@ class HostSupervisorCommandsTest {
     }
 
     @Test
+    void refusesALateStartWhosePlacementIsNoLongerStarting() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 2, "HALTING"); // started, then failed over: the engine is halting it
+        fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1")); // a copy of the start, delivered late
+
+        CommandRefused why = (CommandRefused) await().atMost(WAIT)
+                .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
+        assertThat(why.reason()).contains("is HALTING on h1, not starting here");
+        assertThat(fleet.runners("g1")).isEmpty();
+    }
+
+    @Test
     void refusesToStartAGuestThatAnotherHostsLiveBeatStillLists() throws Exception {
         fleet.start("h1");
         fleet.placement("g1", "h1", 2, "STARTING");
@@ -184,6 +196,23 @@ class HostSupervisorCommandsTest {
         assertThat(await().atMost(WAIT).until(() -> fleet.facts("g2", HostFenced.class), f -> f.size() == 1).get(0).epoch())
                 .isEqualTo(7L);
         assertThat(Files.readAllLines(calls)).as("one power-off for both guests of the lost host").containsExactly("h2 fences h1");
+    }
+
+    @Test
+    void theSimulatedHostsFenceHookPowersTheLostHostsGuestsOff() throws Exception {
+        fleet.with("fence-command", fleet.fenceCommand());
+        fleet.start("h1");
+        fleet.start("h2");
+        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
+        await().atMost(WAIT).until(() -> fleet.runners("g1").size() == 1);
+        fleet.stop("h1"); // hung: its supervisor is gone, its guest still runs
+
+        fleet.command("g1", 1L, new FenceHost("h2", "h1", "d2"));
+
+        await().atMost(WAIT).until(() -> fleet.facts("g1", HostFenced.class), f -> f.size() == 1);
+        assertThat(fleet.runners("g1")).as("powered off with its host").isEmpty();
+        assertThat(dir.resolve("registry/h1/g1")).doesNotExist();
     }
 
     @Test

@@ -54,6 +54,13 @@ final class SimulatedFleet implements AutoCloseable {
     private final Map<String, HostNode> hosts = new ConcurrentHashMap<>();
     private final Map<String, String> extra = new HashMap<>();
     private final Path guestScript;
+    private final Path fenceScript;
+    private final java.util.Set<String> beating = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService beats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "simulated-fleet-beats");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     SimulatedFleet(EmbeddedKafka broker, Path dir) {
         this.broker = broker;
@@ -65,6 +72,46 @@ final class SimulatedFleet implements AutoCloseable {
         this.guestLog = new TopicReader(broker.bootstrapServers(), topics.guestLog());
         this.guestScript = dir.resolve("guest.sh");
         write(guestScript, "# a simulated guest: $1 is its id\nsleep 1000 &\nwait\n");
+        // Powers a simulated host off: kills every guest group the registry lists under it.
+        this.fenceScript = dir.resolve("fence.sh");
+        write(fenceScript, """
+                # members of group $1 that still run (zombies are dead, whoever reaps them)
+                running() { ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' | grep -q .; }
+                for f in "$1/$2"/*; do
+                  [ -f "$f" ] || continue
+                  pgid=$(cut -d' ' -f1 "$f")
+                  kill -9 "-$pgid" 2>/dev/null
+                  for i in 1 2 3 4 5 6 7 8 9 10; do running "$pgid" || break; sleep 0.1; done
+                  if running "$pgid"; then echo "group $pgid of $2 survived SIGKILL"; exit 1; fi
+                  rm -f "$f"
+                done
+                echo "powered off $2"
+                """);
+        // A host's beats, as its supervisor service sends them, with the inventory of its node.
+        beats.scheduleAtFixedRate(() -> beating.forEach(h -> {
+            HostNode node = hosts.get(h);
+            beat(h, node == null ? List.of() : node.inventory());
+        }), 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The fence hook for this fleet's simulated hosts, as a guestguard.host.fence-command value. */
+    String fenceCommand() {
+        return "sh " + fenceScript + " " + dir.resolve("registry");
+    }
+
+    /** Starts or stops beating for {@code host} every 250 ms, as its supervisor service would. */
+    void beating(String host, boolean on) {
+        if (on) {
+            beating.add(host);
+        } else {
+            beating.remove(host);
+        }
+    }
+
+    /** Writes a fact about {@code guest} to the guest log, as a reporter or an operator would. */
+    void fact(String guest, Fact fact) {
+        send(topics.guestLog(), guest, new CloudEvent<>(UUID.randomUUID().toString(), "/test", Instant.now(), guest, null,
+                null, null, fact));
     }
 
     /** Extra host settings (without the guestguard.host. prefix) for hosts started from now on. */
@@ -143,11 +190,21 @@ final class SimulatedFleet implements AutoCloseable {
         return facts(guest).stream().filter(f -> type.isInstance(f.data())).toList();
     }
 
-    /** The pids of the shells that run {@code guest}, on any host. */
+    /**
+     * The process groups that run {@code guest}, on any host (by group, as a shell forking its
+     * {@code sleep} briefly shows two processes with the guest's command line).
+     */
     List<Long> runners(String guest) {
         String runner = guestScript + " " + guest; // after the shell's resolved path
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.endsWith(runner)).orElse(false))
-                .map(ProcessHandle::pid).toList();
+                .filter(p -> ProcessGroups.alive(p.pid())) // a zombie runs nothing
+                .map(p -> {
+                    try {
+                        return ProcessGroups.groupOf(p.pid());
+                    } catch (RuntimeException e) {
+                        return -1L; // ended meanwhile
+                    }
+                }).filter(g -> g > 0).distinct().toList();
     }
 
     /** Kills every runner of every guest started under this fleet's folder. */
@@ -176,6 +233,7 @@ final class SimulatedFleet implements AutoCloseable {
 
     @Override
     public void close() {
+        beats.shutdownNow();
         List.copyOf(hosts.keySet()).forEach(this::stop);
         killAllGuests();
         guestLog.close();

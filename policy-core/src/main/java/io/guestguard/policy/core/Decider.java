@@ -307,8 +307,10 @@ public final class Decider {
             if (!halted.host().equals(p.host()) || !sameEpoch()) {
                 return null;
             }
-            if (p.phase() == Phase.HALTING) {
-                if (p.nextHost() == null) {
+            // A lost host whose supervisor came back and says the guest is off releases it as a fence would.
+            if (p.phase() == Phase.HALTING || p.phase() == Phase.FENCING) {
+                boolean staysDown = p.phase() == Phase.HALTING ? p.nextHost() == null : p.motive() == Motive.OPERATOR_HALT;
+                if (staysDown) {
                     state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.DOWN, null, p.motive()));
                     return null;
                 }
