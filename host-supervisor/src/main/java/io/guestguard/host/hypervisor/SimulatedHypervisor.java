@@ -32,8 +32,11 @@ import java.util.function.Consumer;
  *       written under this host. A host refuses to start a guest it runs already, but, like a real
  *       hypervisor without a lock manager, not one that another host runs: preventing that is the
  *       host supervisors' job;</li>
- *   <li>shutdown: SIGTERM to the group, SIGKILL after the grace; destroy: SIGKILL; suspend and resume:
- *       SIGSTOP and SIGCONT to the whole group;</li>
+ *   <li>a guest's processes are its leader's group and every group its descendants lead (the reporter
+ *       starts each application in a session of its own); all of them are signalled together;</li>
+ *   <li>shutdown: SIGTERM to the leader's group (the reporter stops its applications), SIGKILL after
+ *       the grace, then SIGKILL to whatever is left; destroy: SIGKILL; suspend and resume: SIGSTOP and
+ *       SIGCONT;</li>
  *   <li>live migration: SIGSTOP, the configured downtime (the guest's real blackout), the file moved to
  *       the target host by an atomic rename, SIGCONT. The processes stay the same, as a migrated guest's
  *       memory does; only their owner changes;</li>
@@ -132,9 +135,13 @@ public final class SimulatedHypervisor implements Hypervisor {
     @Override
     public void shutdown(String guest, Duration grace) throws HypervisorException {
         long pgid = group(guest);
+        List<Long> groups = groups(pgid); // before the leader ends and its applications are orphaned
         stopping.add(guest);
         try {
-            ProcessGroups.terminate(pgid, grace);
+            ProcessGroups.terminate(pgid, grace); // the reporter stops its applications on SIGTERM
+            for (long g : groups) {
+                ProcessGroups.kill(g); // what it left behind
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HypervisorException("interrupted while shutting " + guest + " down on " + host);
@@ -150,7 +157,10 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
         stopping.add(guest);
         try {
-            ProcessGroups.kill(pgid.get());
+            ProcessGroups.signal(pgid.get(), "STOP"); // no new application starts while the tree is read
+            for (long g : groups(pgid.get())) {
+                ProcessGroups.kill(g);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HypervisorException("interrupted while destroying " + guest + " on " + host);
@@ -160,13 +170,13 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     @Override
     public void suspend(String guest) throws HypervisorException {
-        ProcessGroups.signal(group(guest), "STOP");
+        signalAll(group(guest), "STOP");
         poll();
     }
 
     @Override
     public void resume(String guest) throws HypervisorException {
-        ProcessGroups.signal(group(guest), "CONT");
+        signalAll(group(guest), "CONT");
         poll();
     }
 
@@ -177,20 +187,20 @@ public final class SimulatedHypervisor implements Hypervisor {
                     + ": the target must be a simulated host of the same fleet (registry " + registry + ")");
         }
         long pgid = group(guest);
-        ProcessGroups.signal(pgid, "STOP");
+        List<Long> groups = signalAll(pgid, "STOP");
         try {
             Thread.sleep(migrationDowntime.toMillis()); // the guest's blackout: what a live migration costs it
             Files.move(hostDir.resolve(guest), to.hostDir.resolve(guest), StandardCopyOption.ATOMIC_MOVE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ProcessGroups.signal(pgid, "CONT");
+            groups.forEach(g -> ProcessGroups.signal(g, "CONT"));
             throw new HypervisorException("migration of " + guest + " to " + to.host + " interrupted; it stays on " + host);
         } catch (IOException e) {
-            ProcessGroups.signal(pgid, "CONT");
+            groups.forEach(g -> ProcessGroups.signal(g, "CONT"));
             throw new HypervisorException("migration of " + guest + " to " + to.host + " failed (" + e.getMessage()
                     + "); it stays on " + host, e);
         }
-        ProcessGroups.signal(pgid, "CONT");
+        groups.forEach(g -> ProcessGroups.signal(g, "CONT"));
         poll();
         to.poll();
     }
@@ -257,6 +267,34 @@ public final class SimulatedHypervisor implements Hypervisor {
             throw new UncheckedIOException("cannot read simulated host " + host + "'s registry " + hostDir, e);
         }
         return states;
+    }
+
+    /**
+     * Signals every group of the guest, its leader's first (so a paused reporter starts nothing
+     * meanwhile); returns the groups signalled.
+     */
+    private static List<Long> signalAll(long pgid, String signal) {
+        ProcessGroups.signal(pgid, signal);
+        List<Long> groups = groups(pgid);
+        groups.stream().filter(g -> g != pgid).forEach(g -> ProcessGroups.signal(g, signal));
+        return groups;
+    }
+
+    /**
+     * The guest's process groups: its leader's and every group a descendant of its members leads,
+     * since the reporter starts each application in a session of its own.
+     */
+    private static List<Long> groups(long pgid) {
+        java.util.Set<Long> groups = new java.util.LinkedHashSet<>(List.of(pgid));
+        for (long member : ProcessGroups.members(pgid)) {
+            ProcessHandle.of(member).ifPresent(leader -> leader.descendants().forEach(d -> {
+                long g = ProcessGroups.groupOf(d.pid());
+                if (g > 0) {
+                    groups.add(g);
+                }
+            }));
+        }
+        return List.copyOf(groups);
     }
 
     private long group(String guest) throws HypervisorException {

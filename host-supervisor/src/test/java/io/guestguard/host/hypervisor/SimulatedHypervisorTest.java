@@ -24,9 +24,12 @@ import static org.awaitility.Awaitility.await;
 class SimulatedHypervisorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** The guest: a leader that forks a child, as a reporter forks its applications. */
+    /**
+     * The guest: a leader with a child in its group and one in a session of its own, as a reporter
+     * starts each application.
+     */
     private static final GuestDefinition GUEST = new GuestDefinition("g1", 0, 0, null,
-            List.of("/bin/sh", "-c", "sleep 1000 & exec sleep 1001"));
+            List.of("/bin/sh", "-c", "sleep 1000 & setsid sleep 1002 & exec sleep 1001"));
 
     @TempDir
     Path dir;
@@ -59,11 +62,16 @@ class SimulatedHypervisorTest {
         assertThat(standby.list()).isEmpty();
         await().atMost(WAIT).until(() -> events.contains("primary g1 STARTED"));
 
+        long app = await().atMost(WAIT).until(() -> ProcessHandle.of(pgid).orElseThrow().descendants()
+                .map(ProcessHandle::pid).filter(p -> ProcessGroups.groupOf(p) != pgid).findFirst(), java.util.Optional::isPresent).get();
+
         primary.suspend("g1");
         assertThat(members).allMatch(ProcessGroups::stopped);
+        assertThat(ProcessGroups.stopped(app)).as("an application in a session of its own pauses with its guest").isTrue();
         assertThat(primary.find("g1")).contains(new Domain("g1", State.PAUSED));
         primary.resume("g1");
         assertThat(members).noneMatch(ProcessGroups::stopped);
+        assertThat(ProcessGroups.stopped(app)).isFalse();
         await().atMost(WAIT).until(() -> events.containsAll(List.of("primary g1 SUSPENDED", "primary g1 RESUMED")));
 
         assertThatThrownBy(() -> primary.start(GUEST)).isInstanceOf(HypervisorException.class).hasMessageContaining("already runs on primary");
@@ -98,8 +106,11 @@ class SimulatedHypervisorTest {
         primary.start(GUEST);
         long first = pgid();
         await().atMost(WAIT).until(() -> ProcessGroups.members(first).size() == 2);
+        long app = await().atMost(WAIT).until(() -> ProcessHandle.of(first).orElseThrow().descendants()
+                .map(ProcessHandle::pid).filter(p -> ProcessGroups.groupOf(p) != first).findFirst(), java.util.Optional::isPresent).get();
         primary.shutdown("g1", Duration.ofSeconds(5));
         assertThat(ProcessGroups.members(first)).isEmpty();
+        assertThat(ProcessGroups.alive(app)).as("its applications end with the guest").isFalse();
         await().atMost(WAIT).until(() -> events.contains("primary g1 STOPPED"));
 
         primary.start(GUEST);
