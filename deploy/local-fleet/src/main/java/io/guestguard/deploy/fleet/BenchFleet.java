@@ -18,9 +18,16 @@ final class BenchFleet implements AutoCloseable {
         this.timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), new PrintStream(PrintStream.nullOutputStream()));
     }
 
-    static BenchFleet start(Path home, Path runDir, String restartLimit) {
+    /** The single-reporter layout: the engine and g1's reporter, no hosts. */
+    static BenchFleet singleReporter(Path home, Path runDir, String restartLimit) {
+        return new BenchFleet(LocalFleet.startSingleReporter(home.toAbsolutePath().normalize(),
+                runDir.toAbsolutePath().normalize(), restartLimit));
+    }
+
+    /** The two-host fleet of README command 1, with app1's {@code service_restart} as given. */
+    static BenchFleet twoHosts(Path home, Path runDir, String app1Restarts) {
         return new BenchFleet(LocalFleet.start(home.toAbsolutePath().normalize(), runDir.toAbsolutePath().normalize(),
-                restartLimit));
+                app1Restarts));
     }
 
     LocalFleet fleet() {

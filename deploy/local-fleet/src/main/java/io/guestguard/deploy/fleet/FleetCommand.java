@@ -1,5 +1,6 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.protocol.GuestStarted;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,24 +11,29 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * README command 1. {@code run} (the default) starts the local fleet and prints its timeline until
- * Ctrl-C; {@code bench} measures crash-to-new-pid latency on it.
+ * README command 1. {@code run} (the default) starts the two-host local fleet and prints its
+ * timeline until Ctrl-C; {@code demo} plays Figure 16 on it; {@code bench}, {@code footprint} and
+ * {@code hostloss} measure (docs/benchmarks.md).
  */
-@Command(name = "guestguard-fleet", mixinStandardHelpOptions = true, subcommands = {FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class},
-        description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine and a guest reporter with two demo applications.")
+@Command(name = "guestguard-fleet", mixinStandardHelpOptions = true,
+        subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class},
+        description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine, two simulated hosts "
+                + "(primary, standby) with their host supervisors, and three guests (g1, g2, g3) with two applications each.")
 public final class FleetCommand implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = "fleet-run", description = "Run folder: broker log, engine state, service logs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", defaultValue = "fleet-run", description = "Run folder: broker log, engine state, hosts, guests, logs (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     @Option(names = "--home", defaultValue = "${sys:guestguard.home:-.}", description = "The GuestGuard checkout holding the built services (default: ${DEFAULT-VALUE}).")
     Path home;
 
-    @Option(names = "--restart-limit", defaultValue = "3", description = "Restarts allowed per application: none, unlimited or a number (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--restart-limit", defaultValue = "2", description = "app1's service_restart in the guests' packages: none, unlimited or a number; app2's is unlimited (default: ${DEFAULT-VALUE}).")
     String restartLimit;
 
     private final PrintStream out = System.out;
@@ -46,8 +52,16 @@ public final class FleetCommand implements Callable<Integer> {
             out.println("stopping the fleet ...");
             timeline.close();
             fleet.close();
-            out.println("stopped: no GuestGuard process left, broker port released");
+            out.println("stopped: no GuestGuard process left (guests included), broker port released");
         }, "fleet-shutdown"));
+        // Where a guest runs as processes: its reporter's group (ps -g) and, under it, its applications.
+        timeline.addListener(event -> {
+            if (event.data() instanceof GuestStarted started) {
+                fleet.guestGroup(started.host(), event.guestId()).ifPresent(pgid -> out.printf(
+                        "               %s's reporter: pid %d on %s; its processes: ps -o pid,args --ppid %d -p %d%n",
+                        event.guestId(), pgid, started.host(), pgid, pgid));
+            }
+        });
         printHeader(fleet);
         timeline.start();
         Thread.currentThread().join(); // until Ctrl-C runs the shutdown hook
@@ -55,14 +69,60 @@ public final class FleetCommand implements Callable<Integer> {
     }
 
     private void printHeader(LocalFleet fleet) {
-        out.println("GuestGuard local fleet");
-        out.printf("  broker          %s (log folder %s)%n", fleet.bootstrapServers(), fleet.runDir().resolve("kafka"));
+        String servers = fleet.bootstrapServers();
+        Path run = fleet.runDir();
+        out.println("GuestGuard local fleet: 2 simulated hosts, 3 guests");
+        out.printf("  broker                    %s (log folder %s)%n", servers, run.resolve("kafka"));
         for (ServiceProcess service : fleet.services()) {
-            out.printf("  %-15s pid %d, log %s%n", service.name(), service.pid(), service.log());
+            out.printf("  %-25s pid %d, log %s%n", service.name(), service.pid(), service.log());
         }
-        out.printf("  restart limit   %s per application%n", restartLimit);
-        out.println("  Kill an application with 'kill -9 PID' (its pid is in the timeline); Ctrl-C stops everything.");
+        out.printf("  guests                    %s on hosts [primary, standby]: a guest reporter with app1 (service_restart %s) "
+                + "and app2 (unlimited); packages in %s%n", String.join(", ", LocalFleet.GUESTS), restartLimit, run.resolve("packages"));
+        out.printf("                            the engine starts them on primary; list them: grep . %s/*/*  (PGID STARTTICKS per host/guest)%n",
+                fleet.registry());
+        out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));
+        out.println("try, in another terminal:");
+        out.printf("  Figure 16    kill -9 PID, PID from the last 'g1/app1  started (pid PID)' line below; again each time app1 is back:%n"
+                + "               after %s restarts g1 fails over to standby (or watch it played: ./fleet demo)%n", restartLimit);
+        out.printf("  migrate      ./guestguard guest migrate --guest g2 --to standby --bootstrap-servers %s%n", servers);
+        out.printf("  host loss    kill %d  (primary's supervisor): standby fences primary, then starts its guests%n",
+                fleet.supervisor("primary").pid());
+        out.printf("  operator     ./guestguard guest halt|run|move --guest g3 [--to HOST] / ./guestguard app stop|start --guest g3 app2"
+                + " (add --bootstrap-servers %s)%n", servers);
+        out.println("Ctrl-C stops everything.");
         out.println("timeline:");
+    }
+
+    /** Figure 16 of the Serviceguard white paper on g1: restarts until the limit, then failover. */
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Plays Figure 16 of the Serviceguard white paper on g1: kills app1 until its service_restart is "
+                    + "exceeded, then watches g1 fail over from primary to standby and app1 run again there.")
+    static final class Demo implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--timeout", defaultValue = "240", description = "Seconds the whole play may take, the fleet's start included (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintStream out = parent.out;
+            out.printf("Figure 16: g1/app1 is killed until its service_restart (%s) is exceeded; then g1 fails over "
+                    + "from primary to standby.%nstarting the two-host fleet in %s ...%n", parent.restartLimit, parent.dir);
+            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit)) {
+                Observed observed = new Observed(bench.timeline());
+                bench.ready();
+                Figure16Demo demo = new Figure16Demo(observed, "g1", "app1", out);
+                Figure16Demo.Result result = demo.play(Duration.ofSeconds(timeoutSeconds));
+                out.println(Figure16Demo.summary("g1", "app1", result));
+                out.println("stopping the fleet ...");
+            } catch (Observed.DeadlineException | IllegalStateException e) {
+                parent.err().println("demo failed: " + e.getMessage() + "; logs in " + parent.dir.toAbsolutePath().resolve("logs"));
+                return 1;
+            }
+            return 0;
+        }
     }
 
     /** Crash-to-new-pid latency of g1/app1 on the local fleet, with unlimited restarts. */
@@ -82,7 +142,8 @@ public final class FleetCommand implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             PrintStream out = parent.out;
-            try (BenchFleet bench = BenchFleet.start(parent.home, parent.dir, "unlimited");
+            // The single-reporter layout: the figures measure the reporter and the engine, as recorded before.
+            try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "unlimited");
                  RestartBenchmark benchmark = new RestartBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
                          bench.fleet().topics().guestCommands(), "g1", "app1")) {
                 bench.ready();
@@ -123,31 +184,60 @@ public final class FleetCommand implements Callable<Integer> {
         }
     }
 
-    /** Host loss to failover decided, on the local fleet's engine (docs/benchmarks.md). */
+    /** Host loss on the two-host fleet, or (--synthetic) on the engine alone (docs/benchmarks.md). */
     @Command(name = "hostloss", mixinStandardHelpOptions = true,
-            description = "Measures the time from a host's last heartbeat to the engine's committed failover decision.")
+            description = "Kills a host supervisor (SIGKILL) on the two-host fleet and measures the time to the fence decision, "
+                    + "the fence, the guest's start on the other host and its application's start; the hosts alternate.")
     static final class HostLoss implements Callable<Integer> {
 
         @ParentCommand
         FleetCommand parent;
 
-        @Option(names = "--runs", defaultValue = "20", description = "Hosts lost, one after the other (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--runs", defaultValue = "5", description = "Hosts lost, each on a fresh fleet (default: ${DEFAULT-VALUE}).")
         int runs;
+
+        @Option(names = "--synthetic", description = "Measure the engine alone instead: hosts are beats written by this "
+                + "command, and the run ends at the fence decision.")
+        boolean synthetic;
 
         @Override
         public Integer call() throws Exception {
             PrintStream out = parent.out;
-            try (BenchFleet bench = BenchFleet.start(parent.home, parent.dir, parent.restartLimit)) {
-                HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
-                        bench.fleet().topics());
-                bench.ready();
-                out.printf("host loss -> failover decided: %d runs, hosts beating every %d ms%n", runs,
-                        HostLossBenchmark.BEAT.toMillis());
-                out.println(HostLossBenchmark.summary(benchmark.run(runs, out)));
+            if (synthetic) {
+                try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "3")) {
+                    HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
+                            bench.fleet().topics());
+                    bench.ready();
+                    out.printf("host loss -> failover decided (synthetic hosts): %d runs, hosts beating every %d ms%n", runs,
+                            HostLossBenchmark.BEAT.toMillis());
+                    out.println(HostLossBenchmark.summary(benchmark.run(runs, out)));
+                    out.println("machine: " + machine());
+                }
+                return 0;
+            }
+            out.printf("host loss on the two-host fleet: %d runs, each on a fresh fleet: primary's host supervisor killed "
+                    + "(SIGKILL), watched guest g1, hosts beating every 250 ms, engine host-timeout 1 s%n", runs);
+            List<FleetHostLossBenchmark.Run> results = new ArrayList<>();
+            try {
+                for (int i = 1; i <= runs; i++) {
+                    try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit)) {
+                        Observed observed = new Observed(bench.timeline());
+                        bench.ready();
+                        results.add(new FleetHostLossBenchmark(bench.fleet(), observed, "g1").run(i, out));
+                    }
+                }
+                out.println(FleetHostLossBenchmark.summary(results));
                 out.println("machine: " + machine());
+            } catch (Observed.DeadlineException e) {
+                parent.err().println("hostloss failed: " + e.getMessage() + "; logs in " + parent.dir.toAbsolutePath().resolve("logs"));
+                return 1;
             }
             return 0;
         }
+    }
+
+    PrintStream err() {
+        return System.err;
     }
 
     static String machine() {

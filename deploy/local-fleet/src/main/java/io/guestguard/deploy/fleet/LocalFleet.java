@@ -1,7 +1,22 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.process.ProcessGroups;
+
 import io.guestguard.deploy.kafka.EmbeddedKafka;
+import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.cli.InvalidPackageException;
+import io.guestguard.cli.PackageFileLoader;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.GroupState;
@@ -11,28 +26,57 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * GuestGuard on one machine: a real Kafka broker in this JVM, then the policy engine and one guest
- * reporter (with the demo guest's two applications) as separate processes. Everything lives under
- * one run folder: the broker's log, the engine's state, each service's log file. {@link #close()}
- * stops the services first (so the reporter can stop its applications and report it), then the
- * broker, and leaves no process and no port behind.
+ * GuestGuard on one machine: a real Kafka broker in this JVM, the policy engine, and the rest as
+ * separate processes. Two layouts:
+ * <ul>
+ *   <li>{@link #start} (README command 1): two simulated hosts, {@code primary} and {@code standby},
+ *       each a host supervisor process, and three guests ({@code g1}..{@code g3}) with two
+ *       applications each. Their packages are applied at start (hosts [primary, standby], auto_run,
+ *       wait_for_fence), so the engine starts every guest on {@code primary}, whose supervisor runs
+ *       it: a guest is a process group, its guest reporter and the applications it starts. A lost
+ *       host is fenced by {@code fence-simulated-host.sh}, which kills that host's guests.</li>
+ *   <li>{@link #startSingleReporter}: the walking skeleton, one guest reporter ({@code g1}) started
+ *       directly, no hosts and no package. The restart benchmark uses it, so its figures measure the
+ *       reporter and the engine, not a guest's placement.</li>
+ * </ul>
+ * Everything lives under one run folder: the broker's log, the engine's state, the hosts' journals,
+ * the shared registry of simulated hosts, the guests' files and state, each process's log.
+ * {@link #close()} stops the supervisors, then the guests (SIGTERM, so each reporter stops its
+ * applications, then the fence script for whatever is left), the engine and the broker, and leaves
+ * no process and no port behind.
  */
 public final class LocalFleet implements AutoCloseable {
 
     public static final String ENGINE_APPLICATION_ID = "guestguard-policy-engine";
+    public static final List<String> HOSTS = List.of("primary", "standby");
+    public static final List<String> GUESTS = List.of("g1", "g2", "g3");
+    /** Seven JVMs share two cores here: C1 only, the serial collector and small stacks keep them light. */
+    static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
+    private static final Duration GUEST_STOP_GRACE = Duration.ofSeconds(10);
 
     private final EmbeddedKafka kafka;
     private final Topics topics;
     private final Path runDir;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<String, ServiceProcess> supervisors = new LinkedHashMap<>();
+    private Path supervisorJar;
+    private Map<String, String> supervisorProperties = Map.of();
 
     private LocalFleet(EmbeddedKafka kafka, Topics topics, Path runDir) {
         this.kafka = kafka;
@@ -41,19 +85,91 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /**
-     * Starts the fleet.
+     * Starts the two-host fleet.
      *
      * @param home the GuestGuard checkout, whose modules hold the packaged services
-     * @param runDir where the broker's log, state and service logs go; created if missing
+     * @param runDir where the broker's log, state and logs go; created if missing
+     * @param app1Restarts app1's {@code service_restart} in the guests' packages: {@code none},
+     *                     {@code unlimited} or a number (app2's is unlimited)
+     */
+    public static LocalFleet start(Path home, Path runDir, String app1Restarts) {
+        if (runDir.toString().matches(".*\\s.*") || home.toString().matches(".*\\s.*")) {
+            // The supervisor splits its guest command on whitespace, without quoting.
+            throw new IllegalArgumentException("the run folder and the checkout must have no whitespace in their paths: "
+                    + runDir + ", " + home);
+        }
+        Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
+        Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
+        Path supervisorJar = home.resolve("host-supervisor/target/quarkus-app/quarkus-run.jar");
+        Path fenceScript = runDir.resolve("fence-simulated-host.sh");
+        Path registry = runDir.resolve("registry");
+        // Guests of an earlier run that was not stopped cleanly still run: power their hosts off first.
+        if (Files.isRegularFile(fenceScript) && Files.isDirectory(registry)) {
+            HOSTS.forEach(host -> fence(fenceScript, registry, host));
+        }
+        List.of("kafka", "policy-engine-state", "g1-state", "hosts", "registry", "guests", "packages", "logs")
+                .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
+        copyResource("/fence-simulated-host.sh", fenceScript, Map.of());
+        List<Path> packages = new ArrayList<>();
+        for (String guest : GUESTS) {
+            copyResource("/fleet-guest.yaml", runDir.resolve("guests/" + guest + ".yaml"), Map.of("GUEST", guest));
+            Path pkg = runDir.resolve("packages/" + guest + ".yaml");
+            copyResource("/fleet-package.yaml", pkg, Map.of("GUEST", guest, "APP1_RESTARTS", app1Restarts));
+            packages.add(pkg);
+        }
+        List<PackageSpec> specs = packages.stream().map(LocalFleet::loadPackage).toList();
+
+        Topics topics = Topics.DEFAULT;
+        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
+        try {
+            String servers = fleet.kafka.bootstrapServers();
+            fleet.apply(specs);
+            List<String> guestCommand = new ArrayList<>(List.of(javaExecutable()));
+            guestCommand.addAll(ReporterFootprint.LEAN);
+            guestCommand.addAll(List.of("-Dguestguard.reporter.config-file=" + runDir.resolve("guests") + "/{guest}.yaml",
+                    "-Dkafka.bootstrap.servers=" + servers, "-jar", reporterJar.toString()));
+            if (!Files.isRegularFile(reporterJar)) {
+                throw new IllegalStateException(reporterJar + " does not exist: build first with ./mvnw -DskipTests install");
+            }
+            fleet.supervisorJar = supervisorJar;
+            fleet.supervisorProperties = Map.of(
+                    "kafka.bootstrap.servers", servers,
+                    "guestguard.host.hypervisor", "simulated",
+                    "guestguard.host.simulated.registry", registry.toString(),
+                    "guestguard.host.simulated.guest-command", String.join(" ", guestCommand),
+                    "guestguard.host.simulated.guest-logs", runDir.resolve("logs/guests").toString(),
+                    "guestguard.host.fence-command", "sh " + fenceScript + " " + registry,
+                    "guestguard.host.halt-grace", "10s");
+            // The engine first: it takes longest to be ready. A supervisor without a journal reads its
+            // commands from the partition's end, so it must be reading before the engine's first
+            // start-guest; a Quarkus supervisor is up in seconds, the Kafka Streams engine later.
+            fleet.services.add(ServiceProcess.start("policy-engine", engineJar, Map.of(
+                    "kafka.bootstrap.servers", servers,
+                    "kafka-streams.state.dir", runDir.resolve("policy-engine-state").toString()),
+                    runDir.resolve("logs/policy-engine.log")));
+            for (String host : HOSTS) {
+                fleet.startSupervisor(host);
+            }
+            return fleet;
+        } catch (RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the single-reporter layout: the engine and guest {@code g1}'s reporter, started
+     * directly, with the demo guest's two applications.
+     *
      * @param restartLimit the engine's restart limit: {@code none}, {@code unlimited} or a number
      */
-    public static LocalFleet start(Path home, Path runDir, String restartLimit) {
+    public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit) {
         Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path guestFile = runDir.resolve("g1.yaml");
         // A fresh fleet each time: the previous run's broker log, engine and reporter state and logs go.
         List.of("kafka", "policy-engine-state", "g1-state", "logs").forEach(dir -> deleteRecursively(runDir.resolve(dir)));
-        copyDemoGuest(guestFile);
+        copyResource("/demo-guest.yaml", guestFile, Map.of());
         Topics topics = Topics.DEFAULT;
         LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
         try {
@@ -74,6 +190,78 @@ public final class LocalFleet implements AutoCloseable {
         }
     }
 
+    /** Starts (or starts again, after a crash or a stop) host {@code host}'s supervisor. */
+    public ServiceProcess startSupervisor(String host) {
+        if (supervisorJar == null) {
+            throw new IllegalStateException("this fleet has no hosts (single-reporter layout)");
+        }
+        ServiceProcess running = supervisors.get(host);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException("host " + host + "'s supervisor runs already (pid " + running.pid() + ")");
+        }
+        Map<String, String> properties = new LinkedHashMap<>(supervisorProperties);
+        properties.put("guestguard.host.id", host);
+        // Its command journal survives a restart, so a command read before a crash is not applied twice.
+        properties.put("guestguard.host.state-dir", runDir.resolve("hosts/" + host).toString());
+        ServiceProcess supervisor = ServiceProcess.start("host-supervisor " + host, supervisorJar, SUPERVISOR_JVM,
+                properties, runDir.resolve("logs/host-supervisor-" + host + ".log"));
+        supervisors.put(host, supervisor);
+        return supervisor;
+    }
+
+    /**
+     * Waits until every one of {@code hosts} has beaten on {@code heartbeats.v1}: its supervisor is
+     * up and reads its commands.
+     */
+    public void awaitBeats(List<String> hosts, Duration timeout) {
+        EventCodec codec = new EventCodec();
+        Set<String> beating = new HashSet<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (TopicReader beats = new TopicReader(bootstrapServers(), topics.heartbeats())) {
+            while (!beating.containsAll(hosts)) {
+                for (String host : hosts) {
+                    ServiceProcess supervisor = supervisor(host);
+                    if (!supervisor.isAlive()) {
+                        throw new IllegalStateException(supervisor.name() + " exited; see " + supervisor.log());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no heartbeat from host(s) " + hosts.stream().filter(h -> !beating.contains(h)).toList()
+                            + " within " + timeout.toSeconds() + " s; see " + runDir.resolve("logs"));
+                }
+                beats.pollNew(Duration.ofMillis(200)).stream().filter(r -> hosts.contains(r.key()))
+                        .filter(r -> codec.decode(r.value()).data() instanceof Heartbeat).forEach(r -> beating.add(r.key()));
+            }
+        }
+    }
+
+    /** Host {@code host}'s supervisor process, as last started. */
+    public ServiceProcess supervisor(String host) {
+        ServiceProcess supervisor = supervisors.get(host);
+        if (supervisor == null) {
+            throw new IllegalArgumentException("no host " + host + " in this fleet; hosts: " + supervisors.keySet());
+        }
+        return supervisor;
+    }
+
+    /** The simulated hosts' shared registry: REGISTRY/HOST/GUEST holds "PGID STARTTICKS". */
+    public Path registry() {
+        return runDir.resolve("registry");
+    }
+
+    /** The process group of {@code guest}'s reporter on {@code host}, if that host runs it. */
+    public Optional<Long> guestGroup(String host, String guest) {
+        try {
+            String[] fields = Files.readString(registry().resolve(host).resolve(guest)).trim().split(" ");
+            long pgid = Long.parseLong(fields[0]);
+            // A file left by a guest that ended names a group id the system may have given to
+            // another process since: only the same start time proves it is still the guest.
+            return ProcessGroups.startTicks(pgid) == Long.parseLong(fields[1]) ? Optional.of(pgid) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -86,8 +274,11 @@ public final class LocalFleet implements AutoCloseable {
         return runDir;
     }
 
+    /** The engine, then the hosts' supervisors (or the single reporter), in start order. */
     public List<ServiceProcess> services() {
-        return List.copyOf(services);
+        List<ServiceProcess> all = new ArrayList<>(services);
+        all.addAll(supervisors.values());
+        return all;
     }
 
     /** Waits until the policy engine has joined its consumer group and owns its partitions. */
@@ -104,7 +295,7 @@ public final class LocalFleet implements AutoCloseable {
                 } catch (ExecutionException e) {
                     // not there yet
                 }
-                services.stream().filter(s -> !s.isAlive()).findFirst().ifPresent(s -> {
+                services().stream().filter(s -> !s.isAlive()).findFirst().ifPresent(s -> {
                     throw new IllegalStateException(s.name() + " exited; see " + s.log());
                 });
                 Thread.sleep(100); // polling an external system's state; the deadline bounds it
@@ -116,10 +307,98 @@ public final class LocalFleet implements AutoCloseable {
 
     @Override
     public void close() {
+        // Supervisors first: a supervisor still running would report its guests' end as a crash.
+        // Its shutdown leaves its guests running by design (a supervisor restart is not a host reboot).
+        supervisors.values().forEach(ServiceProcess::terminate);
+        if (!supervisors.isEmpty()) {
+            stopGuests();
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
         kafka.close();
+    }
+
+    /**
+     * Stops every guest: SIGTERM to its group, so its reporter stops its applications and reports
+     * it while the broker is up; then the fence script for each host, which kills whatever is left.
+     */
+    private void stopGuests() {
+        List<Long> groups = new ArrayList<>();
+        for (String host : HOSTS) {
+            for (String guest : GUESTS) {
+                guestGroup(host, guest).ifPresent(groups::add);
+            }
+        }
+        // Not `kill -TERM -PGID`: procps' kill reads that as pid -1, every process on the machine.
+        groups.forEach(pgid -> ProcessGroups.signal(pgid, "TERM"));
+        long deadline = System.nanoTime() + GUEST_STOP_GRACE.toNanos();
+        for (long pgid : groups) {
+            ProcessHandle.of(pgid).ifPresent(leader -> {
+                try {
+                    leader.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    // the fence script below kills it
+                }
+            });
+        }
+        HOSTS.forEach(host -> fence(runDir.resolve("fence-simulated-host.sh"), registry(), host));
+    }
+
+    /** Runs the fence script for {@code host}: afterwards nothing of that host runs. */
+    private static void fence(Path script, Path registry, String host) {
+        String said = run(List.of("sh", script.toString(), registry.toString(), host));
+        if (said.startsWith("exit ")) {
+            throw new IllegalStateException("could not power off simulated host " + host + " (" + script + "): " + said);
+        }
+    }
+
+    /** Runs a short command; its output, or "exit N: output" when it failed. */
+    private static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            int exit = process.waitFor();
+            return exit == 0 ? output : "exit " + exit + ": " + output;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "exit -1: interrupted";
+        }
+    }
+
+    /** Writes each package's {@code package.applied} fact to the guest log, as {@code guestguard apply} does. */
+    private void apply(List<PackageSpec> specs) {
+        EventCodec codec = new EventCodec();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (PackageSpec spec : specs) {
+                producer.send(new ProducerRecord<>(topics.guestLog(), spec.guest(), codec.encode(CloudEvent.ofGuest(
+                        UUID.randomUUID().toString(), "/operator/local-fleet", Instant.now(), spec.guest(),
+                        new PackageApplied(spec))))).get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying the packages");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot apply the guests' packages to " + topics.guestLog() + ": " + e, e);
+        }
+    }
+
+    private static PackageSpec loadPackage(Path file) {
+        try {
+            return new PackageFileLoader().load(file);
+        } catch (InvalidPackageException e) {
+            throw new IllegalArgumentException("invalid package " + file + ":\n  " + String.join("\n  ", e.problems()), e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static void deleteRecursively(Path dir) {
@@ -133,12 +412,17 @@ public final class LocalFleet implements AutoCloseable {
         }
     }
 
-    private static void copyDemoGuest(Path target) {
-        try (InputStream in = LocalFleet.class.getResourceAsStream("/demo-guest.yaml")) {
+    /** Copies a resource of this module to {@code target}, replacing each key of {@code values} by its value. */
+    private static void copyResource(String resource, Path target, Map<String, String> values) {
+        try (InputStream in = LocalFleet.class.getResourceAsStream(resource)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (var value : values.entrySet()) {
+                text = text.replace(value.getKey(), value.getValue());
+            }
             Files.createDirectories(target.getParent());
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(target, text);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot write " + target, e);
         }
     }
 }

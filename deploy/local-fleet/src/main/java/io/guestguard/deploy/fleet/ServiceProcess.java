@@ -84,6 +84,34 @@ public final class ServiceProcess implements AutoCloseable {
         return tree;
     }
 
+    /**
+     * Stops this process only (SIGTERM, SIGKILL after the grace) and leaves what it started running:
+     * a host supervisor's guests outlive it by design.
+     */
+    public void terminate() {
+        process.destroy();
+        try {
+            if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                crash();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** SIGKILL to this process only, as a crash or a hung host leaves it; returns once it is gone. */
+    public void crash() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " (pid " + pid() + ") survived SIGKILL for " + GRACE_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         List<ProcessHandle> tree = processTree();

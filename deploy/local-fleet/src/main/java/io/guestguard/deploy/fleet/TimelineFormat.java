@@ -24,7 +24,12 @@ final class TimelineFormat {
     }
 
     String line(CloudEvent<?> event) {
-        return clock.format(event.time()) + "  " + subject(event) + "  " + what(event);
+        return clock.format(event.time()) + "  " + entry(event);
+    }
+
+    /** The line without its time, for a caller that prints its own (a time relative to a play's start). */
+    String entry(CloudEvent<?> event) {
+        return subject(event) + "  " + what(event);
     }
 
     String deadLetter(String key, String reason, String origin) {

@@ -1,5 +1,7 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.process.ProcessGroups;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * README command 1 as a user runs it: the fleet command in its own JVM prints where things are and a
- * live timeline; a kill by hand shows up and the application comes back; Ctrl-C (SIGINT) stops
- * everything, leaving no process and no port.
+ * live timeline; the engine starts the guests on primary; a kill by hand shows up and the
+ * application comes back; Ctrl-C (SIGINT) stops everything, guests included, leaving no process and
+ * no port.
  */
 class FleetCommandTest {
 
@@ -42,27 +45,39 @@ class FleetCommandTest {
         Thread reader = new Thread(() -> follow(fleet), "fleet-output");
         reader.start();
         try {
-            long pid = await().atMost(Duration.ofSeconds(90)).until(() -> last(STARTED), Optional::isPresent).orElseThrow();
+            long pid = await().atMost(Duration.ofSeconds(120)).until(() -> last(STARTED), Optional::isPresent).orElseThrow();
             int port = Integer.parseInt(last(BROKER).orElseThrow().toString());
-            assertThat(lines).anySatisfy(l -> assertThat(l).contains("policy-engine   pid"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("  policy-engine +pid \\d+, log .*"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("  host-supervisor primary +pid \\d+, log .*"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("  host-supervisor standby +pid \\d+, log .*"));
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("log folder " + runDir.resolve("kafka")));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("./guestguard guest migrate --guest g2 --to standby"));
+            for (String guest : List.of("g1", "g2", "g3")) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> lines.stream().anyMatch(l -> l.contains(guest + "/app2  started (pid")));
+            }
+            assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("g1  guest started on primary"));
             List<ProcessHandle> tree = fleet.toHandle().descendants().toList();
+            // engine, 2 supervisors, 3 guest reporters with 2 applications each
+            assertThat(tree).as("the fleet's processes").hasSizeGreaterThanOrEqualTo(12);
 
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("g1/app1  failed (SIGKILL, pid " + pid + ")")));
-            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("g1/app1  -> restart 1/3")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("g1/app1  -> restart 1/2")));
             long newPid = await().atMost(Duration.ofSeconds(60)).until(() -> last(STARTED), p -> p.isPresent() && p.get() != pid).orElseThrow();
             assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
             List<ProcessHandle> all = new java.util.ArrayList<>(tree);
             fleet.toHandle().descendants().forEach(all::add);
+            assertThat(all.stream().filter(p -> p.info().commandLine().orElse("").endsWith("sleep 86400")))
+                    .as("every guest's app1 is among the fleet's processes").hasSizeGreaterThanOrEqualTo(3);
 
             new ProcessBuilder("kill", "-INT", Long.toString(fleet.pid())).start().waitFor();
 
             assertThat(fleet.waitFor(90, TimeUnit.SECONDS)).as("the fleet exits on Ctrl-C").isTrue();
             reader.join(10_000);
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("stopped: no GuestGuard process left"));
-            assertThat(all).as("no stray process").noneMatch(ProcessHandle::isAlive);
+            // A zombie is dead, whoever reaps it (this machine's PID 1 reaps orphans slowly).
+            assertThat(all).as("no stray process").noneMatch(p -> ProcessGroups.alive(p.pid()));
             assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 500))
                     .as("no port held").isInstanceOf(java.io.IOException.class);
         } finally {

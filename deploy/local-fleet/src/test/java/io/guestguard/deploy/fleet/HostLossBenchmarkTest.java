@@ -20,7 +20,7 @@ class HostLossBenchmarkTest {
     @Test
     void aHostThatStopsBeatingGetsItsGuestFailedOver(@TempDir Path runDir) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (BenchFleet bench = BenchFleet.start(Path.of(System.getProperty("guestguard.home", "../..")), runDir, "3")) {
+        try (BenchFleet bench = BenchFleet.singleReporter(Path.of(System.getProperty("guestguard.home", "../..")), runDir, "3")) {
             HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
                     bench.fleet().topics());
             bench.ready();

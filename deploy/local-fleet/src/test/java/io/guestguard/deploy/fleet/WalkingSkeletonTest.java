@@ -42,7 +42,7 @@ class WalkingSkeletonTest {
     void aKilledApplicationIsRestartedThroughTheBrokerAndEveryStepIsOnTheLog(@TempDir Path runDir) throws Exception {
         List<ProcessHandle> everything;
         String servers;
-        try (LocalFleet fleet = LocalFleet.start(HOME, runDir, "3");
+        try (LocalFleet fleet = LocalFleet.startSingleReporter(HOME, runDir, "3");
              TopicReader guestLog = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestLog());
              TopicReader decisions = new TopicReader(fleet.bootstrapServers(), fleet.topics().decisions());
              TopicReader commands = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestCommands())) {

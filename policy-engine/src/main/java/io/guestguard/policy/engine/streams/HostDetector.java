@@ -18,10 +18,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
@@ -36,7 +39,8 @@ import java.util.function.BiFunction;
  *       more is marked lost, once, and a {@code host.lost} fact goes to every guest whose placement
  *       (the global placements view) occupies that host.</li>
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
- *       placed on it or waiting for any host.</li>
+ *       told of its loss (wherever they run now: each still counts the host out), the guests placed
+ *       on it and those waiting for any host.</li>
  * </ol>
  * A restarted detector gives every host a full timeout before judging it by beats from before its
  * start. The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
@@ -91,10 +95,13 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         long now = context.currentSystemTimeMs();
         started(now);
         byte[] before = liveness.get(record.key());
-        liveness.put(record.key(), encode(now, false));
+        liveness.put(record.key(), encode(now, false, Set.of()));
         if (before != null && lost(before)) {
+            // Those told of the loss (they may run elsewhere by now and still count the host out),
+            // the guests placed on it, and those waiting for any host.
             String host = record.key();
-            tell(now, (guest, p) -> host.equals(p.host()) || p.phase().equals("WAITING")
+            Set<String> told = told(before);
+            tell(now, (guest, p) -> told.contains(guest) || host.equals(p.host()) || p.phase().equals("WAITING")
                     ? fact("host-available-" + host + "-" + now + "-" + guest, now, guest, new HostAvailable(host)) : null);
         }
     }
@@ -113,11 +120,17 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         if (silent.isEmpty()) {
             return;
         }
-        silent.forEach((host, lastBeat) -> liveness.put(host, encode(lastBeat, true)));
         // One pass over the placements for every host lost at once (a rack that fails together).
-        tell(now, (guest, p) -> p.occupiesHost() && silent.containsKey(p.host())
-                ? fact("host-lost-" + p.host() + "-" + silent.get(p.host()) + "-" + guest, now, guest, new HostLost(p.host()))
-                : null);
+        Map<String, Set<String>> told = new HashMap<>();
+        silent.keySet().forEach(host -> told.put(host, new TreeSet<>()));
+        tell(now, (guest, p) -> {
+            if (!p.occupiesHost() || !silent.containsKey(p.host())) {
+                return null;
+            }
+            told.get(p.host()).add(guest);
+            return fact("host-lost-" + p.host() + "-" + silent.get(p.host()) + "-" + guest, now, guest, new HostLost(p.host()));
+        });
+        silent.forEach((host, lastBeat) -> liveness.put(host, encode(lastBeat, true, told.get(host))));
     }
 
     /**
@@ -149,8 +162,20 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         return CloudEvent.ofGuest(id, SOURCE, Instant.ofEpochMilli(now), guest, fact);
     }
 
-    static byte[] encode(long lastBeatMs, boolean lost) {
-        return ByteBuffer.allocate(9).putLong(lastBeatMs).put((byte) (lost ? 1 : 0)).array();
+    /**
+     * A host's entry in {@code host-liveness}: its last beat (8 bytes), whether it is lost (1 byte),
+     * then the guests told of its loss, newline-separated UTF-8 (absent in entries written before).
+     */
+    static byte[] encode(long lastBeatMs, boolean lost, Set<String> told) {
+        byte[] guests = String.join("\n", told).getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(9 + guests.length).putLong(lastBeatMs).put((byte) (lost ? 1 : 0)).put(guests).array();
+    }
+
+    private static Set<String> told(byte[] value) {
+        if (value.length <= 9) {
+            return Set.of();
+        }
+        return Set.of(new String(value, 9, value.length - 9, StandardCharsets.UTF_8).split("\n"));
     }
 
     private static boolean lost(byte[] value) {

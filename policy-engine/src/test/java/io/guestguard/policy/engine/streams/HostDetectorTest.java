@@ -105,10 +105,29 @@ class HostDetectorTest {
     }
 
     @Test
+    void aHostThatBeatsAgainIsAlsoAvailableToTheGuestsThatLeftItMeanwhile() {
+        beat("h1");
+        beat("h2");
+        for (int i = 0; i < 8; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(150));
+            beat("h2");
+        }
+        assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+        place("g1", "h2", "RUNNING"); // failed over while h1 was away: it still counts h1 out
+        place("g5", "h2", "RUNNING");
+
+        beat("h1");
+
+        List<CloudEvent<?>> back = facts();
+        assertThat(back).extracting(CloudEvent::guestId).contains("g1", "g5");
+        assertThat(back).extracting(f -> (Object) f.data()).containsOnly(new HostAvailable("h1"));
+    }
+
+    @Test
     void aRestartedDetectorGivesHostsAFullTimeoutInsteadOfJudgingThemByBeatsFromBeforeItsOutage() {
         // What a restart after a minute's outage restores: h1's last beat, a minute before this detector started.
         driver.<String, byte[]>getKeyValueStore(DecisionTopology.HOST_LIVENESS)
-                .put("h1", HostDetector.encode(T0.minusSeconds(60).toEpochMilli(), false));
+                .put("h1", HostDetector.encode(T0.minusSeconds(60).toEpochMilli(), false, java.util.Set.of()));
         beat("h2"); // the fleet's beats flow again
 
         driver.advanceWallClockTime(Duration.ofMillis(500));
