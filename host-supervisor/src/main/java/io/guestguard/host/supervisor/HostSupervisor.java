@@ -116,20 +116,19 @@ public final class HostSupervisor implements AutoCloseable {
             LOG.warnf("placements not read up to their end within %s; going on with what was read", settings.placementWait());
         }
         for (byte[] pending : journal.pending()) {
-            CloudEvent<?> event = codec.decode(pending);
+            CloudEvent<?> event = codec.decode(pending); // it was read and decoded once already
             if (event.data() instanceof HostCommand) {
                 LOG.infof("finishing command %s (%s), begun before a restart", event.id(), event.type());
                 @SuppressWarnings("unchecked")
                 CloudEvent<? extends HostCommand> command = (CloudEvent<? extends HostCommand>) event;
                 try {
                     accept(command);
+                    continue;
                 } catch (RejectedRecordException e) {
                     LOG.errorf("dropping unfinished command %s: %s", event.id(), e.reason());
-                    journal.done(event.id());
                 }
-            } else {
-                journal.done(event.id());
             }
+            journal.done(event.id());
         }
         idle(Duration.ofMinutes(5));
         Set<String> running = Set.copyOf(inventory());
@@ -147,8 +146,13 @@ public final class HostSupervisor implements AutoCloseable {
             throw new RejectedRecordException("addressed to host " + command.data().host() + ", not " + host);
         }
         String queue = command.data() instanceof FenceHost f ? "fence:" + f.lostHost() : guestOf(command);
+        enqueue(queue, () -> apply(command));
+    }
+
+    /** Runs {@code work} after everything queued before it under {@code queue}. */
+    private void enqueue(String queue, Runnable work) {
         queues.compute(queue, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                .thenRunAsync(() -> apply(command), workers));
+                .thenRunAsync(work, workers));
     }
 
     /** Waits until every queued command is applied; false on timeout. */
@@ -328,8 +332,7 @@ public final class HostSupervisor implements AutoCloseable {
             return;
         }
         String guest = event.guest();
-        queues.compute(guest, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                .thenRunAsync(() -> facts.write(guest, placement.get().epoch(), new GuestHalted(host)), workers));
+        enqueue(guest, () -> facts.write(guest, placement.get().epoch(), new GuestHalted(host)));
     }
 
     private static String guestOf(CloudEvent<? extends HostCommand> command) {
