@@ -24,7 +24,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,6 +52,7 @@ class FailoverSafetyTest {
     private EmbeddedKafka broker;
     private SimulatedFleet fleet;
     private Process engine;
+    private final EventCodec codec = new EventCodec();
 
     @AfterEach
     void cleanUp() {
@@ -97,50 +102,29 @@ class FailoverSafetyTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> GUESTS.stream().allMatch(g -> fleet.runners(g).size() == 1));
 
         Set<String> lost = new TreeSet<>();
+        ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor();
         try (TopicReader commands = new TopicReader(broker.bootstrapServers(), fleet.topics.hostCommands())) {
-            EventCodec codec = new EventCodec();
-            for (int step = 0; step < STEPS; step++) {
-                List<CloudEvent<?>> sent = commands.poll().stream().<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
-                int action = random.nextInt(10);
-                List<String> live = HOSTS.stream().filter(h -> !lost.contains(h)).toList();
-                if (action < 3 && live.size() > 1) {
-                    // Mostly a host that runs guests: losing an empty one tests little.
-                    List<String> busy = live.stream().filter(x -> !fleet.host(x).inventory().isEmpty()).toList();
-                    List<String> pick = busy.isEmpty() || random.nextInt(4) == 0 ? live : busy;
-                    String h = pick.get(random.nextInt(pick.size()));
-                    schedule.add("lose " + h);
-                    fleet.beating(h, false);
-                    fleet.stop(h);
-                    lost.add(h);
-                } else if (action < 5 && !lost.isEmpty()) {
-                    String h = lost.iterator().next();
-                    schedule.add("return " + h);
-                    fleet.start(h);
-                    fleet.beating(h, true);
-                    lost.remove(h);
-                } else if (action < 7) {
-                    String h = live.get(random.nextInt(live.size()));
-                    schedule.add("restart supervisor " + h);
-                    fleet.beating(h, false);
-                    fleet.stop(h);
-                    fleet.start(h);
-                    fleet.beating(h, true);
-                } else if (!sent.isEmpty()) {
-                    @SuppressWarnings("unchecked")
-                    CloudEvent<? extends HostCommand> old = (CloudEvent<? extends HostCommand>) sent.get(random.nextInt(sent.size()));
-                    if (action < 9) {
-                        schedule.add("duplicate " + old.id());
-                        fleet.resend(old);
+            // The schedule's own pacing: each action is scheduled a random gap after the one before,
+            // shorter and longer than the engine's 1 s host timeout; the test waits for the last.
+            CompletableFuture<Void> played = new CompletableFuture<>();
+            Runnable[] next = new Runnable[1];
+            int[] steps = {0};
+            next[0] = () -> {
+                try {
+                    act(random, lost, schedule, commands);
+                    if (++steps[0] == STEPS) {
+                        played.complete(null);
                     } else {
-                        schedule.add("deliver late " + old.type() + " " + old.data());
-                        fleet.resend(new CloudEvent<>("late-" + UUID.randomUUID(), old.source(), old.time(), old.guestId(),
-                                null, old.hostId(), old.epoch(), old.data()));
+                        chaos.schedule(next[0], 200 + random.nextInt(1800), TimeUnit.MILLISECONDS);
                     }
+                } catch (Throwable t) {
+                    played.completeExceptionally(t);
                 }
-                // The schedule's own pacing: a random gap between actions, shorter and longer than the
-                // engine's 1 s host timeout. Nothing waits on a condition here.
-                Thread.sleep(200 + random.nextInt(1800));
-            }
+            };
+            chaos.execute(next[0]);
+            played.get(3, TimeUnit.MINUTES);
+        } finally {
+            chaos.shutdownNow();
         }
         for (String h : lost) {
             schedule.add("return " + h);
@@ -164,9 +148,49 @@ class FailoverSafetyTest {
         assertThat(mostRunners.values()).as(story).allMatch(n -> n <= 1);
     }
 
+    /** One random action of the schedule: lose, return or restart a host, or resend an old command. */
+    private void act(Random random, Set<String> lost, List<String> schedule, TopicReader commands) throws Exception {
+        List<CloudEvent<?>> sent = commands.poll().stream().<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
+        int action = random.nextInt(10);
+        List<String> live = HOSTS.stream().filter(h -> !lost.contains(h)).toList();
+        if (action < 3 && live.size() > 1) {
+            // Mostly a host that runs guests: losing an empty one tests little.
+            List<String> busy = live.stream().filter(x -> !fleet.host(x).inventory().isEmpty()).toList();
+            List<String> pick = busy.isEmpty() || random.nextInt(4) == 0 ? live : busy;
+            String h = pick.get(random.nextInt(pick.size()));
+            schedule.add("lose " + h);
+            fleet.beating(h, false);
+            fleet.stop(h);
+            lost.add(h);
+        } else if (action < 5 && !lost.isEmpty()) {
+            String h = lost.iterator().next();
+            schedule.add("return " + h);
+            fleet.start(h);
+            fleet.beating(h, true);
+            lost.remove(h);
+        } else if (action < 7) {
+            String h = live.get(random.nextInt(live.size()));
+            schedule.add("restart supervisor " + h);
+            fleet.beating(h, false);
+            fleet.stop(h);
+            fleet.start(h);
+            fleet.beating(h, true);
+        } else if (!sent.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            CloudEvent<? extends HostCommand> old = (CloudEvent<? extends HostCommand>) sent.get(random.nextInt(sent.size()));
+            if (action < 9) {
+                schedule.add("duplicate " + old.id());
+                fleet.resend(old);
+            } else {
+                schedule.add("deliver late " + old.type() + " " + old.data());
+                fleet.resend(new CloudEvent<>("late-" + UUID.randomUUID(), old.source(), old.time(), old.guestId(),
+                        null, old.hostId(), old.epoch(), old.data()));
+            }
+        }
+    }
+
     /** What the engine, the supervisors and the detector wrote, in order per topic, for a failure's story. */
     private String logs() {
-        EventCodec codec = new EventCodec();
         StringBuilder out = new StringBuilder();
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), fleet.topics.guestLog(), fleet.topics.decisions())) {
             reader.pollNew(Duration.ofSeconds(2)).forEach(r -> {
