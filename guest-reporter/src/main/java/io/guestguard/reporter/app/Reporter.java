@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -46,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>Open the state folder: the outbox (facts not yet acknowledged by Kafka, and the sequence
  *       numbering) and the command journal. A {@code reporter.started} fact is the first of this run.</li>
  *   <li>Start the outbox's sender, then the applications (adopting those a previous reporter left
- *       running, skipping those an operator stopped), then the command listener, so a command never
+ *       running, skipping those an operator stopped and holding those whose restart waits out its
+ *       backoff until it is due), then the command listener, so a command never
  *       races the start-up, then the heartbeats.</li>
  *   <li>On shutdown, stop the listener, the applications (each reported stopped), then the sender,
  *       which delivers what it can in its close timeout; the rest stays in the outbox.</li>
@@ -141,6 +143,7 @@ public class Reporter {
         sender.start();
         supervisor = new ApplicationSupervisor(guest.applications(), publisher, guest.stateDir(), timers);
         supervisor.startAll(held.all());
+        held.restartsDue().forEach(this::restartWhenDue);
         commands = new CommandListener<GuestCommand>(servers, topics.guestCommands(), guest.guest(), "guest-reporter-" + guest.guest(),
                 GuestCommand.class, CommandListener.Mode.AT_MOST_ONCE, codec, journal, this::execute,
                 publisher::deadLetter, e -> Quarkus.asyncExit(1));
@@ -204,13 +207,24 @@ public class Reporter {
         LOG.infof("restarting %s (attempt %d of %s, %s)%s", restart.app(), restart.attempt(),
                 restart.limit() == null ? "unlimited" : restart.limit(), commandId,
                 restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
-        held.release(restart.app());
         if (restart.delayMs() == 0) {
+            held.release(restart.app());
             startAgain(restart.app()); // no hand-off to the timer: this is the path a crash waits on
             return;
         }
-        // The backoff waits in memory: a reporter restarted meanwhile starts the application at once.
-        timers.schedule(() -> startAgain(restart.app()), restart.delayMs(), TimeUnit.MILLISECONDS);
+        Instant due = Instant.now().plusMillis(restart.delayMs());
+        held.holdUntil(restart.app(), due); // a reporter restarted meanwhile waits for the same time
+        restartWhenDue(restart.app(), due);
+    }
+
+    /** Starts {@code app} at {@code due}, unless a stop or another restart replaced this one meanwhile. */
+    private void restartWhenDue(String app, Instant due) {
+        long inMs = Math.max(0, Duration.between(Instant.now(), due).toMillis());
+        timers.schedule(() -> {
+            if (held.releaseRestart(app, due)) {
+                startAgain(app);
+            }
+        }, inMs, TimeUnit.MILLISECONDS);
     }
 
     private void startAgain(String app) {

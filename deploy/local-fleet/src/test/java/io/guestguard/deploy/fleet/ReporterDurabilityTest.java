@@ -9,6 +9,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestCommand;
 import io.guestguard.protocol.ReporterStarted;
+import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartApp;
 import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
@@ -155,6 +156,39 @@ class ReporterDurabilityTest {
                     .as("both adopted with their pids; the earlier stop was not applied again")
                     .noneMatch(d -> d instanceof AppStopped || d instanceof AppFailed);
             assertThat(third.isAlive()).isTrue();
+        }
+    }
+
+    /**
+     * A restart's backoff waits in the state folder, not only in memory: a reporter killed during
+     * it neither starts the application early nor forgets to start it.
+     */
+    @Test
+    void aRestartWaitingOutItsBackoffIsNeitherCutShortNorLostByAReporterKill() throws Exception {
+        kafka = broker();
+        Path guestFile = guestFile(COMMANDED);
+        ServiceProcess first = reporter(COMMANDED, guestFile);
+        try (TopicReader log = reader(); KafkaProducer<String, byte[]> producer = producer()) {
+            List<CloudEvent<?>> seen = new ArrayList<>();
+            readUntil(log, seen, 0, started("app1"));
+            send(producer, COMMANDED, new StopApp("app1", "op-1"));
+            readUntil(log, seen, 0, f -> f.data() instanceof AppStopped s && s.app().equals("app1"));
+
+            long backoffMs = 6_000;
+            Instant sent = Instant.now();
+            send(producer, COMMANDED, new RestartApp("app1", 1, 3, backoffMs, "decision-1"));
+            Path held = dir.resolve(COMMANDED + "-state/held-apps");
+            await().atMost(WAIT).until(() -> Files.exists(held) && Files.readString(held).startsWith("app1 until "));
+            kill(first);
+
+            int secondRun = seen.size();
+            reporter(COMMANDED, guestFile);
+            CloudEvent<?> restarted = readUntil(log, seen, secondRun, started("app1"));
+            assertThat(seen.subList(secondRun, seen.size())).as("the new reporter announced itself first")
+                    .anyMatch(f -> f.data() instanceof ReporterStarted);
+            assertThat(restarted.time()).as("app1 started when its backoff ended, not when the new reporter started")
+                    .isAfterOrEqualTo(sent.plusMillis(backoffMs));
+            assertThat(Files.readString(held)).as("nothing is held any more").isBlank();
         }
     }
 
