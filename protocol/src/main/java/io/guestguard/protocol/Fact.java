@@ -7,7 +7,8 @@ package io.guestguard.protocol;
  */
 public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppStopped, PackageApplied, GuestStarted,
         GuestHalted, GuestStartFailed, GuestHaltFailed, MigrationStarted, MigrationCompleted, MigrationFailed, HostLost,
-        HostFenced, HostAvailable, OperatorRequest, ReporterStarted, Rebound, CommandRefused {
+        HostFenced, HostAvailable, OperatorRequest, ReporterStarted, Rebound, CommandRefused,
+        ContactLost {
 
     /** Dispatches to the visitor method for this fact's type. */
     <R> R accept(Visitor<R> visitor);
@@ -57,5 +58,7 @@ public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppS
         R rebound(Rebound fact);
 
         R commandRefused(CommandRefused fact);
+
+        R contactLost(ContactLost fact);
     }
 }

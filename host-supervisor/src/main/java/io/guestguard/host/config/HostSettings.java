@@ -1,6 +1,9 @@
 package io.guestguard.host.config;
 
+import io.guestguard.host.hypervisor.GuestGateway;
 import io.guestguard.protocol.Durations;
+
+import java.net.InetSocketAddress;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +20,13 @@ import java.util.function.Function;
  * @param hypervisor {@code libvirt} or {@code simulated}
  * @param guestCommand the simulated guest's command with {@code {guest}}; empty for libvirt
  * @param fenceCommand the fence hook's command line, whitespace-separated; empty: none
+ * @param gateway the simulated guest network, or {@code null} when guests reach Kafka directly
  */
 public record HostSettings(String host, String hypervisor, String libvirtUri, String libvirtPeerUri, Path registry,
                            Path guestLogs, String guestCommand, Duration migrationDowntime, Path guestDir,
                            int guestMemoryMiB, int guestVcpus, Path stateDir, List<String> fenceCommand,
-                           Duration fenceTimeout, Duration haltGrace, Duration peerTimeout) {
+                           Duration fenceTimeout, Duration haltGrace, Duration peerTimeout,
+                           GuestGateway.Settings gateway) {
 
     public static final String PREFIX = "guestguard.host.";
 
@@ -54,9 +59,31 @@ public record HostSettings(String host, String hypervisor, String libvirtUri, St
                 r.positiveInt("guest-memory-mib", 1024), r.positiveInt("guest-vcpus", 1),
                 stateDir,
                 r.optional("fence-command").filter(c -> !c.isBlank()).map(c -> List.of(c.trim().split("\\s+"))).orElse(List.of()),
-                r.duration("fence-timeout", "30s"), r.duration("halt-grace", "30s"), r.duration("peer-timeout", "1s"));
+                r.duration("fence-timeout", "30s"), r.duration("halt-grace", "30s"), r.duration("peer-timeout", "1s"),
+                simulated ? gateway(r) : null);
         r.failIfAny();
         return settings;
+    }
+
+    /** The simulated guest network, when {@code simulated.gateway.upstream} names the broker's guest listener. */
+    private static GuestGateway.Settings gateway(Reader r) {
+        Optional<String> upstream = r.optional("simulated.gateway.upstream");
+        if (upstream.isEmpty()) {
+            return null;
+        }
+        String[] hostPort = upstream.get().split(":");
+        int upstreamPort = hostPort.length == 2 && hostPort[1].matches("\\d{1,5}") ? Integer.parseInt(hostPort[1]) : -1;
+        if (upstreamPort < 1 || upstreamPort > 65_535) {
+            r.problem("simulated.gateway.upstream", "is '" + upstream.get() + "', not HOST:PORT",
+                    "set it to the broker's guest listener, e.g. 127.0.0.1:9094");
+            return null;
+        }
+        int port = r.positiveInt("simulated.gateway.port", 9192);
+        if (port > 65_535) {
+            r.problem("simulated.gateway.port", "is " + port, "give a port from 1 to 65535");
+        }
+        return new GuestGateway.Settings(r.optional("simulated.gateway.name").orElse("kafka.guestguard.internal"), port,
+                InetSocketAddress.createUnresolved(hostPort[0], upstreamPort));
     }
 
     /** Reads properties under {@link #PREFIX}, collecting problems. */

@@ -39,7 +39,11 @@ import java.util.function.Consumer;
  *       SIGCONT;</li>
  *   <li>live migration: SIGSTOP, the configured downtime (the guest's real blackout), the file moved to
  *       the target host by an atomic rename, SIGCONT. The processes stay the same, as a migrated guest's
- *       memory does; only their owner changes;</li>
+ *       memory does; only their owner changes. A target whose folder holds {@value #REFUSE_MIGRATIONS}
+ *       refuses it after the downtime, and the guest resumes on its source;</li>
+ *   <li>network (optional, {@link GuestGateway}): the owner of a guest relays its connections to
+ *       Kafka; a migration's source cuts them while the guest is paused, and the target takes the
+ *       guest's network over when it sees the guest is its own;</li>
  *   <li>events: each host polls its registry folder and the groups in it (every 50 ms) and reports
  *       what changed, so a host learns of a guest migrated to it, or of its guest's death, whoever
  *       started it. A guest that ends without being stopped by this host is {@code CRASHED}.</li>
@@ -49,12 +53,22 @@ import java.util.function.Consumer;
 public final class SimulatedHypervisor implements Hypervisor {
 
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The registry's folder of guest network addresses; not a host (names starting with a dot are not). */
+    private static final String NETWORK = ".network";
+    /**
+     * Fault injection: while this file exists in a host's registry folder, migrations to that host
+     * fail after the guest's downtime (the guest resumes on its source), as a target that runs out of
+     * memory at the last moment.
+     */
+    public static final String REFUSE_MIGRATIONS = ".refuse-migrations";
 
     private final String host;
     private final Path registry;
     private final Path hostDir;
     private final Path logDir;
     private final Duration migrationDowntime;
+    /** This host's guest network, or {@code null} when guests reach Kafka directly. */
+    private final GuestGateway gateway;
     /** Guests this host was asked to stop: their end is a stop, not a crash. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
     /** Guests this host started and has not reported yet: any other newcomer migrated in. */
@@ -69,11 +83,21 @@ public final class SimulatedHypervisor implements Hypervisor {
      * @param migrationDowntime how long a live migration keeps the guest paused
      */
     public SimulatedHypervisor(String host, Path registry, Path logDir, Duration migrationDowntime) {
+        this(host, registry, logDir, migrationDowntime, null);
+    }
+
+    /**
+     * @param gateway this host's guest network (its folder of guest addresses is {@code REGISTRY/.network}),
+     *                or {@code null} when guests reach Kafka directly
+     */
+    public SimulatedHypervisor(String host, Path registry, Path logDir, Duration migrationDowntime,
+                               GuestGateway.Settings gateway) {
         this.host = host;
         this.registry = registry;
         this.hostDir = registry.resolve(host);
         this.logDir = logDir;
         this.migrationDowntime = migrationDowntime;
+        this.gateway = gateway == null ? null : new GuestGateway(host, gateway, registry.resolve(NETWORK));
         try {
             Files.createDirectories(hostDir);
             Files.createDirectories(logDir);
@@ -115,6 +139,10 @@ public final class SimulatedHypervisor implements Hypervisor {
         // across hosts is the supervisors' job, and the safety tests check they do it.
         if (groupIfOwned(guest.guest()).isPresent()) {
             throw new HypervisorException("cannot start " + guest.guest() + " on " + host + ": it already runs on " + host);
+        }
+        if (gateway != null) {
+            gateway.prepare(guest.guest()); // the guest's hosts file, before its JVM reads it
+            gateway.serve(guest.guest());
         }
         List<String> argv = new ArrayList<>(List.of("setsid"));
         argv.addAll(guest.command());
@@ -190,13 +218,20 @@ public final class SimulatedHypervisor implements Hypervisor {
         List<Long> groups = signalAll(pgid, "STOP");
         try {
             Thread.sleep(migrationDowntime.toMillis()); // the guest's blackout: what a live migration costs it
+            if (Files.exists(to.hostDir.resolve(REFUSE_MIGRATIONS))) {
+                throw new IOException("target " + to.host + " refused the guest (" + to.hostDir.resolve(REFUSE_MIGRATIONS)
+                        + " exists)");
+            }
+            if (gateway != null) {
+                gateway.cut(guest); // its flows die with this host's network state; the target takes its address
+            }
             Files.move(hostDir.resolve(guest), to.hostDir.resolve(guest), StandardCopyOption.ATOMIC_MOVE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            groups.forEach(g -> ProcessGroups.signal(g, "CONT"));
+            keep(guest, groups);
             throw new HypervisorException("migration of " + guest + " to " + to.host + " interrupted; it stays on " + host);
         } catch (IOException e) {
-            groups.forEach(g -> ProcessGroups.signal(g, "CONT"));
+            keep(guest, groups);
             throw new HypervisorException("migration of " + guest + " to " + to.host + " failed (" + e.getMessage()
                     + "); it stays on " + host, e);
         }
@@ -205,15 +240,30 @@ public final class SimulatedHypervisor implements Hypervisor {
         to.poll();
     }
 
+    /** A migration that did not happen: the guest runs on here, with its network. */
+    private void keep(String guest, List<Long> groups) {
+        if (gateway != null) {
+            gateway.serve(guest);
+        }
+        groups.forEach(g -> ProcessGroups.signal(g, "CONT"));
+    }
+
     @Override
     public AutoCloseable onEvent(Consumer<DomainEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
+    /**
+     * Releases this host; its guests keep running. Their network was this host's: it is cut, and
+     * comes back when this host (its supervisor) is back.
+     */
     @Override
     public void close() {
         poller.shutdownNow();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 
     /** Compares what this host owns now with what it owned at the last look, and reports the change. */
@@ -237,6 +287,10 @@ public final class SimulatedHypervisor implements Hypervisor {
             }
         }
         seen = now;
+        if (gateway != null) {
+            now.keySet().forEach(gateway::serve); // a guest migrated in: its address is ours once the source let go
+            gateway.served().stream().filter(g -> !now.containsKey(g)).forEach(gateway::cut);
+        }
     }
 
     private void emit(String guest, DomainEvent.Kind kind) {
@@ -247,7 +301,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     /** The guests this host owns, by their group's state; a guest whose group ended is forgotten here. */
     private Map<String, State> states() {
         Map<String, State> states = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(hostDir, p -> !p.getFileName().toString().endsWith(".tmp"))) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(hostDir, p -> !p.getFileName().toString().endsWith(".tmp")
+                && !p.getFileName().toString().startsWith("."))) {
             for (Path file : files) {
                 String guest = file.getFileName().toString();
                 String[] fields;
@@ -313,7 +368,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     /** The simulated host that owns {@code guest}, if any. */
     private Optional<String> owner(String guest) {
         try (var hosts = Files.list(registry)) {
-            return hosts.filter(dir -> Files.exists(dir.resolve(guest))).map(dir -> dir.getFileName().toString()).findFirst();
+            return hosts.filter(dir -> !dir.getFileName().toString().startsWith(".") && Files.exists(dir.resolve(guest)))
+                    .map(dir -> dir.getFileName().toString()).findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the simulated fleet's registry " + registry, e);
         }

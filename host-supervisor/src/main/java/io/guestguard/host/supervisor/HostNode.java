@@ -100,7 +100,9 @@ public final class HostNode implements AutoCloseable {
 
     private Hypervisor connect(String host) throws HypervisorException {
         if (settings.hypervisor().equals("simulated")) {
-            return new SimulatedHypervisor(host, settings.registry(), settings.guestLogs(), settings.migrationDowntime());
+            // Only this host's own hypervisor serves its guests' network; a peer's is its own supervisor's.
+            return new SimulatedHypervisor(host, settings.registry(), settings.guestLogs(), settings.migrationDowntime(),
+                    host.equals(settings.host()) ? settings.gateway() : null);
         }
         return LibvirtHypervisor.connect(host.equals(settings.host()) ? settings.libvirtUri()
                 : settings.libvirtPeerUri().replace("{host}", host));

@@ -41,6 +41,29 @@ class HostSettingsTest {
         assertThat(read(Map.of("id", "h1", "state-dir", "/s")).fenceCommand()).isEqualTo(List.of());
     }
 
+    @Test
+    void aSimulatedHostsGuestNetworkIsCheckedAndOffUnlessItsUpstreamIsSet() {
+        Map<String, String> simulated = Map.of("id", "h1", "state-dir", "/s", "hypervisor", "simulated",
+                "simulated.registry", "/r", "simulated.guest-command", "run {guest}");
+        assertThat(read(simulated).gateway()).isNull();
+
+        Map<String, String> withGateway = new java.util.HashMap<>(simulated);
+        withGateway.put("simulated.gateway.upstream", "127.0.0.1:9094");
+        HostSettings s = read(withGateway);
+        assertThat(s.gateway().name()).isEqualTo("kafka.guestguard.internal");
+        assertThat(s.gateway().port()).isEqualTo(9192);
+        assertThat(s.gateway().upstream().getPort()).isEqualTo(9094);
+
+        withGateway.put("simulated.gateway.upstream", "kafka");
+        withGateway.put("simulated.gateway.port", "70000");
+        assertThatThrownBy(() -> read(withGateway))
+                .hasMessageContaining("guestguard.host.simulated.gateway.upstream: is 'kafka', not HOST:PORT; set it to the "
+                        + "broker's guest listener");
+        withGateway.put("simulated.gateway.upstream", "127.0.0.1:9094");
+        assertThatThrownBy(() -> read(withGateway))
+                .hasMessageContaining("guestguard.host.simulated.gateway.port: is 70000; give a port from 1 to 65535");
+    }
+
     private static HostSettings read(Map<String, String> properties) {
         return HostSettings.read(name -> Optional.ofNullable(properties.get(name.substring(HostSettings.PREFIX.length()))));
     }

@@ -6,6 +6,7 @@ import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
+import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
 import io.guestguard.protocol.CommandRefused;
@@ -506,6 +507,27 @@ public final class Decider {
             return null; // the source keeps the guest: nothing changed
         }
 
+        // ---- contact ----
+
+        /**
+         * The migration watcher lost contact with the reporter on the guest's current host: its
+         * application failures would go unnoticed there, so the guest leaves, as when an application
+         * used up its restarts. (A reporter cannot be restarted from outside a guest it cannot reach;
+         * starting the guest elsewhere restarts it.)
+         */
+        @Override
+        public Void contactLost(ContactLost lost) {
+            Placement p = placement();
+            if (p.phase() != Phase.RUNNING || !lost.host().equals(p.host()) || !sameEpoch()) {
+                return null; // the guest is already moving, or this is about a placement that is over
+            }
+            String what = lost.describe();
+            if (canAct(what, null)) {
+                failOver(p, to -> DecisionReason.CONTACT_LOST.toReason(what, guest(), p.host(), to));
+            }
+            return null;
+        }
+
         // ---- refusals ----
 
         @Override
@@ -656,18 +678,26 @@ public final class Decider {
                 return;
             }
             if (p.motive() == Motive.APP_FAILOVER) {
-                Set<String> leaving = Set.of(p.host());
-                Optional<HostChoice> target = HostChoice.choose(state, leaving, view);
-                if (target.isEmpty()) {
-                    decide(Action.ALERT, null, null, null, null, p.host(), null, p.epoch(),
-                            DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), p.host(), HostChoice.whyNone(state, leaving)),
-                            List.of(), Map.of());
-                    return;
-                }
-                String to = target.get().host();
-                leave(Action.FAILOVER, Motive.APP_FAILOVER, to, DecisionReason.HELD_FAILOVER.toReason(guest(), p.host(), to),
-                        null, null, null, target.get().loadsUsed());
+                failOver(p, to -> DecisionReason.HELD_FAILOVER.toReason(guest(), p.host(), to));
             }
+        }
+
+        /**
+         * Halts the running guest to start it on the next eligible host; with none, alerts and keeps
+         * the guest marked to leave, so it fails over as soon as a host is eligible again.
+         */
+        private void failOver(Placement p, java.util.function.Function<String, Decision.Reason> reasonTo) {
+            Set<String> leaving = Set.of(p.host());
+            Optional<HostChoice> target = HostChoice.choose(state, leaving, view);
+            if (target.isEmpty()) {
+                decide(Action.ALERT, null, null, null, null, p.host(), null, p.epoch(),
+                        DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), p.host(), HostChoice.whyNone(state, leaving)),
+                        List.of(), Map.of());
+                mustLeave();
+                return;
+            }
+            String to = target.get().host();
+            leave(Action.FAILOVER, Motive.APP_FAILOVER, to, reasonTo.apply(to), null, null, null, target.get().loadsUsed());
         }
 
         /** Holds (and says so) when maintenance or disabled switching forbids moving the guest. */

@@ -22,6 +22,7 @@ public enum DecisionReason {
     GUEST_DOWN("%s halted on %s without being asked; start it on %s as epoch %d"),
     HOST_AVAILABLE("host %s is available and %s is waiting for a host; start it on %s as epoch %d"),
     FAILBACK("host %s, preferred to %s, is available and failback is automatic; move %s back"),
+    CONTACT_LOST("%s: failures in %s may go unnoticed, so it fails over from %s to %s"),
     HELD_FAILOVER("%s had to leave %s (an application used up its restart limit) and now may: it fails over to %s"),
     OPERATOR_HALT("operator %s halts %s on %s"),
     OPERATOR_RUN("operator %s runs %s on %s as epoch %d"),

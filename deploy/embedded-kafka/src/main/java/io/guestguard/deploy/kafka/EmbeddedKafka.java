@@ -43,6 +43,7 @@ import java.util.stream.Stream;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String GUEST_LISTENER = "GUESTS";
     /**
      * The broker's loggers, turned down to warnings. Kafka logs through SLF4J; in Quarkus JVMs and in
      * the local fleet SLF4J ends in java.util.logging, so setting the JUL level quiets it before any
@@ -96,6 +97,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code topics} with {@code partitions} partitions each.
      */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions) {
+        return start(logDir, deleteLogDirOnClose, topics, partitions, null);
+    }
+
+    /**
+     * A listener for guests that reach Kafka through their host's guest network (the simulated
+     * hosts' {@code GuestGateway}): it advertises {@code name:advertisedPort}, the address every guest
+     * resolves to its own gateway, which relays to this listener ({@link #guestListener()}).
+     */
+    public record GuestListener(String name, int advertisedPort) {
+    }
+
+    /** As {@link #start(Path, boolean, Topics, int)}, with a listener for guests behind a gateway, if not {@code null}. */
+    public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
+                                      GuestListener guests) {
         QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         SILENT_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         // Every fresh single-node cluster "warns" that it activates its empty metadata log; keep the
@@ -108,10 +123,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        String listeners = "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort;
+        String advertised = "PLAINTEXT://127.0.0.1:" + brokerPort;
+        String protocols = "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
+        if (guests != null) {
+            int guestPort = freePort();
+            listeners += "," + GUEST_LISTENER + "://127.0.0.1:" + guestPort;
+            advertised += "," + GUEST_LISTENER + "://" + guests.name() + ":" + guests.advertisedPort();
+            protocols += "," + GUEST_LISTENER + ":PLAINTEXT";
+        }
+        props.put("listeners", listeners);
+        props.put("advertised.listeners", advertised);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("listener.security.protocol.map", protocols);
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir.toAbsolutePath().toString());
         props.put("num.partitions", Integer.toString(partitions));
@@ -145,6 +169,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** {@code host:port} of the listener for guests behind a gateway; empty when started without one. */
+    public java.util.Optional<String> guestListener() {
+        return java.util.Arrays.stream(props.getProperty("listeners").split(","))
+                .filter(l -> l.startsWith(GUEST_LISTENER + "://")).map(l -> l.substring(GUEST_LISTENER.length() + 3))
+                .findFirst();
     }
 
     public Path logDir() {
@@ -251,7 +282,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port free on 127.0.0.1 now, for a listener to be started soon. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -26,8 +26,13 @@ final class BenchFleet implements AutoCloseable {
 
     /** The two-host fleet of README command 1, with app1's {@code service_restart} as given. */
     static BenchFleet twoHosts(Path home, Path runDir, String app1Restarts) {
+        return twoHosts(home, runDir, app1Restarts, LocalFleet.Options.DEFAULT);
+    }
+
+    /** The two-host fleet with {@code options} (the watcher off, a host's settings changed). */
+    static BenchFleet twoHosts(Path home, Path runDir, String app1Restarts, LocalFleet.Options options) {
         return new BenchFleet(LocalFleet.start(home.toAbsolutePath().normalize(), runDir.toAbsolutePath().normalize(),
-                app1Restarts));
+                app1Restarts, options));
     }
 
     LocalFleet fleet() {

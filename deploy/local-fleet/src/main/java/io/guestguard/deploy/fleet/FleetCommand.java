@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
  * {@code hostloss} measure (docs/benchmarks.md).
  */
 @Command(name = "guestguard-fleet", mixinStandardHelpOptions = true,
-        subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class},
+        subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class,
+                FleetCommand.Chaos.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine, two simulated hosts "
                 + "(primary, standby) with their host supervisors, and three guests (g1, g2, g3) with two applications each.")
 public final class FleetCommand implements Callable<Integer> {
@@ -80,11 +81,15 @@ public final class FleetCommand implements Callable<Integer> {
                 + "and app2 (unlimited); packages in %s%n", String.join(", ", LocalFleet.GUESTS), restartLimit, run.resolve("packages"));
         out.printf("                            the engine starts them on primary; list them: grep . %s/*/*  (PGID STARTTICKS per host/guest)%n",
                 fleet.registry());
+        out.printf("  guest network             guests reach Kafka at %s through their host's gateway (addresses in %s)%n",
+                LocalFleet.GATEWAY_NAME, fleet.registry().resolve(".network"));
+        out.printf("  watcher metrics           %s%n", fleet.watcherMetricsUrl());
         out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));
         out.println("try, in another terminal:");
         out.printf("  Figure 16    kill -9 PID, PID from the last 'g1/app1  started (pid PID)' line below; again each time app1 is back:%n"
                 + "               after %s restarts g1 fails over to standby (or watch it played: ./fleet demo)%n", restartLimit);
-        out.printf("  migrate      ./guestguard guest migrate --guest g2 --to standby --bootstrap-servers %s%n", servers);
+        out.printf("  migrate      ./guestguard guest migrate --guest g2 --to standby --bootstrap-servers %s%n"
+                + "               (the source cuts g2's connections; the watcher's rebind checks its reporter is back)%n", servers);
         out.printf("  host loss    kill %d  (primary's supervisor): standby fences primary, then starts its guests%n",
                 fleet.supervisor("primary").pid());
         out.printf("  operator     ./guestguard guest halt|run|move --guest g3 [--to HOST] / ./guestguard app stop|start --guest g3 app2"
@@ -233,6 +238,56 @@ public final class FleetCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        }
+    }
+
+    /** Live migrations back and forth with failures injected (issue 6's chaos benchmark, docs/benchmarks.md). */
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+            description = "Migrates g1 back and forth between the two hosts, killing its app2 before, during or right after "
+                    + "each migration and making some migrations fail; reports missed failures, budget resets, double "
+                    + "runners, escalations and the time to contact re-verified.")
+    static final class Chaos implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--migrations", defaultValue = "100", description = "Live migrations (default: ${DEFAULT-VALUE}).")
+        int migrations;
+
+        @Option(names = "--fail-every", defaultValue = "10", description = "One migration in every this many fails on "
+                + "purpose (default: ${DEFAULT-VALUE}).")
+        int failEvery;
+
+        @Option(names = "--seed", description = "Which migration of each block fails (default: random, printed).")
+        Long seed;
+
+        @Option(names = "--without-watcher", description = "Run the fleet without the migration watcher, to compare.")
+        boolean withoutWatcher;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = parent.out;
+            long chosen = seed == null ? new java.util.Random().nextLong() : seed;
+            out.printf("migration chaos on the two-host fleet: %d live migrations of g1, app2 killed before, during or right "
+                    + "after each, one in %d refused by its target; seed %d%nstarting the fleet in %s ...%n", migrations,
+                    failEvery, chosen, parent.dir);
+            LocalFleet.Options options = withoutWatcher ? LocalFleet.Options.DEFAULT.withoutWatcher() : LocalFleet.Options.DEFAULT;
+            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit, options)) {
+                Observed observed = new Observed(bench.timeline());
+                bench.ready();
+                MigrationChaos.Report report = new MigrationChaos(bench.fleet(), observed, chosen, out, !withoutWatcher)
+                        .run(migrations, failEvery, Duration.ofSeconds(60));
+                out.println(report.summary());
+                if (!withoutWatcher) {
+                    out.println(MigrationChaos.watcherCounters(bench.fleet()));
+                }
+                out.println("machine: " + machine());
+                return report.stoppedBy() == null && report.missed() == 0 && report.budgetResets() == 0
+                        && report.doubleRunners() == 0 ? 0 : 1;
+            } catch (Observed.DeadlineException e) {
+                parent.err().println("chaos failed: " + e.getMessage() + "; logs in " + parent.dir.toAbsolutePath().resolve("logs"));
+                return 1;
+            }
         }
     }
 

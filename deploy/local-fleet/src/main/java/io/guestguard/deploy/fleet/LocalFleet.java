@@ -8,6 +8,7 @@ import io.guestguard.cli.InvalidPackageException;
 import io.guestguard.cli.PackageFileLoader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
@@ -66,6 +67,8 @@ public final class LocalFleet implements AutoCloseable {
     public static final String ENGINE_APPLICATION_ID = "guestguard-policy-engine";
     public static final List<String> HOSTS = List.of("primary", "standby");
     public static final List<String> GUESTS = List.of("g1", "g2", "g3");
+    /** The name guests reach Kafka by, through their host's guest network. */
+    public static final String GATEWAY_NAME = "kafka.guestguard.internal";
     /** Seven JVMs share two cores here: C1 only, the serial collector and small stacks keep them light. */
     static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
     private static final Duration GUEST_STOP_GRACE = Duration.ofSeconds(10);
@@ -77,6 +80,11 @@ public final class LocalFleet implements AutoCloseable {
     private final Map<String, ServiceProcess> supervisors = new LinkedHashMap<>();
     private Path supervisorJar;
     private Map<String, String> supervisorProperties = Map.of();
+    private Map<String, Map<String, String>> hostProperties = Map.of();
+    /** Writes operators' facts ({@link #tell}); made on first use. */
+    private KafkaProducer<String, byte[]> operator;
+    /** Where the migration watcher serves its metrics ({@code /q/metrics}). */
+    private final int watcherMetricsPort = EmbeddedKafka.freePort();
 
     private LocalFleet(EmbeddedKafka kafka, Topics topics, Path runDir) {
         this.kafka = kafka;
@@ -93,6 +101,37 @@ public final class LocalFleet implements AutoCloseable {
      *                     {@code unlimited} or a number (app2's is unlimited)
      */
     public static LocalFleet start(Path home, Path runDir, String app1Restarts) {
+        return start(home, runDir, app1Restarts, Options.DEFAULT);
+    }
+
+    /**
+     * What a fleet runs besides its fixed parts.
+     *
+     * @param watcher whether the migration watcher runs (off only to show what goes wrong without it)
+     * @param watcherProperties settings for the watcher, e.g. its timeouts
+     * @param hostProperties settings for a host's supervisor, by host, over the fleet's own
+     */
+    public record Options(boolean watcher, Map<String, String> watcherProperties,
+                          Map<String, Map<String, String>> hostProperties) {
+        public static final Options DEFAULT = new Options(true, Map.of(), Map.of());
+
+        public Options withoutWatcher() {
+            return new Options(false, watcherProperties, hostProperties);
+        }
+
+        public Options withHost(String host, Map<String, String> properties) {
+            Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
+            all.put(host, properties);
+            return new Options(watcher, watcherProperties, all);
+        }
+
+        public Options withWatcher(Map<String, String> properties) {
+            return new Options(true, properties, hostProperties);
+        }
+    }
+
+    /** As {@link #start(Path, Path, String)}, with {@code options}. */
+    public static LocalFleet start(Path home, Path runDir, String app1Restarts, Options options) {
         if (runDir.toString().matches(".*\\s.*") || home.toString().matches(".*\\s.*")) {
             // The supervisor splits its guest command on whitespace, without quoting.
             throw new IllegalArgumentException("the run folder and the checkout must have no whitespace in their paths: "
@@ -107,7 +146,8 @@ public final class LocalFleet implements AutoCloseable {
         if (Files.isRegularFile(fenceScript) && Files.isDirectory(registry)) {
             HOSTS.forEach(host -> fence(fenceScript, registry, host));
         }
-        List.of("kafka", "policy-engine-state", "g1-state", "hosts", "registry", "guests", "packages", "logs")
+        List.of("kafka", "policy-engine-state", "migration-watcher-state", "g1-state", "hosts", "registry", "guests",
+                        "packages", "logs")
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         copyResource("/fence-simulated-host.sh", fenceScript, Map.of());
         List<Path> packages = new ArrayList<>();
@@ -120,7 +160,11 @@ public final class LocalFleet implements AutoCloseable {
         List<PackageSpec> specs = packages.stream().map(LocalFleet::loadPackage).toList();
 
         Topics topics = Topics.DEFAULT;
-        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
+        // Guests reach Kafka through their host's guest network (see GuestGateway): at GATEWAY_NAME:port,
+        // which the broker's guest listener advertises and each guest resolves to its own address.
+        int gatewayPort = EmbeddedKafka.freePort();
+        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3,
+                new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPort)), topics, runDir);
         try {
             String servers = fleet.kafka.bootstrapServers();
             fleet.apply(specs);
@@ -130,7 +174,8 @@ public final class LocalFleet implements AutoCloseable {
             List<String> guestCommand = new ArrayList<>(List.of("nice", "-n", "10", javaExecutable()));
             guestCommand.addAll(ReporterFootprint.LEAN);
             guestCommand.addAll(List.of("-Dguestguard.reporter.config-file=" + runDir.resolve("guests") + "/{guest}.yaml",
-                    "-Dkafka.bootstrap.servers=" + servers, "-jar", reporterJar.toString()));
+                    "-Djdk.net.hosts.file=" + registry.resolve(".network") + "/{guest}.hosts",
+                    "-Dkafka.bootstrap.servers=" + GATEWAY_NAME + ":" + gatewayPort, "-jar", reporterJar.toString()));
             if (!Files.isRegularFile(reporterJar)) {
                 throw new IllegalStateException(reporterJar + " does not exist: build first with ./mvnw -DskipTests install");
             }
@@ -142,7 +187,11 @@ public final class LocalFleet implements AutoCloseable {
                     "guestguard.host.simulated.guest-command", String.join(" ", guestCommand),
                     "guestguard.host.simulated.guest-logs", runDir.resolve("logs/guests").toString(),
                     "guestguard.host.fence-command", "sh " + fenceScript + " " + registry,
-                    "guestguard.host.halt-grace", "10s");
+                    "guestguard.host.halt-grace", "10s",
+                    "guestguard.host.simulated.gateway.upstream", fleet.kafka.guestListener().orElseThrow(),
+                    "guestguard.host.simulated.gateway.port", Integer.toString(gatewayPort),
+                    "guestguard.host.simulated.gateway.name", GATEWAY_NAME);
+            fleet.hostProperties = options.hostProperties();
             // The engine first: it takes longest to be ready. A supervisor without a journal reads its
             // commands from the partition's end, so it must be reading before the engine's first
             // start-guest; a Quarkus supervisor is up in seconds, the Kafka Streams engine later.
@@ -150,6 +199,16 @@ public final class LocalFleet implements AutoCloseable {
                     "kafka.bootstrap.servers", servers,
                     "kafka-streams.state.dir", runDir.resolve("policy-engine-state").toString()),
                     runDir.resolve("logs/policy-engine.log")));
+            if (options.watcher()) {
+                Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
+                Map<String, String> watcher = new LinkedHashMap<>(Map.of(
+                        "kafka.bootstrap.servers", servers,
+                        "kafka-streams.state.dir", runDir.resolve("migration-watcher-state").toString(),
+                        "quarkus.http.port", Integer.toString(fleet.watcherMetricsPort)));
+                watcher.putAll(options.watcherProperties());
+                fleet.services.add(ServiceProcess.start("migration-watcher", watcherJar, SUPERVISOR_JVM, watcher,
+                        runDir.resolve("logs/migration-watcher.log")));
+            }
             for (String host : HOSTS) {
                 fleet.startSupervisor(host);
             }
@@ -203,6 +262,7 @@ public final class LocalFleet implements AutoCloseable {
             throw new IllegalStateException("host " + host + "'s supervisor runs already (pid " + running.pid() + ")");
         }
         Map<String, String> properties = new LinkedHashMap<>(supervisorProperties);
+        properties.putAll(hostProperties.getOrDefault(host, Map.of()));
         properties.put("guestguard.host.id", host);
         // Its command journal survives a restart, so a command read before a crash is not applied twice.
         properties.put("guestguard.host.state-dir", runDir.resolve("hosts/" + host).toString());
@@ -248,6 +308,11 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /** The simulated hosts' shared registry: REGISTRY/HOST/GUEST holds "PGID STARTTICKS". */
+    /** The migration watcher's Prometheus endpoint. */
+    public String watcherMetricsUrl() {
+        return "http://127.0.0.1:" + watcherMetricsPort + "/q/metrics";
+    }
+
     public Path registry() {
         return runDir.resolve("registry");
     }
@@ -319,6 +384,11 @@ public final class LocalFleet implements AutoCloseable {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
+        synchronized (this) {
+            if (operator != null) {
+                operator.close(Duration.ofSeconds(5));
+            }
+        }
         kafka.close();
     }
 
@@ -375,20 +445,40 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Writes each package's {@code package.applied} fact to the guest log, as {@code guestguard apply} does. */
     private void apply(List<PackageSpec> specs) {
-        EventCodec codec = new EventCodec();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
-            for (PackageSpec spec : specs) {
-                producer.send(new ProducerRecord<>(topics.guestLog(), spec.guest(), codec.encode(CloudEvent.ofGuest(
-                        UUID.randomUUID().toString(), "/operator/local-fleet", Instant.now(), spec.guest(),
-                        new PackageApplied(spec))))).get(30, TimeUnit.SECONDS);
-            }
+        specs.forEach(spec -> tell(spec.guest(), new PackageApplied(spec)));
+    }
+
+    /** Writes {@code fact} about {@code guest} to the guest log, as an operator's tool does, and waits for it to be stored. */
+    public synchronized void tell(String guest, Fact fact) {
+        if (operator == null) {
+            operator = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        }
+        try {
+            operator.send(new ProducerRecord<>(topics.guestLog(), guest, new EventCodec().encode(CloudEvent.ofGuest(
+                    UUID.randomUUID().toString(), "/operator/local-fleet", Instant.now(), guest, fact))))
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while applying the packages");
+            throw new IllegalStateException("interrupted while writing " + fact.describe() + " for " + guest);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot apply the guests' packages to " + topics.guestLog() + ": " + e, e);
+            throw new IllegalStateException("cannot write " + fact.describe() + " for " + guest + " to "
+                    + topics.guestLog() + ": " + e, e);
+        }
+    }
+
+    /** Makes simulated host {@code host} refuse (or accept again) guests migrated to it: a fault to inject. */
+    public void refuseMigrations(String host, boolean refuse) {
+        // SimulatedHypervisor.REFUSE_MIGRATIONS: the fleet runs the supervisors, it does not link them.
+        Path file = registry().resolve(host).resolve(".refuse-migrations");
+        try {
+            if (refuse) {
+                Files.writeString(file, "refusing migrations (fault injected by the local fleet)\n");
+            } else {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write or remove " + file, e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Follows the facts, the decisions and the dead letters as they arrive and prints a line for each.
+ * Follows the facts, the decisions, the migration watcher's rebinds and the dead letters as they
+ * arrive and prints a line for each.
  * Other parts of the fleet (the benchmark) can listen to the decoded events too.
  */
 public final class Timeline implements AutoCloseable {
@@ -34,7 +36,8 @@ public final class Timeline implements AutoCloseable {
     private volatile boolean running = true;
 
     public Timeline(String bootstrapServers, Topics topics, PrintStream out) {
-        this.reader = new TopicReader(bootstrapServers, topics.guestLog(), topics.decisions(), topics.deadLetter());
+        this.reader = new TopicReader(bootstrapServers, topics.guestLog(), topics.decisions(), topics.deadLetter(),
+                topics.guestCommands());
         this.topics = topics;
         this.out = out;
         this.thread = new Thread(this::run, "timeline");
@@ -69,6 +72,9 @@ public final class Timeline implements AutoCloseable {
         }
         try {
             CloudEvent<?> event = codec.decode(record.value());
+            if (record.topic().equals(topics.guestCommands()) && !(event.data() instanceof Rebind)) {
+                return; // the engine's commands show as its decisions
+            }
             out.println(format.line(event));
             listeners.forEach(listener -> listener.accept(event));
         } catch (RejectedRecordException e) {

@@ -2,8 +2,10 @@ package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.Rebind;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -13,7 +15,8 @@ import java.time.format.DateTimeFormatter;
  * {@code 12:00:01.234  g1/app1  failed (SIGKILL, pid 4242)},
  * {@code 12:00:01.234  g1/app1  -> restart 1/3} and {@code 12:00:01.234  g1  -> migrate g1 h1 -> h2}.
  * A decision carries the time of the fact it answers. A host's refusal of a command stands out
- * ({@code REFUSED by h2: ...}), as the alert the decider raises on it does.
+ * ({@code REFUSED by h2: ...}), as the alert the decider raises on it does, and so does the
+ * migration watcher's escalation ({@code CONTACT LOST ...}); its rebinds show as commands.
  */
 final class TimelineFormat {
 
@@ -51,8 +54,15 @@ final class TimelineFormat {
             return "REFUSED by " + refused.host() + ": " + refused.command() + " " + refused.commandId()
                     + (event.epoch() == null ? "" : " (epoch " + event.epoch() + ")") + ": " + refused.reason();
         }
+        if (event.data() instanceof ContactLost lost) {
+            return "CONTACT LOST (escalated by the migration watcher): " + lost.describe();
+        }
         if (event.data() instanceof Fact fact) {
             return fact.describe();
+        }
+        if (event.data() instanceof Rebind rebind) {
+            return "-> rebind to " + rebind.host() + " (epoch " + rebind.epoch() + "), " + event.id().replaceAll(".*/", "")
+                    + ", sent by the migration watcher";
         }
         return event.type();
     }

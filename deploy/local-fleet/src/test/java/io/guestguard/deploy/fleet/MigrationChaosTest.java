@@ -1,0 +1,53 @@
+package io.guestguard.deploy.fleet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chaos run of {@code ./fleet chaos}, short: 12 live migrations of g1 back and forth, app2 killed
+ * before, during or right after each, 3 of them refused by their target. No failure is missed, no
+ * budget is reset, the guest never runs twice, and contact is re-verified after every migration,
+ * failed ones included, without an escalation.
+ */
+class MigrationChaosTest {
+
+    @Test
+    void migrationsWithFailuresAroundThemMissNothingAndResetNothing(@TempDir Path runDir) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (BenchFleet bench = BenchFleet.twoHosts(Path.of(System.getProperty("guestguard.home", "../..")), runDir, "2")) {
+            Observed observed = new Observed(bench.timeline());
+            bench.ready();
+
+            MigrationChaos.Report report = new MigrationChaos(bench.fleet(), observed, 42,
+                    new PrintStream(printed, true, StandardCharsets.UTF_8)).run(12, 4, Duration.ofSeconds(60));
+
+            assertThat(report.stoppedBy()).as(printed.toString(StandardCharsets.UTF_8)).isNull();
+            assertThat(report.migrations()).isEqualTo(12);
+            assertThat(report.completed()).isEqualTo(9);
+            assertThat(report.failed()).isEqualTo(3);
+            assertThat(report.failuresInjected()).isEqualTo(12);
+            assertThat(report.missed()).isZero();
+            assertThat(report.budgetResets()).isZero();
+            assertThat(report.doubleRunners()).isZero();
+            assertThat(report.escalations()).isZero();
+            assertThat(report.contactMs()).as("contact re-verified after every migration").hasSize(12);
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bench.fleet()
+                    .watcherMetricsUrl())).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("guestguard_watcher_migrations_total{outcome=\"completed\"} 9.0")
+                    .contains("guestguard_watcher_migrations_total{outcome=\"failed\"} 3.0")
+                    .contains("guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-completed\"} 9");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.guestguard.host.hypervisor;
+
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A simulated host's guest network: the path from its guests to Kafka, as a hypervisor's NAT or
+ * bridge is on a real host. Each guest has an address of its own on the loopback network
+ * ({@code 127.77.x.y}, kept in the fleet's registry so it is the same on every host, as a migrated
+ * guest keeps its IP), and reaches Kafka at {@code NAME:PORT}, which its own hosts file (written here,
+ * given to the guest's JVM with {@code -Djdk.net.hosts.file}) maps to that address. The host that
+ * owns the guest listens there and relays each connection to the broker's guest listener, which
+ * advertises {@code NAME:PORT}, so every later connection of the guest's Kafka clients takes the same
+ * path.
+ *
+ * <p>Only the owner listens: when a host gives a guest up (a live migration), it closes the guest's
+ * listener and resets every connection through it, as the guest's flows die with the source host's
+ * network state; the guest's clients see broken connections and must connect again, which reaches
+ * the target host once it took the guest over.
+ */
+public final class GuestGateway implements AutoCloseable {
+
+    /**
+     * @param name the name guests reach Kafka by, advertised by the broker's guest listener
+     * @param port the port guests reach Kafka at
+     * @param upstream the broker's guest listener, which this host relays to
+     */
+    public record Settings(String name, int port, InetSocketAddress upstream) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(GuestGateway.class);
+    private static final String ADDRESS_PREFIX = "127.77.";
+
+    private final String host;
+    private final Settings settings;
+    private final Path network;
+    private final InetSocketAddress upstream;
+    private final Map<String, Served> served = new ConcurrentHashMap<>();
+
+    /** @param network the fleet's shared folder of guest addresses and hosts files */
+    public GuestGateway(String host, Settings settings, Path network) {
+        this.host = host;
+        this.settings = settings;
+        this.network = network;
+        this.upstream = new InetSocketAddress(settings.upstream().getHostString(), settings.upstream().getPort());
+        try {
+            Files.createDirectories(network);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the simulated guest network folder " + network, e);
+        }
+    }
+
+    /**
+     * The guest's address, given once for the whole fleet, and its hosts file (which maps the
+     * gateway name to it); returns the hosts file.
+     */
+    public Path prepare(String guest) {
+        InetAddress address = addressOf(guest);
+        Path hosts = network.resolve(guest + ".hosts");
+        writeAtomically(hosts, address.getHostAddress() + " " + settings.name() + "\n");
+        return hosts;
+    }
+
+    /** Starts relaying the guest's connections, if not already; false when its address is still taken. */
+    public boolean serve(String guest) {
+        if (served.containsKey(guest)) {
+            return true;
+        }
+        InetAddress address = addressOf(guest);
+        ServerSocket listener;
+        try {
+            listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(address, settings.port()));
+        } catch (IOException e) {
+            LOG.debugf("%s: cannot listen for %s at %s:%d yet: %s", host, guest, address.getHostAddress(), settings.port(),
+                    e.getMessage());
+            return false;
+        }
+        Served entry = new Served(listener);
+        served.put(guest, entry);
+        Thread acceptor = new Thread(() -> accept(guest, entry), "guest-gateway-" + host + "-" + guest);
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.infof("%s: guest network of %s up (%s:%d -> %s:%d)", host, guest, address.getHostAddress(), settings.port(),
+                upstream.getHostString(), upstream.getPort());
+        return true;
+    }
+
+    /** Stops relaying the guest: closes its listener and resets every connection it had. */
+    public void cut(String guest) {
+        Served entry = served.remove(guest);
+        if (entry == null) {
+            return;
+        }
+        closeQuietly(entry.listener);
+        int connections = entry.sockets.size();
+        for (Socket socket : entry.sockets) {
+            try {
+                socket.setSoLinger(true, 0); // a reset, not an orderly close: the flow is gone
+            } catch (IOException ignored) {
+                // closed already
+            }
+            closeQuietly(socket);
+        }
+        LOG.infof("%s: guest network of %s cut (%d connections reset)", host, guest, connections / 2);
+    }
+
+    /** The guests this host relays for. */
+    public Set<String> served() {
+        return Set.copyOf(served.keySet());
+    }
+
+    @Override
+    public void close() {
+        served.keySet().forEach(this::cut);
+    }
+
+    private void accept(String guest, Served entry) {
+        while (!entry.listener.isClosed()) {
+            Socket fromGuest;
+            try {
+                fromGuest = entry.listener.accept();
+            } catch (IOException e) {
+                return; // cut
+            }
+            Socket toBroker = new Socket();
+            try {
+                toBroker.connect(upstream, 1_000);
+            } catch (IOException e) {
+                LOG.warnf("%s: cannot reach Kafka's guest listener %s:%d for %s: %s", host, upstream.getHostString(),
+                        upstream.getPort(), guest, e.getMessage());
+                closeQuietly(fromGuest);
+                closeQuietly(toBroker);
+                continue;
+            }
+            entry.sockets.add(fromGuest);
+            entry.sockets.add(toBroker);
+            if (entry.listener.isClosed()) { // cut while connecting
+                cutPair(entry, fromGuest, toBroker);
+                return;
+            }
+            pump(guest, entry, fromGuest, toBroker);
+            pump(guest, entry, toBroker, fromGuest);
+        }
+    }
+
+    private void pump(String guest, Served entry, Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // one side closed or was reset: end the pair
+            } finally {
+                cutPair(entry, from, to);
+            }
+        }, "guest-gateway-" + host + "-" + guest + "-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void cutPair(Served entry, Socket a, Socket b) {
+        closeQuietly(a);
+        closeQuietly(b);
+        entry.sockets.remove(a);
+        entry.sockets.remove(b);
+    }
+
+    /** The guest's address on the loopback network, claimed once in the fleet's network folder. */
+    private InetAddress addressOf(String guest) {
+        Path file = network.resolve(guest + ".address");
+        try {
+            if (!Files.exists(file)) {
+                claimAddress(guest, file);
+            }
+            return InetAddress.getByName(Files.readString(file).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or claim the address of guest " + guest + " in " + network, e);
+        }
+    }
+
+    /** Claims the first free address: a file per taken address, created exclusively, names its guest. */
+    private void claimAddress(String guest, Path file) throws IOException {
+        for (int n = 1; n < 65_000; n++) {
+            String address = ADDRESS_PREFIX + (n / 250) + "." + (n % 250 + 1);
+            try {
+                Files.writeString(network.resolve(address + ".taken"), guest, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                continue;
+            }
+            writeAtomically(file, address);
+            return;
+        }
+        throw new IOException("no free guest address left under " + ADDRESS_PREFIX + "0.0/16");
+    }
+
+    private static void writeAtomically(Path file, String content) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, content);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // closing is best effort
+        }
+    }
+
+    /** A guest's listener and the sockets of its relayed connections (both ends). */
+    private record Served(ServerSocket listener, List<Socket> sockets) {
+        Served(ServerSocket listener) {
+            this(listener, new CopyOnWriteArrayList<>());
+        }
+    }
+}

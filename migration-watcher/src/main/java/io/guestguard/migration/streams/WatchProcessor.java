@@ -1,0 +1,193 @@
+package io.guestguard.migration.streams;
+
+import io.guestguard.migration.watch.ContactWatcher;
+import io.guestguard.migration.watch.ContactWatcher.Escalate;
+import io.guestguard.migration.watch.ContactWatcher.SendRebind;
+import io.guestguard.migration.watch.ContactWatcher.Step;
+import io.guestguard.migration.watch.GuestWatch;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.Rebind;
+import io.guestguard.protocol.RejectedRecordException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs the pure {@link ContactWatcher} for the guests of this task's partitions:
+ * <ul>
+ *   <li>a fact: load the guest's {@link GuestWatch}, step, store it, write what the step asks for;</li>
+ *   <li>a guest heartbeat: remembered in memory only (a beat per guest per second must not become a
+ *       store write and a changelog record each); a restarted watcher counts every guest as heard at
+ *       its start, so it gives each a full silence timeout;</li>
+ *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
+ *       in-memory index of deadlines rebuilt from the store at start.</li>
+ * </ul>
+ * What cannot be read goes to the dead-letter topic with its reason; the watcher goes on.
+ */
+final class WatchProcessor implements Processor<String, byte[], String, byte[]> {
+
+    static final String SOURCE = "/migration-watcher";
+    private static final Logger LOG = Logger.getLogger(WatchProcessor.class);
+
+    private final ContactWatcher watcher;
+    private final EventCodec codec;
+    private final Duration checkEvery;
+    private final WatchMetrics metrics;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> store;
+    /** Guest to its last heartbeat read since this task started. */
+    private final Map<String, Long> beats = new HashMap<>();
+    /** When each guest is due next, both ways. */
+    private final Map<String, Long> dueAt = new HashMap<>();
+    private final NavigableMap<Long, Set<String>> dueIndex = new TreeMap<>();
+
+    WatchProcessor(ContactWatcher watcher, EventCodec codec, Duration checkEvery, WatchMetrics metrics) {
+        this.watcher = watcher;
+        this.codec = codec;
+        this.checkEvery = checkEvery;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(WatchTopology.STORE);
+        long now = context.currentSystemTimeMs();
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            all.forEachRemaining(entry -> {
+                beats.put(entry.key, now);
+                index(entry.key, load(entry.value).heardAt(now));
+            });
+        }
+        context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::timePassed);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        long now = context.currentSystemTimeMs();
+        CloudEvent<?> event;
+        try {
+            event = codec.decode(record.value());
+            if (record.key() == null || !record.key().equals(event.key())) {
+                throw new RejectedRecordException("record key '" + record.key() + "' does not match the event's key '"
+                        + event.key() + "'");
+            }
+        } catch (RejectedRecordException e) {
+            deadLetter(record, e.reason());
+            return;
+        }
+        if (event.data() instanceof Heartbeat beat) {
+            if (beat.role().equals("guest")) {
+                beats.put(record.key(), now);
+            }
+            return; // host beats are the policy engine's
+        }
+        if (!(event.data() instanceof Fact)) {
+            deadLetter(record, "type " + event.type() + " is neither a fact nor a heartbeat");
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        CloudEvent<? extends Fact> fact = (CloudEvent<? extends Fact>) event;
+        String guest = record.key();
+        apply(guest, watcher.onFact(current(guest), guest, fact, now), now);
+    }
+
+    private void timePassed(long now) {
+        List<String> due = new ArrayList<>();
+        dueIndex.headMap(now, true).values().forEach(due::addAll);
+        for (String guest : due) {
+            apply(guest, watcher.onTime(current(guest), guest, now), now);
+        }
+    }
+
+    /** The guest's stored watch, with the latest beat read. */
+    private GuestWatch current(String guest) {
+        byte[] bytes = store.get(guest);
+        GuestWatch watch = bytes == null ? GuestWatch.UNKNOWN : load(bytes);
+        Long beat = beats.get(guest);
+        return beat == null ? watch : watch.heardAt(beat);
+    }
+
+    private void apply(String guest, Step step, long now) {
+        store.put(guest, save(step.state()));
+        index(guest, step.state());
+        for (var effect : step.effects()) {
+            if (effect instanceof SendRebind rebind) {
+                CloudEvent<Rebind> command = new CloudEvent<>(rebind.commandId(), SOURCE, Instant.ofEpochMilli(now), guest,
+                        null, rebind.host(), rebind.epoch(), new Rebind(rebind.host(), rebind.epoch(), rebind.causeId()));
+                context.forward(new Record<>(guest, codec.encode(command), now), WatchTopology.REBINDS);
+                metrics.rebindSent();
+                LOG.infof("%s: rebind %d to %s (epoch %d) sent as %s", guest, rebind.attempt(), rebind.host(),
+                        rebind.epoch(), rebind.commandId());
+            } else if (effect instanceof Escalate escalate) {
+                var lost = escalate.lost();
+                CloudEvent<Fact> fact = new CloudEvent<>(escalate.factId(), SOURCE, Instant.ofEpochMilli(now), guest, null,
+                        lost.host(), lost.epoch(), lost);
+                context.forward(new Record<>(guest, codec.encode(fact), now), WatchTopology.ESCALATIONS);
+                LOG.warnf("%s: %s", guest, lost.describe());
+            }
+        }
+        step.observations().forEach(metrics::observe);
+    }
+
+    private void index(String guest, GuestWatch watch) {
+        Long before = dueAt.remove(guest);
+        if (before != null) {
+            Set<String> guests = dueIndex.get(before);
+            guests.remove(guest);
+            if (guests.isEmpty()) {
+                dueIndex.remove(before);
+            }
+        }
+        watcher.dueAtMs(watch).ifPresent(at -> {
+            dueAt.put(guest, at);
+            dueIndex.computeIfAbsent(at, t -> new TreeSet<>()).add(guest);
+        });
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String reason) {
+        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        LOG.warnf("dead-lettering %s-%d@%d: %s", origin.topic(), origin.partition(), origin.offset(), reason);
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
+                DeadLetter.headers(reason, origin.topic(), origin.partition(), origin.offset(), "migration-watcher")),
+                WatchTopology.DEAD_LETTER);
+    }
+
+    private GuestWatch load(byte[] bytes) {
+        try {
+            return codec.mapper().readValue(bytes, GuestWatch.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a guest's watch state is unreadable", e);
+        }
+    }
+
+    private byte[] save(GuestWatch watch) {
+        try {
+            return codec.mapper().writeValueAsBytes(watch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
