@@ -146,7 +146,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         public static final AppBudget FRESH = new AppBudget(List.of(), 0);
 
         /** Failures kept per application at most (only an unlimited budget gets near it). */
-        static final int MAX_REMEMBERED = 256;
+        public static final int MAX_REMEMBERED = 256;
 
         public AppBudget {
             failureTimesMs = List.copyOf(failureTimesMs);

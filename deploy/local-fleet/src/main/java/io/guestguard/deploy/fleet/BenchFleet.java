@@ -7,15 +7,19 @@ import java.time.Duration;
 /**
  * A local fleet for a measurement: the fleet, and a timeline that prints nothing but hands every
  * fact and decision to the measurement's listeners. Register the listeners, then {@link #ready()}.
+ * A measurement stopped with Ctrl-C or SIGTERM still stops its fleet, guests included.
  */
 final class BenchFleet implements AutoCloseable {
 
     private final LocalFleet fleet;
     private final Timeline timeline;
+    private final Thread onExit = new Thread(this::stop, "bench-fleet-shutdown");
+    private boolean stopped;
 
     private BenchFleet(LocalFleet fleet) {
         this.fleet = fleet;
         this.timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), new PrintStream(PrintStream.nullOutputStream()));
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** The single-reporter layout: the engine and g1's reporter, no hosts. */
@@ -51,7 +55,19 @@ final class BenchFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        timeline.close();
-        fleet.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran: it stops the fleet
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (!stopped) {
+            stopped = true;
+            timeline.close();
+            fleet.close();
+        }
     }
 }

@@ -261,6 +261,10 @@ public final class FleetCommand implements Callable<Integer> {
         @Option(names = "--seed", description = "Which migration of each block fails (default: random, printed).")
         Long seed;
 
+        @Option(names = "--back-to-back-every", defaultValue = "25", description = "One migration in every this many is "
+                + "followed at once by the next, before its rebind was answered (default: ${DEFAULT-VALUE}).")
+        int backToBackEvery;
+
         @Option(names = "--without-watcher", description = "Run the fleet without the migration watcher, to compare.")
         boolean withoutWatcher;
 
@@ -276,7 +280,7 @@ public final class FleetCommand implements Callable<Integer> {
                 Observed observed = new Observed(bench.timeline());
                 bench.ready();
                 MigrationChaos.Report report = new MigrationChaos(bench.fleet(), observed, chosen, out, !withoutWatcher)
-                        .run(migrations, failEvery, Duration.ofSeconds(60));
+                        .run(migrations, failEvery, backToBackEvery, Duration.ofSeconds(60));
                 out.println(report.summary());
                 if (!withoutWatcher) {
                     out.println(MigrationChaos.watcherCounters(bench.fleet()));

@@ -1,5 +1,6 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.policy.core.GuestState.AppBudget;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.ContactLost;
@@ -24,15 +25,17 @@ import java.util.function.Predicate;
 
 /**
  * Live migrations back and forth between the fleet's two hosts, with an application failure
- * injected before, during or right after each one (in turn), and some migrations made to fail (the
- * target refuses the guest at the last moment). For each migration it waits for:
+ * injected before, during or right after each one (in turn), some migrations made to fail (the
+ * target refuses the guest at the last moment), and some followed at once by the next one, before
+ * their rebind was answered. For each other migration it waits for:
  * <ol>
  *   <li>its outcome ({@code migration.completed} or {@code migration.failed});</li>
  *   <li>contact verified: the reporter's {@code rebound} for the placement the guest has now (the
  *       target at epoch + 1, or the source at the same epoch), timed from reading the outcome (when
  *       the watcher runs: without it, nobody asks);</li>
  *   <li>the injected failure handled: a restart decision whose attempt is the previous one plus one
- *       (anything lower is a budget reset), then the application running with a new pid.</li>
+ *       (or stays at the decider's memory of {@value AppBudget#MAX_REMEMBERED} failures; anything
+ *       lower is a budget reset), then the application running with a new pid.</li>
  * </ol>
  * Meanwhile a sampler counts the guest's reporters in {@code /proc} every 20 ms: two at once is a
  * double runner. A failure whose handling does not come within the step timeout is a missed failure;
@@ -44,8 +47,8 @@ final class MigrationChaos {
     enum Moment { BEFORE, DURING, AFTER }
 
     /** What a run found. */
-    record Report(int migrations, int completed, int failed, int failuresInjected, int missed, int budgetResets,
-                  int doubleRunners, int escalations, List<Long> contactMs, String stoppedBy) {
+    record Report(int migrations, int completed, int failed, int backToBack, int failuresInjected, int missed,
+                  int budgetResets, int doubleRunners, int escalations, List<Long> contactMs, String stoppedBy) {
 
         long contactMaxMs() {
             return contactMs.stream().mapToLong(Long::longValue).max().orElse(0);
@@ -58,14 +61,14 @@ final class MigrationChaos {
 
         String summary() {
             return String.format(java.util.Locale.ROOT, """
-                    migrations          %d (%d completed, %d failed on purpose)
+                    migrations          %d (%d completed, %d failed on purpose; %d followed at once by the next)
                     failures injected   %d (before, during, right after a migration, in turn)
                     missed failures     %d
                     budget resets       %d
                     double runners      %d
                     escalations         %d
                     contact re-verified %s%s""",
-                    migrations, completed, failed, failuresInjected, missed, budgetResets, doubleRunners, escalations,
+                    migrations, completed, failed, backToBack, failuresInjected, missed, budgetResets, doubleRunners, escalations,
                     contactMs.isEmpty() ? "never asked (no watcher)" : String.format(java.util.Locale.ROOT,
                             "p50 %d ms, p99 %d ms, max %d ms (migration outcome read -> rebound read), %d times",
                             contactPercentileMs(0.5), contactPercentileMs(0.99), contactMaxMs(), contactMs.size()),
@@ -97,9 +100,12 @@ final class MigrationChaos {
 
     /**
      * @param failEvery every how many migrations one (at random within each block) is made to fail
+     * @param backToBackEvery every how many migrations one is followed at once by the next, before its
+     *                        rebind was answered (the watcher then checks contact for the newer placement
+     *                        only); such a migration gets no failure of its own
      * @param stepTimeout how long each awaited sign may take
      */
-    Report run(int migrations, int failEvery, Duration stepTimeout) throws InterruptedException {
+    Report run(int migrations, int failEvery, int backToBackEvery, Duration stepTimeout) throws InterruptedException {
         long deadline = Observed.deadline(stepTimeout.multipliedBy(3));
         observed.await(0, fact(AppStarted.class, s -> s.app().equals(APP)), deadline, GUEST + "/" + APP + " started");
         String host = "primary";
@@ -107,6 +113,8 @@ final class MigrationChaos {
         int lastAttempt = lastAttempt();
         int completed = 0;
         int failed = 0;
+        int backToBack = 0;
+        int injected = 0;
         int resets = 0;
         int escalationsBefore = escalations();
         List<Long> contact = new ArrayList<>();
@@ -123,27 +131,38 @@ final class MigrationChaos {
                 if (i % failEvery == failEvery - 1) {
                     failing = random.nextInt(failEvery);
                 }
+                boolean hurried = i % backToBackEvery == backToBackEvery - 1 && i < migrations - 1;
                 Moment moment = Moment.values()[i % Moment.values().length];
                 long step = Observed.deadline(stepTimeout);
                 int mark = observed.mark();
                 fleet.refuseMigrations(target, refuse);
-                if (moment == Moment.BEFORE) {
+                if (moment == Moment.BEFORE && !hurried) {
                     kill(pid);
                 }
                 fleet.tell(GUEST, new OperatorRequest(OperatorRequest.Action.MIGRATE, target, "chaos"));
                 Observed.Seen started = observed.await(mark, fact(MigrationStarted.class, s -> s.to().equals(target)), step,
                         "migration " + (i + 1) + " started");
-                if (moment == Moment.DURING) {
+                if (moment == Moment.DURING && !hurried) {
                     kill(pid);
                 }
                 long epoch = started.event().epoch();
                 Observed.Seen outcome = observed.await(started.seq(), e -> GUEST.equals(e.guestId())
                         && (e.data() instanceof MigrationCompleted || e.data() instanceof MigrationFailed), step,
                         "migration " + (i + 1) + "'s outcome");
+                boolean moved = outcome.event().data() instanceof MigrationCompleted;
+                fleet.refuseMigrations(target, false);
+                if (hurried) {
+                    backToBack++;
+                    completed += moved ? 1 : 0;
+                    failed += moved ? 0 : 1;
+                    host = moved ? target : host;
+                    done = i + 1;
+                    continue; // the next migration starts before this one's rebind is answered
+                }
                 if (moment == Moment.AFTER) {
                     kill(pid);
                 }
-                boolean moved = outcome.event().data() instanceof MigrationCompleted;
+                injected++;
                 String now = moved ? target : host;
                 long nowEpoch = moved ? epoch + 1 : epoch;
                 if (watched) {
@@ -151,7 +170,6 @@ final class MigrationChaos {
                             && r.epoch() == nowEpoch), step, "contact with " + GUEST + " on " + now + " after migration " + (i + 1));
                     contact.add(Observed.millis(outcome.nanos(), rebound.nanos()));
                 }
-                fleet.refuseMigrations(target, false);
 
                 long killed = pid;
                 Observed.Seen restart;
@@ -165,11 +183,14 @@ final class MigrationChaos {
                 } catch (Observed.DeadlineException e) {
                     stoppedBy = "missed failure at migration " + (i + 1) + " (" + moment + "): " + e.getMessage();
                     done = i + 1;
-                    return report(done, completed + (moved ? 1 : 0), failed + (moved ? 0 : 1), 1, resets,
-                            doubleRunners.get(), escalationsBefore, contact, stoppedBy);
+                    return report(done, completed + (moved ? 1 : 0), failed + (moved ? 0 : 1), backToBack, injected, 1,
+                            resets, doubleRunners.get(), escalationsBefore, contact, stoppedBy);
                 }
                 int attempt = ((Decision) restart.event().data()).attempt();
-                if (attempt != lastAttempt + 1) {
+                // The decider remembers the last MAX_REMEMBERED failures of an application: an unlimited
+                // one's attempt number stays there; anything else but the next number is a reset.
+                boolean next = attempt == lastAttempt + 1 || attempt == lastAttempt && attempt == AppBudget.MAX_REMEMBERED;
+                if (!next) {
                     resets++;
                     out.printf("  migration %d: restart attempt %d after %d: budget %s%n", i + 1, attempt, lastAttempt,
                             attempt <= lastAttempt ? "RESET" : "skipped a number");
@@ -194,13 +215,14 @@ final class MigrationChaos {
             fleet.refuseMigrations("primary", false);
             fleet.refuseMigrations("standby", false);
         }
-        return report(done, completed, failed, 0, resets, doubleRunners.get(), escalationsBefore, contact, null);
+        return report(done, completed, failed, backToBack, injected, 0, resets, doubleRunners.get(), escalationsBefore,
+                contact, null);
     }
 
-    private Report report(int done, int completed, int failed, int missed, int resets, int doubleRunners,
-                          int escalationsBefore, List<Long> contact, String stoppedBy) {
-        return new Report(done, completed, failed, done, missed, resets, doubleRunners, escalations() - escalationsBefore,
-                List.copyOf(contact), stoppedBy);
+    private Report report(int done, int completed, int failed, int backToBack, int injected, int missed, int resets,
+                          int doubleRunners, int escalationsBefore, List<Long> contact, String stoppedBy) {
+        return new Report(done, completed, failed, backToBack, injected, missed, resets, doubleRunners,
+                escalations() - escalationsBefore, List.copyOf(contact), stoppedBy);
     }
 
     /** The watcher's own counters, read from its Prometheus endpoint. */
