@@ -590,6 +590,10 @@ public final class Decider {
                 case MOVE -> {
                     String to = request.host();
                     if (to == null || p.phase() != Phase.RUNNING || to.equals(p.host())) {
+                        // Said, not dropped: an operator waits for an answer to every request.
+                        decide(Action.ALERT, null, null, null, null, p.host(), to, p.host() == null ? null : p.epoch(),
+                                DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, guest(), to, describe(p)),
+                                List.of(), Map.of());
                         return null;
                     }
                     if (!HostChoice.eligible(state, Set.of()).contains(to)) {
@@ -602,6 +606,10 @@ public final class Decider {
                 case MIGRATE -> {
                     String to = request.host();
                     if (to == null || p.phase() != Phase.RUNNING || to.equals(p.host())) {
+                        // Said, not dropped: an operator waits for an answer to every request.
+                        decide(Action.ALERT, null, null, null, null, p.host(), to, p.host() == null ? null : p.epoch(),
+                                DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, guest(), to, describe(p)),
+                                List.of(), Map.of());
                         return null;
                     }
                     if (!HostChoice.eligible(state, Set.of()).contains(to)) {

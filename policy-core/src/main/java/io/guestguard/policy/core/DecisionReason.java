@@ -29,6 +29,7 @@ public enum DecisionReason {
     OPERATOR_MOVE("operator %s moves %s from %s to %s"),
     OPERATOR_MIGRATE("operator %s live-migrates %s from %s to %s (epoch %d); its restart budgets go with it"),
     HOST_NOT_ELIGIBLE("operator %s asked for %s on %s, which is not eligible (%s)"),
+    MIGRATION_NOT_POSSIBLE("operator %s asked to migrate %s to %s, but it is %s: nothing to migrate"),
     COMMAND_REFUSED("host %s refused %s %s for %s (%s); nothing is retried and %s stays %s: check it by hand"),
     UNEXPECTED_PLACEMENT("%s reports running on %s as epoch %d, but it is placed on %s as epoch %d: check for a second runner");
 

@@ -206,14 +206,18 @@ class DeciderTest {
     }
 
     @Test
-    void aMigrateOfAGuestThatDoesNotRunOrToItsOwnHostDoesNothing() {
+    void aMigrateOfAGuestThatDoesNotRunOrToItsOwnHostIsAnsweredWithAnAlertAndNoCommand() {
         List<Outcome> nowhere = run(decider, applied("p"), migrate("m1", "h2"));
         List<Outcome> same = run(decider, applied("p"), guestStarted("s", "h1", 1), migrate("m2", "h1"));
 
-        assertThat(nowhere.get(1).decisions()).isEmpty();
         assertThat(nowhere.get(1).commands()).isEmpty();
-        assertThat(same.get(2).decisions()).isEmpty();
+        assertThat(nowhere.get(1).decisions()).singleElement().satisfies(d -> {
+            assertThat(d.data().action()).isEqualTo(Decision.Action.ALERT);
+            assertThat(d.data().reason().code()).isEqualTo("MIGRATION_NOT_POSSIBLE");
+        });
         assertThat(same.get(2).commands()).isEmpty();
+        assertThat(same.get(2).decisions()).singleElement().satisfies(d -> assertThat(d.data().reason().text())
+                .isEqualTo("operator alice asked to migrate g1 to h1, but it is running on h1 as epoch 1: nothing to migrate"));
     }
 
     // ---- a host refuses a command ----

@@ -157,6 +157,7 @@ final class MigrationChaos {
                     failed += moved ? 0 : 1;
                     host = moved ? target : host;
                     done = i + 1;
+                    progress(done, migrations, contact);
                     continue; // the next migration starts before this one's rebind is answered
                 }
                 if (moment == Moment.AFTER) {
@@ -204,10 +205,7 @@ final class MigrationChaos {
                     failed++;
                 }
                 done = i + 1;
-                if (done % 50 == 0 || done == migrations) {
-                    out.printf("  %d/%d migrations, contact max so far %d ms%n", done, migrations,
-                            contact.stream().mapToLong(Long::longValue).max().orElse(0));
-                }
+                progress(done, migrations, contact);
             }
         } finally {
             sampling.set(false);
@@ -217,6 +215,13 @@ final class MigrationChaos {
         }
         return report(done, completed, failed, backToBack, injected, 0, resets, doubleRunners.get(), escalationsBefore,
                 contact, null);
+    }
+
+    private void progress(int done, int migrations, List<Long> contact) {
+        if (done % 50 == 0 || done == migrations) {
+            out.printf("  %d/%d migrations, contact max so far %d ms%n", done, migrations,
+                    contact.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
     }
 
     private Report report(int done, int completed, int failed, int backToBack, int injected, int missed, int resets,
@@ -265,17 +270,24 @@ final class MigrationChaos {
         return e -> GUEST.equals(e.guestId()) && type.isInstance(e.data()) && match.test(type.cast(e.data()));
     }
 
-    /** Counts the moments two reporters of the guest ran at once (each episode once). */
+    /**
+     * Counts the moments two reporters of the guest ran at once (each episode once, described on the
+     * output). A reporter is a running JVM of the guest's file that leads its own process group, as
+     * a simulated host starts it: a child it is spawning shares its memory until it execs, so it
+     * shows the same command line for a moment, but not as a group leader.
+     */
     private Thread sampler(AtomicBoolean sampling, AtomicInteger doubleRunners) {
         String guestFile = "/guests/" + GUEST + ".yaml";
         Thread thread = new Thread(() -> {
             boolean inEpisode = false;
             while (sampling.get()) {
-                long reporters = ProcessHandle.allProcesses().filter(p -> isReporter(p, guestFile)).count();
-                if (reporters > 1 && !inEpisode) {
+                List<Long> reporters = ProcessHandle.allProcesses().map(ProcessHandle::pid)
+                        .filter(pid -> isReporter(pid, guestFile)).toList();
+                if (reporters.size() > 1 && !inEpisode) {
                     doubleRunners.incrementAndGet();
+                    out.printf("  DOUBLE RUNNER: reporters of %s with pids %s%n", GUEST, reporters);
                 }
-                inEpisode = reporters > 1;
+                inEpisode = reporters.size() > 1;
                 try {
                     Thread.sleep(20); // a sampling period, not a wait for a condition
                 } catch (InterruptedException e) {
@@ -288,12 +300,15 @@ final class MigrationChaos {
         return thread;
     }
 
-    private static boolean isReporter(ProcessHandle process, String guestFile) {
+    private static boolean isReporter(long pid, String guestFile) {
         try {
-            String cmdline = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-            return !zombie && cmdline.contains("quarkus-run.jar") && cmdline.contains(guestFile);
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+            if (!cmdline.contains("quarkus-run.jar") || !cmdline.contains(guestFile)) {
+                return false;
+            }
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // state, ppid, pgrp, ...
+            return !fields[0].equals("Z") && Long.parseLong(fields[2]) == pid;
         } catch (IOException | RuntimeException e) {
             return false; // ended meanwhile
         }
