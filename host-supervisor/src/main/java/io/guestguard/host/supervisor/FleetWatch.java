@@ -111,6 +111,33 @@ public final class FleetWatch implements AutoCloseable {
     }
 
     /**
+     * Waits until a beat of {@code host} arrives that was received after this call, or
+     * {@code timeout} passes: a beat is a snapshot, and a host that just stopped a guest says so in
+     * its next one.
+     *
+     * @return whether a new beat came
+     */
+    public boolean awaitNextBeat(String host, Duration timeout) {
+        long asked = clock.millis();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Beat beat = beats.get(host);
+            if (beat != null && beat.receivedMs() > asked) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5); // the poll thread records the beats; a short wait between checks
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
      * Waits until every placement committed so far is read, so a check right after sees at least the
      * placement written with the command being applied (the engine writes both in one transaction).
      *

@@ -224,6 +224,13 @@ public final class HostSupervisor implements AutoCloseable {
         }
         Optional<String> elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
         if (elsewhere.isPresent()) {
+            // Judge by the other host's next beat, not one that may predate its stopping the guest
+            // (a fence that just killed it): a host that beats on and lists it still runs it; a host
+            // silent for peer-timeout no longer counts, as before.
+            fleet.awaitNextBeat(elsewhere.get(), settings.peerTimeout());
+            elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
+        }
+        if (elsewhere.isPresent()) {
             refuse(command, guest, start.epoch(), guest + " still runs on " + elsewhere.get()
                     + " (its latest heartbeat lists it); starting it here would make a second runner");
             return;

@@ -28,6 +28,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,13 +121,36 @@ class HostSupervisorCommandsTest {
     void refusesToStartAGuestThatAnotherHostsLiveBeatStillLists() throws Exception {
         fleet.start("h1");
         fleet.placement("g1", "h1", 2, "STARTING");
-        fleet.beat("h2", List.of("g1"));
-        fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
+        ScheduledExecutorService h2 = Executors.newSingleThreadScheduledExecutor();
+        try {
+            h2.scheduleAtFixedRate(() -> fleet.beat("h2", List.of("g1")), 0, 100, TimeUnit.MILLISECONDS); // h2 beats on with g1
+            fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
 
-        CommandRefused why = (CommandRefused) await().atMost(WAIT)
-                .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
-        assertThat(why.reason()).contains("still runs on h2");
-        assertThat(fleet.runners("g1")).isEmpty();
+            CommandRefused why = (CommandRefused) await().atMost(WAIT)
+                    .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
+            assertThat(why.reason()).contains("still runs on h2");
+            assertThat(fleet.runners("g1")).isEmpty();
+        } finally {
+            h2.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStartWaitsForTheNextBeatOfAHostThatJustStoppedTheGuest() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.beat("h2", List.of("g1")); // h2's last beat before its guest was fenced
+        ScheduledExecutorService h2 = Executors.newSingleThreadScheduledExecutor();
+        try {
+            fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
+            h2.schedule(() -> fleet.beat("h2", List.of()), 200, TimeUnit.MILLISECONDS); // its next beat: g1 is gone
+
+            await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
+            assertThat(fleet.facts("g1", CommandRefused.class)).isEmpty();
+            assertThat(fleet.runners("g1")).hasSize(1);
+        } finally {
+            h2.shutdownNow();
+        }
     }
 
     @Test

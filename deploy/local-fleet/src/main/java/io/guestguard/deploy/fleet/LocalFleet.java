@@ -108,25 +108,19 @@ public final class LocalFleet implements AutoCloseable {
      * What a fleet runs besides its fixed parts.
      *
      * @param watcher whether the migration watcher runs (off only to show what goes wrong without it)
-     * @param watcherProperties settings for the watcher, e.g. its timeouts
      * @param hostProperties settings for a host's supervisor, by host, over the fleet's own
      */
-    public record Options(boolean watcher, Map<String, String> watcherProperties,
-                          Map<String, Map<String, String>> hostProperties) {
-        public static final Options DEFAULT = new Options(true, Map.of(), Map.of());
+    public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
+        public static final Options DEFAULT = new Options(true, Map.of());
 
         public Options withoutWatcher() {
-            return new Options(false, watcherProperties, hostProperties);
+            return new Options(false, hostProperties);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, watcherProperties, all);
-        }
-
-        public Options withWatcher(Map<String, String> properties) {
-            return new Options(true, properties, hostProperties);
+            return new Options(watcher, all);
         }
     }
 
@@ -201,12 +195,10 @@ public final class LocalFleet implements AutoCloseable {
                     runDir.resolve("logs/policy-engine.log")));
             if (options.watcher()) {
                 Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
-                Map<String, String> watcher = new LinkedHashMap<>(Map.of(
+                fleet.services.add(ServiceProcess.start("migration-watcher", watcherJar, SUPERVISOR_JVM, Map.of(
                         "kafka.bootstrap.servers", servers,
                         "kafka-streams.state.dir", runDir.resolve("migration-watcher-state").toString(),
-                        "quarkus.http.port", Integer.toString(fleet.watcherMetricsPort)));
-                watcher.putAll(options.watcherProperties());
-                fleet.services.add(ServiceProcess.start("migration-watcher", watcherJar, SUPERVISOR_JVM, watcher,
+                        "quarkus.http.port", Integer.toString(fleet.watcherMetricsPort)),
                         runDir.resolve("logs/migration-watcher.log")));
             }
             for (String host : HOSTS) {
