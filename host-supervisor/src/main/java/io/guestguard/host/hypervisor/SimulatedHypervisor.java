@@ -375,7 +375,8 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
     }
 
-    private static void write(Path file, String content) throws IOException {
+    /** Replaces {@code file}'s content at once: readers in other JVMs see the old or the new, never half. */
+    static void write(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -119,22 +119,7 @@ public final class FleetWatch implements AutoCloseable {
      */
     public boolean awaitNextBeat(String host, Duration timeout) {
         long asked = clock.millis();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Beat beat = beats.get(host);
-            if (beat != null && beat.receivedMs() > asked) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(5); // the poll thread records the beats; a short wait between checks
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
+        return pollUntil(() -> beats.containsKey(host) && beats.get(host).receivedMs() > asked, timeout);
     }
 
     /**
@@ -148,8 +133,14 @@ public final class FleetWatch implements AutoCloseable {
         synchronized (consumer) {
             ends = consumer.endOffsets(placementPartitions, timeout);
         }
+        return pollUntil(() -> ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue()),
+                timeout);
+    }
+
+    /** Waits until {@code done}, which the poll thread brings about, or {@code timeout}; fails if that thread stopped. */
+    private boolean pollUntil(java.util.function.BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (ends.entrySet().stream().anyMatch(e -> positions.getOrDefault(e.getKey(), 0L) < e.getValue())) {
+        while (!done.getAsBoolean()) {
             RuntimeException failed = failure.get();
             if (failed != null) {
                 throw new IllegalStateException("the fleet watch stopped: " + failed, failed);
@@ -158,7 +149,7 @@ public final class FleetWatch implements AutoCloseable {
                 return false;
             }
             try {
-                Thread.sleep(5); // the poll thread advances the positions; a short wait between checks
+                Thread.sleep(5); // the poll thread advances the positions and records the beats
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -64,14 +64,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The configuration the broker was started with, kept so {@link #restart()} reuses its ports and log. */
     private final Properties props;
     private final String bootstrapServers;
+    /** {@code host:port} of the listener for guests behind a gateway, or {@code null}. */
+    private final String guestListener;
     private final Path logDir;
     private Path deleteOnClose;
 
-    private EmbeddedKafka(KafkaRaftServer server, Properties props, String bootstrapServers, Path logDir,
-                          Path deleteOnClose) {
+    private EmbeddedKafka(KafkaRaftServer server, Properties props, String bootstrapServers, String guestListener,
+                          Path logDir, Path deleteOnClose) {
         this.server = server;
         this.props = props;
         this.bootstrapServers = bootstrapServers;
+        this.guestListener = guestListener;
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
     }
@@ -126,9 +129,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         String listeners = "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort;
         String advertised = "PLAINTEXT://127.0.0.1:" + brokerPort;
         String protocols = "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
+        String guestListener = guests == null ? null : "127.0.0.1:" + freePort();
         if (guests != null) {
-            int guestPort = freePort();
-            listeners += "," + GUEST_LISTENER + "://127.0.0.1:" + guestPort;
+            listeners += "," + GUEST_LISTENER + "://" + guestListener;
             advertised += "," + GUEST_LISTENER + "://" + guests.name() + ":" + guests.advertisedPort();
             protocols += "," + GUEST_LISTENER + ":PLAINTEXT";
         }
@@ -152,8 +155,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             format(logDir, props);
-            EmbeddedKafka kafka = new EmbeddedKafka(startServer(props), props, "127.0.0.1:" + brokerPort, logDir,
-                    deleteLogDirOnClose ? logDir : null);
+            EmbeddedKafka kafka = new EmbeddedKafka(startServer(props), props, "127.0.0.1:" + brokerPort, guestListener,
+                    logDir, deleteLogDirOnClose ? logDir : null);
             try {
                 TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
             } catch (RuntimeException e) {
@@ -173,9 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@code host:port} of the listener for guests behind a gateway; empty when started without one. */
     public java.util.Optional<String> guestListener() {
-        return java.util.Arrays.stream(props.getProperty("listeners").split(","))
-                .filter(l -> l.startsWith(GUEST_LISTENER + "://")).map(l -> l.substring(GUEST_LISTENER.length() + 3))
-                .findFirst();
+        return java.util.Optional.ofNullable(guestListener);
     }
 
     public Path logDir() {

@@ -123,8 +123,7 @@ public final class FleetCommand implements Callable<Integer> {
                 out.println(Figure16Demo.summary("g1", "app1", result));
                 out.println("stopping the fleet ...");
             } catch (Observed.DeadlineException | IllegalStateException e) {
-                parent.err().println("demo failed: " + e.getMessage() + "; logs in " + parent.dir.toAbsolutePath().resolve("logs"));
-                return 1;
+                return parent.failed("demo", e);
             }
             return 0;
         }
@@ -234,8 +233,7 @@ public final class FleetCommand implements Callable<Integer> {
                 out.println(FleetHostLossBenchmark.summary(results));
                 out.println("machine: " + machine());
             } catch (Observed.DeadlineException e) {
-                parent.err().println("hostloss failed: " + e.getMessage() + "; logs in " + parent.dir.toAbsolutePath().resolve("logs"));
-                return 1;
+                return parent.failed("hostloss", e);
             }
             return 0;
         }
@@ -289,14 +287,19 @@ public final class FleetCommand implements Callable<Integer> {
                 return report.stoppedBy() == null && report.missed() == 0 && report.budgetResets() == 0
                         && report.doubleRunners() == 0 ? 0 : 1;
             } catch (Observed.DeadlineException e) {
-                parent.err().println("chaos failed: " + e.getMessage() + "; logs in " + parent.dir.toAbsolutePath().resolve("logs"));
-                return 1;
+                return parent.failed("chaos", e);
             }
         }
     }
 
     PrintStream err() {
         return System.err;
+    }
+
+    /** Says why a play or benchmark stopped and where the fleet's logs are; the exit code. */
+    int failed(String what, RuntimeException e) {
+        err().println(what + " failed: " + e.getMessage() + "; logs in " + dir.toAbsolutePath().resolve("logs"));
+        return 1;
     }
 
     static String machine() {

@@ -83,6 +83,7 @@ public final class LocalFleet implements AutoCloseable {
     private Map<String, Map<String, String>> hostProperties = Map.of();
     /** Writes operators' facts ({@link #tell}); made on first use. */
     private KafkaProducer<String, byte[]> operator;
+    private final EventCodec codec = new EventCodec();
     /** Where the migration watcher serves its metrics ({@code /q/metrics}). */
     private final int watcherMetricsPort = EmbeddedKafka.freePort();
 
@@ -269,7 +270,6 @@ public final class LocalFleet implements AutoCloseable {
      * up and reads its commands.
      */
     public void awaitBeats(List<String> hosts, Duration timeout) {
-        EventCodec codec = new EventCodec();
         Set<String> beating = new HashSet<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (TopicReader beats = new TopicReader(bootstrapServers(), topics.heartbeats())) {
@@ -447,7 +447,7 @@ public final class LocalFleet implements AutoCloseable {
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         }
         try {
-            operator.send(new ProducerRecord<>(topics.guestLog(), guest, new EventCodec().encode(CloudEvent.ofGuest(
+            operator.send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(CloudEvent.ofGuest(
                     UUID.randomUUID().toString(), "/operator/local-fleet", Instant.now(), guest, fact))))
                     .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
