@@ -5,6 +5,7 @@ import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
@@ -16,12 +17,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Live migrations back and forth between the fleet's two hosts, with an application failure
@@ -106,9 +109,17 @@ final class MigrationChaos {
      * @param stepTimeout how long each awaited sign may take
      */
     Report run(int migrations, int failEvery, int backToBackEvery, Duration stepTimeout) throws InterruptedException {
-        long deadline = Observed.deadline(stepTimeout.multipliedBy(3));
-        observed.await(0, fact(AppStarted.class, s -> s.app().equals(APP)), deadline, GUEST + "/" + APP + " started");
-        String host = "primary";
+        try {
+            return migrate(migrations, failEvery, backToBackEvery, stepTimeout);
+        } catch (Observed.DeadlineException e) {
+            // Not a missed failure (those are reported where they happen): the fleet stopped answering.
+            throw new Observed.DeadlineException(e.getMessage() + "\n" + history());
+        }
+    }
+
+    private Report migrate(int migrations, int failEvery, int backToBackEvery, Duration stepTimeout) throws InterruptedException {
+        String host = settled(Observed.deadline(stepTimeout.multipliedBy(3)));
+        out.printf("  %s runs on %s%n", GUEST, host);
         long pid = lastPid();
         int lastAttempt = lastAttempt();
         int completed = 0;
@@ -182,7 +193,7 @@ final class MigrationChaos {
                     back = observed.await(restart.seq(), fact(AppStarted.class, s -> s.app().equals(APP) && s.pid() != null
                             && s.pid() != killed), step, APP + " running again after migration " + (i + 1));
                 } catch (Observed.DeadlineException e) {
-                    stoppedBy = "missed failure at migration " + (i + 1) + " (" + moment + "): " + e.getMessage();
+                    stoppedBy = "missed failure at migration " + (i + 1) + " (" + moment + "): " + e.getMessage() + "\n" + history();
                     done = i + 1;
                     return report(done, completed + (moved ? 1 : 0), failed + (moved ? 0 : 1), backToBack, injected, 1,
                             resets, doubleRunners.get(), escalationsBefore, contact, stoppedBy);
@@ -215,6 +226,33 @@ final class MigrationChaos {
         }
         return report(done, completed, failed, backToBack, injected, 0, resets, doubleRunners.get(), escalationsBefore,
                 contact, null);
+    }
+
+    /**
+     * Waits until every guest of the fleet has its applications started (the fleet's busiest moment
+     * is over), then says where the chaos guest runs: usually primary, but a host judged lost while
+     * the fleet started has had its guests failed over, and the migrations start from there.
+     */
+    private String settled(long deadline) throws InterruptedException {
+        for (String guest : LocalFleet.GUESTS) {
+            observed.await(0, e -> guest.equals(e.guestId()) && e.data() instanceof AppStarted s && s.app().equals(APP),
+                    deadline, guest + "/" + APP + " started");
+        }
+        List<Observed.Seen> placed = observed.all(e -> GUEST.equals(e.guestId())
+                && (e.data() instanceof GuestStarted || e.data() instanceof MigrationCompleted));
+        Object last = placed.get(placed.size() - 1).event().data();
+        return last instanceof GuestStarted started ? started.host() : ((MigrationCompleted) last).to();
+    }
+
+    /** The chaos guest's last facts and decisions, with each decision's reason, to explain a stop. */
+    private String history() {
+        TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
+        List<Observed.Seen> all = observed.all(e -> GUEST.equals(e.guestId()));
+        return all.subList(Math.max(0, all.size() - 60), all.size()).stream().map(seen -> {
+            String line = format.line(seen.event());
+            return seen.event().data() instanceof Decision d && !line.contains(d.reason().text())
+                    ? line + " (" + d.reason().text() + ")" : line;
+        }).collect(Collectors.joining("\n    ", GUEST + "'s history:\n    ", ""));
     }
 
     private void progress(int done, int migrations, List<Long> contact) {
@@ -263,7 +301,9 @@ final class MigrationChaos {
     }
 
     private int escalations() {
-        return observed.all(e -> GUEST.equals(e.guestId()) && e.data() instanceof ContactLost).size();
+        List<Observed.Seen> lost = observed.all(e -> GUEST.equals(e.guestId()) && e.data() instanceof ContactLost);
+        lost.forEach(seen -> out.printf("  ESCALATION: %s%n", new TimelineFormat(ZoneId.systemDefault()).line(seen.event())));
+        return lost.size();
     }
 
     private static <F> Predicate<CloudEvent<?>> fact(Class<F> type, Predicate<F> match) {

@@ -34,17 +34,19 @@ class MigrationChaosTest {
             MigrationChaos.Report report = new MigrationChaos(bench.fleet(), observed, 42,
                     new PrintStream(printed, true, StandardCharsets.UTF_8)).run(12, 4, 5, Duration.ofSeconds(60));
 
-            assertThat(report.stoppedBy()).as(printed.toString(StandardCharsets.UTF_8)).isNull();
-            assertThat(report.migrations()).isEqualTo(12);
-            assertThat(report.completed()).isEqualTo(9);
-            assertThat(report.failed()).isEqualTo(3);
-            assertThat(report.backToBack()).as("migrations 5 and 10, followed at once by the next").isEqualTo(2);
-            assertThat(report.failuresInjected()).isEqualTo(10);
-            assertThat(report.missed()).isZero();
-            assertThat(report.budgetResets()).isZero();
-            assertThat(report.doubleRunners()).isZero();
-            assertThat(report.escalations()).isZero();
-            assertThat(report.contactMs()).as("contact re-verified after every migration not followed at once").hasSize(10);
+            String said = printed.toString(StandardCharsets.UTF_8) + report.summary();
+            assertThat(report.stoppedBy()).as(said).isNull();
+            assertThat(report.migrations()).as(said).isEqualTo(12);
+            assertThat(report.completed()).as(said).isEqualTo(9);
+            assertThat(report.failed()).as(said).isEqualTo(3);
+            assertThat(report.backToBack()).as("migrations 5 and 10, followed at once by the next\n" + said).isEqualTo(2);
+            assertThat(report.failuresInjected()).as(said).isEqualTo(10);
+            assertThat(report.missed()).as(said).isZero();
+            assertThat(report.budgetResets()).as(said).isZero();
+            assertThat(report.doubleRunners()).as(said).isZero();
+            assertThat(report.escalations()).as(said).isZero();
+            assertThat(report.contactMs()).as("contact re-verified after every migration not followed at once\n" + said)
+                    .hasSize(10);
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bench.fleet()
                     .watcherMetricsUrl())).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("guestguard_watcher_migrations_total{outcome=\"completed\"} 9.0")

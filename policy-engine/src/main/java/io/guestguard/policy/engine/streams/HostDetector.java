@@ -16,6 +16,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,9 @@ import java.util.function.BiFunction;
  *       on it and those waiting for any host.</li>
  * </ol>
  * A restarted detector gives every host a full timeout before judging it by beats from before its
- * start. The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
+ * start, and so does a stalled one: a check that comes {@code timeout / 2} (and two check
+ * intervals) or more after the one before means the stream thread stopped (a long commit, a starved machine), and the beats sent
+ * meanwhile may still be unread. The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
  * silent host is noticed whether or not other hosts beat; heartbeats from guests are skipped. Fact
  * ids derive from the host and the beat they follow, so a detector that restarts and detects the
  * same loss again writes the same ids, which the decider drops.
@@ -51,6 +54,7 @@ import java.util.function.BiFunction;
 final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
     static final String SOURCE = "/policy-engine/host-detector";
+    private static final Logger LOG = Logger.getLogger(HostDetector.class);
 
     private final EventCodec codec;
     private final Duration timeout;
@@ -58,8 +62,13 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> liveness;
     private KeyValueStore<String, byte[]> placements;
-    /** When this detector first looked (-1 before): a beat remembered from before counts as no older than that. */
-    private long startedAt = -1;
+    /**
+     * Since when this detector has looked without a break (-1 before its first look): a beat from
+     * before counts as no older than that.
+     */
+    private long watchingSince = -1;
+    /** When the last check ran (-1 before the first). */
+    private long lastCheck = -1;
 
     HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
         this.codec = codec;
@@ -93,7 +102,9 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             return;
         }
         long now = context.currentSystemTimeMs();
-        started(now);
+        if (watchingSince < 0) {
+            watchingSince = now;
+        }
         byte[] before = liveness.get(record.key());
         liveness.put(record.key(), encode(now, false, Set.of()));
         if (before != null && lost(before)) {
@@ -107,12 +118,12 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     }
 
     private void check(long now) {
-        started(now);
+        watched(now);
         Map<String, Long> silent = new HashMap<>(); // host -> its last beat
         try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
             hosts.forEachRemaining(entry -> {
                 long lastBeat = ByteBuffer.wrap(entry.value).getLong();
-                if (!lost(entry.value) && now - Math.max(lastBeat, startedAt) >= timeout.toMillis()) {
+                if (!lost(entry.value) && now - Math.max(lastBeat, watchingSince) >= timeout.toMillis()) {
                     silent.put(entry.key, lastBeat);
                 }
             });
@@ -134,14 +145,21 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     }
 
     /**
-     * Notes when this detector first worked. After an engine outage the remembered beats are old, and
-     * the hosts' beats sent meanwhile are still to be read: judged by the old ones, the whole fleet
-     * would be lost at once.
+     * Notes since when this detector has watched without a break. After an engine outage, or a stall
+     * of its stream thread, the remembered beats are old and the hosts' beats sent meanwhile are
+     * still to be read: judged by the old ones, every host would be lost at once, or whichever
+     * host's beats happen to be fetched last.
      */
-    private void started(long now) {
-        if (startedAt < 0) {
-            startedAt = now;
+    private void watched(long now) {
+        if (watchingSince < 0) {
+            watchingSince = now;
+        } else if (lastCheck >= 0 && now - lastCheck >= Math.max(timeout.toMillis() / 2, 2 * checkEvery.toMillis())) {
+            LOG.warnf("host-loss check %d ms after the one before (due every %d ms): the engine stalled, so every "
+                    + "host gets a full %d ms from now before it is judged lost", now - lastCheck, checkEvery.toMillis(),
+                    timeout.toMillis());
+            watchingSince = now;
         }
+        lastCheck = now;
     }
 
     /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */
