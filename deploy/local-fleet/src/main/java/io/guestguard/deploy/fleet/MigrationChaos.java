@@ -127,7 +127,7 @@ final class MigrationChaos {
         int backToBack = 0;
         int injected = 0;
         int resets = 0;
-        int escalationsBefore = escalations();
+        int escalationsBefore = escalations().size();
         List<Long> contact = new ArrayList<>();
         AtomicInteger doubleRunners = new AtomicInteger();
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -238,6 +238,7 @@ final class MigrationChaos {
             observed.await(0, e -> guest.equals(e.guestId()) && e.data() instanceof AppStarted s && s.app().equals(APP),
                     deadline, guest + "/" + APP + " started");
         }
+        observed.await(0, fact(GuestStarted.class, s -> true), deadline, GUEST + " started on a host");
         List<Observed.Seen> placed = observed.all(e -> GUEST.equals(e.guestId())
                 && (e.data() instanceof GuestStarted || e.data() instanceof MigrationCompleted));
         Object last = placed.get(placed.size() - 1).event().data();
@@ -264,8 +265,12 @@ final class MigrationChaos {
 
     private Report report(int done, int completed, int failed, int backToBack, int injected, int missed, int resets,
                           int doubleRunners, int escalationsBefore, List<Long> contact, String stoppedBy) {
+        List<Observed.Seen> escalated = escalations();
+        TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
+        escalated.subList(escalationsBefore, escalated.size())
+                .forEach(seen -> out.printf("  ESCALATION: %s%n", format.line(seen.event())));
         return new Report(done, completed, failed, backToBack, injected, missed, resets, doubleRunners,
-                escalations() - escalationsBefore, List.copyOf(contact), stoppedBy);
+                escalated.size() - escalationsBefore, List.copyOf(contact), stoppedBy);
     }
 
     /** The watcher's own counters, read from its Prometheus endpoint. */
@@ -300,10 +305,8 @@ final class MigrationChaos {
                 .mapToInt(s -> ((Decision) s.event().data()).attempt()).max().orElse(0);
     }
 
-    private int escalations() {
-        List<Observed.Seen> lost = observed.all(e -> GUEST.equals(e.guestId()) && e.data() instanceof ContactLost);
-        lost.forEach(seen -> out.printf("  ESCALATION: %s%n", new TimelineFormat(ZoneId.systemDefault()).line(seen.event())));
-        return lost.size();
+    private List<Observed.Seen> escalations() {
+        return observed.all(e -> GUEST.equals(e.guestId()) && e.data() instanceof ContactLost);
     }
 
     private static <F> Predicate<CloudEvent<?>> fact(Class<F> type, Predicate<F> match) {

@@ -92,6 +92,7 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroy();
         try {
             if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                saySlowStop();
                 crash();
             }
         } catch (InterruptedException e) {
@@ -118,6 +119,7 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroy();
         try {
             if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                saySlowStop();
                 process.destroyForcibly();
                 process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS);
             }
@@ -127,6 +129,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
         // Whatever outlived its parent (an application the service could not stop) goes too.
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** A service that ignores SIGTERM makes a fleet's stop slow: say which, and where its log is. */
+    private void saySlowStop() {
+        System.err.printf("%s (pid %d) did not stop within %d s of SIGTERM: SIGKILL; its log: %s%n", name, pid(),
+                GRACE_SECONDS, log);
     }
 
     private static String javaExecutable() {

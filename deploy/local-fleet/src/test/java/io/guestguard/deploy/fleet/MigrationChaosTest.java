@@ -50,8 +50,21 @@ class MigrationChaosTest {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bench.fleet()
                     .watcherMetricsUrl())).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("guestguard_watcher_migrations_total{outcome=\"completed\"} 9.0")
-                    .contains("guestguard_watcher_migrations_total{outcome=\"failed\"} 3.0")
-                    .contains("guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-completed\"} 9");
+                    .contains("guestguard_watcher_migrations_total{outcome=\"failed\"} 3.0");
+            assertThat(value(metrics, "guestguard_watcher_rebinds_sent_total")).as("a rebind after every outcome")
+                    .isGreaterThanOrEqualTo(12);
+            // A rebind answered before the next migration started is timed too; one superseded is not.
+            assertThat(value(metrics, "guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-completed\"}")
+                    + value(metrics, "guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-failed\"}"))
+                    .as("rebinds timed: every migration's not followed at once, and maybe those followed at once")
+                    .isBetween(10.0, 12.0);
         }
+    }
+
+    /** The value of one series on a Prometheus page. */
+    private static double value(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(series.length() + 1).strip())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in:\n" + metrics));
     }
 }

@@ -35,21 +35,24 @@ import java.util.function.BiFunction;
  *
  * <ol>
  *   <li>Each host beat (keyed by host) records the wall-clock time it was read, in the store
- *       {@code host-liveness}.</li>
- *   <li>Every {@code checkEvery} of wall-clock time, a host whose last beat is {@code timeout} old or
- *       more is marked lost, once, and a {@code host.lost} fact goes to every guest whose placement
+ *       {@code host-liveness}, and the watching clock (below) then, in memory.</li>
+ *   <li>Every {@code checkEvery} of wall-clock time, a host whose last beat was read {@code timeout}
+ *       or more ago on the watching clock is marked lost, once, and a {@code host.lost} fact goes to every guest whose placement
  *       (the global placements view) occupies that host.</li>
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
  *       told of its loss (wherever they run now: each still counts the host out), the guests placed
  *       on it and those waiting for any host.</li>
  * </ol>
- * A restarted detector gives every host a full timeout before judging it by beats from before its
- * start, and so does a stalled one: a check that comes {@code timeout / 2} (and two check
- * intervals) or more after the one before means the stream thread stopped (a long commit, a starved machine), and the beats sent
- * meanwhile may still be unread. The wall clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a
- * silent host is noticed whether or not other hosts beat; heartbeats from guests are skipped. Fact
- * ids derive from the host and the beat they follow, so a detector that restarts and detects the
- * same loss again writes the same ids, which the decider drops.
+ * Silence is counted on a watching clock: wall time, but a gap between two checks counts as at most
+ * two check intervals. A gap means the stream thread stopped (an engine outage, a long commit, a
+ * starved machine), and the beats sent meanwhile may still be unread; so a restarted detector gives
+ * every host a full timeout before judging it, and a stalled one does not count its stall. A detector
+ * that read a host's last beat late (it fell behind its input) waits that much longer, up to one
+ * more timeout, since the host's next beats are as late. The wall
+ * clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a silent host is
+ * noticed whether or not other hosts beat; heartbeats from guests are skipped. Fact ids derive from the host and
+ * the beat they follow, so a detector that restarts and detects the same loss again writes the
+ * same ids, which the decider drops.
  */
 final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
@@ -63,12 +66,15 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private KeyValueStore<String, byte[]> liveness;
     private KeyValueStore<String, byte[]> placements;
     /**
-     * Since when this detector has looked without a break (-1 before its first look): a beat from
-     * before counts as no older than that.
+     * The watching clock (ms): wall time from this detector's first look, each gap between two looks
+     * (a beat read, a check) counted up to two check intervals, so a stall of the stream thread does
+     * not count.
      */
-    private long watchingSince = -1;
-    /** When the last check ran (-1 before the first). */
-    private long lastCheck = -1;
+    private long watched;
+    /** When the watching clock was last read (-1 before the first look). */
+    private long lastLook = -1;
+    /** Each host's last beat read by this detector: the watching clock then, when it was sent, how late. */
+    private final Map<String, long[]> lastRead = new HashMap<>();
 
     HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
         this.codec = codec;
@@ -102,9 +108,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             return;
         }
         long now = context.currentSystemTimeMs();
-        if (watchingSince < 0) {
-            watchingSince = now;
-        }
+        long delay = now - record.timestamp();
+        lastRead.put(record.key(), new long[] {watching(now), record.timestamp(), delay});
         byte[] before = liveness.get(record.key());
         liveness.put(record.key(), encode(now, false, Set.of()));
         if (before != null && lost(before)) {
@@ -118,12 +123,26 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     }
 
     private void check(long now) {
-        watched(now);
+        long gap = lastLook < 0 ? 0 : now - lastLook;
+        long clock = watching(now);
+        if (gap >= Math.max(timeout.toMillis() / 2, 2 * checkEvery.toMillis())) {
+            LOG.warnf("host-loss check %d ms after the detector last ran (checks are due every %d ms): the engine "
+                    + "stalled, and the beats sent meanwhile may be unread; %d ms of it count as silence", gap,
+                    checkEvery.toMillis(), 2 * checkEvery.toMillis());
+        }
         Map<String, Long> silent = new HashMap<>(); // host -> its last beat
         try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
             hosts.forEachRemaining(entry -> {
-                long lastBeat = ByteBuffer.wrap(entry.value).getLong();
-                if (!lost(entry.value) && now - Math.max(lastBeat, watchingSince) >= timeout.toMillis()) {
+                // A host this detector has not read yet (beats remembered from before its start) is
+                // judged from its first look.
+                long[] read = lastRead.getOrDefault(entry.key, new long[] {0, -1, 0});
+                long behind = behind(read);
+                if (!lost(entry.value) && clock - read[0] >= timeout.toMillis() + behind) {
+                    long lastBeat = ByteBuffer.wrap(entry.value).getLong();
+                    LOG.infof("host %s is lost: silent for %d ms of watching (%d ms of wall time since its last beat "
+                            + "was read, %s; waited %d ms more for beats read that late)", entry.key, clock - read[0],
+                            now - lastBeat, read[1] < 0 ? "before this detector started"
+                                    : "which was sent " + read[2] + " ms before", behind);
                     silent.put(entry.key, lastBeat);
                 }
             });
@@ -145,21 +164,26 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     }
 
     /**
-     * Notes since when this detector has watched without a break. After an engine outage, or a stall
-     * of its stream thread, the remembered beats are old and the hosts' beats sent meanwhile are
-     * still to be read: judged by the old ones, every host would be lost at once, or whichever
-     * host's beats happen to be fetched last.
+     * How far behind this host's beats the detector was when it read the last one: from its sending
+     * (the host's clock) to its reading (the engine's), at most a timeout. The next beats are that
+     * late too, so the silence must last that much longer before the host counts as lost. (A host
+     * clock behind the engine's adds its skew, a few ms where clocks are synchronised.)
      */
-    private void watched(long now) {
-        if (watchingSince < 0) {
-            watchingSince = now;
-        } else if (lastCheck >= 0 && now - lastCheck >= Math.max(timeout.toMillis() / 2, 2 * checkEvery.toMillis())) {
-            LOG.warnf("host-loss check %d ms after the one before (due every %d ms): the engine stalled, so every "
-                    + "host gets a full %d ms from now before it is judged lost", now - lastCheck, checkEvery.toMillis(),
-                    timeout.toMillis());
-            watchingSince = now;
+    private long behind(long[] read) {
+        return read[1] < 0 ? 0 : Math.max(0, Math.min(timeout.toMillis(), read[2]));
+    }
+
+    /**
+     * Reads the watching clock at {@code now}. After an engine outage or a stall of its stream thread
+     * the beats sent meanwhile may still be unread: counted in wall time, that silence would make
+     * every host lost at once, or whichever host's beats happen to be fetched last.
+     */
+    private long watching(long now) {
+        if (lastLook >= 0) {
+            watched += Math.min(now - lastLook, 2 * checkEvery.toMillis());
         }
-        lastCheck = now;
+        lastLook = now;
+        return watched;
     }
 
     /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */

@@ -42,6 +42,8 @@ class HostDetectorTest {
     private final EventCodec codec = new EventCodec();
     private final Topics topics = Topics.DEFAULT;
     private TopologyTestDriver driver;
+    /** The driver's wall clock. */
+    private Instant wall = T0;
     private TestInputTopic<String, byte[]> heartbeats;
     private TestInputTopic<String, byte[]> placements;
     private TestOutputTopic<String, byte[]> guestLog;
@@ -72,7 +74,7 @@ class HostDetectorTest {
         beat("h1");
         beat("h2");
         for (int i = 0; i < 8; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(150));
+            advance(Duration.ofMillis(150));
             beat("h2"); // h2 keeps beating, h1 has stopped
         }
 
@@ -85,7 +87,7 @@ class HostDetectorTest {
         });
 
         for (int i = 0; i < 30; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(150));
+            advance(Duration.ofMillis(150));
             beat("h2");
         }
         assertThat(facts()).as("a lost host is reported once; a beating one never").isEmpty();
@@ -109,7 +111,7 @@ class HostDetectorTest {
         beat("h1");
         beat("h2");
         for (int i = 0; i < 8; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(150));
+            advance(Duration.ofMillis(150));
             beat("h2");
         }
         assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
@@ -137,18 +139,36 @@ class HostDetectorTest {
     }
 
     @Test
-    void aStalledDetectorGivesHostsAFullTimeoutInsteadOfJudgingThemByBeatsItHasNotReadYet() {
+    void aStalledDetectorDoesNotCountItsStallAsSilence() {
         beat("h1");
         beat("h2");
         tick(3, null);
         // The stream thread stalls for 1.5 s (a long commit, a starved machine): the first check after
-        // it sees h2's beats, fetched first, and none of h1's yet.
-        driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        // it sees h2's beats, fetched first, and none of h1's yet. The stall counts as 200 ms.
+        advance(Duration.ofMillis(1_500));
         beat("h2");
-        tick(9, "h2");
         assertThat(facts()).as("no host is lost by beats the detector could not read").isEmpty();
+        tick(4, "h2");
+        assertThat(facts()).as("900 ms of watching: not yet").isEmpty();
 
-        tick(3, "h2"); // h1 really is silent: a full timeout after the stall, it is lost
+        tick(1, "h2"); // h1 really is silent: lost after 1 s of watching
+        assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+    }
+
+    @Test
+    void aDetectorThatReadsAHostsBeatsLateWaitsThatMuchLongerBeforeJudgingIt() {
+        beat("h1");
+        beat("h2");
+        tick(3, "h2");
+        // The detector fell behind its input: h1's last beat is read 800 ms after it was sent, so
+        // its next ones, if any, are as late.
+        beat("h1", wall.minusMillis(800));
+        tick(10, "h2");
+        assertThat(facts()).as("1 s of silence, but 800 ms of it may be beats not read yet").isEmpty();
+        tick(7, "h2");
+        assertThat(facts()).as("1.7 s").isEmpty();
+
+        tick(1, "h2"); // 1.8 s: the timeout plus how late it read h1
         assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
     }
 
@@ -157,7 +177,7 @@ class HostDetectorTest {
         heartbeats.pipeInput("g9", codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/guest/g9/reporter",
                 T0, "g9", null, null, null, new Heartbeat("guest", "g9", List.of()))));
         heartbeats.pipeInput("h7", "{]".getBytes());
-        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        advance(Duration.ofSeconds(3));
 
         assertThat(facts()).isEmpty();
         assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("h7"));
@@ -174,16 +194,28 @@ class HostDetectorTest {
     /** {@code checks} wall-clock steps of 100 ms (the check interval), {@code beating} (if any) beating at each. */
     private void tick(int checks, String beating) {
         for (int i = 0; i < checks; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(100));
+            advance(Duration.ofMillis(100));
             if (beating != null) {
                 beat(beating);
             }
         }
     }
 
+    /** Moves the driver's wall clock, which the beats' send times follow. */
+    private void advance(Duration by) {
+        wall = wall.plus(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    /** A beat of {@code host}, sent now. */
     private void beat(String host) {
+        beat(host, wall);
+    }
+
+    /** A beat of {@code host}, sent at {@code sent} (earlier than now: it was read late). */
+    private void beat(String host, Instant sent) {
         heartbeats.pipeInput(host, codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
-                T0, null, null, host, null, new Heartbeat("host", host, List.of()))));
+                sent, null, null, host, null, new Heartbeat("host", host, List.of()))), sent);
     }
 
     private void place(String guest, String host, String phase) {
