@@ -544,6 +544,19 @@ public final class Decider {
             return null;
         }
 
+        /**
+         * Whether the guest runs, somewhere else than {@code to}, so that an operator can move or
+         * migrate it there; if not, says so: an operator waits for an answer to every request.
+         */
+        private boolean runsElsewhereThan(String to, Placement p, String who) {
+            if (to != null && p.phase() == Phase.RUNNING && !to.equals(p.host())) {
+                return true;
+            }
+            decide(Action.ALERT, null, null, null, null, p.host(), to, p.host() == null ? null : p.epoch(),
+                    DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, guest(), to, describe(p)), List.of(), Map.of());
+            return false;
+        }
+
         private static String describe(Placement p) {
             return p.host() == null ? "placed nowhere" : p.phase().name().toLowerCase(Locale.ROOT) + " on "
                     + p.host() + " as epoch " + p.epoch();
@@ -589,11 +602,7 @@ public final class Decider {
                 }
                 case MOVE -> {
                     String to = request.host();
-                    if (to == null || p.phase() != Phase.RUNNING || to.equals(p.host())) {
-                        // Said, not dropped: an operator waits for an answer to every request.
-                        decide(Action.ALERT, null, null, null, null, p.host(), to, p.host() == null ? null : p.epoch(),
-                                DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, guest(), to, describe(p)),
-                                List.of(), Map.of());
+                    if (!runsElsewhereThan(to, p, who)) {
                         return null;
                     }
                     if (!HostChoice.eligible(state, Set.of()).contains(to)) {
@@ -605,11 +614,7 @@ public final class Decider {
                 }
                 case MIGRATE -> {
                     String to = request.host();
-                    if (to == null || p.phase() != Phase.RUNNING || to.equals(p.host())) {
-                        // Said, not dropped: an operator waits for an answer to every request.
-                        decide(Action.ALERT, null, null, null, null, p.host(), to, p.host() == null ? null : p.epoch(),
-                                DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, guest(), to, describe(p)),
-                                List.of(), Map.of());
+                    if (!runsElsewhereThan(to, p, who)) {
                         return null;
                     }
                     if (!HostChoice.eligible(state, Set.of()).contains(to)) {

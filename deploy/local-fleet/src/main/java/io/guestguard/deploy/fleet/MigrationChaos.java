@@ -86,6 +86,7 @@ final class MigrationChaos {
     private final Observed observed;
     private final Random random;
     private final PrintStream out;
+    private final TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
     /** Whether the migration watcher runs, so that contact is verified by a rebound. */
     private final boolean watched;
 
@@ -247,7 +248,6 @@ final class MigrationChaos {
 
     /** The chaos guest's last facts and decisions, with each decision's reason, to explain a stop. */
     private String history() {
-        TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
         List<Observed.Seen> all = observed.all(e -> GUEST.equals(e.guestId()));
         return all.subList(Math.max(0, all.size() - 60), all.size()).stream().map(seen -> {
             String line = format.line(seen.event());
@@ -266,7 +266,6 @@ final class MigrationChaos {
     private Report report(int done, int completed, int failed, int backToBack, int injected, int missed, int resets,
                           int doubleRunners, int escalationsBefore, List<Long> contact, String stoppedBy) {
         List<Observed.Seen> escalated = escalations();
-        TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
         escalated.subList(escalationsBefore, escalated.size())
                 .forEach(seen -> out.printf("  ESCALATION: %s%n", format.line(seen.event())));
         return new Report(done, completed, failed, backToBack, injected, missed, resets, doubleRunners,

@@ -37,22 +37,23 @@ import java.util.function.BiFunction;
  *   <li>Each host beat (keyed by host) records the wall-clock time it was read, in the store
  *       {@code host-liveness}, and the watching clock (below) then, in memory.</li>
  *   <li>Every {@code checkEvery} of wall-clock time, a host whose last beat was read {@code timeout}
- *       or more ago on the watching clock is marked lost, once, and a {@code host.lost} fact goes to every guest whose placement
+ *       or more ago on the watching clock is marked lost, once, and a {@code host.lost} fact goes
+ *       to every guest whose placement
  *       (the global placements view) occupies that host.</li>
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
  *       told of its loss (wherever they run now: each still counts the host out), the guests placed
  *       on it and those waiting for any host.</li>
  * </ol>
- * Silence is counted on a watching clock: wall time, but a gap between two checks counts as at most
+ * Silence is counted on a watching clock: wall time, but a gap between two looks counts as at most
  * two check intervals. A gap means the stream thread stopped (an engine outage, a long commit, a
  * starved machine), and the beats sent meanwhile may still be unread; so a restarted detector gives
- * every host a full timeout before judging it, and a stalled one does not count its stall. A detector
- * that read a host's last beat late (it fell behind its input) waits that much longer, up to one
- * more timeout, since the host's next beats are as late. The wall
- * clock is the stream thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a silent host is
- * noticed whether or not other hosts beat; heartbeats from guests are skipped. Fact ids derive from the host and
- * the beat they follow, so a detector that restarts and detects the same loss again writes the
- * same ids, which the decider drops.
+ * every host a full timeout before judging it, and a stalled one does not count its stall. A
+ * detector that read a host's last beat late (it fell behind its input) waits that much longer, up
+ * to one more timeout, since the host's next beats are as late. The wall clock is the stream
+ * thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a silent host is noticed whether or
+ * not other hosts beat; heartbeats from guests are skipped. Fact ids derive from the host and the
+ * beat they follow, so a detector that restarts and detects the same loss again writes the same
+ * ids, which the decider drops.
  */
 final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
@@ -73,8 +74,12 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private long watched;
     /** When the watching clock was last read (-1 before the first look). */
     private long lastLook = -1;
-    /** Each host's last beat read by this detector: the watching clock then, when it was sent, how late. */
-    private final Map<String, long[]> lastRead = new HashMap<>();
+    /** Each host's last beat read by this detector; a host without one is judged from the first look. */
+    private final Map<String, Read> lastRead = new HashMap<>();
+
+    /** A beat as read: the watching clock then, and how long after its sending (host clock) it was read. */
+    private record Read(long watchedAt, long delayMs) {
+    }
 
     HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
         this.codec = codec;
@@ -108,8 +113,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             return;
         }
         long now = context.currentSystemTimeMs();
-        long delay = now - record.timestamp();
-        lastRead.put(record.key(), new long[] {watching(now), record.timestamp(), delay});
+        lastRead.put(record.key(), new Read(watching(now), now - record.timestamp()));
         byte[] before = liveness.get(record.key());
         liveness.put(record.key(), encode(now, false, Set.of()));
         if (before != null && lost(before)) {
@@ -133,16 +137,15 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         Map<String, Long> silent = new HashMap<>(); // host -> its last beat
         try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
             hosts.forEachRemaining(entry -> {
-                // A host this detector has not read yet (beats remembered from before its start) is
-                // judged from its first look.
-                long[] read = lastRead.getOrDefault(entry.key, new long[] {0, -1, 0});
-                long behind = behind(read);
-                if (!lost(entry.value) && clock - read[0] >= timeout.toMillis() + behind) {
+                Read read = lastRead.get(entry.key); // none: a beat remembered from before this detector started
+                long silence = clock - (read == null ? 0 : read.watchedAt());
+                long behind = read == null ? 0 : behind(read);
+                if (!lost(entry.value) && silence >= timeout.toMillis() + behind) {
                     long lastBeat = ByteBuffer.wrap(entry.value).getLong();
                     LOG.infof("host %s is lost: silent for %d ms of watching (%d ms of wall time since its last beat "
-                            + "was read, %s; waited %d ms more for beats read that late)", entry.key, clock - read[0],
-                            now - lastBeat, read[1] < 0 ? "before this detector started"
-                                    : "which was sent " + read[2] + " ms before", behind);
+                            + "was read, %s; waited %d ms more for beats read that late)", entry.key, silence,
+                            now - lastBeat, read == null ? "before this detector started"
+                                    : "which was sent " + read.delayMs() + " ms before", behind);
                     silent.put(entry.key, lastBeat);
                 }
             });
@@ -169,8 +172,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
      * late too, so the silence must last that much longer before the host counts as lost. (A host
      * clock behind the engine's adds its skew, a few ms where clocks are synchronised.)
      */
-    private long behind(long[] read) {
-        return read[1] < 0 ? 0 : Math.max(0, Math.min(timeout.toMillis(), read[2]));
+    private long behind(Read read) {
+        return Math.max(0, Math.min(timeout.toMillis(), read.delayMs()));
     }
 
     /**
