@@ -1,7 +1,6 @@
 package io.guestguard.journal;
 
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Command;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,6 +43,12 @@ import java.util.function.Consumer;
  */
 public final class CommandListener<C extends Command> implements AutoCloseable {
 
+    /** Turns a record of the receiver's key into its command, or rejects it with the reason ({@link io.guestguard.protocol.RecordGate}). */
+    @FunctionalInterface
+    public interface Decoder<C extends Command> {
+        CloudEvent<? extends C> decode(String key, byte[] value);
+    }
+
     /** How a command is recorded in the journal before it is applied. */
     public enum Mode {
         /** {@link CommandJournal#firstTime}: the id only. */
@@ -57,9 +62,8 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final String key;
-    private final Class<C> type;
     private final Mode mode;
-    private final EventCodec codec;
+    private final Decoder<C> decoder;
     private final CommandJournal journal;
     private final Consumer<CloudEvent<? extends C>> handler;
     private final BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters;
@@ -71,12 +75,13 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
     /**
      * @param key the receiver's key: its guest or host id
      * @param clientId the Kafka client id, e.g. {@code guest-reporter-g1}
+     * @param decoder the decoding boundary for this receiver's commands, e.g. {@code gate::guestCommand}
      * @param handler applies one command; throwing {@link RejectedRecordException} dead-letters it
      * @param deadLetters receives each record that cannot be applied, with the reason
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
-    public CommandListener(String bootstrapServers, String topic, String key, String clientId, Class<C> type, Mode mode,
-                           EventCodec codec, CommandJournal journal, Consumer<CloudEvent<? extends C>> handler,
+    public CommandListener(String bootstrapServers, String topic, String key, String clientId, Mode mode,
+                           Decoder<C> decoder, CommandJournal journal, Consumer<CloudEvent<? extends C>> handler,
                            BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters,
                            Consumer<RuntimeException> fatal) {
         this.consumer = new KafkaConsumer<>(Map.of(
@@ -89,9 +94,8 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.key = key;
-        this.type = type;
         this.mode = mode;
-        this.codec = codec;
+        this.decoder = decoder;
         this.journal = journal;
         this.handler = handler;
         this.deadLetters = deadLetters;
@@ -170,9 +174,9 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
-        CloudEvent<?> event;
+        CloudEvent<? extends C> command;
         try {
-            event = codec.decode(record.value());
+            command = decoder.decode(record.key(), record.value());
         } catch (RejectedRecordException e) {
             // No id to remember it by: dead-letter it, then record its offset (a crash between the two
             // writes the dead letter twice, never loses it).
@@ -181,23 +185,18 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
             return;
         }
         boolean first = mode == Mode.UNTIL_DONE
-                ? journal.begin(event.id(), record.offset(), record.value())
-                : journal.firstTime(event.id(), record.offset());
+                ? journal.begin(command.id(), record.offset(), record.value())
+                : journal.firstTime(command.id(), record.offset());
         if (!first) {
-            LOG.debugf("command %s already applied", event.id());
+            LOG.debugf("command %s already applied", command.id());
             return;
         }
         try {
-            if (!type.isInstance(event.data())) {
-                throw new RejectedRecordException("type " + event.type() + " is not a " + type.getSimpleName());
-            }
-            @SuppressWarnings("unchecked")
-            CloudEvent<? extends C> command = (CloudEvent<? extends C>) event;
             handler.accept(command);
         } catch (RejectedRecordException e) {
             deadLetters.accept(record, e.reason());
             if (mode == Mode.UNTIL_DONE) {
-                journal.done(event.id()); // dead-lettered is finished
+                journal.done(command.id()); // dead-lettered is finished
             }
         }
     }

@@ -26,6 +26,7 @@ public record AppFailed(String app, Long pid, Integer exitCode, String signal, S
         if ((check == null) != (detail == null)) {
             throw new IllegalArgumentException("detail is set exactly when check is");
         }
+        detail = detail == null ? null : FreeText.clean(detail); // what a probe or an agent printed
     }
 
     public static AppFailed exited(String app, long pid, int exitCode) {

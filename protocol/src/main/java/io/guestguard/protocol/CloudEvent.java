@@ -24,11 +24,38 @@ public record CloudEvent<D extends Payload>(String id, String source, Instant ti
     public static final String SPEC_VERSION = "1.0";
     public static final String CONTENT_TYPE = "application/cloudevents+json";
 
+    /** The largest {@code guestseq} or {@code epoch}: what a JSON reader in any language holds exactly. */
+    public static final long MAX_NUMBER = (1L << 53) - 1;
+
+    /**
+     * @throws IllegalArgumentException when an attribute breaks the wire rules ({@link Ids}, {@link Names},
+     *                                  numbers within 0..{@link #MAX_NUMBER}), so that nothing invalid is written
+     */
     public CloudEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(data, "data");
+        if (!Ids.valid(id)) {
+            throw new IllegalArgumentException("event id " + FreeText.quote(id) + " is not a valid id");
+        }
+        if (source.isEmpty() || source.length() > 255 || !source.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            throw new IllegalArgumentException("source " + FreeText.quote(source) + " is not 1 to 255 visible ASCII characters");
+        }
+        if (guestId != null) {
+            Names.require("guest id", guestId);
+        }
+        if (hostId != null) {
+            Names.require("host id", hostId);
+        }
+        requireNumber("guestseq", guestSeq);
+        requireNumber("epoch", epoch);
+    }
+
+    private static void requireNumber(String what, Long value) {
+        if (value != null && (value < 0 || value > MAX_NUMBER)) {
+            throw new IllegalArgumentException(what + " " + value + " is outside 0.." + MAX_NUMBER);
+        }
     }
 
     /** A guest's event, without sequence number, host or epoch. */

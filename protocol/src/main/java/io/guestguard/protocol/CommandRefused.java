@@ -11,6 +11,11 @@ package io.guestguard.protocol;
  * @param reason why, for people
  */
 public record CommandRefused(String host, String commandId, String command, String reason) implements Fact {
+    /** The reason as sent, {@linkplain FreeText#clean cleaned}: it often quotes a hypervisor's or a script's error. */
+    public CommandRefused {
+        reason = FreeText.clean(reason);
+    }
+
 
     @Override
     public <R> R accept(Visitor<R> visitor) {

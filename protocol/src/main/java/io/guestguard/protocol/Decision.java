@@ -65,5 +65,8 @@ public record Decision(Action action, String app, Integer attempt, Integer limit
      * @param text a sentence for people
      */
     public record Reason(String code, String text) {
+        public Reason {
+            text = FreeText.clean(text); // it quotes what facts said (an exit reason, a refusal)
+        }
     }
 }

@@ -1,7 +1,10 @@
 package io.guestguard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,22 +20,37 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes GuestGuard CloudEvents in structured JSON mode. Decoding checks, in order: JSON
- * syntax, the envelope against {@code /schemas/cloudevent.json}, that the type is known, and the
- * data against its type's schema; the first failure becomes a {@link RejectedRecordException} whose
- * message is the reason a dead-letter record carries. Thread-safe; share one instance.
+ * Reads and writes GuestGuard CloudEvents in structured JSON mode. Decoding is total: whatever the
+ * bytes, it returns a valid event or throws a {@link RejectedRecordException} whose message is the
+ * reason a dead-letter record carries, never anything else. It checks, in order: the size (at most
+ * {@value #MAX_RECORD_BYTES} bytes), JSON syntax within bounds (nesting, string and number length,
+ * no duplicate keys), the envelope against {@code /schemas/cloudevent.json} (ids, names and numbers
+ * by the rules of {@code defs.json}), {@code time} as an RFC 3339 instant between 1970 and 9999,
+ * that the type is known, and the data against its type's schema. Thread-safe; share one instance.
  */
 public final class EventCodec {
 
-    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** The largest record any GuestGuard consumer reads; a package of 64 applications is a few KiB. */
+    public static final int MAX_RECORD_BYTES = 64 * 1024;
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final String SCHEMA_BASE = "https://guestguard.io/schemas/";
+    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(SCHEMA_BASE, "classpath:schemas/")));
 
-    private final ObjectMapper mapper = new ObjectMapper()
+    private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(32).maxStringLength(MAX_RECORD_BYTES).maxNumberLength(32).build())
+                    .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -90,6 +108,22 @@ public final class EventCodec {
         if (bytes == null) {
             throw new RejectedRecordException("empty record: no value");
         }
+        if (bytes.length > MAX_RECORD_BYTES) {
+            throw new RejectedRecordException("record of " + bytes.length + " bytes is larger than the "
+                    + MAX_RECORD_BYTES + " bytes a GuestGuard event may have");
+        }
+        try {
+            return decodeChecked(bytes);
+        } catch (RejectedRecordException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Whatever the content provokes below (a parser limit, an unforeseen conversion), it is the
+            // record's fault and must not reach the caller's loop as anything but a rejection.
+            throw new RejectedRecordException("unreadable record: " + e, e);
+        }
+    }
+
+    private CloudEvent<?> decodeChecked(byte[] bytes) {
         JsonNode node;
         try {
             node = mapper.readTree(bytes);
@@ -102,6 +136,7 @@ public final class EventCodec {
             throw new RejectedRecordException("empty record: no JSON value");
         }
         requireValid(envelopeSchema, node, "not a GuestGuard CloudEvent");
+        Instant time = time(node.get("time").asText());
         String typeName = node.get("type").asText();
         EventType type = EventType.fromType(typeName)
                 .orElseThrow(() -> new RejectedRecordException("unknown type '" + typeName + "'"));
@@ -109,12 +144,26 @@ public final class EventCodec {
         requireValid(dataSchemas.get(type), data, "data does not match the schema of " + typeName);
         try {
             Payload payload = mapper.treeToValue(data, type.payloadClass());
-            return new CloudEvent<>(node.get("id").asText(), node.get("source").asText(),
-                    Instant.parse(node.get("time").asText()), text(node, "guestid"), number(node, "guestseq"),
-                    text(node, "hostid"), number(node, "epoch"), payload);
+            return new CloudEvent<>(node.get("id").asText(), node.get("source").asText(), time,
+                    text(node, "guestid"), number(node, "guestseq"), text(node, "hostid"), number(node, "epoch"), payload);
         } catch (IOException | IllegalArgumentException e) {
             throw new RejectedRecordException("data of " + typeName + " is invalid: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code time} as RFC 3339 requires it: a date, 'T', a time and an offset; within 1970..9999. */
+    private static Instant time(String text) {
+        Instant time;
+        try {
+            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (RuntimeException e) {
+            throw new RejectedRecordException("time " + FreeText.quote(text)
+                    + " is not an RFC 3339 date-time with an offset, e.g. 2026-12-06T10:15:30.123Z", e);
+        }
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+            throw new RejectedRecordException("time " + FreeText.quote(text) + " is outside 1970..9999");
+        }
+        return time;
     }
 
     /** The shared, configured Jackson mapper (for payloads and test tooling). */

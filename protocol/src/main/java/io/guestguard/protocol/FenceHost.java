@@ -9,4 +9,10 @@ package io.guestguard.protocol;
  * @param decisionId the decision that issued this command
  */
 public record FenceHost(String host, String lostHost, String decisionId) implements HostCommand {
+
+    /** None: a fence is about a host; the guest it is done for is the event's {@code guestid}. */
+    @Override
+    public String guest() {
+        return null;
+    }
 }

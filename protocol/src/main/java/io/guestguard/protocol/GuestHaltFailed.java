@@ -7,6 +7,11 @@ package io.guestguard.protocol;
  * @param reason why, in words
  */
 public record GuestHaltFailed(String host, String reason) implements Fact {
+    /** The reason as sent, {@linkplain FreeText#clean cleaned}: it often quotes a hypervisor's or a script's error. */
+    public GuestHaltFailed {
+        reason = FreeText.clean(reason);
+    }
+
     @Override
     public <R> R accept(Visitor<R> visitor) {
         return visitor.guestHaltFailed(this);

@@ -5,4 +5,7 @@ public sealed interface HostCommand extends Command permits StartGuest, HaltGues
 
     /** The host that carries the command out: the record's key on {@code host-commands.v1}. */
     String host();
+
+    /** The guest the command is about, or {@code null} for a fence, which is about a host. */
+    String guest();
 }

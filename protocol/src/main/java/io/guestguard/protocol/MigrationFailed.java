@@ -8,6 +8,11 @@ package io.guestguard.protocol;
  * @param reason why, in words
  */
 public record MigrationFailed(String from, String to, String reason) implements Fact {
+    /** The reason as sent, {@linkplain FreeText#clean cleaned}: it often quotes a hypervisor's or a script's error. */
+    public MigrationFailed {
+        reason = FreeText.clean(reason);
+    }
+
     @Override
     public <R> R accept(Visitor<R> visitor) {
         return visitor.migrationFailed(this);

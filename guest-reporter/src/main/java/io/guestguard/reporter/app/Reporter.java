@@ -6,6 +6,7 @@ import io.guestguard.protocol.AppCommand;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestCommand;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.Rebound;
 import io.guestguard.protocol.RejectedRecordException;
@@ -145,7 +146,7 @@ public class Reporter {
         supervisor.startAll(held.all());
         held.restartsDue().forEach(this::restartWhenDue);
         commands = new CommandListener<GuestCommand>(servers, topics.guestCommands(), guest.guest(), "guest-reporter-" + guest.guest(),
-                GuestCommand.class, CommandListener.Mode.AT_MOST_ONCE, codec, journal, this::execute,
+                CommandListener.Mode.AT_MOST_ONCE, new RecordGate(codec)::guestCommand, journal, this::execute,
                 publisher::deadLetter, e -> Quarkus.asyncExit(1));
         commands.start();
         if (!commands.awaitAssigned(ASSIGN_WAIT)) {

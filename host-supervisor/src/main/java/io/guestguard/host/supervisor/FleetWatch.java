@@ -1,8 +1,8 @@
 package io.guestguard.host.supervisor;
 
-import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
@@ -39,7 +39,7 @@ public final class FleetWatch implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Topics topics;
-    private final EventCodec codec;
+    private final RecordGate gate;
     private final Clock clock;
     private final Map<String, GuestPlacement> placements = new ConcurrentHashMap<>();
     private final Map<String, Beat> beats = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ public final class FleetWatch implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
-        this.codec = codec;
+        this.gate = new RecordGate(codec);
         this.clock = clock;
         this.thread = new Thread(this::run, clientId + "-fleet-watch");
         this.thread.setDaemon(true);
@@ -197,11 +197,13 @@ public final class FleetWatch implements AutoCloseable {
             return;
         }
         try {
-            CloudEvent<?> event = codec.decode(record.value());
-            if (event.data() instanceof GuestPlacement p && record.topic().equals(topics.placements())) {
-                placements.put(record.key(), p);
-            } else if (event.data() instanceof Heartbeat beat && "host".equals(beat.role())) {
-                beats.put(beat.id(), new Beat(clock.millis(), beat.guests()));
+            if (record.topic().equals(topics.placements())) {
+                placements.put(record.key(), gate.placement(record.key(), record.value()).data());
+            } else {
+                Heartbeat beat = gate.heartbeat(record.key(), record.value()).data();
+                if (beat.role().equals("host")) {
+                    beats.put(beat.id(), new Beat(clock.millis(), beat.guests()));
+                }
             }
         } catch (RejectedRecordException e) {
             // Not ours to dead-letter: the engine and the detector read these topics too.

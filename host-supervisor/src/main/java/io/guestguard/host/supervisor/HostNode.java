@@ -9,6 +9,7 @@ import io.guestguard.journal.CommandJournal;
 import io.guestguard.journal.CommandListener;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.HostCommand;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Topics;
 import org.jboss.logging.Logger;
 
@@ -71,7 +72,7 @@ public final class HostNode implements AutoCloseable {
         fleet.start();
         built.start();
         CommandListener<HostCommand> commands = new CommandListener<HostCommand>(bootstrapServers, topics.hostCommands(), host,
-                "host-supervisor-" + host, HostCommand.class, CommandListener.Mode.UNTIL_DONE, codec, journal,
+                "host-supervisor-" + host, CommandListener.Mode.UNTIL_DONE, new RecordGate(codec)::hostCommand, journal,
                 built::accept, facts::deadLetter, fatal);
         open(commands);
         commands.start();

@@ -9,8 +9,8 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
-import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Rebind;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -53,6 +53,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
 
     private final ContactWatcher watcher;
     private final EventCodec codec;
+    private final RecordGate gate;
+    private final String heartbeatsTopic;
     private final Duration checkEvery;
     private final WatchMetrics metrics;
     private ProcessorContext<String, byte[]> context;
@@ -63,9 +65,12 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final Map<String, Long> dueAt = new HashMap<>();
     private final NavigableMap<Long, Set<String>> dueIndex = new TreeMap<>();
 
-    WatchProcessor(ContactWatcher watcher, EventCodec codec, Duration checkEvery, WatchMetrics metrics) {
+    WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
+                   WatchMetrics metrics) {
         this.watcher = watcher;
         this.codec = codec;
+        this.gate = new RecordGate(codec);
+        this.heartbeatsTopic = heartbeatsTopic;
         this.checkEvery = checkEvery;
         this.metrics = metrics;
     }
@@ -87,29 +92,20 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
-        CloudEvent<?> event;
+        boolean beat = context.recordMetadata().map(m -> m.topic().equals(heartbeatsTopic)).orElse(false);
+        CloudEvent<? extends Fact> fact;
         try {
-            event = codec.decode(record.value());
-            if (record.key() == null || !record.key().equals(event.key())) {
-                throw new RejectedRecordException("record key '" + record.key() + "' does not match the event's key '"
-                        + event.key() + "'");
+            if (beat) {
+                if (gate.heartbeat(record.key(), record.value()).data().role().equals("guest")) {
+                    beats.put(record.key(), now);
+                }
+                return; // host beats are the policy engine's
             }
+            fact = gate.fact(record.key(), record.value());
         } catch (RejectedRecordException e) {
             deadLetter(record, e.reason());
             return;
         }
-        if (event.data() instanceof Heartbeat beat) {
-            if (beat.role().equals("guest")) {
-                beats.put(record.key(), now);
-            }
-            return; // host beats are the policy engine's
-        }
-        if (!(event.data() instanceof Fact)) {
-            deadLetter(record, "type " + event.type() + " is neither a fact nor a heartbeat");
-            return;
-        }
-        @SuppressWarnings("unchecked")
-        CloudEvent<? extends Fact> fact = (CloudEvent<? extends Fact>) event;
         String guest = record.key();
         apply(guest, watcher.onFact(current(guest), guest, fact, now), now);
     }

@@ -36,7 +36,7 @@ public final class WatchTopology {
         Topology topology = new Topology();
         topology.addSource(GUEST_LOG, strings.deserializer(), bytes.deserializer(), topics.guestLog());
         topology.addSource(HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.heartbeats());
-        topology.addProcessor(PROCESSOR, () -> new WatchProcessor(watcher, codec, checkEvery, metrics), GUEST_LOG,
+        topology.addProcessor(PROCESSOR, () -> new WatchProcessor(watcher, codec, topics.heartbeats(), checkEvery, metrics), GUEST_LOG,
                 HEARTBEATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), strings, bytes), PROCESSOR);
         topology.addSink(REBINDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);

@@ -7,6 +7,7 @@ import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.Ids;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
@@ -282,7 +283,7 @@ public final class ContactWatcher {
         }
 
         private void rebind(Check check, int attempt) {
-            String id = check.causeId() + "/rebind-" + attempt;
+            String id = Ids.derive("", check.causeId(), ":rebind-" + attempt);
             state = state.withCheck(new Check(check.trigger(), check.host(), check.epoch(), check.sinceMs(),
                     check.startedAtMs(), attempt, nowMs + settings.rebindTimeout().toMillis(), check.causeId(),
                     check.answered(), check.expectSeq()));
@@ -295,7 +296,7 @@ public final class ContactWatcher {
                             + " on have a gap that its resends did not close, so failures in it may be unknown"
                     : "no rebound from the reporter on " + check.host() + " for epoch " + check.epoch();
             String trigger = check.answered() ? SEQUENCE_GAP : check.trigger();
-            effects.add(new Escalate(check.causeId() + "/contact-lost", new ContactLost(check.host(), check.epoch(),
+            effects.add(new Escalate(Ids.derive("", check.causeId(), ":contact-lost"), new ContactLost(check.host(), check.epoch(),
                     trigger, check.rebindsSent(), nowMs - check.startedAtMs(), reason)));
             observations.add(new Escalated(trigger));
             state = state.escalated(check.epoch());

@@ -106,7 +106,7 @@ class WatchTopologyTest {
         }
 
         List<CloudEvent<?>> rebinds = commands.readValuesToList().stream().<CloudEvent<?>>map(codec::decode).toList();
-        assertThat(rebinds).extracting(CloudEvent::id).containsExactly("f3/rebind-1", "f3/rebind-2", "f3/rebind-3");
+        assertThat(rebinds).extracting(CloudEvent::id).containsExactly("f3:rebind-1", "f3:rebind-2", "f3:rebind-3");
         List<TestRecord<String, byte[]>> escalations = log.readRecordsToList();
         assertThat(escalations).hasSize(1);
         CloudEvent<?> lost = codec.decode(escalations.get(0).value());

@@ -57,8 +57,8 @@ class ContactWatcherTest {
         fact(10_000, 1L, new MigrationStarted("h1", "h2"), false);
         fact(10_400, 1L, new MigrationCompleted("h1", "h2"), false);
 
-        assertThat(effects).containsExactly(new SendRebind("f4/rebind-1", "h2", 2, "f4", 1));
-        reporterFact(10_650, new Rebound("f4/rebind-1", "h2", 2, seq + 2, 0, false));
+        assertThat(effects).containsExactly(new SendRebind("f4:rebind-1", "h2", 2, "f4", 1));
+        reporterFact(10_650, new Rebound("f4:rebind-1", "h2", 2, seq + 2, 0, false));
 
         assertThat(watch.check()).isNull();
         assertThat(observations).containsExactly(new MigrationSeen("started"), new MigrationSeen("completed"),
@@ -97,12 +97,12 @@ class ContactWatcherTest {
         assertThat(effects).isEmpty();
 
         fact(40_000 - 1, 1L, new MigrationCompleted("h1", "h2"), false);
-        reporterFact(40_100, new Rebound("f4/rebind-1", "h2", 2, seq + 2, 0, false));
+        reporterFact(40_100, new Rebound("f4:rebind-1", "h2", 2, seq + 2, 0, false));
         // The blackout ends 2 s after the migration (at 41,999); silence counts from there.
         timeTo(41_999 + 4_999);
         assertThat(effects).as("only the rebind after the migration").hasSize(1);
         timeTo(41_999 + 5_000);
-        assertThat(effects).last().isEqualTo(new SendRebind("silence-g1-40100/rebind-1", "h2", 2, "silence-g1-40100", 1));
+        assertThat(effects).last().isEqualTo(new SendRebind("silence-g1-40100:rebind-1", "h2", 2, "silence-g1-40100", 1));
     }
 
     @Test
@@ -111,7 +111,7 @@ class ContactWatcherTest {
         timeTo(12_999);
         assertThat(effects).isEmpty();
         timeTo(13_000);
-        assertThat(effects).containsExactly(new SendRebind("silence-g1-100/rebind-1", "h1", 1, "silence-g1-100", 1));
+        assertThat(effects).containsExactly(new SendRebind("silence-g1-100:rebind-1", "h1", 1, "silence-g1-100", 1));
         assertThat(watch.check().trigger()).isEqualTo(ContactWatcher.HEARTBEATS_STOPPED);
     }
 
@@ -129,7 +129,7 @@ class ContactWatcherTest {
         fact(10_000, 1L, new MigrationStarted("h1", "h2"), false);
         fact(10_300, 1L, new MigrationFailed("h1", "h2", "target refused"), false);
 
-        assertThat(effects).containsExactly(new SendRebind("f4/rebind-1", "h1", 1, "f4", 1));
+        assertThat(effects).containsExactly(new SendRebind("f4:rebind-1", "h1", 1, "f4", 1));
         assertThat(observations).contains(new MigrationSeen("failed"));
     }
 
@@ -140,7 +140,7 @@ class ContactWatcherTest {
         assertThat(effects).isEmpty();
         timeTo(40_000);
 
-        assertThat(effects).containsExactly(new SendRebind("abandoned-g1-10000/rebind-1", "h1", 1, "abandoned-g1-10000", 1));
+        assertThat(effects).containsExactly(new SendRebind("abandoned-g1-10000:rebind-1", "h1", 1, "abandoned-g1-10000", 1));
         assertThat(observations).contains(new MigrationSeen("abandoned"));
     }
 
@@ -152,12 +152,12 @@ class ContactWatcherTest {
         timeTo(20_000); // the first check's deadlines pass inside the second blackout
         assertThat(effects).hasSize(1);
         fact(20_100, 2L, new MigrationCompleted("h2", "h3"), false);
-        reporterFact(20_200, new Rebound("f4/rebind-1", "h2", 2, seq + 2, 0, false)); // the first answer, late
+        reporterFact(20_200, new Rebound("f4:rebind-1", "h2", 2, seq + 2, 0, false)); // the first answer, late
         assertThat(watch.check()).as("an answer for the older placement does not verify the newer").isNotNull();
-        reporterFact(20_300, new Rebound("f6/rebind-1", "h3", 3, seq + 2, 0, false));
+        reporterFact(20_300, new Rebound("f6:rebind-1", "h3", 3, seq + 2, 0, false));
 
-        assertThat(effects).containsExactly(new SendRebind("f4/rebind-1", "h2", 2, "f4", 1),
-                new SendRebind("f6/rebind-1", "h3", 3, "f6", 1));
+        assertThat(effects).containsExactly(new SendRebind("f4:rebind-1", "h2", 2, "f4", 1),
+                new SendRebind("f6:rebind-1", "h3", 3, "f6", 1));
         assertThat(observations).contains(new ContactVerified(ContactWatcher.MIGRATION_COMPLETED, 200, 1))
                 .noneMatch(o -> o instanceof Escalated);
     }

@@ -22,6 +22,7 @@ import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.Ids;
 import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
@@ -804,11 +805,12 @@ public final class Decider {
         // ---- emitting ----
 
         private String decisionId() {
-            return decisions.isEmpty() ? "decision-" + fact.id() : "decision-" + fact.id() + "-" + (decisions.size() + 1);
+            return commandId("decision");
         }
 
+        /** {@code kind-<fact id>}, then {@code -2}, {@code -3} for the second and third decision on the fact. */
         private String commandId(String kind) {
-            return decisions.isEmpty() ? kind + "-" + fact.id() : kind + "-" + fact.id() + "-" + (decisions.size() + 1);
+            return Ids.derive(kind + "-", fact.id(), decisions.isEmpty() ? "" : "-" + (decisions.size() + 1));
         }
 
         private void decide(Action action, String app, Integer attempt, Integer limit, Long delayMs, String from, String to,

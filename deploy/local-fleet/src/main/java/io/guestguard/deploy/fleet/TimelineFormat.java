@@ -61,7 +61,7 @@ final class TimelineFormat {
             return fact.describe();
         }
         if (event.data() instanceof Rebind rebind) {
-            return "-> rebind to " + rebind.host() + " (epoch " + rebind.epoch() + "), " + event.id().replaceAll(".*/", "")
+            return "-> rebind to " + rebind.host() + " (epoch " + rebind.epoch() + "), " + event.id().replaceAll(".*:", "")
                     + ", sent by the migration watcher";
         }
         return event.type();

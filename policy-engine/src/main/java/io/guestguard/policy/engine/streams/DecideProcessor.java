@@ -9,6 +9,8 @@ import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.Ids;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
@@ -42,15 +44,15 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
 
     private final Decider decider;
     private final EventCodec codec;
-    private final String sourceTopic;
+    private final RecordGate gate;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
     private KeyValueStore<String, byte[]> placementsView;
 
-    DecideProcessor(Decider decider, EventCodec codec, String sourceTopic) {
+    DecideProcessor(Decider decider, EventCodec codec) {
         this.decider = decider;
         this.codec = codec;
-        this.sourceTopic = sourceTopic;
+        this.gate = new RecordGate(codec);
     }
 
     @Override
@@ -64,7 +66,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     public void process(Record<String, byte[]> record) {
         CloudEvent<? extends Fact> fact;
         try {
-            fact = asFact(record);
+            fact = gate.fact(record.key(), record.value());
         } catch (RejectedRecordException e) {
             deadLetter(record, e.reason());
             return;
@@ -87,7 +89,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         GuestPlacement before = placementOf(state);
         GuestPlacement after = placementOf(outcome.state());
         if (!after.equals(before)) {
-            forward(record, record.key(), new CloudEvent<>("placement-" + fact.id(), Decider.SOURCE, fact.time(),
+            forward(record, record.key(), new CloudEvent<>(Ids.derive("placement-", fact.id(), ""), Decider.SOURCE, fact.time(),
                     record.key(), null, after.host(), after.epoch(), after), DecisionTopology.PLACEMENTS);
         }
     }
@@ -102,7 +104,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
                 try {
-                    if (codec.decode(entry.value).data() instanceof GuestPlacement p && p.occupiesHost()) {
+                    GuestPlacement p = gate.placement(entry.key, entry.value).data();
+                    if (p.occupiesHost()) {
                         guestsPerHost.merge(p.host(), 1, Integer::sum);
                     }
                 } catch (RejectedRecordException e) {
@@ -119,18 +122,6 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase().name(), failures);
     }
 
-    @SuppressWarnings("unchecked")
-    private CloudEvent<? extends Fact> asFact(Record<String, byte[]> record) {
-        CloudEvent<?> event = codec.decode(record.value());
-        if (!(event.data() instanceof Fact)) {
-            throw new RejectedRecordException("type " + event.type() + " is not a fact; " + sourceTopic + " carries facts only");
-        }
-        if (record.key() == null || !record.key().equals(event.guestId())) {
-            throw new RejectedRecordException("record key '" + record.key() + "' does not match guestid '"
-                    + event.guestId() + "'; facts must be keyed by their guest");
-        }
-        return (CloudEvent<? extends Fact>) event;
-    }
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {
         context.forward(new Record<>(key, codec.encode(event), cause.timestamp()), sink);

@@ -58,7 +58,7 @@ public final class DecisionTopology {
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
-        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, topics.guestLog()), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
         topology.addSink(GUEST_COMMANDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(HOST_COMMANDS, topics.hostCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);

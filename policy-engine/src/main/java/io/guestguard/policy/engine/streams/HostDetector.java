@@ -8,6 +8,8 @@ import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.Ids;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -61,6 +63,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = Logger.getLogger(HostDetector.class);
 
     private final EventCodec codec;
+    private final RecordGate gate;
     private final Duration timeout;
     private final Duration checkEvery;
     private ProcessorContext<String, byte[]> context;
@@ -83,6 +86,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
     HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
         this.codec = codec;
+        this.gate = new RecordGate(codec);
         this.timeout = timeout;
         this.checkEvery = checkEvery;
     }
@@ -99,11 +103,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     public void process(Record<String, byte[]> record) {
         CloudEvent<?> event;
         try {
-            event = codec.decode(record.value());
-            if (!(event.data() instanceof Heartbeat beat)) {
-                throw new RejectedRecordException("type " + event.type() + " is not a heartbeat");
-            }
-            if (!beat.role().equals("host")) {
+            event = gate.heartbeat(record.key(), record.value());
+            if (!((Heartbeat) event.data()).role().equals("host")) {
                 return; // guest beats are the migration watcher's
             }
         } catch (RejectedRecordException e) {
@@ -122,7 +123,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             String host = record.key();
             Set<String> told = told(before);
             tell(now, (guest, p) -> told.contains(guest) || host.equals(p.host()) || p.phase().equals("WAITING")
-                    ? fact("host-available-" + host + "-" + now + "-" + guest, now, guest, new HostAvailable(host)) : null);
+                    ? fact(Ids.derive("host-available-", host + "-" + now + "-" + guest, ""), now, guest, new HostAvailable(host)) : null);
         }
     }
 
@@ -161,7 +162,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                 return null;
             }
             told.get(p.host()).add(guest);
-            return fact("host-lost-" + p.host() + "-" + silent.get(p.host()) + "-" + guest, now, guest, new HostLost(p.host()));
+            return fact(Ids.derive("host-lost-", p.host() + "-" + silent.get(p.host()) + "-" + guest, ""), now, guest, new HostLost(p.host()));
         });
         silent.forEach((host, lastBeat) -> liveness.put(host, encode(lastBeat, true, told.get(host))));
     }
@@ -193,11 +194,16 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private void tell(long now, BiFunction<String, GuestPlacement, CloudEvent<Fact>> factFor) {
         try (KeyValueIterator<String, byte[]> guests = placements.all()) {
             guests.forEachRemaining(entry -> {
-                if (codec.decode(entry.value).data() instanceof GuestPlacement p) {
-                    CloudEvent<Fact> event = factFor.apply(entry.key, p);
-                    if (event != null) {
-                        context.forward(new Record<>(entry.key, codec.encode(event), now), DecisionTopology.DETECTED_FACTS);
-                    }
+                GuestPlacement p;
+                try {
+                    p = gate.placement(entry.key, entry.value).data();
+                } catch (RejectedRecordException e) {
+                    LOG.warnf("placements view: skipping the unreadable placement of %s: %s", entry.key, e.reason());
+                    return;
+                }
+                CloudEvent<Fact> event = factFor.apply(entry.key, p);
+                if (event != null) {
+                    context.forward(new Record<>(entry.key, codec.encode(event), now), DecisionTopology.DETECTED_FACTS);
                 }
             });
         }

@@ -103,7 +103,7 @@ class DecisionTopologyTest {
         assertThat(dead).hasSize(3);
         assertThat(dead.get(0).value()).isEqualTo(garbage);
         assertThat(reason(dead.get(0))).startsWith("malformed JSON");
-        assertThat(reason(dead.get(1))).isEqualTo("record key 'g2' does not match guestid 'g1'; facts must be keyed by their guest");
+        assertThat(reason(dead.get(1))).isEqualTo("record key 'g2' does not match guestid 'g1'");
         assertThat(reason(dead.get(2))).contains("is not a fact");
         assertThat(new String(dead.get(0).headers().lastHeader(DeadLetter.TOPIC).value(), StandardCharsets.UTF_8))
                 .isEqualTo(topics.guestLog());

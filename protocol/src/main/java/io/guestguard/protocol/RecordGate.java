@@ -1,0 +1,123 @@
+package io.guestguard.protocol;
+
+import java.util.Objects;
+
+/**
+ * The one decoding boundary every GuestGuard consumer passes a record through before it acts on it.
+ * Each method takes a record as read from its topic (key and value) and returns an event of the
+ * kind that topic carries, checked against the topic's keying rule, or throws a
+ * {@link RejectedRecordException} with the reason, which the consumer dead-letters. Nothing else
+ * escapes, whatever the bytes: the codec is total, and the checks here only compare what it
+ * returned.
+ *
+ * <table>
+ *   <caption>What each topic carries and how it is keyed</caption>
+ *   <tr><th>topic</th><th>method</th><th>carries</th><th>key</th></tr>
+ *   <tr><td>{@code guest-log.v1}</td><td>{@link #fact}</td><td>facts</td><td>{@code guestid}</td></tr>
+ *   <tr><td>{@code heartbeats.v1}</td><td>{@link #heartbeat}</td><td>heartbeats</td><td>the beat's {@code id}</td></tr>
+ *   <tr><td>{@code guest-commands.v1}</td><td>{@link #guestCommand}</td><td>guest commands</td><td>{@code guestid}</td></tr>
+ *   <tr><td>{@code host-commands.v1}</td><td>{@link #hostCommand}</td><td>host commands</td><td>the command's {@code host}</td></tr>
+ *   <tr><td>{@code placements.v1}</td><td>{@link #placement}</td><td>placements</td><td>{@code guestid}</td></tr>
+ *   <tr><td>{@code decisions.v1}</td><td>{@link #decision}</td><td>decisions</td><td>{@code guestid}</td></tr>
+ * </table>
+ * Thread-safe, like the codec it wraps.
+ */
+public final class RecordGate {
+
+    private final EventCodec codec;
+
+    public RecordGate(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    /** A fact on {@code guest-log.v1}: keyed by the guest it is about. */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends Fact> fact(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (!(event.data() instanceof Fact)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a fact; the guest log carries facts only");
+        }
+        requireKey(key, event.guestId(), "guestid");
+        return (CloudEvent<? extends Fact>) event;
+    }
+
+    /** A liveness beat: keyed by the guest or host that beats, which its {@code guestid} or {@code hostid} names too, if set. */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<Heartbeat> heartbeat(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (!(event.data() instanceof Heartbeat beat)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a heartbeat");
+        }
+        requireKey(key, beat.id(), "data.id");
+        String named = beat.role().equals("guest") ? event.guestId() : event.hostId();
+        if (named != null && !named.equals(beat.id())) {
+            throw new RejectedRecordException("a " + beat.role() + " beat for " + beat.id() + " names "
+                    + (beat.role().equals("guest") ? "guestid " : "hostid ") + named);
+        }
+        return (CloudEvent<Heartbeat>) event;
+    }
+
+    /** A command for a guest's reporter: keyed by that guest. */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (!(event.data() instanceof GuestCommand)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a guest command");
+        }
+        requireKey(key, event.guestId(), "guestid");
+        return (CloudEvent<? extends GuestCommand>) event;
+    }
+
+    /**
+     * A command for a host's supervisor: keyed by the host that carries it out; a command about one
+     * guest names that guest in its data and its {@code guestid} alike.
+     */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (!(event.data() instanceof HostCommand command)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a host command");
+        }
+        requireKey(key, command.host(), "data.host");
+        String guest = command.guest();
+        if (event.guestId() == null) {
+            throw new RejectedRecordException("a host command must name the guest it is for (guestid)");
+        }
+        if (guest != null && !guest.equals(event.guestId())) {
+            throw new RejectedRecordException("the command is about guest " + guest + " but its guestid is " + event.guestId());
+        }
+        return (CloudEvent<? extends HostCommand>) event;
+    }
+
+    /** A guest's placement on the compacted {@code placements.v1}: keyed by the guest. */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<GuestPlacement> placement(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (!(event.data() instanceof GuestPlacement)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a placement");
+        }
+        requireKey(key, event.guestId(), "guestid");
+        return (CloudEvent<GuestPlacement>) event;
+    }
+
+    /** An audit record on {@code decisions.v1}: keyed by the guest decided about. */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<Decision> decision(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (!(event.data() instanceof Decision)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a decision");
+        }
+        requireKey(key, event.guestId(), "guestid");
+        return (CloudEvent<Decision>) event;
+    }
+
+    private static void requireKey(String key, String expected, String attribute) {
+        if (expected == null) {
+            throw new RejectedRecordException("the event has no " + attribute + " to be keyed by");
+        }
+        if (!Objects.equals(key, expected)) {
+            throw new RejectedRecordException("record key " + FreeText.quote(key) + " does not match " + attribute + " '"
+                    + expected + "'");
+        }
+    }
+}

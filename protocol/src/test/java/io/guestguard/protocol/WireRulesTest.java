@@ -1,0 +1,71 @@
+package io.guestguard.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Java rules for names, ids and text are the ones {@code defs.json} documents, and derived ids stay within them. */
+class WireRulesTest {
+
+    @Test
+    void theJavaPatternsAreTheSchemaPatterns() throws IOException {
+        JsonNode defs = defs().get("$defs");
+
+        assertThat(defs.get("name").get("pattern").asText()).isEqualTo(Names.REGEX);
+        assertThat(defs.get("id").get("pattern").asText()).isEqualTo(Ids.REGEX);
+        assertThat(defs.get("text").get("maxLength").asInt()).isEqualTo(FreeText.MAX_LENGTH);
+        assertThat(defs.get("count").get("maximum").asLong()).isEqualTo(CloudEvent.MAX_NUMBER);
+    }
+
+    @Test
+    void aDerivedIdKeepsItsCauseWhileItFits() {
+        assertThat(Ids.derive("decision-", "f1", "-2")).isEqualTo("decision-f1-2");
+    }
+
+    @Test
+    void aDerivedIdOfALongCauseIsShortenedTheSameWayEveryTime() {
+        String cause = "c".repeat(Ids.MAX_LENGTH);
+
+        String id = Ids.derive("placement-", cause, "");
+
+        assertThat(id).startsWith("placement-h").hasSize("placement-".length() + 40);
+        assertThat(Ids.valid(id)).isTrue();
+        assertThat(Ids.derive("placement-", cause, "")).isEqualTo(id);
+        assertThat(Ids.derive("placement-", "d" + cause.substring(1), "")).isNotEqualTo(id);
+    }
+
+    @Test
+    void anEventBreakingTheRulesCannotBeBuiltSoNothingInvalidIsWritten() {
+        assertThatThrownBy(() -> CloudEvent.ofGuest("a/b", "/x", Instant.EPOCH, "g1", new HostLost("h1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a/b");
+        assertThatThrownBy(() -> CloudEvent.ofGuest("f1", "/x", Instant.EPOCH, "../g1", new HostLost("h1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guest id");
+        assertThatThrownBy(() -> CloudEvent.ofGuest("f1", "/x y", Instant.EPOCH, "g1", new HostLost("h1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("source");
+        assertThatThrownBy(() -> CloudEvent.ofGuest("f1", "/x", Instant.EPOCH, "g1", new HostLost("h1")).withGuestSeq(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guestseq");
+    }
+
+    @Test
+    void namesAreNeverPathsOptionsOrLines() {
+        assertThat(Names.valid("host-1.rack2_a")).isTrue();
+        assertThat(Names.valid("a".repeat(Names.MAX_LENGTH))).isTrue();
+        assertThat(Names.valid("a".repeat(Names.MAX_LENGTH + 1))).isFalse();
+        for (String bad : new String[] {"..", "a/b", "-x", ".x", "a..b", "a\nb", "a b", "", "ä"}) {
+            assertThat(Names.valid(bad)).as(bad).isFalse();
+        }
+    }
+
+    private static JsonNode defs() throws IOException {
+        try (InputStream in = WireRulesTest.class.getResourceAsStream("/schemas/defs.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+}
