@@ -159,7 +159,7 @@ public final class HostSupervisor implements AutoCloseable {
         }
         String queue = command.data() instanceof FenceHost f ? "fence:" + f.lostHost() : guestOf(command);
         queues.enqueue(queue, () -> retried("command " + command.id(), () -> apply(command)).<Void>handle((done, e) -> {
-            if (e != null) {
+            if (e != null && !workers.isShutdown()) { // closing cuts retries short: the journal keeps the command
                 givenUp.incrementAndGet();
                 lastGivenUp = command.id() + " (" + EventType.of(command.data()).type() + " for " + queue + "): "
                         + FreeText.clean(String.valueOf(e.getCause() == null ? e : e.getCause()));
