@@ -2,6 +2,7 @@ package io.guestguard.journal;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +39,10 @@ import java.util.function.Consumer;
  * after the last recorded offset, so commands sent while it was down are applied too. A receiver
  * with no journal yet starts at the partition's end, and records that position at once. Kafka being unreachable at start only delays
  * the assignment; the receiver runs meanwhile.
+ *
+ * <p>No record stops the receiver: whatever a record holds ends as an applied command or as a dead
+ * letter with its reason (it does not decode, the journal refuses its id, or its handler throws),
+ * and the next record is read. The receiver stops only when its journal cannot be written.
  *
  * @param <C> the kind of command the receiver takes; any other is dead-lettered
  */
@@ -76,8 +81,10 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
      * @param key the receiver's key: its guest or host id
      * @param clientId the Kafka client id, e.g. {@code guest-reporter-g1}
      * @param decoder the decoding boundary for this receiver's commands, e.g. {@code gate::guestCommand}
-     * @param handler applies one command; throwing {@link RejectedRecordException} dead-letters it
-     * @param deadLetters receives each record that cannot be applied, with the reason
+     * @param handler applies one command; whatever it throws dead-letters the command, with the
+     *                reason of a {@link RejectedRecordException} or the exception itself
+     * @param deadLetters receives each record that cannot be applied, with the reason; what it throws
+     *                    is logged with the reason, and the next record is read
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
     public CommandListener(String bootstrapServers, String topic, String key, String clientId, Mode mode,
@@ -131,9 +138,10 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // close() asked us to stop
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Only the journal (see apply) or the JVM gets here: commands could no longer be applied once.
             LOG.errorf(e, "command listener for %s stopped", key);
-            fatal.accept(e);
+            fatal.accept(e instanceof RuntimeException r ? r : new IllegalStateException(e));
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -173,32 +181,72 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Applies one record of the receiver's key. Nothing a record holds stops the loop: a record that
+     * does not decode, whose id the journal refuses, or whose handler throws is dead-lettered with
+     * the reason, and the next record is read. Only the journal failing to write (an
+     * {@link java.io.UncheckedIOException} from it) stops the receiver: it could no longer apply a
+     * command once.
+     */
     private void apply(ConsumerRecord<String, byte[]> record) {
         CloudEvent<? extends C> command;
         try {
             command = decoder.decode(record.key(), record.value());
-        } catch (RejectedRecordException e) {
+        } catch (RuntimeException e) { // RejectedRecordException; anything else is a decoder's bug, not a reason to stop
             // No id to remember it by: dead-letter it, then record its offset (a crash between the two
             // writes the dead letter twice, never loses it).
-            deadLetters.accept(record, e.reason());
-            journal.firstTime("unreadable@" + record.offset(), record.offset());
+            reject(record, reasonOf(e));
             return;
         }
-        boolean first = mode == Mode.UNTIL_DONE
-                ? journal.begin(command.id(), record.offset(), record.value())
-                : journal.firstTime(command.id(), record.offset());
+        boolean first;
+        try {
+            first = mode == Mode.UNTIL_DONE
+                    ? journal.begin(command.id(), record.offset(), record.value())
+                    : journal.firstTime(command.id(), record.offset());
+        } catch (IllegalArgumentException e) { // an id the journal cannot hold
+            reject(record, "the command journal refuses its id: " + FreeText.clean(e.getMessage()));
+            return;
+        }
         if (!first) {
             LOG.debugf("command %s already applied", command.id());
             return;
         }
         try {
             handler.accept(command);
-        } catch (RejectedRecordException e) {
-            deadLetters.accept(record, e.reason());
+        } catch (RuntimeException e) {
+            if (!(e instanceof RejectedRecordException)) {
+                LOG.errorf(e, "command %s for %s could not be applied", command.id(), key);
+            }
+            deadLetter(record, reasonOf(e));
             if (mode == Mode.UNTIL_DONE) {
                 journal.done(command.id()); // dead-lettered is finished
             }
         }
+    }
+
+    /** Dead-letters a record that has no journalled id, and records its offset so a restart goes past it. */
+    private void reject(ConsumerRecord<String, byte[]> record, String reason) {
+        deadLetter(record, reason);
+        journal.firstTime("unreadable@" + record.offset(), record.offset());
+    }
+
+    /**
+     * Hands the record to the dead-letter writer, which retries within its own limit and reports
+     * itself in health; if it gives up, the record's place and reason stay in this log line and the
+     * receiver goes on (the record itself is still on its topic).
+     */
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        try {
+            deadLetters.accept(record, reason);
+        } catch (RuntimeException e) {
+            LOG.errorf("dead letter for %s-%d@%d not written (%s); its reason: %s", record.topic(), record.partition(),
+                    record.offset(), FreeText.clean(e.getMessage()), reason);
+        }
+    }
+
+    private static String reasonOf(RuntimeException e) {
+        return e instanceof RejectedRecordException rejected ? rejected.reason()
+                : FreeText.clean("could not be applied: " + e);
     }
 
     @Override

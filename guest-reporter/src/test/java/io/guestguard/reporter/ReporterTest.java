@@ -20,6 +20,7 @@ import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.app.Reporter;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +31,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +56,9 @@ class ReporterTest {
 
     @Inject
     Reporter reporter;
+
+    @TestHTTPResource("/q/health/ready")
+    URI ready;
 
     private final EventCodec codec = new EventCodec();
     private final Topics topics = Topics.DEFAULT;
@@ -86,6 +94,11 @@ class ReporterTest {
             long pid = runningPid("app2");
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, garbage)).get();
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, unknownApp)).get();
+            // A command id holding a newline once made the journal throw outside the listener's guard.
+            String restartJson = new String(restart("app2"), StandardCharsets.UTF_8);
+            String id = codec.decode(restart("app2")).id();
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restartJson.replaceFirst(
+                    "\"id\":\"[^\"]+\"", "\"id\":\"" + id + "\\\\nforged\"").getBytes(StandardCharsets.UTF_8))).get();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app2").isEmpty());
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app2"))).get();
@@ -93,9 +106,10 @@ class ReporterTest {
             List<String> reasons = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.poll().stream()
                     .filter(r -> GUEST.equals(r.key()))
                     .map(r -> new String(r.headers().lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8))
-                    .toList(), r -> r.size() == 2);
+                    .toList(), r -> r.size() == 3);
             assertThat(reasons.get(0)).startsWith("malformed JSON");
             assertThat(reasons.get(1)).isEqualTo("guest reporter-test has no application 'no-such-app'");
+            assertThat(reasons.get(2)).contains("id");
             await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app2").isPresent());
         }
     }
@@ -157,6 +171,15 @@ class ReporterTest {
             assertThat(beats).allSatisfy(b -> assertThat(b.data()).isEqualTo(new Heartbeat("guest", GUEST, List.of())));
             assertThat(beats.get(2).time()).isAfter(beats.get(0).time());
         }
+    }
+
+    @Test
+    void isReadyWhileItsFactsReachKafka() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> response = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
+                HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+        assertThat(response.body()).contains("\"name\": \"guest-reporter\"").contains("\"status\": \"UP\"");
+        assertThat(reporter.troubles()).isEmpty();
     }
 
     private long runningPid(String app) {

@@ -63,6 +63,12 @@ public class SupervisorService {
         return n == null ? List.of() : n.inventory();
     }
 
+    /** What keeps the supervisor from doing its job, for the readiness check; empty when nothing does. */
+    public List<String> troubles() {
+        HostNode n = node;
+        return n == null ? List.of("the host supervisor is not started (see its log)") : n.troubles();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         HostNode n = node;
         node = null;

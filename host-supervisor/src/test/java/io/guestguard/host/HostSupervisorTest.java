@@ -12,6 +12,7 @@ import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,6 +21,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +42,8 @@ class HostSupervisorTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private final EventCodec codec = new EventCodec();
     private final String servers = EmbeddedKafkaResource.broker().bootstrapServers();
+    @TestHTTPResource("/q/health/ready")
+    URI ready;
 
     @Test
     void startsAGuestItIsToldToAndBeatsWithItInItsInventoryUntilHalted() throws Exception {
@@ -54,6 +61,17 @@ class HostSupervisorTest {
             await().atMost(WAIT).until(() -> factsOf(guestLog), f -> f.contains(new GuestHalted("test-host")));
             await().atMost(WAIT).until(() -> last(beatsOf(heartbeats)), b -> b.guests().isEmpty());
         }
+    }
+
+    @Test
+    void isReadyOnceItCarriesOutCommands() throws Exception {
+        await().atMost(WAIT).until(() -> get(ready).statusCode() == 200);
+        String body = get(ready).body();
+        assertThat(body).contains("\"name\": \"host-supervisor\"").contains("\"status\": \"UP\"");
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void send(HostCommand command) throws Exception {

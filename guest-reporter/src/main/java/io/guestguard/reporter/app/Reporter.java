@@ -61,6 +61,8 @@ import java.util.concurrent.TimeUnit;
 public class Reporter {
 
     private static final Logger LOG = Logger.getLogger(Reporter.class);
+    /** Failures in a row of the outbox sender (about 30 s of backoff, plus delivery timeouts) before readiness is DOWN. */
+    static final int SENDER_FAILURE_LIMIT = 8;
     /** How long start-up waits for the command partition before going on without it. */
     private static final Duration ASSIGN_WAIT = Duration.ofSeconds(10);
 
@@ -249,6 +251,26 @@ public class Reporter {
                 recreated));
         LOG.infof("rebound to host %s (epoch %d): %d facts sent again%s, next seq %d", rebind.host(), rebind.epoch(),
                 unacknowledged, recreated ? ", Kafka producer recreated" : "", seq + 1);
+    }
+
+    /**
+     * What keeps the reporter from doing its job, for the readiness check; empty when nothing does:
+     * not started, facts that do not reach Kafka after {@value #SENDER_FAILURE_LIMIT} failures in a
+     * row (the sender goes on trying; they wait on disk), a stopped sender, a dead letter given up.
+     */
+    public List<String> troubles() {
+        if (publisher == null || sender == null) {
+            return List.of("the reporter is not started (see its log)");
+        }
+        List<String> troubles = new java.util.ArrayList<>();
+        if (!sender.running()) {
+            troubles.add("the outbox sender stopped; " + outbox.size() + " facts wait in the outbox for a restart");
+        } else if (sender.consecutiveFailures() >= SENDER_FAILURE_LIMIT) {
+            troubles.add("facts do not reach Kafka: " + sender.consecutiveFailures() + " failures in a row; "
+                    + outbox.size() + " facts wait in the outbox");
+        }
+        publisher.trouble().ifPresent(troubles::add);
+        return troubles;
     }
 
     /** The supervisor, for tests and health checks. */

@@ -176,6 +176,25 @@ public final class OutboxSender implements AutoCloseable {
         }
     }
 
+    /**
+     * Failures in a row since Kafka last acknowledged a fact (each one replaced the producer after a
+     * growing backoff, up to 10 s). The sender never gives up, since its facts wait on disk; past a
+     * few of these the reporter's readiness check reports it.
+     */
+    public int consecutiveFailures() {
+        lock.lock();
+        try {
+            return failures;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the sending thread still runs (it stops only when closed, or on an unforeseen error). */
+    public boolean running() {
+        return thread.isAlive();
+    }
+
     /** Records handed to a producer, resends included. */
     public long sent() {
         return sent.get();

@@ -1,5 +1,7 @@
 package io.guestguard.reporter.messaging;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
@@ -7,6 +9,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.app.ApplicationSupervisor;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongFunction;
@@ -38,6 +42,7 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
 
     private static final Logger LOG = Logger.getLogger(FactPublisher.class);
     private static final String SERVICE = "guest-reporter";
+    static final int DEAD_LETTER_ATTEMPTS = 8;
 
     private final Outbox outbox;
     private final KafkaProducer<String, byte[]> direct;
@@ -45,8 +50,27 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     private final String guestId;
     private final String source;
     private final EventCodec codec;
+    private final RetryPolicy<Object> deadLetterRetry;
+    private final int deadLetterAttempts;
+    /** Why the last dead letter was given up, until a write to Kafka succeeds; null while they land. */
+    private volatile String trouble;
 
     public FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec) {
+        this(outbox, bootstrapServers, topics, guestId, codec, Duration.ofMillis(100), Duration.ofSeconds(5),
+                DEAD_LETTER_ATTEMPTS);
+    }
+
+    /** With the dead-letter retries' first and longest delay and number of attempts (tests shorten them). */
+    FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec,
+                  Duration firstDelay, Duration maxDelay, int attempts) {
+        this.deadLetterAttempts = attempts;
+        this.deadLetterRetry = RetryPolicy.builder()
+                .withBackoff(firstDelay, maxDelay)
+                .withMaxAttempts(attempts)
+                .abortOn(InterruptedException.class)
+                .onRetry(e -> LOG.warnf("dead letter not written yet (%s); attempt %d of %d", e.getLastException(),
+                        e.getAttemptCount() + 1, attempts))
+                .build();
         this.outbox = outbox;
         this.direct = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -101,27 +125,35 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
 
     /**
      * Sends a record this reporter consumed but cannot process to the dead-letter topic, and waits
-     * until Kafka has it, trying again while Kafka does not answer, so it is not lost; the caller (the
-     * command listener) goes on with the next command only then.
+     * until Kafka has it, so it is not lost; the caller (the command listener) goes on with the next
+     * command only then. A failed write is tried again after 100 ms, doubling up to 5 s,
+     * {@value #DEAD_LETTER_ATTEMPTS} times in all (each bounded by the producer's 2 s block and 5 s
+     * delivery timeout); then this throws, and {@link #trouble} reports it until a write to Kafka
+     * (a dead letter or a heartbeat) succeeds again.
      */
     public void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
         var letter = DeadLetter.record(topics.deadLetter(), record.key(), record.value(), reason,
                 record.topic(), record.partition(), record.offset(), SERVICE);
-        while (true) {
-            try {
-                direct.send(letter).get();
-                return;
-            } catch (ExecutionException | RuntimeException e) {
-                LOG.warnf("dead letter for %s-%d@%d not written yet (%s); trying again", record.topic(),
-                        record.partition(), record.offset(), e.getMessage());
-            } catch (InterruptedException e) {
+        try {
+            Failsafe.with(deadLetterRetry).run(() -> direct.send(letter).get());
+            trouble = null;
+        } catch (RuntimeException e) { // a FailsafeException wraps what the last attempt threw
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
-                LOG.errorf("dead letter for %s-%d@%d not written: interrupted", record.topic(), record.partition(),
-                        record.offset());
-                return;
             }
+            String why = "dead letter for " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " not written after " + deadLetterAttempts + " attempts: " + FreeText.clean(String.valueOf(
+                    cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause));
+            trouble = why;
+            throw new IllegalStateException(why, cause);
         }
+    }
+
+    /** Why dead letters do not reach Kafka past their retries, if they do not: for the readiness check. */
+    public Optional<String> trouble() {
+        return Optional.ofNullable(trouble);
     }
 
     /** One liveness beat for this guest on {@code heartbeats.v1}, keyed by the guest id. */
@@ -138,6 +170,8 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     private void logFailure(Object metadata, Exception error) {
         if (error != null) {
             LOG.debugf("a heartbeat was not delivered to Kafka: %s", error.getMessage());
+        } else {
+            trouble = null; // Kafka takes this producer's writes again
         }
     }
 

@@ -73,6 +73,8 @@ class OutboxSenderTest {
             appendFacts(outbox, guest, 5); // 6-10, while the broker is down
             await("sends fail after the delivery timeout and the producer is replaced").atMost(Duration.ofSeconds(30))
                     .until(() -> sender.producersRecreated() >= 1);
+            assertThat(sender.consecutiveFailures()).as("what the readiness check reads").isPositive();
+            assertThat(sender.running()).as("it never gives up: the facts wait on disk").isTrue();
             appendFacts(outbox, guest, 2); // 11-12
             assertThat(outbox.size()).isEqualTo(7);
 
@@ -95,6 +97,7 @@ class OutboxSenderTest {
                 await("everything acknowledged after the broker is back").atMost(Duration.ofSeconds(60))
                         .until(() -> reopened.size() == 0);
                 assertThat(reopened.lastAcknowledged()).isEqualTo(15);
+                assertThat(restarted.consecutiveFailures()).as("reset by the first acknowledgement").isZero();
                 // Everything the producers acknowledged is in the log by now; duplicates, if any, too.
                 List<Long> log = readSeqs(kafka, guest, 15, 15);
                 int duplicates = assertInOrderExceptDuplicates(log, 15);

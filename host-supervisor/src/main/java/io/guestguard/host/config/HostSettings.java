@@ -21,12 +21,22 @@ import java.util.function.Function;
  * @param guestCommand the simulated guest's command with {@code {guest}}; empty for libvirt
  * @param fenceCommand the fence hook's command line, whitespace-separated; empty: none
  * @param gateway the simulated guest network, or {@code null} when guests reach Kafka directly
+ * @param commandRetry how a command whose execution throws is tried again
+ * @param maxGuests the most guests whose placement the fleet watch keeps
+ * @param maxHosts the most hosts whose latest beat the fleet watch keeps
  */
 public record HostSettings(String host, String hypervisor, String libvirtUri, String libvirtPeerUri, Path registry,
                            Path guestLogs, String guestCommand, Duration migrationDowntime, Path guestDir,
                            int guestMemoryMiB, int guestVcpus, Path stateDir, List<String> fenceCommand,
                            Duration fenceTimeout, Duration haltGrace, Duration peerTimeout,
-                           GuestGateway.Settings gateway) {
+                           GuestGateway.Settings gateway, Retry commandRetry, int maxGuests, int maxHosts) {
+
+    /**
+     * Tries again after {@code firstDelay}, doubling up to {@code maxDelay}, {@code attempts} tries in
+     * all (the first included).
+     */
+    public record Retry(Duration firstDelay, Duration maxDelay, int attempts) {
+    }
 
     public static final String PREFIX = "guestguard.host.";
 
@@ -60,7 +70,14 @@ public record HostSettings(String host, String hypervisor, String libvirtUri, St
                 stateDir,
                 r.optional("fence-command").filter(c -> !c.isBlank()).map(c -> List.of(c.trim().split("\\s+"))).orElse(List.of()),
                 r.duration("fence-timeout", "30s"), r.duration("halt-grace", "30s"), r.duration("peer-timeout", "1s"),
-                simulated ? gateway(r) : null);
+                simulated ? gateway(r) : null,
+                new Retry(r.duration("command-retry.first-delay", "1s"), r.duration("command-retry.max-delay", "30s"),
+                        r.positiveInt("command-retry.attempts", 6)),
+                r.positiveInt("max-guests", 50_000), r.positiveInt("max-hosts", 2_000));
+        if (settings.commandRetry().maxDelay().compareTo(settings.commandRetry().firstDelay()) < 0) {
+            r.problem("command-retry.max-delay", "is shorter than command-retry.first-delay",
+                    "give a longer one, e.g. 30s");
+        }
         r.failIfAny();
         return settings;
     }

@@ -1,9 +1,13 @@
 package io.guestguard.host.supervisor;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,18 +20,22 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Writes this host's facts to {@code guest-log.v1} (keyed by guest, stamped with the host id and the
  * placement epoch they are about) and dead letters to {@code dead-letter.v1}. Each write waits for
- * Kafka's {@code acks=all} answer, retrying until it lands: a command is only marked done in the
- * journal once its outcome is on the log, so a supervisor that dies before that reports it again.
+ * Kafka's {@code acks=all} answer: a command is only marked done in the journal once its outcome is
+ * on the log, so a supervisor that dies before that reports it again. A write that fails is tried
+ * again after 100 ms, doubling up to 5 s, {@value #ATTEMPTS} times in all (each attempt bounded by the
+ * producer's delivery timeout); then it throws, and this writer reports itself failing
+ * ({@link #trouble}) until a write succeeds again.
  */
 public final class FactWriter implements AutoCloseable {
 
+    static final int ATTEMPTS = 6;
     private static final Logger LOG = Logger.getLogger(FactWriter.class);
     private static final String SERVICE = "host-supervisor";
 
@@ -36,20 +44,40 @@ public final class FactWriter implements AutoCloseable {
     private final String host;
     private final EventCodec codec;
     private final Clock clock;
+    private final RetryPolicy<Object> retry;
     private volatile boolean closed;
+    /** Why the last write gave up, until a write succeeds; null while writes land. */
+    private volatile String trouble;
 
     public FactWriter(String bootstrapServers, Topics topics, String host, EventCodec codec, Clock clock) {
+        this(bootstrapServers, topics, host, codec, clock, Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    /** With the retries' first and longest delay (tests shorten them). */
+    FactWriter(String bootstrapServers, Topics topics, String host, EventCodec codec, Clock clock, Duration firstDelay,
+               Duration maxDelay) {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "host-supervisor-" + host + "-facts",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "0"),
+                ProducerConfig.LINGER_MS_CONFIG, "0",
+                // One attempt ends within these, so the attempts above bound a write.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
                 new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.host = host;
         this.codec = codec;
         this.clock = clock;
+        this.retry = RetryPolicy.builder()
+                .withBackoff(firstDelay, maxDelay)
+                .withMaxAttempts(ATTEMPTS)
+                .abortOn(e -> closed || e instanceof InterruptedException)
+                .onRetry(e -> LOG.warnf("writing to Kafka failed (%s); attempt %d of %d", cause(e.getLastException()),
+                        e.getAttemptCount() + 1, ATTEMPTS))
+                .build();
     }
 
     /** Writes {@code fact} about {@code guest}'s placement {@code epoch}; returns once Kafka has it. */
@@ -68,28 +96,33 @@ public final class FactWriter implements AutoCloseable {
                 record.partition(), record.offset(), SERVICE));
     }
 
+    /** Why writes are failing past their limit, if they are: for the readiness check. */
+    public Optional<String> trouble() {
+        return Optional.ofNullable(trouble);
+    }
+
     private void send(ProducerRecord<String, byte[]> record) {
-        Duration backoff = Duration.ofMillis(100);
-        while (!closed) {
-            try {
-                Future<?> sent = producer.send(record);
-                sent.get();
-                return;
-            } catch (ExecutionException e) {
-                LOG.warnf("writing to %s failed (%s); retrying in %d ms", record.topic(), e.getCause(), backoff.toMillis());
-            } catch (InterruptedException e) {
+        try {
+            Failsafe.with(retry).run(() -> producer.send(record).get());
+            trouble = null;
+        } catch (RuntimeException e) { // a FailsafeException wraps what the last attempt threw
+            Throwable cause = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
             }
-            try {
-                Thread.sleep(backoff.toMillis()); // retry pacing, not a wait for a condition
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
+            String why = closed ? "closed before " + record.topic() + " took the record"
+                    : "not written to " + record.topic() + " after " + ATTEMPTS + " attempts: " + cause(cause);
+            if (!closed) {
+                trouble = "facts: " + why;
+                LOG.errorf("%s", why);
             }
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+            throw new IllegalStateException(why, cause);
         }
-        throw new IllegalStateException("closed before " + record.topic() + " took the record");
+    }
+
+    private static String cause(Throwable e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return FreeText.clean(String.valueOf(cause));
     }
 
     @Override

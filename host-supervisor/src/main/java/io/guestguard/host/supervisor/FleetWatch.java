@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,6 +32,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * from its beginning) and which guests other hosts said they run in their latest beat on
  * {@code heartbeats.v1} (read from its end, so only live beats count). One consumer, assigned every
  * partition of both topics; committed records only, as the engine writes placements in transactions.
+ *
+ * <p>Anyone may write to these topics, so nothing read stops the watch or grows it without end:
+ * <ul>
+ *   <li>A record that does not pass the {@link RecordGate} is skipped, counted, and logged at the
+ *       1st, 2nd, 4th, 8th... time; dead-lettering it is the policy engine's job, whose readers of
+ *       both topics do it (the watch only reads).</li>
+ *   <li>At most {@code maxGuests} placements: the placement of one more guest is skipped (counted and
+ *       logged), and from then on a start of a guest whose placement is unknown is refused
+ *       ({@link #cannotVouchFor}), since it cannot be checked; a tombstone frees a place.</li>
+ *   <li>At most {@code maxHosts} hosts' beats: at the bound, beats older than {@code beatLifetime}
+ *       (which no longer count) make room; if none is that old, the new host's beat is skipped, and
+ *       starts are refused for that long, since a second runner could not be ruled out.</li>
+ *   <li>A failing poll (Kafka away) is logged and tried again after a pause; while it fails, the
+ *       watch reports it ({@link #trouble}) and waiting for placements fails, so commands are retried
+ *       rather than checked against an old picture.</li>
+ * </ul>
  */
 public final class FleetWatch implements AutoCloseable {
 
@@ -41,11 +58,21 @@ public final class FleetWatch implements AutoCloseable {
     private final Topics topics;
     private final RecordGate gate;
     private final Clock clock;
+    private final int maxGuests;
+    private final int maxHosts;
+    private final Duration beatLifetime;
     private final Map<String, GuestPlacement> placements = new ConcurrentHashMap<>();
     private final Map<String, Beat> beats = new ConcurrentHashMap<>();
     /** Positions the poll thread has reached, for {@link #awaitPlacementsUpTo}. */
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    /** The poll's current failure, null while polls succeed. */
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicLong unreadable = new AtomicLong();
+    private final AtomicLong placementsSkipped = new AtomicLong();
+    private final AtomicLong beatsSkipped = new AtomicLong();
+    /** When a host's beat was last skipped at the bound; -1 for never. */
+    private volatile long lastBeatSkippedMs = -1;
+    private long pollFailures;
     private final Thread thread;
     private volatile boolean running = true;
     private List<TopicPartition> placementPartitions = List.of();
@@ -54,7 +81,13 @@ public final class FleetWatch implements AutoCloseable {
     private record Beat(long receivedMs, List<String> guests) {
     }
 
-    public FleetWatch(String bootstrapServers, Topics topics, String clientId, EventCodec codec, Clock clock) {
+    /**
+     * @param maxGuests the most guests whose placement is kept
+     * @param maxHosts the most hosts whose latest beat is kept
+     * @param beatLifetime how old a beat may be and still count (the supervisor's peer timeout)
+     */
+    public FleetWatch(String bootstrapServers, Topics topics, String clientId, EventCodec codec, Clock clock,
+                      int maxGuests, int maxHosts, Duration beatLifetime) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
@@ -64,6 +97,9 @@ public final class FleetWatch implements AutoCloseable {
         this.topics = topics;
         this.gate = new RecordGate(codec);
         this.clock = clock;
+        this.maxGuests = maxGuests;
+        this.maxHosts = maxHosts;
+        this.beatLifetime = beatLifetime;
         this.thread = new Thread(this::run, clientId + "-fleet-watch");
         this.thread.setDaemon(true);
     }
@@ -111,6 +147,53 @@ public final class FleetWatch implements AutoCloseable {
     }
 
     /**
+     * Why a start of {@code guest} cannot be checked against the fleet, if it cannot: its placement
+     * may be among those skipped at the {@code maxGuests} bound, or a host's beat was skipped at the
+     * {@code maxHosts} bound within {@code fresh}, so the guest might run there.
+     */
+    public Optional<String> cannotVouchFor(String guest, Duration fresh) {
+        if (placementsSkipped.get() > 0 && !placements.containsKey(guest)) {
+            return Optional.of("the placement of " + guest + " is unknown: " + placementsSkipped.get() + " placement(s) "
+                    + "were skipped beyond guestguard.host.max-guests (" + maxGuests + "); raise it and restart this supervisor");
+        }
+        if (beatSkippedWithin(fresh)) {
+            return Optional.of("beats of more than guestguard.host.max-hosts (" + maxHosts + ") hosts arrive, so "
+                    + "another host running " + guest + " cannot be ruled out");
+        }
+        return Optional.empty();
+    }
+
+    /** Why the watch's picture is incomplete or old, if it is: for the readiness check. */
+    public Optional<String> trouble() {
+        RuntimeException failed = failure.get();
+        if (failed != null) {
+            return Optional.of("fleet watch: reading placements and beats fails: " + failed);
+        }
+        if (placementsSkipped.get() > 0) {
+            return Optional.of("fleet watch: " + placementsSkipped.get() + " placement(s) skipped beyond "
+                    + "guestguard.host.max-guests (" + maxGuests + "); starts of guests with no known placement are refused");
+        }
+        if (beatSkippedWithin(beatLifetime)) {
+            return Optional.of("fleet watch: beats of more than guestguard.host.max-hosts (" + maxHosts
+                    + ") hosts; starts are refused meanwhile");
+        }
+        return Optional.empty();
+    }
+
+    private boolean beatSkippedWithin(Duration window) {
+        long skipped = lastBeatSkippedMs;
+        return skipped >= 0 && clock.millis() - skipped <= window.toMillis();
+    }
+
+    /** Placements kept, hosts' beats kept, records skipped as unreadable: for tests and health. */
+    public record Size(int placements, int beats, long unreadable, long placementsSkipped, long beatsSkipped) {
+    }
+
+    public Size size() {
+        return new Size(placements.size(), beats.size(), unreadable.get(), placementsSkipped.get(), beatsSkipped.get());
+    }
+
+    /**
      * Waits until a beat of {@code host} arrives that was received after this call, or
      * {@code timeout} passes: a beat is a snapshot, and a host that just stopped a guest says so in
      * its next one.
@@ -137,13 +220,13 @@ public final class FleetWatch implements AutoCloseable {
                 timeout);
     }
 
-    /** Waits until {@code done}, which the poll thread brings about, or {@code timeout}; fails if that thread stopped. */
+    /** Waits until {@code done}, which the poll thread brings about, or {@code timeout}; fails while its polls fail. */
     private boolean pollUntil(java.util.function.BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             RuntimeException failed = failure.get();
             if (failed != null) {
-                throw new IllegalStateException("the fleet watch stopped: " + failed, failed);
+                throw new IllegalStateException("the fleet watch cannot read the fleet now: " + failed, failed);
             }
             if (System.nanoTime() > deadline) {
                 return false;
@@ -173,41 +256,91 @@ public final class FleetWatch implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            while (running) {
+        while (running) {
+            try {
                 synchronized (consumer) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                         take(record);
                     }
                     consumer.assignment().forEach(p -> positions.put(p, consumer.position(p)));
                 }
+                if (failure.getAndSet(null) != null) {
+                    LOG.infof("fleet watch reads again after %d failed polls", pollFailures);
+                    pollFailures = 0;
+                }
                 Thread.yield(); // let awaitPlacementsUpTo take the lock between polls
+            } catch (WakeupException e) {
+                return; // closing
+            } catch (RuntimeException e) {
+                failure.set(e);
+                if (Long.bitCount(++pollFailures) == 1) {
+                    LOG.errorf("fleet watch: polling failed %d time(s) in a row, trying again in 1 s: %s", pollFailures, e);
+                }
+                pause(Duration.ofSeconds(1));
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "fleet watch stopped");
-            failure.set(e);
         }
     }
 
+    /** Keeps what the record says, or skips it; nothing a record holds gets out of here. */
     private void take(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            placements.remove(record.key()); // a tombstone: the guest's package is gone
-            return;
-        }
         try {
             if (record.topic().equals(topics.placements())) {
-                placements.put(record.key(), gate.placement(record.key(), record.value()).data());
+                if (record.value() == null) {
+                    placements.remove(record.key()); // a tombstone: the guest's package is gone
+                } else {
+                    keepPlacement(record.key(), gate.placement(record.key(), record.value()).data());
+                }
             } else {
                 Heartbeat beat = gate.heartbeat(record.key(), record.value()).data();
                 if (beat.role().equals("host")) {
-                    beats.put(beat.id(), new Beat(clock.millis(), beat.guests()));
+                    keepBeat(beat.id(), beat.guests());
                 }
             }
-        } catch (RejectedRecordException e) {
-            // Not ours to dead-letter: the engine and the detector read these topics too.
-            LOG.debugf("skipping an unreadable record on %s: %s", record.topic(), e.reason());
+        } catch (RuntimeException e) { // RejectedRecordException, or anything unforeseen: skip, never stop
+            String reason = e instanceof RejectedRecordException rejected ? rejected.reason() : e.toString();
+            long n = unreadable.incrementAndGet();
+            if (Long.bitCount(n) == 1) {
+                LOG.warnf("fleet watch: skipping an unreadable record on %s-%d@%d (%d skipped so far): %s", record.topic(),
+                        record.partition(), record.offset(), n, reason);
+            }
+        }
+    }
+
+    private void keepPlacement(String guest, GuestPlacement placement) {
+        if (placements.size() >= maxGuests && !placements.containsKey(guest)) {
+            long n = placementsSkipped.incrementAndGet();
+            if (Long.bitCount(n) == 1) {
+                LOG.errorf("fleet watch: placements of more than guestguard.host.max-guests (%d) guests; skipped %s's "
+                        + "(%d skipped so far); starts of guests with no known placement are refused", maxGuests, guest, n);
+            }
+            return;
+        }
+        placements.put(guest, placement);
+    }
+
+    private void keepBeat(String host, List<String> guests) {
+        long now = clock.millis();
+        if (beats.size() >= maxHosts && !beats.containsKey(host)) {
+            beats.values().removeIf(b -> now - b.receivedMs() > beatLifetime.toMillis()); // they no longer count
+            if (beats.size() >= maxHosts) {
+                lastBeatSkippedMs = now;
+                long n = beatsSkipped.incrementAndGet();
+                if (Long.bitCount(n) == 1) {
+                    LOG.errorf("fleet watch: beats of more than guestguard.host.max-hosts (%d) hosts within %d ms; "
+                            + "skipped %s's (%d skipped so far); starts are refused meanwhile", maxHosts,
+                            beatLifetime.toMillis(), host, n);
+                }
+                return;
+            }
+        }
+        beats.put(host, new Beat(now, guests));
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis()); // retry pacing after a failed poll, not a wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

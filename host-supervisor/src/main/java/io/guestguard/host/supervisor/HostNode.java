@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One host's supervisor wired to its hypervisor and to Kafka: the fleet watch, the fact writer, the
@@ -39,10 +40,13 @@ public final class HostNode implements AutoCloseable {
     private final Topics topics;
     private final Duration placementWait;
     private final Consumer<RuntimeException> fatal;
+    private final UnaryOperator<Hypervisor> around;
     private final EventCodec codec = new EventCodec();
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final Map<String, Hypervisor> peers = new ConcurrentHashMap<>();
     private volatile HostSupervisor supervisor;
+    private volatile FleetWatch fleet;
+    private volatile FactWriter facts;
 
     /**
      * @param placementWait how long a command waits for the placements written with it to be read
@@ -50,6 +54,13 @@ public final class HostNode implements AutoCloseable {
      */
     public HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
                     Consumer<RuntimeException> fatal) {
+        this(settings, bootstrapServers, topics, placementWait, fatal, UnaryOperator.identity());
+    }
+
+    /** With {@code around} wrapped around this host's hypervisor (tests inject its faults so). */
+    HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
+             Consumer<RuntimeException> fatal, UnaryOperator<Hypervisor> around) {
+        this.around = around;
         this.settings = settings;
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
@@ -59,13 +70,15 @@ public final class HostNode implements AutoCloseable {
 
     public void start() throws HypervisorException {
         String host = settings.host();
-        Hypervisor hypervisor = open(connect(host));
-        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, codec, Clock.systemUTC()));
+        Hypervisor hypervisor = open(around.apply(connect(host)));
+        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, codec, Clock.systemUTC(),
+                settings.maxGuests(), settings.maxHosts(), settings.peerTimeout()));
         FactWriter facts = open(new FactWriter(bootstrapServers, topics, host, codec, Clock.systemUTC()));
         CommandJournal journal = open(CommandJournal.open(settings.stateDir().resolve("commands")));
         FenceHook fence = new FenceHook(settings.fenceCommand(), settings.fenceTimeout(), host, Clock.systemUTC());
         HostSupervisor built = open(new HostSupervisor(
-                new HostSupervisor.Settings(host, settings.haltGrace(), settings.peerTimeout(), placementWait),
+                new HostSupervisor.Settings(host, settings.haltGrace(), settings.peerTimeout(), placementWait,
+                        settings.commandRetry()),
                 hypervisor, this::peer,
                 new GuestCatalog(settings.guestDir(), settings.guestCommand(), settings.guestMemoryMiB(), settings.guestVcpus()),
                 fleet, facts, fence, journal, codec));
@@ -83,6 +96,8 @@ public final class HostNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        this.fleet = fleet;
+        this.facts = facts;
         supervisor = built;
         LOG.infof("host supervisor %s ready: %s hypervisor, %s fence hook, running %s", host, settings.hypervisor(),
                 fence.configured() ? "a" : "no", built.inventory());
@@ -92,6 +107,23 @@ public final class HostNode implements AutoCloseable {
     public List<String> inventory() {
         HostSupervisor s = supervisor;
         return s == null ? List.of() : s.inventory();
+    }
+
+    /**
+     * What keeps this host's supervisor from doing its job, empty when nothing does: not started,
+     * facts that Kafka does not take past their retries, commands that failed on every attempt, a
+     * fleet watch that cannot read or is at a bound. The readiness check reports these.
+     */
+    public List<String> troubles() {
+        HostSupervisor s = supervisor;
+        if (s == null) {
+            return List.of("host supervisor " + settings.host() + " is not started");
+        }
+        List<String> troubles = new ArrayList<>();
+        facts.trouble().ifPresent(troubles::add);
+        s.trouble().ifPresent(troubles::add);
+        fleet.trouble().ifPresent(troubles::add);
+        return troubles;
     }
 
     /** The running supervisor, or {@code null} before {@link #start} and after {@link #close}. */

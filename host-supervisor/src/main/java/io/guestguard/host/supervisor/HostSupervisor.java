@@ -1,7 +1,11 @@
 package io.guestguard.host.supervisor;
 
-import io.guestguard.host.hypervisor.Hypervisor;
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.function.CheckedRunnable;
+import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.Hypervisor.DomainEvent;
+import io.guestguard.host.hypervisor.Hypervisor;
 import io.guestguard.host.hypervisor.HypervisorException;
 import io.guestguard.journal.CommandJournal;
 import io.guestguard.protocol.CloudEvent;
@@ -9,6 +13,7 @@ import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.EventType;
 import io.guestguard.protocol.FenceHost;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.GuestHaltFailed;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestPlacement;
@@ -34,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -54,7 +59,10 @@ import java.util.function.Function;
  * the guest). Commands are journalled ({@link CommandJournal#begin}) before they are applied and marked
  * done once their fact is on the log; after a crash the unfinished ones are applied again, and every
  * action is idempotent (starting a guest that runs here reports it started, halting one that does not
- * reports it halted). Commands for one guest run in order; different guests proceed in parallel.
+ * reports it halted). Commands for one guest run in order; different guests proceed in parallel. A
+ * command whose execution throws (the hypervisor or Kafka failed) is tried again with a growing delay,
+ * a bounded number of times, holding the commands behind it for that guest; after the last attempt it
+ * stays unfinished in the journal for the next start, and {@link #trouble} reports it.
  */
 public final class HostSupervisor implements AutoCloseable {
 
@@ -67,7 +75,8 @@ public final class HostSupervisor implements AutoCloseable {
      * @param peerTimeout how recent another host's beat must be for its inventory to count
      * @param placementWait how long a command waits for the placements written with it to be read
      */
-    public record Settings(String host, Duration haltGrace, Duration peerTimeout, Duration placementWait) {
+    public record Settings(String host, Duration haltGrace, Duration peerTimeout, Duration placementWait,
+                           HostSettings.Retry commandRetry) {
     }
 
     private final Settings settings;
@@ -80,8 +89,6 @@ public final class HostSupervisor implements AutoCloseable {
     private final FenceHook fenceHook;
     private final CommandJournal journal;
     private final EventCodec codec;
-    /** Per guest (or lost host, for fences): the tail of its queue of commands. */
-    private final Map<String, CompletableFuture<Void>> queues = new ConcurrentHashMap<>();
     /** Guests this supervisor is halting or migrating: their lifecycle events are its own doing. */
     private final Set<String> acting = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -89,6 +96,11 @@ public final class HostSupervisor implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** Per guest (or lost host, for fences): its commands, in order. */
+    private final GuestQueues queues = new GuestQueues(workers);
+    /** Commands that failed on every attempt: they stay in the journal for the next start. */
+    private final AtomicInteger givenUp = new AtomicInteger();
+    private volatile String lastGivenUp;
     private AutoCloseable events;
 
     public HostSupervisor(Settings settings, Hypervisor hypervisor, Function<String, Hypervisor> peers, GuestCatalog catalog,
@@ -146,28 +158,51 @@ public final class HostSupervisor implements AutoCloseable {
             throw new RejectedRecordException("addressed to host " + command.data().host() + ", not " + host);
         }
         String queue = command.data() instanceof FenceHost f ? "fence:" + f.lostHost() : guestOf(command);
-        enqueue(queue, () -> apply(command));
+        queues.enqueue(queue, () -> retried("command " + command.id(), () -> apply(command)).<Void>handle((done, e) -> {
+            if (e != null && !workers.isShutdown()) { // closing cuts retries short: the journal keeps the command
+                givenUp.incrementAndGet();
+                lastGivenUp = command.id() + " (" + EventType.of(command.data()).type() + " for " + queue + "): "
+                        + FreeText.clean(String.valueOf(e.getCause() == null ? e : e.getCause()));
+                LOG.errorf("command %s failed %d times; it stays in the journal and is applied again when this "
+                        + "supervisor restarts", command.id(), settings.commandRetry().attempts());
+            }
+            return null;
+        }));
     }
 
-    /** Runs {@code work} after everything queued before it under {@code queue}. */
-    private void enqueue(String queue, Runnable work) {
-        queues.compute(queue, (k, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                .thenRunAsync(work, workers));
+    /**
+     * Runs {@code work} on a worker, and again after a failure: after the first delay, doubling up to
+     * the longest, as many attempts as the settings say. The future fails once the last attempt did.
+     */
+    private CompletableFuture<Void> retried(String what, CheckedRunnable work) {
+        HostSettings.Retry retry = settings.commandRetry();
+        RetryPolicy<Object> policy = RetryPolicy.builder()
+                .withBackoff(retry.firstDelay(), retry.maxDelay())
+                .withMaxAttempts(retry.attempts())
+                .onRetry(e -> LOG.warnf("%s failed (%s); attempt %d of %d", what, e.getLastException(),
+                        e.getAttemptCount() + 1, retry.attempts()))
+                .build();
+        return Failsafe.with(policy).with(workers).runAsync(work);
     }
 
-    /** Waits until every queued command is applied; false on timeout. */
+    /** Waits until every queued command is applied (or given up); false on timeout. */
     public boolean idle(Duration timeout) {
-        try {
-            CompletableFuture.allOf(queues.values().toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return true; // apply() logs its own failures
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return queues.idle(timeout);
+    }
+
+    /** Guests (and lost hosts) with commands queued or under way; none once all are done. */
+    int queuedGuests() {
+        return queues.size();
+    }
+
+    /**
+     * Why this supervisor is not fully doing its job, if it is not: commands that failed on every
+     * attempt since it started (they are applied again at the next start). For the readiness check.
+     */
+    public Optional<String> trouble() {
+        int n = givenUp.get();
+        return n == 0 ? Optional.empty() : Optional.of(n + " command(s) failed on every attempt and wait for a "
+                + "restart of this supervisor; the last: " + lastGivenUp);
     }
 
     /** The guests running (or paused) on this host, for its heartbeats. */
@@ -182,27 +217,27 @@ public final class HostSupervisor implements AutoCloseable {
         }
     }
 
-    private void apply(CloudEvent<? extends HostCommand> command) {
-        try {
-            HostCommand data = command.data();
-            if (!fleet.awaitPlacementsUpTo(settings.placementWait())) {
-                LOG.warnf("placements not read up to their end within %s; checking %s against what was read",
-                        settings.placementWait(), command.id());
-            }
-            if (data instanceof StartGuest start) {
-                start(command, start);
-            } else if (data instanceof HaltGuest halt) {
-                halt(command, halt);
-            } else if (data instanceof MigrateGuest migrate) {
-                migrate(command, migrate);
-            } else if (data instanceof FenceHost fence) {
-                fence(command, fence);
-            }
-            journal.done(command.id());
-        } catch (HypervisorException | RuntimeException e) {
-            // Left unfinished in the journal: applied again at the next start.
-            LOG.errorf(e, "command %s failed; it is applied again when this supervisor restarts", command.id());
+    /**
+     * Applies one command and marks it done. Throws when it could not (the hypervisor or Kafka failed):
+     * it is then left unfinished in the journal, tried again (every action is idempotent) and, if every
+     * attempt fails, applied again at the next start.
+     */
+    private void apply(CloudEvent<? extends HostCommand> command) throws HypervisorException {
+        HostCommand data = command.data();
+        if (!fleet.awaitPlacementsUpTo(settings.placementWait())) {
+            LOG.warnf("placements not read up to their end within %s; checking %s against what was read",
+                    settings.placementWait(), command.id());
         }
+        if (data instanceof StartGuest start) {
+            start(command, start);
+        } else if (data instanceof HaltGuest halt) {
+            halt(command, halt);
+        } else if (data instanceof MigrateGuest migrate) {
+            migrate(command, migrate);
+        } else if (data instanceof FenceHost fence) {
+            fence(command, fence);
+        }
+        journal.done(command.id());
     }
 
     private void start(CloudEvent<? extends HostCommand> command, StartGuest start) throws HypervisorException {
@@ -220,6 +255,11 @@ public final class HostSupervisor implements AutoCloseable {
         }
         if (runsHere(guest)) {
             facts.write(guest, start.epoch(), new GuestStarted(host)); // started before (a command applied again)
+            return;
+        }
+        Optional<String> blind = fleet.cannotVouchFor(guest, settings.peerTimeout());
+        if (blind.isPresent()) {
+            refuse(command, guest, start.epoch(), blind.get()); // never a second runner, even at a bound
             return;
         }
         Optional<String> elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
@@ -339,7 +379,8 @@ public final class HostSupervisor implements AutoCloseable {
             return;
         }
         String guest = event.guest();
-        enqueue(guest, () -> facts.write(guest, placement.get().epoch(), new GuestHalted(host)));
+        queues.enqueue(guest, () -> retried("reporting " + guest + " halted",
+                () -> facts.write(guest, placement.get().epoch(), new GuestHalted(host))));
     }
 
     private static String guestOf(CloudEvent<? extends HostCommand> command) {

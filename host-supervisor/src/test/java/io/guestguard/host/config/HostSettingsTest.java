@@ -39,6 +39,18 @@ class HostSettingsTest {
         assertThat(s.fenceTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.peerTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(read(Map.of("id", "h1", "state-dir", "/s")).fenceCommand()).isEqualTo(List.of());
+        assertThat(s.commandRetry()).isEqualTo(new HostSettings.Retry(Duration.ofSeconds(1), Duration.ofSeconds(30), 6));
+        assertThat(s.maxGuests()).isEqualTo(50_000);
+        assertThat(s.maxHosts()).isEqualTo(2_000);
+    }
+
+    @Test
+    void commandRetriesAndTheFleetWatchsBoundsAreChecked() {
+        assertThatThrownBy(() -> read(Map.of("id", "h1", "state-dir", "/s", "command-retry.attempts", "0",
+                "command-retry.first-delay", "1m", "max-guests", "many")))
+                .hasMessageContaining("guestguard.host.command-retry.attempts: is 0; give a whole number of at least 1")
+                .hasMessageContaining("guestguard.host.command-retry.max-delay: is shorter than command-retry.first-delay")
+                .hasMessageContaining("guestguard.host.max-guests: is 'many', not a whole number");
     }
 
     @Test

@@ -136,6 +136,22 @@ class HostSupervisorCommandsTest {
     }
 
     @Test
+    void refusesAStartWhileBeatsOfMoreHostsThanItKeepsArriveSinceASecondRunnerCouldNotBeRuledOut() throws Exception {
+        HostNode h1 = fleet.with("max-hosts", "2").start("h1");
+        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.beat("h2", List.of());
+        fleet.beat("h3", List.of());
+        fleet.beat("forged-h4", List.of("g1")); // the one it has no room for
+        fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
+
+        CommandRefused why = (CommandRefused) await().atMost(WAIT)
+                .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
+        assertThat(why.reason()).contains("max-hosts (2)").contains("cannot be ruled out");
+        assertThat(fleet.runners("g1")).isEmpty();
+        await().atMost(WAIT).until(() -> h1.troubles().isEmpty()); // once those beats are older than peer-timeout
+    }
+
+    @Test
     void aStartWaitsForTheNextBeatOfAHostThatJustStoppedTheGuest() throws Exception {
         fleet.start("h1");
         fleet.placement("g1", "h1", 2, "STARTING");

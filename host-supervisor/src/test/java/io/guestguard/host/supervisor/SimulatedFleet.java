@@ -131,7 +131,13 @@ final class SimulatedFleet implements AutoCloseable {
 
     /** Starts (or restarts) host {@code id}'s supervisor. */
     HostNode start(String id) throws Exception {
-        HostNode node = new HostNode(settings(id), broker.bootstrapServers(), topics, Duration.ofSeconds(5), e -> { });
+        return start(id, hypervisor -> hypervisor);
+    }
+
+    /** Starts host {@code id}'s supervisor with {@code faults} around its hypervisor. */
+    HostNode start(String id, java.util.function.UnaryOperator<io.guestguard.host.hypervisor.Hypervisor> faults)
+            throws Exception {
+        HostNode node = new HostNode(settings(id), broker.bootstrapServers(), topics, Duration.ofSeconds(5), e -> { }, faults);
         node.start();
         hosts.put(id, node);
         return node;

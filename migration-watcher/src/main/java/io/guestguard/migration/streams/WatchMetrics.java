@@ -6,6 +6,8 @@ import io.guestguard.migration.watch.ContactWatcher.GapDetected;
 import io.guestguard.migration.watch.ContactWatcher.GapHealed;
 import io.guestguard.migration.watch.ContactWatcher.MigrationSeen;
 import io.guestguard.migration.watch.ContactWatcher.Observation;
+import io.guestguard.migration.watch.ContactWatcher.SeqNeverAssigned;
+import io.guestguard.migration.watch.ContactWatcher.SeqNotResent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,7 +19,10 @@ import java.time.Duration;
  * {@code guestguard_watcher_migrations_total{outcome}}, {@code guestguard_watcher_rebinds_sent_total},
  * {@code guestguard_watcher_rebind_latency_seconds} (a histogram, from a migration's end, or a check's
  * start, to contact verified; tagged with the trigger), {@code guestguard_watcher_gaps_detected_total},
- * {@code guestguard_watcher_gaps_healed_total} and {@code guestguard_watcher_escalations_total{trigger}}.
+ * {@code guestguard_watcher_gaps_healed_total}, {@code guestguard_watcher_escalations_total{trigger}} and
+ * {@code guestguard_watcher_seq_corrections_total{kind}} (a reporter's answer set the count right:
+ * {@code never-assigned} numbers read, {@code not-resent} numbers missed) and
+ * {@code guestguard_watcher_beats_forgotten_total} (heartbeats forgotten at the bound).
  * They count what the stream thread did; a record processed again after a crash counts again.
  */
 public final class WatchMetrics {
@@ -26,6 +31,7 @@ public final class WatchMetrics {
     private final Counter rebindsSent;
     private final Counter gapsDetected;
     private final Counter gapsHealed;
+    private final Counter beatsForgotten;
 
     public WatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,10 +41,16 @@ public final class WatchMetrics {
                 .description("sequence gaps found in a reporter's facts").register(registry);
         this.gapsHealed = Counter.builder("guestguard.watcher.gaps.healed")
                 .description("sequence gaps closed by the reporter's resend").register(registry);
+        this.beatsForgotten = Counter.builder("guestguard.watcher.beats.forgotten")
+                .description("guests' last heartbeats forgotten at the bound of guests remembered").register(registry);
         // Registered up front, so the series exist (at 0) before the first migration.
         for (String outcome : new String[] {"started", "completed", "failed", "abandoned"}) {
             migrations(outcome);
         }
+    }
+
+    void beatForgotten() {
+        beatsForgotten.increment();
     }
 
     void rebindSent() {
@@ -60,10 +72,20 @@ public final class WatchMetrics {
             gapsDetected.increment();
         } else if (observation instanceof GapHealed) {
             gapsHealed.increment();
+        } else if (observation instanceof SeqNeverAssigned) {
+            seqCorrections("never-assigned").increment();
+        } else if (observation instanceof SeqNotResent) {
+            seqCorrections("not-resent").increment();
         } else if (observation instanceof Escalated escalated) {
             Counter.builder("guestguard.watcher.escalations").description("contact-lost facts written")
                     .tag("trigger", escalated.trigger()).register(registry).increment();
         }
+    }
+
+    private Counter seqCorrections(String kind) {
+        return Counter.builder("guestguard.watcher.seq.corrections")
+                .description("sequence counts a reporter's answer set right (a forged or corrupted number)")
+                .tag("kind", kind).register(registry);
     }
 
     private Counter migrations(String outcome) {

@@ -39,8 +39,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>a fact: load the guest's {@link GuestWatch}, step, store it, write what the step asks for;</li>
  *   <li>a guest heartbeat: remembered in memory only (a beat per guest per second must not become a
- *       store write and a changelog record each); a restarted watcher counts every guest as heard at
- *       its start, so it gives each a full silence timeout;</li>
+ *       store write and a changelog record each), for a bounded number of guests ({@link RecentBeats});
+ *       a restarted watcher counts every guest as heard at its start, so it gives each a full silence
+ *       timeout;</li>
  *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
  *       in-memory index of deadlines rebuilt from the store at start.</li>
  * </ul>
@@ -59,8 +60,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final WatchMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
-    /** Guest to its last heartbeat read since this task started. */
-    private final Map<String, Long> beats = new HashMap<>();
+    /** Guest to its last heartbeat read since this task started, bounded. */
+    private final RecentBeats beats;
     /** When each guest is due next, both ways. */
     private final Map<String, Long> dueAt = new HashMap<>();
     private final NavigableMap<Long, Set<String>> dueIndex = new TreeMap<>();
@@ -73,6 +74,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         this.heartbeatsTopic = heartbeatsTopic;
         this.checkEvery = checkEvery;
         this.metrics = metrics;
+        this.beats = new RecentBeats(RecentBeats.CAPACITY, metrics::beatForgotten);
     }
 
     @Override
@@ -82,7 +84,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         long now = context.currentSystemTimeMs();
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> {
-                beats.put(entry.key, now);
+                beats.heard(entry.key, now);
                 index(entry.key, load(entry.value).heardAt(now));
             });
         }
@@ -97,7 +99,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         try {
             if (beat) {
                 if (gate.heartbeat(record.key(), record.value()).data().role().equals("guest")) {
-                    beats.put(record.key(), now);
+                    beats.heard(record.key(), now);
                 }
                 return; // host beats are the policy engine's
             }
@@ -122,8 +124,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private GuestWatch current(String guest) {
         byte[] bytes = store.get(guest);
         GuestWatch watch = bytes == null ? GuestWatch.UNKNOWN : load(bytes);
-        Long beat = beats.get(guest);
-        return beat == null ? watch : watch.heardAt(beat);
+        return beats.lastHeard(guest).stream().mapToObj(watch::heardAt).findFirst().orElse(watch);
     }
 
     private void apply(String guest, Step step, long now) {
@@ -145,7 +146,16 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 LOG.warnf("%s: %s", guest, lost.describe());
             }
         }
-        step.observations().forEach(metrics::observe);
+        step.observations().forEach(observation -> {
+            metrics.observe(observation);
+            if (observation instanceof ContactWatcher.SeqNeverAssigned never) {
+                LOG.warnf("%s: facts numbered up to %d were read, but the reporter's next number is %d: "
+                        + "a forged or corrupted record; those numbers no longer count", guest, never.highestRead(), never.nextSeq());
+            } else if (observation instanceof ContactWatcher.SeqNotResent missed) {
+                LOG.warnf("%s: facts %d to %d were not read, and the reporter no longer holds them "
+                        + "(Kafka has them, or it dropped them): not waited for", guest, missed.from(), missed.to());
+            }
+        });
     }
 
     private void index(String guest, GuestWatch watch) {

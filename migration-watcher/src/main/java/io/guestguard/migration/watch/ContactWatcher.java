@@ -40,6 +40,15 @@ import java.util.TreeSet;
  *       guest log: the engine fails the guest over. Never silence.</li>
  *   <li>A second migration that starts before the check of the first ends replaces that check: its
  *       own end checks contact for the newer placement.</li>
+ *   <li><b>Sequence numbers.</b> A reporter numbers its facts 1, 2, 3, ... and they reach the log in
+ *       that order (resends repeat earlier numbers). A number above the next expected one opens a
+ *       gap, and a gap starts a check. The reporter's answer ({@code rebound}, numbered
+ *       {@code nextSeq - 1}) says which numbers it ever gave and which it still holds: those at or
+ *       above {@code nextSeq} read before it were never given ({@link SeqNeverAssigned}), those below
+ *       the ones it still holds cannot be resent ({@link SeqNotResent}); neither holds a gap open.
+ *       A {@code reporter.started} opens a new run at its number, whatever it is. So a wrong number
+ *       costs one rebind and one observation; only a reporter that does not answer, or a gap among
+ *       the facts it still holds that its resend does not close, leads to {@code contact-lost}.</li>
  * </ol>
  */
 public final class ContactWatcher {
@@ -74,6 +83,22 @@ public final class ContactWatcher {
 
     /** A gap closed: the missing facts arrived (the reporter resent them). */
     public record GapHealed() implements Observation {
+    }
+
+    /**
+     * Facts numbered up to {@code highestRead} were read, but the reporter answered that its next
+     * number is {@code nextSeq}: the numbers from {@code nextSeq} on were never assigned (a forged or
+     * corrupted record) and no longer count. The worst a wrong number can do: this, and one rebind.
+     */
+    public record SeqNeverAssigned(long nextSeq, long highestRead) implements Observation {
+    }
+
+    /**
+     * Facts numbered {@code from} to {@code to} were never read, but the reporter's answer says it
+     * does not hold them any more (Kafka acknowledged them, or it dropped them and reported it): no
+     * resend can bring them, so they are not waited for.
+     */
+    public record SeqNotResent(long from, long to) implements Observation {
     }
 
     /** Contact was declared lost. */
@@ -172,13 +197,18 @@ public final class ContactWatcher {
             return new Step(state, effects, observations);
         }
 
-        void heardSeq(long seq, boolean freshOutbox) {
+        void heardSeq(long seq, boolean runStarts) {
             state = state.heardAt(nowMs);
             long contiguous = state.contiguousSeq();
-            if (freshOutbox && seq == 1 || contiguous == 0) {
-                contiguous = seq - 1; // a new outbox, or the first fact read: counting starts here
-            }
             TreeSet<Long> ahead = new TreeSet<>(state.aheadSeqs());
+            if (runStarts) {
+                // A new reporter run, whatever its number (1 for a new outbox): what was counted above a
+                // gap belonged to the old run, whose unsent facts the new one resent before this one.
+                contiguous = seq - 1;
+                ahead.clear();
+            } else if (contiguous == 0) {
+                contiguous = seq - 1; // the first fact read: counting starts here
+            }
             if (seq == contiguous + 1) {
                 contiguous = seq;
                 while (ahead.remove(contiguous + 1)) {
@@ -198,7 +228,7 @@ public final class ContactWatcher {
                 if (state.check() == null && state.migration() == null && state.running()) {
                     startCheck(SEQUENCE_GAP, "gap-" + guest + "-" + (contiguous + 1), nowMs, state.host(), state.epoch());
                 }
-            } else if (hadGap && ahead.isEmpty()) {
+            } else if (hadGap && ahead.isEmpty() && !runStarts) {
                 observations.add(new GapHealed());
             }
         }
@@ -229,15 +259,63 @@ public final class ContactWatcher {
             }
         }
 
+        /**
+         * The reporter's answer to a rebind for the placement being checked: it has given every number
+         * below {@code nextSeq} (its own is {@code nextSeq - 1}). Each new answer replaces the one taken
+         * before; the same answer read again changes nothing.
+         */
         void rebound(Rebound rebound, Long seq) {
             Check check = state.check();
-            if (check == null || check.answered() || !rebound.host().equals(check.host()) || rebound.epoch() != check.epoch()) {
+            if (check == null || !rebound.host().equals(check.host()) || rebound.epoch() != check.epoch()) {
                 return; // an answer to an older rebind: contact, but not the one asked for
             }
+            long assigned = rebound.nextSeq() - 1;
+            if (seq == null || seq != assigned) {
+                return; // not how a reporter numbers its answer: not taken as one
+            }
+            if (check.answered() && check.expectSeq() == assigned) {
+                return; // this answer, read again
+            }
+            correctCount(rebound.nextSeq(), rebound.resent());
             // A gap left now can only be closed by the reporter's resend: give it a full timeout.
             state = state.withCheck(new Check(check.trigger(), check.host(), check.epoch(), check.sinceMs(),
                     check.startedAtMs(), check.rebindsSent(), nowMs + settings.rebindTimeout().toMillis(), check.causeId(),
-                    true, rebound.nextSeq() - 1));
+                    true, assigned));
+        }
+
+        /**
+         * Sets the count right by the reporter's answer. Its facts reach the log in the order it
+         * numbers them, and a resend repeats what it still holds unacknowledged ({@code resent} facts,
+         * right below the answer's own number). So numbers at or above {@code nextSeq} read before the
+         * answer were never assigned (a forged or corrupted record): they are dropped, and a count
+         * they ran ahead goes back to the answer. And numbers missing below the ones it still holds are
+         * not waited for: Kafka acknowledged them (a count set back by a forged record missed them) or
+         * the reporter dropped them and said so; no resend can bring them. Each correction is one
+         * observation; only what the reporter still holds can keep the gap open.
+         */
+        private void correctCount(long nextSeq, long resent) {
+            TreeSet<Long> ahead = new TreeSet<>(state.aheadSeqs());
+            long contiguous = state.contiguousSeq();
+            long highest = Math.max(contiguous, ahead.isEmpty() ? 0 : ahead.last());
+            if (highest >= nextSeq) {
+                ahead.tailSet(nextSeq).clear();
+                contiguous = Math.min(contiguous, nextSeq - 1);
+                observations.add(new SeqNeverAssigned(nextSeq, highest));
+            }
+            long acknowledged = nextSeq - 2 - Math.max(0, resent); // the answer is nextSeq - 1
+            if (contiguous < acknowledged) {
+                long lastMissing = acknowledged;
+                while (ahead.contains(lastMissing)) {
+                    lastMissing--;
+                }
+                observations.add(new SeqNotResent(contiguous + 1, lastMissing));
+                contiguous = acknowledged;
+            }
+            while (ahead.remove(contiguous + 1)) {
+                contiguous++;
+            }
+            ahead.headSet(contiguous, true).clear();
+            state = state.withSeqs(contiguous, List.copyOf(ahead));
         }
 
         /** A check whose answer came and whose gap is closed is done. */

@@ -7,8 +7,11 @@ import io.guestguard.migration.watch.ContactWatcher.GapDetected;
 import io.guestguard.migration.watch.ContactWatcher.GapHealed;
 import io.guestguard.migration.watch.ContactWatcher.MigrationSeen;
 import io.guestguard.migration.watch.ContactWatcher.SendRebind;
+import io.guestguard.migration.watch.ContactWatcher.SeqNeverAssigned;
+import io.guestguard.migration.watch.ContactWatcher.SeqNotResent;
 import io.guestguard.migration.watch.ContactWatcher.Step;
 import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.Fact;
@@ -169,7 +172,8 @@ class ContactWatcherTest {
         assertThat(observations).contains(new GapDetected(1));
         assertThat(effects).as("the reporter is asked to resend").hasSize(1);
         SendRebind rebind = (SendRebind) effects.get(0);
-        reporterFactNumbered(1_200, first + 2, new Rebound(rebind.commandId(), "h1", 1, first + 3, 1, false));
+        // It still holds both (first was lost on the way, first + 1 is not acknowledged after it): resent 2.
+        reporterFactNumbered(1_200, first + 2, new Rebound(rebind.commandId(), "h1", 1, first + 3, 2, false));
         assertThat(watch.check()).as("not verified while the gap is open").isNotNull();
         reporterFactNumbered(1_300, first, new AppFailed("app1", 6L, 1, null, null, null));
 
@@ -183,7 +187,7 @@ class ContactWatcherTest {
         long first = seq + 1;
         reporterFactNumbered(1_000, first + 1, new AppFailed("app1", 7L, 1, null, null, null));
         SendRebind rebind = (SendRebind) effects.get(0);
-        reporterFactNumbered(1_200, first + 2, new Rebound(rebind.commandId(), "h1", 1, first + 3, 1, false));
+        reporterFactNumbered(1_200, first + 2, new Rebound(rebind.commandId(), "h1", 1, first + 3, 2, false));
         timeTo(2_200);
         timeTo(3_200);
         timeTo(4_200);
@@ -210,6 +214,143 @@ class ContactWatcherTest {
 
         assertThat(watch.contiguousSeq()).isEqualTo(2);
         assertThat(observations).noneMatch(o -> o instanceof GapDetected);
+    }
+
+    // ---- a wrong sequence number: one rebind and one observation at worst, never a failover ----
+
+    @Test
+    void aNumberFarAheadOfTheReportersCostsOneRebindAndAnObservationNotAFailover() {
+        // The attack of issue 11: a plain Kafka client writes app.started for g1 with guestseq 2^52.
+        long forged = 1L << 52;
+        reporterFactNumbered(1_000, forged, new AppStarted("app1", 4242L));
+        assertThat(observations).contains(new GapDetected(forged - seq - 1));
+        SendRebind rebind = (SendRebind) effects.get(0);
+        assertThat(rebind.causeId()).startsWith("gap-");
+
+        // The reporter answers: its next number is seq + 2, and it holds nothing unacknowledged.
+        reporterFact(1_100, new Rebound(rebind.commandId(), "h1", 1, seq + 2, 0, false));
+
+        assertThat(observations).contains(new SeqNeverAssigned(seq + 1, forged))
+                .anyMatch(o -> o instanceof ContactVerified v && v.trigger().equals(ContactWatcher.SEQUENCE_GAP));
+        assertThat(watch.check()).isNull();
+        assertThat(watch.aheadSeqs()).isEmpty();
+        for (long t = 2_000; t <= 120_000; t += 1_000) {
+            beat(t);
+            timeTo(t + 500);
+        }
+        assertThat(effects).as("the one rebind, no contact-lost").containsExactly(rebind);
+        assertThat(observations).noneMatch(o -> o instanceof Escalated);
+    }
+
+    @Test
+    void theHighestNumberTheCodecTakesIsDroppedTheSameWay() {
+        long forged = (1L << 53) - 1;
+        reporterFactNumbered(1_000, forged, new AppStarted("app1", 4242L));
+        SendRebind rebind = (SendRebind) effects.get(0);
+        reporterFact(1_100, new Rebound(rebind.commandId(), "h1", 1, seq + 2, 0, false));
+        timeTo(60_000);
+
+        assertThat(observations).contains(new SeqNeverAssigned(seq + 1, forged)).noneMatch(o -> o instanceof Escalated);
+    }
+
+    @Test
+    void afterAWrongNumberWasDroppedARealGapIsStillFound() {
+        reporterFactNumbered(1_000, 1L << 52, new AppStarted("app1", 4242L));
+        SendRebind first = (SendRebind) effects.get(0);
+        reporterFact(1_100, new Rebound(first.commandId(), "h1", 1, seq + 2, 0, false));
+
+        reporterFactNumbered(2_000, seq + 2, new AppFailed("app1", 7L, 1, null, null, null)); // seq + 1 is missing
+
+        assertThat(observations.stream().filter(o -> o instanceof GapDetected)).hasSize(2);
+        assertThat(effects).hasSize(2);
+        assertThat(watch.check().trigger()).isEqualTo(ContactWatcher.SEQUENCE_GAP);
+    }
+
+    @Test
+    void aCountRunAheadByAWrongRunStartIsSetBackByTheNextAnswer() {
+        // A forged reporter.started far ahead: every real number after it looks read already.
+        reporterFactNumbered(1_000, 1L << 52, new ReporterStarted(0, 0));
+        reporterFact(1_100, new AppFailed("app1", 7L, 1, null, null, null));
+        fact(10_000, 1L, new MigrationStarted("h1", "h2"), false);
+        fact(10_400, 1L, new MigrationCompleted("h1", "h2"), false);
+        SendRebind rebind = (SendRebind) effects.get(0);
+
+        reporterFact(10_600, new Rebound(rebind.commandId(), "h2", 2, seq + 2, 0, false));
+
+        assertThat(observations).contains(new SeqNeverAssigned(seq + 1, 1L << 52));
+        assertThat(watch.contiguousSeq()).as("back to the answer's own number").isEqualTo(seq);
+        assertThat(watch.check()).isNull();
+        reporterFactNumbered(11_000, seq + 2, new AppFailed("app1", 8L, 1, null, null, null)); // seq + 1 missing
+        assertThat(observations).as("gaps are seen again").anyMatch(o -> o instanceof GapDetected);
+    }
+
+    @Test
+    void aRunStartGoingBackwardsIsSetRightByTheAnswerNotAFailover() {
+        for (int i = 0; i < 5; i++) {
+            reporterFact(1_000 + i, new AppStarted("app1", 100L + i));
+        }
+        long real = seq;
+        // A forged reporter.started numbered 1, as a reporter with a new outbox would write.
+        reporterFactNumbered(2_000, 1, new ReporterStarted(0, 0));
+        reporterFact(2_100, new AppFailed("app1", 7L, 1, null, null, null)); // the real reporter goes on at real + 1
+        assertThat(observations).contains(new GapDetected(real - 1));
+        SendRebind rebind = (SendRebind) effects.get(0);
+
+        reporterFact(2_200, new Rebound(rebind.commandId(), "h1", 1, seq + 2, 0, false));
+
+        assertThat(observations).contains(new SeqNotResent(2, real))
+                .anyMatch(o -> o instanceof ContactVerified);
+        timeTo(60_000);
+        assertThat(observations).noneMatch(o -> o instanceof Escalated);
+    }
+
+    @Test
+    void factsTheReporterStillHoldsAreWaitedForAndAWrongNumberAfterTheAnswerFallsToTheNextAnswer() {
+        long first = seq + 1;
+        reporterFactNumbered(1_000, first + 1, new AppFailed("app1", 7L, 1, null, null, null)); // first was lost
+        SendRebind rebind = (SendRebind) effects.get(0);
+        reporterFactNumbered(1_200, first + 2, new Rebound(rebind.commandId(), "h1", 1, first + 3, 2, false));
+        reporterFactNumbered(1_300, 1L << 52, new AppStarted("app1", 4242L)); // forged, after the answer
+        reporterFactNumbered(1_400, first, new AppFailed("app1", 6L, 1, null, null, null)); // the resend
+        assertThat(watch.check()).as("the wrong number holds the check open").isNotNull();
+
+        timeTo(2_200); // no gap closed in time: rebind again
+        SendRebind again = (SendRebind) effects.get(1);
+        assertThat(again.attempt()).isEqualTo(2);
+        reporterFactNumbered(2_300, first + 3, new Rebound(again.commandId(), "h1", 1, first + 4, 0, false));
+
+        assertThat(watch.check()).isNull();
+        assertThat(observations).contains(new SeqNeverAssigned(first + 4, 1L << 52)).anyMatch(o -> o instanceof ContactVerified);
+        timeTo(60_000);
+        assertThat(observations).noneMatch(o -> o instanceof Escalated);
+    }
+
+    @Test
+    void theSameAnswerReadAgainChangesNothing() {
+        long first = seq + 1;
+        reporterFactNumbered(1_000, first + 1, new AppFailed("app1", 7L, 1, null, null, null));
+        SendRebind rebind = (SendRebind) effects.get(0);
+        Rebound answer = new Rebound(rebind.commandId(), "h1", 1, first + 3, 2, false);
+        reporterFactNumbered(1_200, first + 2, answer);
+        GuestWatch answered = watch;
+
+        reporterFactNumbered(1_900, first + 2, answer); // resent by a new producer
+
+        assertThat(watch.check()).isEqualTo(answered.check());
+        assertThat(observations).noneMatch(o -> o instanceof SeqNeverAssigned || o instanceof SeqNotResent);
+    }
+
+    @Test
+    void aReporterStartOpensANewRunWhateverItsNumber() {
+        reporterFactNumbered(1_000, seq + 3, new AppFailed("app1", 7L, 1, null, null, null)); // a gap
+        assertThat(watch.aheadSeqs()).isNotEmpty();
+
+        reporterFactNumbered(1_500, 40, new ReporterStarted(2, 0)); // a restarted reporter, its outbox kept
+
+        assertThat(watch.contiguousSeq()).isEqualTo(40);
+        assertThat(watch.aheadSeqs()).as("what was above the gap belonged to the old run").isEmpty();
+        reporterFactNumbered(1_600, 41, new AppStarted("app1", 8L));
+        assertThat(watch.contiguousSeq()).isEqualTo(41);
     }
 
     // ---- helpers ----

@@ -170,7 +170,9 @@ public final class LocalFleet implements AutoCloseable {
             guestCommand.addAll(ReporterFootprint.LEAN);
             guestCommand.addAll(List.of("-Dguestguard.reporter.config-file=" + runDir.resolve("guests") + "/{guest}.yaml",
                     "-Djdk.net.hosts.file=" + registry.resolve(".network") + "/{guest}.hosts",
-                    "-Dkafka.bootstrap.servers=" + GATEWAY_NAME + ":" + gatewayPort, "-jar", reporterJar.toString()));
+                    "-Dkafka.bootstrap.servers=" + GATEWAY_NAME + ":" + gatewayPort,
+                    // Three reporters on one machine: each its own free port for /q/health/ready.
+                    "-Dquarkus.http.port=0", "-jar", reporterJar.toString()));
             if (!Files.isRegularFile(reporterJar)) {
                 throw new IllegalStateException(reporterJar + " does not exist: build first with ./mvnw -DskipTests install");
             }
@@ -236,7 +238,8 @@ public final class LocalFleet implements AutoCloseable {
                     runDir.resolve("logs/policy-engine.log")));
             fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, Map.of(
                     "kafka.bootstrap.servers", servers,
-                    "guestguard.reporter.config-file", guestFile.toString()),
+                    "guestguard.reporter.config-file", guestFile.toString(),
+                    "quarkus.http.port", "0"),
                     runDir.resolve("logs/guest-reporter-g1.log")));
             return fleet;
         } catch (RuntimeException e) {
@@ -257,6 +260,7 @@ public final class LocalFleet implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(supervisorProperties);
         properties.putAll(hostProperties.getOrDefault(host, Map.of()));
         properties.put("guestguard.host.id", host);
+        properties.put("quarkus.http.port", "0"); // two supervisors on one machine: each a free port for its health
         // Its command journal survives a restart, so a command read before a crash is not applied twice.
         properties.put("guestguard.host.state-dir", runDir.resolve("hosts/" + host).toString());
         ServiceProcess supervisor = ServiceProcess.start("host-supervisor " + host, supervisorJar, SUPERVISOR_JVM,

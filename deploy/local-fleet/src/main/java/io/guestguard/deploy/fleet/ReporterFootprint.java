@@ -76,7 +76,8 @@ final class ReporterFootprint {
         long launched = System.nanoTime();
         try (ServiceProcess reporter = ServiceProcess.start("guest-reporter " + guest,
                 home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar"), flags,
-                Map.of("kafka.bootstrap.servers", servers, "guestguard.reporter.config-file", guestFile.toString()),
+                Map.of("kafka.bootstrap.servers", servers, "guestguard.reporter.config-file", guestFile.toString(),
+                        "quarkus.http.port", "0"),
                 workDir.resolve("logs/" + guest + ".log"))) {
             long readyMs = -1;
             int appsStarted = 0;

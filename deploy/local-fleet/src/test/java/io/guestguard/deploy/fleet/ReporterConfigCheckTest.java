@@ -51,7 +51,7 @@ class ReporterConfigCheckTest {
 
     private static Result run(Path guestFile, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dguestguard.reporter.config-file=" + guestFile, "-Dkafka.bootstrap.servers=127.0.0.1:9", "-jar", JAR.toString()));
+                "-Dguestguard.reporter.config-file=" + guestFile, "-Dkafka.bootstrap.servers=127.0.0.1:9", "-Dquarkus.http.port=0", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("reporter-out", ".txt");
         Path err = Files.createTempFile("reporter-err", ".txt");

@@ -227,7 +227,8 @@ class ReporterDurabilityTest {
                 // short, so sends during the outage fail and are sent again on a new producer
                 "guestguard.reporter.delivery-timeout", "3s",
                 "guestguard.reporter.request-timeout", "1s",
-                "guestguard.reporter.config-file", guestFile.toString()), dir.resolve("logs/" + guest + ".log"));
+                "guestguard.reporter.config-file", guestFile.toString(),
+                "quarkus.http.port", "0"), dir.resolve("logs/" + guest + ".log")); // several reporters at once
         open.add(reporter);
         return reporter;
     }

@@ -57,7 +57,7 @@ class ReporterWithoutRootTest {
             }
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "-Dguestguard.reporter.config-file=" + guestFile, "-jar", JAR.toString()));
+                    "-Dguestguard.reporter.config-file=" + guestFile, "-Dquarkus.http.port=0", "-jar", JAR.toString()));
             Process reporter = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("reporter.log").toFile()).start();
             try {

@@ -1,0 +1,37 @@
+package io.guestguard.reporter.health;
+
+import io.guestguard.reporter.app.Reporter;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.util.List;
+
+/**
+ * {@code /q/health/ready}: UP while the reporter's facts reach Kafka; DOWN, with each reason as data,
+ * before it started, while its outbox sender has failed past its limit (it keeps trying; the facts
+ * wait on disk), and after a dead letter was given up until Kafka takes a write again
+ * (docs/operations.md, "Health").
+ */
+@Readiness
+@ApplicationScoped
+public class ReporterReadiness implements HealthCheck {
+
+    private final Reporter reporter;
+
+    ReporterReadiness(Reporter reporter) {
+        this.reporter = reporter;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        List<String> troubles = reporter.troubles();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("guest-reporter").status(troubles.isEmpty());
+        for (int i = 0; i < troubles.size(); i++) {
+            response.withData("trouble-" + (i + 1), troubles.get(i));
+        }
+        return response.build();
+    }
+}

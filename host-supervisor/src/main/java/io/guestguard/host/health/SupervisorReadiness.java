@@ -1,0 +1,37 @@
+package io.guestguard.host.health;
+
+import io.guestguard.host.SupervisorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.util.List;
+
+/**
+ * {@code /q/health/ready}: UP while this host's supervisor carries out its commands; DOWN, with each
+ * reason as data, before it started, while facts do not reach Kafka past their retries, after a
+ * command failed on every attempt (until a restart applies it again), and while its fleet watch cannot
+ * read or is at a bound (docs/operations.md, "Health").
+ */
+@Readiness
+@ApplicationScoped
+public class SupervisorReadiness implements HealthCheck {
+
+    private final SupervisorService service;
+
+    SupervisorReadiness(SupervisorService service) {
+        this.service = service;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        List<String> troubles = service.troubles();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("host-supervisor").status(troubles.isEmpty());
+        for (int i = 0; i < troubles.size(); i++) {
+            response.withData("trouble-" + (i + 1), troubles.get(i));
+        }
+        return response.build();
+    }
+}
