@@ -3,6 +3,7 @@ package io.guestguard.streams;
 import io.guestguard.protocol.FreeText;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,8 @@ import java.util.function.LongSupplier;
  *       {@link Policy#window()} waits twice as long as the one before, from {@link Policy#firstBackoff()}
  *       up to {@link Policy#maxBackoff()}.</li>
  *   <li>More than {@link Policy#replacements()} failures within the window, or a failure that cannot
- *       pass by waiting (a JVM {@link Error}, the cluster refusing this service's credentials or
- *       rights), shut the client down and run {@code giveUp}: the services exit, so that their service
+ *       pass by waiting (a JVM {@link Error}, the cluster refusing this service's credentials, rights
+ *       or session timeout), shut the client down and run {@code giveUp}: the services exit, so that their service
  *       manager restarts them (with its own backoff) and the group hands their partitions to another
  *       instance.</li>
  * </ol>
@@ -171,6 +172,10 @@ public final class ThreadReplacer implements StreamsUncaughtExceptionHandler {
             }
             if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
                 return "the cluster refuses this service (" + t.getClass().getSimpleName() + "): fix its credentials or ACLs";
+            }
+            if (t instanceof InvalidSessionTimeoutException) {
+                return "the brokers refuse the consumer session timeout: set their group.min.session.timeout.ms at most "
+                        + "to the service's kafka-streams.consumer.session.timeout.ms";
             }
         }
         return null;
