@@ -183,6 +183,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
      */
     private void quarantine(String guest, String why, long now) {
         unreadableAtStart.remove(guest);
+        index(guest, GuestWatch.UNKNOWN); // no longer due, whatever made it fail
         byte[] bytes = store.get(guest);
         if (bytes == null) {
             return;
@@ -193,7 +194,6 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         context.forward(new Record<>(guest, bytes, now, DeadLetter.headers(reason, changelog, context.taskId().partition(), -1,
                 "migration-watcher")), WatchTopology.DEAD_LETTER);
         store.delete(guest);
-        index(guest, GuestWatch.UNKNOWN);
         metrics.stateQuarantined();
     }
 
