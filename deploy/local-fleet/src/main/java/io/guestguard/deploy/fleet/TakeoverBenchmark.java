@@ -1,6 +1,7 @@
 package io.guestguard.deploy.fleet;
 
 import io.guestguard.deploy.kafka.TopicReader;
+import io.guestguard.policy.core.GuestState.AppBudget;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
@@ -21,6 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,8 +48,9 @@ import java.util.stream.IntStream;
  * next kill, so each kill is a standby's takeover.
  *
  * <p>At the end the storm stops and every failure must have exactly one decision, and each guest's
- * restart attempts must count 1, 2, 3... without a gap or a repeat: nothing lost or doubled across
- * the kills.
+ * restart attempts must count 1, 2, 3... without a gap or a repeat (up to the decider's memory of
+ * {@value AppBudget#MAX_REMEMBERED} failures, where an unlimited application's count stays): nothing
+ * lost or doubled across the kills.
  */
 final class TakeoverBenchmark implements AutoCloseable {
 
@@ -54,8 +58,8 @@ final class TakeoverBenchmark implements AutoCloseable {
     static final int GUESTS = 30;
     /** One failure every this long: 50 a second. */
     static final Duration STORM_INTERVAL = Duration.ofMillis(20);
-    /** After a restart, for the new member's standby tasks to catch up before the next kill. */
-    static final Duration SETTLE = Duration.ofSeconds(5);
+    /** After the group is stable, for the standby tasks to catch up and the assignment to settle before a kill. */
+    static final Duration SETTLE = Duration.ofSeconds(15);
 
     /**
      * One kill.
@@ -64,15 +68,15 @@ final class TakeoverBenchmark implements AutoCloseable {
      * @param partitions the guest-log partitions it was active for
      * @param takeoverMs from the kill to each partition's next decision
      */
-    record Kill(int number, String engine, long pid, Set<Integer> partitions, Map<Integer, Long> takeoverMs) {
+    record Kill(int number, String engine, long pid, Instant at, Set<Integer> partitions, Map<Integer, Long> takeoverMs) {
         /** The slowest of its partitions: when everything it owned was decided again. */
         long worstMs() {
             return takeoverMs.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "kill %d: %s (pid %d), active for guest-log partitions %s: next decision after %,d ms (%s)",
-                    number, engine, pid, partitions, worstMs(), takeoverMs.entrySet().stream()
+            return String.format(Locale.ROOT, "kill %d at %s: %s (pid %d), active for guest-log partitions %s: next decision after %,d ms (%s)",
+                    number, LocalTime.ofInstant(at, ZoneId.systemDefault()), engine, pid, partitions, worstMs(), takeoverMs.entrySet().stream()
                             .map(e -> String.format(Locale.ROOT, "p%d %,d", e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
         }
     }
@@ -139,10 +143,11 @@ final class TakeoverBenchmark implements AutoCloseable {
             int instance = active.getKey();
             Set<Integer> owned = partitionsOf(active.getValue());
             ServiceProcess engine = fleet.engines().get(instance);
+            Instant at = Instant.now();
             long killedAt = System.nanoTime();
             engine.crash();
             Map<Integer, Long> takeover = awaitDecisionAfter(killedAt, owned, Duration.ofSeconds(60));
-            Kill kill = new Kill(i, engine.name(), engine.pid(), owned, takeover);
+            Kill kill = new Kill(i, engine.name(), engine.pid(), at, owned, takeover);
             done.add(kill);
             out.println("  " + kill.describe());
             fleet.startEngine(instance);
@@ -274,8 +279,10 @@ final class TakeoverBenchmark implements AutoCloseable {
             int doubled = (int) perCause.values().stream().filter(n -> n > 1).count();
             Map<String, List<Integer>> attempts = new HashMap<>();
             decided.forEach(d -> attempts.computeIfAbsent(d.guest(), g -> new ArrayList<>()).add(d.attempt()));
+            // An unlimited application's attempt stays at the decider's memory of its last failures once it is full.
             List<String> broken = attempts.entrySet().stream()
-                    .filter(e -> !e.getValue().equals(IntStream.rangeClosed(1, e.getValue().size()).boxed().toList()))
+                    .filter(e -> !e.getValue().equals(IntStream.rangeClosed(1, e.getValue().size())
+                            .map(n -> Math.min(n, AppBudget.MAX_REMEMBERED)).boxed().toList()))
                     .map(Map.Entry::getKey).sorted().toList();
             return new Report(kills, sent.size(), decided.size(), lost, doubled, broken);
         }
