@@ -44,7 +44,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * GuestGuard on one machine: a real Kafka broker in this JVM, the policy engine, and the rest as
- * separate processes. Two layouts:
+ * separate processes. Three layouts:
  * <ul>
  *   <li>{@link #start} (README command 1): two simulated hosts, {@code primary} and {@code standby},
  *       each a host supervisor process, and three guests ({@code g1}..{@code g3}) with two
@@ -55,7 +55,11 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #startSingleReporter}: the walking skeleton, one guest reporter ({@code g1}) started
  *       directly, no hosts and no package. The restart benchmark uses it, so its figures measure the
  *       reporter and the engine, not a guest's placement.</li>
+ *   <li>{@link #startEngines}: the broker and policy engine instances only; the takeover benchmark
+ *       writes the facts and kills the instances.</li>
  * </ul>
+ * The first two run one policy engine, or (with {@link Options#withInstances}) several, each with a
+ * hot standby of another's state, as they would in production.
  * Everything lives under one run folder: the broker's log, the engine's state, the hosts' journals,
  * the shared registry of simulated hosts, the guests' files and state, each process's log.
  * {@link #close()} stops the supervisors, then the guests (SIGTERM, so each reporter stops its

@@ -137,11 +137,11 @@ final class TakeoverBenchmark implements AutoCloseable {
         List<Kill> done = new ArrayList<>();
         for (int i = 1; i <= kills; i++) {
             fleet.awaitEngineReady(Duration.ofSeconds(120));
-            Thread.sleep(settle.toMillis()); // a benchmark's pause: the restarted member's standbys catch up
-            awaitDecisionAfter(System.nanoTime(), partitionsOf(activeFor("storm-g0").getValue()), Duration.ofSeconds(60));
+            Thread.sleep(settle.toMillis()); // a benchmark's pause: the standbys catch up, the assignment settles
             var active = activeFor("storm-g0");
             int instance = active.getKey();
             Set<Integer> owned = partitionsOf(active.getValue());
+            awaitDecisionAfter(System.nanoTime(), owned, Duration.ofSeconds(60)); // deciding, before the kill
             ServiceProcess engine = fleet.engines().get(instance);
             Instant at = Instant.now();
             long killedAt = System.nanoTime();
