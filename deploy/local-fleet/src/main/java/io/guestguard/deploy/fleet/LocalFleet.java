@@ -58,8 +58,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #startEngines}: the broker and policy engine instances only; the takeover benchmark
  *       writes the facts and kills the instances.</li>
  * </ul>
- * The first two run one policy engine, or (with {@link Options#withInstances}) several, each with a
- * hot standby of another's state, as they would in production.
+ * The two-host fleet runs one policy engine and one watcher, or (with {@link Options#withInstances})
+ * several of each, each keeping a hot standby of another's state, as they would in production.
  * Everything lives under one run folder: the broker's log, the engine's state, the hosts' journals,
  * the shared registry of simulated hosts, the guests' files and state, each process's log.
  * {@link #close()} stops the supervisors, then the guests (SIGTERM, so each reporter stops its
