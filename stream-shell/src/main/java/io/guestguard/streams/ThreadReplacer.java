@@ -33,7 +33,8 @@ import java.util.function.LongSupplier;
  *       up to {@link Policy#maxBackoff()}.</li>
  *   <li>More than {@link Policy#replacements()} failures within the window, or a failure that cannot
  *       pass by waiting (a JVM {@link Error}, the cluster refusing this service's credentials, rights
- *       or session timeout), shut the client down and run {@code giveUp}: the services exit, so that their service
+ *       or session timeout), or the death of the global stream thread, which Kafka Streams cannot
+ *       replace, shut the client down and run {@code giveUp}: the services exit, so that their service
  *       manager restarts them (with its own backoff) and the group hands their partitions to another
  *       instance.</li>
  * </ol>
@@ -110,7 +111,9 @@ public final class ThreadReplacer implements StreamsUncaughtExceptionHandler {
     public StreamThreadExceptionResponse handle(Throwable exception) {
         String what = FreeText.clean(rootCause(exception).toString());
         lastFailure = what;
-        String fatal = fatal(exception);
+        String fatal = Thread.currentThread().getName().endsWith("-GlobalStreamThread")
+                ? "the global stream thread (the engine's placements view) cannot be replaced, only restarted with its client"
+                : fatal(exception);
         int failures = count();
         if (fatal != null || failures > policy.replacements()) {
             shutdowns.incrementAndGet();

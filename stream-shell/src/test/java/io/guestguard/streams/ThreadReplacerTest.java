@@ -61,6 +61,17 @@ class ThreadReplacerTest {
     }
 
     @Test
+    void theGlobalStreamThreadCannotBeReplacedSoTheServiceExits() throws Exception {
+        var response = new java.util.concurrent.atomic.AtomicReference<Object>();
+        Thread global = new Thread(() -> response.set(replacer.handle(new StreamsException("view failed"))), "svc-GlobalStreamThread");
+        global.start();
+        global.join();
+
+        assertThat(response.get()).isEqualTo(SHUTDOWN_CLIENT);
+        assertThat(gaveUp).hasValue(1);
+    }
+
+    @Test
     void theCountersAreOnJmx() throws Exception {
         replacer.handle(new StreamsException("once"));
 
