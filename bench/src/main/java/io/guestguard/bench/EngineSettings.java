@@ -40,18 +40,33 @@ final class EngineSettings {
             Map<String, String> settings = new TreeMap<>();
             for (String key : properties.stringPropertyNames()) {
                 if (key.startsWith(PREFIX) && !key.equals(PREFIX + StreamsConfig.STATE_DIR_CONFIG)) {
-                    String value = properties.getProperty(key);
-                    if (value.contains("${")) {
-                        throw new IllegalStateException("the engine's " + key + " = " + value
-                                + " uses a Quarkus expression the benchmarks cannot resolve");
-                    }
-                    settings.put(key.substring(PREFIX.length()), value);
+                    settings.put(key.substring(PREFIX.length()), resolve(key, properties));
                 }
             }
             return settings;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the engine's application.properties from " + origin, e);
         }
+    }
+
+    /**
+     * The value of {@code key}, with each {@code ${name}} in it replaced by the value of {@code name} in
+     * the same file (as Quarkus does, e.g. {@code ${guestguard.topic-prefix}}); a name the file does not
+     * set is a Quarkus expression the benchmarks cannot resolve.
+     */
+    private static String resolve(String key, Properties properties) {
+        String value = properties.getProperty(key);
+        java.util.regex.Matcher expression = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(value);
+        StringBuilder resolved = new StringBuilder();
+        while (expression.find()) {
+            String named = properties.getProperty(expression.group(1));
+            if (named == null || named.contains("${")) {
+                throw new IllegalStateException("the engine's " + key + " = " + value
+                        + " uses a Quarkus expression the benchmarks cannot resolve");
+            }
+            expression.appendReplacement(resolved, java.util.regex.Matcher.quoteReplacement(named));
+        }
+        return expression.appendTail(resolved).toString();
     }
 
     /**

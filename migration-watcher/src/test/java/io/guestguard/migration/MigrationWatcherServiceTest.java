@@ -76,7 +76,9 @@ class MigrationWatcherServiceTest {
                     .contains("guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-completed\"} 1")
                     .contains("guestguard_watcher_rebind_latency_seconds_bucket{trigger=\"migration-completed\",le=")
                     .contains("guestguard_watcher_gaps_healed_total 0.0")
-                    .contains("guestguard_watcher_rebinds_sent_total 1.0"));
+                    .contains("guestguard_watcher_rebinds_sent_total 1.0")
+                    .contains("guestguard_streams_threads_total{outcome=\"replaced\"} 0.0")
+                    .contains("guestguard_watcher_states_quarantined_total 0.0"));
             ConsumerRecord<String, byte[]> dead = await().atMost(WAIT).until(() -> deadLetters.poll().stream()
                     .filter(r -> "mw1".equals(r.key())).findFirst().orElse(null), r -> r != null);
             assertThat(dead.value()).isEqualTo(unreadable);

@@ -21,8 +21,9 @@ import java.time.Duration;
  * start, to contact verified; tagged with the trigger), {@code guestguard_watcher_gaps_detected_total},
  * {@code guestguard_watcher_gaps_healed_total}, {@code guestguard_watcher_escalations_total{trigger}} and
  * {@code guestguard_watcher_seq_corrections_total{kind}} (a reporter's answer set the count right:
- * {@code never-assigned} numbers read, {@code not-resent} numbers missed) and
- * {@code guestguard_watcher_beats_forgotten_total} (heartbeats forgotten at the bound).
+ * {@code never-assigned} numbers read, {@code not-resent} numbers missed),
+ * {@code guestguard_watcher_beats_forgotten_total} (heartbeats forgotten at the bound) and
+ * {@code guestguard_watcher_states_quarantined_total}.
  * They count what the stream thread did; a record processed again after a crash counts again.
  */
 public final class WatchMetrics {
@@ -32,6 +33,7 @@ public final class WatchMetrics {
     private final Counter gapsDetected;
     private final Counter gapsHealed;
     private final Counter beatsForgotten;
+    private final Counter statesQuarantined;
 
     public WatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,6 +45,8 @@ public final class WatchMetrics {
                 .description("sequence gaps closed by the reporter's resend").register(registry);
         this.beatsForgotten = Counter.builder("guestguard.watcher.beats.forgotten")
                 .description("guests' last heartbeats forgotten at the bound of guests remembered").register(registry);
+        this.statesQuarantined = Counter.builder("guestguard.watcher.states.quarantined")
+                .description("stored watches that could not be read, dead-lettered and started again").register(registry);
         // Registered up front, so the series exist (at 0) before the first migration.
         for (String outcome : new String[] {"started", "completed", "failed", "abandoned"}) {
             migrations(outcome);
@@ -51,6 +55,10 @@ public final class WatchMetrics {
 
     void beatForgotten() {
         beatsForgotten.increment();
+    }
+
+    void stateQuarantined() {
+        statesQuarantined.increment();
     }
 
     void rebindSent() {

@@ -9,6 +9,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
@@ -45,7 +46,16 @@ import java.util.TreeSet;
  *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
  *       in-memory index of deadlines rebuilt from the store at start.</li>
  * </ul>
- * What cannot be read goes to the dead-letter topic with its reason; the watcher goes on.
+ * What cannot be read goes to the dead-letter topic with its reason; the watcher goes on. Nothing a
+ * record or a stored watch holds can stop the stream thread:
+ * <ul>
+ *   <li>a record whose processing throws goes to the dead-letter topic with the exception as its
+ *       reason (the pure step comes first, so a step that throws writes nothing);</li>
+ *   <li>a stored watch that cannot be read (written by a later version, corrupted, or forged on the
+ *       changelog topic), or on which a step throws, is quarantined: its bytes go to the dead-letter
+ *       topic with the reason, and the guest's watch starts again as unknown, which its next facts and
+ *       beats establish again. A watch found unreadable at start is quarantined at the first check.</li>
+ * </ul>
  */
 final class WatchProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -65,6 +75,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     /** When each guest is due next, both ways. */
     private final Map<String, Long> dueAt = new HashMap<>();
     private final NavigableMap<Long, Set<String>> dueIndex = new TreeMap<>();
+    /** Guests whose stored watch could not be read at start, with why: quarantined at the first check. */
+    private final Map<String, String> unreadableAtStart = new TreeMap<>();
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
@@ -85,7 +97,11 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> {
                 beats.heard(entry.key, now);
-                index(entry.key, load(entry.value).heardAt(now));
+                try {
+                    index(entry.key, read(entry.value).heardAt(now));
+                } catch (IOException | RuntimeException e) {
+                    unreadableAtStart.put(entry.key, "it cannot be read: " + e.getMessage()); // forwarding waits for a check
+                }
             });
         }
         context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::timePassed);
@@ -93,6 +109,16 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
 
     @Override
     public void process(Record<String, byte[]> record) {
+        try {
+            watch(record);
+        } catch (RuntimeException e) {
+            RecordMetadata origin = context.recordMetadata().orElseThrow();
+            LOG.errorf(e, "processing %s-%d@%d failed", origin.topic(), origin.partition(), origin.offset());
+            deadLetter(record, "processing failed: " + FreeText.clean(e.toString()));
+        }
+    }
+
+    private void watch(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
         boolean beat = context.recordMetadata().map(m -> m.topic().equals(heartbeatsTopic)).orElse(false);
         CloudEvent<? extends Fact> fact;
@@ -109,43 +135,98 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
             return;
         }
         String guest = record.key();
-        apply(guest, watcher.onFact(current(guest), guest, fact, now), now);
+        GuestWatch watch = current(guest, now);
+        Step step;
+        try {
+            step = watcher.onFact(watch, guest, fact, now);
+        } catch (RuntimeException e) {
+            if (store.get(guest) == null) {
+                throw e; // not a stored watch's fault
+            }
+            quarantine(guest, "a step on it failed: " + e, now);
+            step = watcher.onFact(current(guest, now), guest, fact, now);
+        }
+        apply(guest, step, now);
     }
 
     private void timePassed(long now) {
+        new ArrayList<>(unreadableAtStart.keySet()).forEach(guest -> quarantine(guest, unreadableAtStart.get(guest), now));
         List<String> due = new ArrayList<>();
         dueIndex.headMap(now, true).values().forEach(due::addAll);
         for (String guest : due) {
-            apply(guest, watcher.onTime(current(guest), guest, now), now);
+            try {
+                apply(guest, watcher.onTime(current(guest, now), guest, now), now);
+            } catch (RuntimeException e) {
+                // Its watch is what makes the step throw; one guest must not stop every check.
+                LOG.errorf(e, "%s: the check of its watch failed", guest);
+                quarantine(guest, "a check on it failed: " + e, now);
+            }
         }
     }
 
-    /** The guest's stored watch, with the latest beat read. */
-    private GuestWatch current(String guest) {
+    /** The guest's stored watch, with the latest beat read; one that cannot be read is quarantined. */
+    private GuestWatch current(String guest, long now) {
         byte[] bytes = store.get(guest);
-        GuestWatch watch = bytes == null ? GuestWatch.UNKNOWN : load(bytes);
+        GuestWatch watch = GuestWatch.UNKNOWN;
+        if (bytes != null) {
+            try {
+                watch = read(bytes);
+            } catch (IOException | RuntimeException e) {
+                quarantine(guest, "it cannot be read: " + e.getMessage(), now);
+            }
+        }
         return beats.lastHeard(guest).stream().mapToObj(watch::heardAt).findFirst().orElse(watch);
     }
 
+    /**
+     * Puts a guest's stored watch aside: its bytes to the dead-letter topic with the reason, and the
+     * guest is unknown again until its next facts and beats.
+     */
+    private void quarantine(String guest, String why, long now) {
+        unreadableAtStart.remove(guest);
+        index(guest, GuestWatch.UNKNOWN); // no longer due, whatever made it fail
+        byte[] bytes = store.get(guest);
+        if (bytes == null) {
+            return;
+        }
+        String reason = FreeText.clean("the stored watch of guest " + guest + " was quarantined: " + why);
+        LOG.errorf("%s; it is unknown again until its next facts and beats", reason);
+        String changelog = context.applicationId() + "-" + WatchTopology.STORE + "-changelog";
+        context.forward(new Record<>(guest, bytes, now, DeadLetter.headers(reason, changelog, context.taskId().partition(), -1,
+                "migration-watcher")), WatchTopology.DEAD_LETTER);
+        store.delete(guest);
+        metrics.stateQuarantined();
+    }
+
+    /** Writes what a step asks for; every record is made first, so a step that cannot be written writes nothing. */
     private void apply(String guest, Step step, long now) {
-        store.put(guest, save(step.state()));
-        index(guest, step.state());
+        List<Runnable> writes = new ArrayList<>();
         for (var effect : step.effects()) {
             if (effect instanceof SendRebind rebind) {
                 CloudEvent<Rebind> command = new CloudEvent<>(rebind.commandId(), SOURCE, Instant.ofEpochMilli(now), guest,
                         null, rebind.host(), rebind.epoch(), new Rebind(rebind.host(), rebind.epoch(), rebind.causeId()));
-                context.forward(new Record<>(guest, codec.encode(command), now), WatchTopology.REBINDS);
-                metrics.rebindSent();
-                LOG.infof("%s: rebind %d to %s (epoch %d) sent as %s", guest, rebind.attempt(), rebind.host(),
-                        rebind.epoch(), rebind.commandId());
+                Record<String, byte[]> out = new Record<>(guest, codec.encode(command), now);
+                writes.add(() -> {
+                    context.forward(out, WatchTopology.REBINDS);
+                    metrics.rebindSent();
+                    LOG.infof("%s: rebind %d to %s (epoch %d) sent as %s", guest, rebind.attempt(), rebind.host(),
+                            rebind.epoch(), rebind.commandId());
+                });
             } else if (effect instanceof Escalate escalate) {
                 var lost = escalate.lost();
                 CloudEvent<Fact> fact = new CloudEvent<>(escalate.factId(), SOURCE, Instant.ofEpochMilli(now), guest, null,
                         lost.host(), lost.epoch(), lost);
-                context.forward(new Record<>(guest, codec.encode(fact), now), WatchTopology.ESCALATIONS);
-                LOG.warnf("%s: %s", guest, lost.describe());
+                Record<String, byte[]> out = new Record<>(guest, codec.encode(fact), now);
+                writes.add(() -> {
+                    context.forward(out, WatchTopology.ESCALATIONS);
+                    LOG.warnf("%s: %s", guest, lost.describe());
+                });
             }
         }
+        byte[] state = save(step.state());
+        store.put(guest, state);
+        index(guest, step.state());
+        writes.forEach(Runnable::run);
         step.observations().forEach(observation -> {
             metrics.observe(observation);
             if (observation instanceof ContactWatcher.SeqNeverAssigned never) {
@@ -181,12 +262,12 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 WatchTopology.DEAD_LETTER);
     }
 
-    private GuestWatch load(byte[] bytes) {
-        try {
-            return codec.mapper().readValue(bytes, GuestWatch.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a guest's watch state is unreadable", e);
+    private GuestWatch read(byte[] bytes) throws IOException {
+        GuestWatch watch = codec.mapper().readValue(bytes, GuestWatch.class);
+        if (watch == null) {
+            throw new IOException("the stored watch is null");
         }
+        return watch;
     }
 
     private byte[] save(GuestWatch watch) {

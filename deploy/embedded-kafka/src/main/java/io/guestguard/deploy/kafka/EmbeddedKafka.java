@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * ports and log, for tests of what clients do during an outage.
  *
  * <p>Transactions and consumer groups are configured for one node (replication factor 1), which is
- * what the local fleet and the tests need; a real cluster is configured by its operators.
+ * what the local fleet and the tests need, and for a quick takeover of a killed engine (short
+ * sessions allowed, timed-out transactions aborted within 0.25 s); a real cluster is configured by its
+ * operators (docs/operations.md, "Faults and takeover").
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -150,6 +152,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // The engine and the watcher take a killed instance's partitions over within 3 s: their 1.2 s
+        // session timeout needs the broker to allow it (Kafka's minimum is 6 s), and a killed instance's
+        // open transaction (1.2 s timeout) must be aborted soon after it times out (the check runs every 10 s).
+        props.put("group.min.session.timeout.ms", "500");
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "250");
         props.put("auto.create.topics.enable", "false");
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         try {

@@ -14,16 +14,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * README command 1. {@code run} (the default) starts the two-host local fleet and prints its
- * timeline until Ctrl-C; {@code demo} plays Figure 16 on it; {@code bench}, {@code footprint} and
- * {@code hostloss} measure (docs/benchmarks.md).
+ * timeline until Ctrl-C; {@code demo} plays Figure 16 on it; {@code bench}, {@code footprint},
+ * {@code hostloss}, {@code chaos} and {@code takeover} measure (docs/benchmarks.md).
  */
 @Command(name = "guestguard-fleet", mixinStandardHelpOptions = true,
         subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class,
-                FleetCommand.Chaos.class},
+                FleetCommand.Chaos.class, FleetCommand.Takeover.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine, two simulated hosts "
                 + "(primary, standby) with their host supervisors, and three guests (g1, g2, g3) with two applications each.")
 public final class FleetCommand implements Callable<Integer> {
@@ -33,6 +34,11 @@ public final class FleetCommand implements Callable<Integer> {
 
     @Option(names = "--home", defaultValue = "${sys:guestguard.home:-.}", description = "The GuestGuard checkout holding the built services (default: ${DEFAULT-VALUE}).")
     Path home;
+
+    @Option(names = "--engines", defaultValue = "1", description = "Instances of the policy engine and of the migration "
+            + "watcher; with 2 or more each keeps a hot standby of another's state and takes its partitions when it stops "
+            + "(default: ${DEFAULT-VALUE}).")
+    int engines;
 
     @Option(names = "--restart-limit", defaultValue = "2", description = "app1's service_restart in the guests' packages: none, unlimited or a number; app2's is unlimited (default: ${DEFAULT-VALUE}).")
     String restartLimit;
@@ -47,7 +53,8 @@ public final class FleetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LocalFleet fleet = LocalFleet.start(home.toAbsolutePath().normalize(), dir.toAbsolutePath().normalize(), restartLimit);
+        LocalFleet fleet = LocalFleet.start(home.toAbsolutePath().normalize(), dir.toAbsolutePath().normalize(), restartLimit,
+                LocalFleet.Options.DEFAULT.withInstances(engines));
         Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), out);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping the fleet ...");
@@ -72,7 +79,8 @@ public final class FleetCommand implements Callable<Integer> {
     private void printHeader(LocalFleet fleet) {
         String servers = fleet.bootstrapServers();
         Path run = fleet.runDir();
-        out.println("GuestGuard local fleet: 2 simulated hosts, 3 guests");
+        out.printf("GuestGuard local fleet: 2 simulated hosts, 3 guests%s%n", engines > 1
+                ? ", " + engines + " instances of the policy engine and of the migration watcher" : "");
         out.printf("  broker                    %s (log folder %s)%n", servers, run.resolve("kafka"));
         for (ServiceProcess service : fleet.services()) {
             out.printf("  %-25s pid %d, log %s%n", service.name(), service.pid(), service.log());
@@ -288,6 +296,44 @@ public final class FleetCommand implements Callable<Integer> {
                         && report.doubleRunners() == 0 ? 0 : 1;
             } catch (Observed.DeadlineException e) {
                 return parent.failed("chaos", e);
+            }
+        }
+    }
+
+    /** Engine takeover: kill -9 of the active engine instance during a failure storm (docs/benchmarks.md). */
+    @Command(name = "takeover", mixinStandardHelpOptions = true,
+            description = "Runs two policy engine instances under a storm of application failures, kills the active one "
+                    + "(SIGKILL) again and again, starting it again between kills, and measures the time from each kill to "
+                    + "the next decision for the partitions it owned; then checks that no failure was lost or decided twice.")
+    static final class Takeover implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--kills", defaultValue = "10", description = "Kills (default: ${DEFAULT-VALUE}).")
+        int kills;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = parent.out;
+            out.printf("engine takeover: 2 policy engine instances, %d failures a second over %d guests on every partition; "
+                    + "the active instance is killed (SIGKILL) %d times and started again after each%nstarting in %s ...%n",
+                    1000 / TakeoverBenchmark.STORM_INTERVAL.toMillis(), TakeoverBenchmark.GUESTS, kills, parent.dir);
+            LocalFleet fleet = LocalFleet.startEngines(parent.home.toAbsolutePath().normalize(),
+                    parent.dir.toAbsolutePath().normalize(), 2, "unlimited", Map.of());
+            // The engines run in sessions of their own: a Ctrl-C stops them through this hook.
+            Thread onExit = new Thread(fleet::close, "takeover-shutdown");
+            Runtime.getRuntime().addShutdownHook(onExit);
+            try (TakeoverBenchmark benchmark = new TakeoverBenchmark(fleet)) {
+                TakeoverBenchmark.Report report = benchmark.run(kills, TakeoverBenchmark.SETTLE, out);
+                out.println(report.summary());
+                out.println("machine: " + machine());
+                return report.lost() == 0 && report.doubled() == 0 && report.budgetsBroken().isEmpty() ? 0 : 1;
+            } catch (IllegalStateException e) {
+                return parent.failed("takeover", e);
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+                fleet.close();
             }
         }
     }

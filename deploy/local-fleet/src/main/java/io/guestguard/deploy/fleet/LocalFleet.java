@@ -44,7 +44,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * GuestGuard on one machine: a real Kafka broker in this JVM, the policy engine, and the rest as
- * separate processes. Two layouts:
+ * separate processes. Three layouts:
  * <ul>
  *   <li>{@link #start} (README command 1): two simulated hosts, {@code primary} and {@code standby},
  *       each a host supervisor process, and three guests ({@code g1}..{@code g3}) with two
@@ -55,7 +55,11 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #startSingleReporter}: the walking skeleton, one guest reporter ({@code g1}) started
  *       directly, no hosts and no package. The restart benchmark uses it, so its figures measure the
  *       reporter and the engine, not a guest's placement.</li>
+ *   <li>{@link #startEngines}: the broker and policy engine instances only; the takeover benchmark
+ *       writes the facts and kills the instances.</li>
  * </ul>
+ * The two-host fleet runs one policy engine and one watcher, or (with {@link Options#withInstances})
+ * several of each, each keeping a hot standby of another's state, as they would in production.
  * Everything lives under one run folder: the broker's log, the engine's state, the hosts' journals,
  * the shared registry of simulated hosts, the guests' files and state, each process's log.
  * {@link #close()} stops the supervisors, then the guests (SIGTERM, so each reporter stops its
@@ -77,6 +81,10 @@ public final class LocalFleet implements AutoCloseable {
     private final Topics topics;
     private final Path runDir;
     private final List<ServiceProcess> services = new ArrayList<>();
+    /** The policy engine's instances by number (1, 2, ...), as last started. */
+    private final Map<Integer, ServiceProcess> engines = new LinkedHashMap<>();
+    private Path engineJar;
+    private Map<String, String> engineProperties = Map.of();
     private final Map<String, ServiceProcess> supervisors = new LinkedHashMap<>();
     private Path supervisorJar;
     private Map<String, String> supervisorProperties = Map.of();
@@ -110,18 +118,31 @@ public final class LocalFleet implements AutoCloseable {
      *
      * @param watcher whether the migration watcher runs (off only to show what goes wrong without it)
      * @param hostProperties settings for a host's supervisor, by host, over the fleet's own
+     * @param instances how many instances of the policy engine and of the migration watcher run (each
+     *                  keeps a hot standby of another's state, and takes its partitions when it stops)
      */
-    public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
-        public static final Options DEFAULT = new Options(true, Map.of());
+    public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances) {
+        public static final Options DEFAULT = new Options(true, Map.of(), 1);
+
+        public Options {
+            if (instances < 1) {
+                throw new IllegalArgumentException("--engines must be 1 or more, not " + instances);
+            }
+        }
 
         public Options withoutWatcher() {
-            return new Options(false, hostProperties);
+            return new Options(false, hostProperties, instances);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, all);
+            return new Options(watcher, all, instances);
+        }
+
+        /** {@code count} instances of the policy engine and of the migration watcher. */
+        public Options withInstances(int count) {
+            return new Options(watcher, hostProperties, count);
         }
     }
 
@@ -141,9 +162,12 @@ public final class LocalFleet implements AutoCloseable {
         if (Files.isRegularFile(fenceScript) && Files.isDirectory(registry)) {
             HOSTS.forEach(host -> fence(fenceScript, registry, host));
         }
-        List.of("kafka", "policy-engine-state", "migration-watcher-state", "g1-state", "hosts", "registry", "guests",
-                        "packages", "logs")
+        List.of("kafka", "g1-state", "hosts", "registry", "guests", "packages", "logs")
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
+        for (int n = 1; n <= options.instances(); n++) {
+            deleteRecursively(runDir.resolve(instanceName("policy-engine", n) + "-state"));
+            deleteRecursively(runDir.resolve(instanceName("migration-watcher", n) + "-state"));
+        }
         copyResource("/fence-simulated-host.sh", fenceScript, Map.of());
         List<Path> packages = new ArrayList<>();
         for (String guest : GUESTS) {
@@ -192,17 +216,22 @@ public final class LocalFleet implements AutoCloseable {
             // The engine first: it takes longest to be ready. A supervisor without a journal reads its
             // commands from the partition's end, so it must be reading before the engine's first
             // start-guest; a Quarkus supervisor is up in seconds, the Kafka Streams engine later.
-            fleet.services.add(ServiceProcess.start("policy-engine", engineJar, Map.of(
-                    "kafka.bootstrap.servers", servers,
-                    "kafka-streams.state.dir", runDir.resolve("policy-engine-state").toString()),
-                    runDir.resolve("logs/policy-engine.log")));
+            fleet.engineJar = engineJar;
+            fleet.engineProperties = Map.of("kafka.bootstrap.servers", servers);
+            for (int n = 1; n <= options.instances(); n++) {
+                fleet.startEngine(n);
+            }
             if (options.watcher()) {
                 Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
-                fleet.services.add(ServiceProcess.start("migration-watcher", watcherJar, SUPERVISOR_JVM, Map.of(
-                        "kafka.bootstrap.servers", servers,
-                        "kafka-streams.state.dir", runDir.resolve("migration-watcher-state").toString(),
-                        "quarkus.http.port", Integer.toString(fleet.watcherMetricsPort)),
-                        runDir.resolve("logs/migration-watcher.log")));
+                for (int n = 1; n <= options.instances(); n++) {
+                    // The first watcher serves the metrics on the port the fleet prints; others on free ports.
+                    String name = instanceName("migration-watcher", n);
+                    fleet.services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, Map.of(
+                            "kafka.bootstrap.servers", servers,
+                            "kafka-streams.state.dir", runDir.resolve(name + "-state").toString(),
+                            "quarkus.http.port", Integer.toString(n == 1 ? fleet.watcherMetricsPort : EmbeddedKafka.freePort())),
+                            runDir.resolve("logs/" + name + ".log")));
+                }
             }
             for (String host : HOSTS) {
                 fleet.startSupervisor(host);
@@ -231,11 +260,9 @@ public final class LocalFleet implements AutoCloseable {
         LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
         try {
             String servers = fleet.kafka.bootstrapServers();
-            fleet.services.add(ServiceProcess.start("policy-engine", engineJar, Map.of(
-                    "kafka.bootstrap.servers", servers,
-                    "guestguard.policy.restart-limit", restartLimit,
-                    "kafka-streams.state.dir", runDir.resolve("policy-engine-state").toString()),
-                    runDir.resolve("logs/policy-engine.log")));
+            fleet.engineJar = engineJar;
+            fleet.engineProperties = Map.of("kafka.bootstrap.servers", servers, "guestguard.policy.restart-limit", restartLimit);
+            fleet.startEngine(1);
             fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, Map.of(
                     "kafka.bootstrap.servers", servers,
                     "guestguard.reporter.config-file", guestFile.toString(),
@@ -246,6 +273,66 @@ public final class LocalFleet implements AutoCloseable {
             fleet.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the engines-only layout: the broker and {@code instances} policy engines, nothing else; the
+     * takeover benchmark writes the facts itself.
+     *
+     * @param restartLimit the engines' restart limit: {@code none}, {@code unlimited} or a number
+     * @param properties more engine settings, over the fleet's own
+     */
+    public static LocalFleet startEngines(Path home, Path runDir, int instances, String restartLimit,
+                                          Map<String, String> properties) {
+        List.of("kafka", "logs").forEach(dir -> deleteRecursively(runDir.resolve(dir)));
+        for (int n = 1; n <= instances; n++) {
+            deleteRecursively(runDir.resolve(instanceName("policy-engine", n) + "-state"));
+        }
+        Topics topics = Topics.DEFAULT;
+        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
+        try {
+            fleet.engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
+            Map<String, String> all = new LinkedHashMap<>(Map.of("kafka.bootstrap.servers", fleet.bootstrapServers(),
+                    "guestguard.policy.restart-limit", restartLimit));
+            all.putAll(properties);
+            fleet.engineProperties = all;
+            for (int n = 1; n <= instances; n++) {
+                fleet.startEngine(n);
+            }
+            return fleet;
+        } catch (RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts (or starts again, after a crash or a stop) policy engine instance {@code n}: the first is
+     * {@code policy-engine}, the others {@code policy-engine-N}, each with its own state folder, log and
+     * Kafka client id (the id its group member carries).
+     */
+    public ServiceProcess startEngine(int n) {
+        ServiceProcess running = engines.get(n);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException(running.name() + " runs already (pid " + running.pid() + ")");
+        }
+        String name = instanceName("policy-engine", n);
+        Map<String, String> properties = new LinkedHashMap<>(engineProperties);
+        properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
+        properties.put("kafka-streams.client.id", name);
+        ServiceProcess engine = ServiceProcess.start(name, engineJar, properties, runDir.resolve("logs/" + name + ".log"));
+        engines.put(n, engine);
+        return engine;
+    }
+
+    /** The policy engine's instances by number, as last started (a crashed one stays until started again). */
+    public Map<Integer, ServiceProcess> engines() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(engines));
+    }
+
+    /** {@code service} for the first instance, {@code service-N} for the others. */
+    static String instanceName(String service, int n) {
+        return n == 1 ? service : service + "-" + n;
     }
 
     /** Starts (or starts again, after a crash or a stop) host {@code host}'s supervisor. */
@@ -338,14 +425,15 @@ public final class LocalFleet implements AutoCloseable {
         return runDir;
     }
 
-    /** The engine, then the hosts' supervisors (or the single reporter), in start order. */
+    /** The engines, the watchers, then the hosts' supervisors (or the single reporter), in start order. */
     public List<ServiceProcess> services() {
-        List<ServiceProcess> all = new ArrayList<>(services);
+        List<ServiceProcess> all = new ArrayList<>(engines.values());
+        all.addAll(services);
         all.addAll(supervisors.values());
         return all;
     }
 
-    /** Waits until the policy engine has joined its consumer group and owns its partitions. */
+    /** Waits until every running policy engine instance has joined the consumer group and it is stable. */
     public void awaitEngineReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
@@ -353,7 +441,8 @@ public final class LocalFleet implements AutoCloseable {
                 try {
                     var group = admin.describeConsumerGroups(List.of(ENGINE_APPLICATION_ID)).all().get()
                             .get(ENGINE_APPLICATION_ID);
-                    if (group.groupState() == GroupState.STABLE && !group.members().isEmpty()) {
+                    long running = engines.values().stream().filter(ServiceProcess::isAlive).count();
+                    if (group.groupState() == GroupState.STABLE && group.members().size() == running) {
                         return;
                     }
                 } catch (ExecutionException e) {
@@ -379,6 +468,10 @@ public final class LocalFleet implements AutoCloseable {
         }
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
+        }
+        List<ServiceProcess> started = new ArrayList<>(engines.values());
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
         }
         synchronized (this) {
             if (operator != null) {

@@ -4,8 +4,11 @@ import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.FleetView;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
+import io.guestguard.policy.core.Placement;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
@@ -26,6 +29,8 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,11 +41,25 @@ import java.util.TreeMap;
  * packages topic. A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record.
+ *
+ * <p>Nothing a record holds can stop the stream thread:
+ * <ul>
+ *   <li>Every write of one record (the state, the package, what it forwards) is held until the record
+ *       is done, so a record whose processing throws writes nothing but its dead letter, with the
+ *       exception as the reason.</li>
+ *   <li>A stored state that cannot be read (written by a later version, corrupted, or forged on the
+ *       changelog topic, which anyone with write access to the cluster can do), or on which deciding
+ *       throws, is quarantined: its bytes go to the dead-letter topic with the reason, an
+ *       {@code ALERT} decision ({@value #QUARANTINED}) names the guest, and the guest is rebuilt from
+ *       its package and its placement ({@link StateRebuild}), on which the fact is decided.</li>
+ * </ul>
  */
 final class DecideProcessor implements Processor<String, byte[], String, byte[]> {
 
     private static final Logger LOG = Logger.getLogger(DecideProcessor.class);
     private static final String SERVICE = "policy-engine";
+    /** The reason code of the alert that a guest's state was quarantined. */
+    static final String QUARANTINED = "STATE_QUARANTINED";
 
     private final Decider decider;
     private final EventCodec codec;
@@ -48,6 +67,10 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
     private KeyValueStore<String, byte[]> placementsView;
+    /** Each guest's {@code package.applied} fact as last decided: what a quarantined state is rebuilt from. */
+    private KeyValueStore<String, byte[]> packages;
+    /** The writes of the record in hand, made once it is done. */
+    private final List<Runnable> writes = new ArrayList<>();
 
     DecideProcessor(Decider decider, EventCodec codec) {
         this.decider = decider;
@@ -60,10 +83,25 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         this.context = context;
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
         this.placementsView = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
+        this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        writes.clear();
+        try {
+            decide(record);
+        } catch (RuntimeException e) {
+            writes.clear();
+            RecordMetadata origin = context.recordMetadata().orElseThrow();
+            LOG.errorf(e, "processing %s-%d@%d failed", origin.topic(), origin.partition(), origin.offset());
+            deadLetter(record, "processing failed: " + FreeText.clean(e.toString()));
+            return;
+        }
+        writes.forEach(Runnable::run);
+    }
+
+    private void decide(Record<String, byte[]> record) {
         CloudEvent<? extends Fact> fact;
         try {
             fact = gate.fact(record.key(), record.value());
@@ -71,9 +109,20 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             deadLetter(record, e.reason());
             return;
         }
-        GuestState state = load(record.key());
-        Outcome outcome = decider.decide(state, fact, viewFor(state));
-        states.put(record.key(), save(outcome.state()));
+        GuestState state = load(record, fact);
+        FleetView view = viewFor(state);
+        Outcome outcome;
+        try {
+            outcome = decider.decide(state, fact, view);
+        } catch (RuntimeException e) {
+            if (state == GuestState.EMPTY || !writes.isEmpty()) {
+                throw e; // not the stored state's fault, or it was rebuilt already
+            }
+            state = quarantine(record, fact, states.get(record.key()), "deciding on it failed: " + e);
+            outcome = decider.decide(state, fact, viewFor(state));
+        }
+        byte[] newState = save(outcome.state());
+        writes.add(() -> states.put(record.key(), newState));
         outcome.decisions().forEach(d -> forward(record, d.key(), d, DecisionTopology.DECISIONS));
         outcome.commands().forEach(c -> {
             if (c.data() instanceof HostCommand hostCommand) {
@@ -84,7 +133,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         });
         if (fact.data() instanceof PackageApplied) {
             // The compacted packages topic: each guest's package as last applied, for tools and views.
-            context.forward(new Record<>(record.key(), record.value(), record.timestamp()), DecisionTopology.PACKAGES);
+            writes.add(() -> context.forward(new Record<>(record.key(), record.value(), record.timestamp()), DecisionTopology.PACKAGES));
+            writes.add(() -> packages.put(record.key(), record.value()));
         }
         GuestPlacement before = placementOf(state);
         GuestPlacement after = placementOf(outcome.state());
@@ -124,7 +174,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
 
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {
-        context.forward(new Record<>(key, codec.encode(event), cause.timestamp()), sink);
+        Record<String, byte[]> out = new Record<>(key, codec.encode(event), cause.timestamp());
+        writes.add(() -> context.forward(out, sink));
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {
@@ -135,15 +186,75 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
                 DecisionTopology.DEAD_LETTER);
     }
 
-    private GuestState load(String guestId) {
-        byte[] bytes = states.get(guestId);
+    /** The guest's stored state; one that cannot be read is quarantined and rebuilt. */
+    private GuestState load(Record<String, byte[]> record, CloudEvent<? extends Fact> fact) {
+        byte[] bytes = states.get(record.key());
         if (bytes == null) {
             return GuestState.EMPTY;
         }
         try {
-            return codec.mapper().readValue(bytes, GuestState.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("state of guest " + guestId + " is unreadable", e);
+            GuestState state = codec.mapper().readValue(bytes, GuestState.class);
+            if (state.placement() == null || state.placement().phase() == null || state.placement().motive() == null) {
+                return quarantine(record, fact, bytes, "it has no complete placement");
+            }
+            return state;
+        } catch (IOException | RuntimeException e) {
+            return quarantine(record, fact, bytes, "it cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Puts a guest's stored state aside: its bytes to the dead-letter topic, an alert naming the guest,
+     * and the state rebuilt from its package and placement, which the caller decides the fact on.
+     */
+    private GuestState quarantine(Record<String, byte[]> record, CloudEvent<? extends Fact> fact, byte[] bytes, String why) {
+        String guest = record.key();
+        String reason = FreeText.clean("the stored state of guest " + guest + " was quarantined: " + why);
+        GuestState rebuilt = StateRebuild.of(knownPackage(guest), knownPlacement(guest), fact.time().toEpochMilli());
+        Placement placement = rebuilt.placement();
+        LOG.errorf("%s; rebuilt from its %s and its %s", reason, rebuilt.spec() == null ? "(unknown) package" : "package",
+                placement.host() == null ? "(unknown) placement" : "placement on " + placement.host() + " at epoch " + placement.epoch());
+        String changelog = context.applicationId() + "-" + DecisionTopology.STATE_STORE + "-changelog";
+        Record<String, byte[]> dead = new Record<>(guest, bytes, record.timestamp(),
+                DeadLetter.headers(reason, changelog, context.taskId().partition(), -1, SERVICE));
+        writes.add(() -> context.forward(dead, DecisionTopology.DEAD_LETTER));
+        Long epoch = placement.host() == null ? null : placement.epoch();
+        String text = reason + "; " + guest + " is rebuilt from " + (rebuilt.spec() == null ? "no package (none is known)" : "its package")
+                + " and " + (placement.host() == null ? "no placement (none is known)" : "its placement: " + placement.phase()
+                + " on " + placement.host() + " as epoch " + epoch + ", " + rebuilt.apps().size() + " application budget(s) kept")
+                + "; lost and fenced hosts, holds, maintenance and a move in progress are forgotten: check the guest by hand";
+        Decision alert = new Decision(Decision.Action.ALERT, null, null, null, null, placement.host(), null, epoch,
+                new Decision.Reason(QUARANTINED, text), List.of(fact.id()), List.of(), Map.of());
+        forward(record, guest, new CloudEvent<>(Ids.derive("quarantine-", fact.id(), ""), Decider.SOURCE, fact.time(), guest,
+                null, placement.host(), epoch, alert), DecisionTopology.DECISIONS);
+        return rebuilt;
+    }
+
+    /** The guest's package as last applied, or {@code null} if none is known or it cannot be read. */
+    private PackageSpec knownPackage(String guest) {
+        byte[] applied = packages.get(guest);
+        if (applied == null) {
+            return null;
+        }
+        try {
+            return gate.fact(guest, applied).data() instanceof PackageApplied p ? p.spec() : null;
+        } catch (RejectedRecordException e) {
+            LOG.warnf("the stored package of %s is unreadable too: %s", guest, e.reason());
+            return null;
+        }
+    }
+
+    /** The guest's placement as last published, or {@code null} if none is known or it cannot be read. */
+    private GuestPlacement knownPlacement(String guest) {
+        byte[] placed = placementsView.get(guest);
+        if (placed == null) {
+            return null;
+        }
+        try {
+            return gate.placement(guest, placed).data();
+        } catch (RejectedRecordException e) {
+            LOG.warnf("the published placement of %s is unreadable: %s", guest, e.reason());
+            return null;
         }
     }
 

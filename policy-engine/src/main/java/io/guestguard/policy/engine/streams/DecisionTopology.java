@@ -24,6 +24,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class DecisionTopology {
 
     public static final String STATE_STORE = "guest-state";
+    /** Each guest's package as last applied, from which a quarantined state is rebuilt. */
+    public static final String PACKAGE_STORE = "guest-packages";
     public static final String PLACEMENTS_VIEW = "placements-view";
     static final String SOURCE = "guest-log";
     static final String PROCESSOR = "decide";
@@ -60,6 +62,7 @@ public final class DecisionTopology {
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
         topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes), PROCESSOR);
         topology.addSink(GUEST_COMMANDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(HOST_COMMANDS, topics.hostCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(DECISIONS, topics.decisions(), strings.serializer(), bytes.serializer(), PROCESSOR);
@@ -90,6 +93,10 @@ public final class DecisionTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
+            if (record.key() == null) {
+                // A store refuses a null key, and the global thread would die of it; readers gate every entry.
+                return;
+            }
             if (record.value() == null) {
                 view.delete(record.key());
             } else {

@@ -5,11 +5,18 @@ import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.policy.engine.config.EngineConfig;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.streams.ThreadReplacer;
+import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
-/** Hands Quarkus Kafka Streams the engine's topology, built from configuration. */
+/**
+ * Hands Quarkus Kafka Streams the engine's topology, built from configuration, and what to do when a
+ * stream thread dies: replace it, with a backoff and a limit, then exit (see {@link ThreadReplacer}).
+ */
 @ApplicationScoped
 public class TopologyProducer {
 
@@ -24,5 +31,11 @@ public class TopologyProducer {
         }
         return DecisionTopology.build(new Topics(config.topicPrefix()), new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()));
+    }
+
+    @Produces
+    @Singleton
+    public StreamsUncaughtExceptionHandler threadReplacer() {
+        return new ThreadReplacer("policy-engine", ThreadReplacer.Policy.DEFAULT, () -> Quarkus.asyncExit(1));
     }
 }

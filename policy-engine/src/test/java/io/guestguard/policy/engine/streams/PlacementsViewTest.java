@@ -1,0 +1,48 @@
+package io.guestguard.policy.engine.streams;
+
+import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The global placements view takes whatever is on placements.v1 without dying of it; its readers gate each entry. */
+class PlacementsViewTest {
+
+    private final EventCodec codec = new EventCodec();
+    private final Topics topics = Topics.DEFAULT;
+
+    @Test
+    void aKeylessRecordOnThePlacementsTopicIsSkippedAndTheEngineGoesOn() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "placements-view-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/placements-view-test-state");
+        try (TopologyTestDriver driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec), props)) {
+            var placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
+            var guestLog = driver.createInputTopic(topics.guestLog(), new StringSerializer(), new ByteArraySerializer());
+            var commands = driver.createOutputTopic(topics.guestCommands(), new StringDeserializer(), new ByteArrayDeserializer());
+
+            placements.pipeInput(null, "garbage".getBytes(StandardCharsets.UTF_8));
+            placements.pipeInput("g9", "garbage".getBytes(StandardCharsets.UTF_8));
+            guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("f1", "/guest/g1/reporter", Instant.parse("2026-11-26T12:00:00Z"),
+                    "g1", AppFailed.killed("app1", 7, "KILL"))));
+
+            assertThat(commands.readValuesToList()).hasSize(1);
+        }
+    }
+}
