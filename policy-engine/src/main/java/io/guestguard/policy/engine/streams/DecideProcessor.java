@@ -16,6 +16,7 @@ import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,14 +27,16 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider}, store
- * the new state, forward decisions, commands (guest commands keyed by guest, host commands keyed by
- * the host that must carry them out), the placement when it changed, and an applied package to the
- * packages topic. A record that cannot be
+ * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider} at the
+ * record's timestamp (the broker's append time: the decision time), store the new state, forward
+ * decisions, commands (guest commands keyed by guest, host commands keyed by the host that must
+ * carry them out), the placement when it changed, and an applied package to the packages topic; and,
+ * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record.
  */
@@ -48,6 +51,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
     private KeyValueStore<String, byte[]> placementsView;
+    private DeadlineTicks deadlines;
 
     DecideProcessor(Decider decider, EventCodec codec) {
         this.decider = decider;
@@ -60,6 +64,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         this.context = context;
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
         this.placementsView = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
+        this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), codec);
+        context.schedule(DecisionTopology.DEADLINE_CHECK, PunctuationType.WALL_CLOCK_TIME, deadlines::tick);
     }
 
     @Override
@@ -72,8 +78,12 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             return;
         }
         GuestState state = load(record.key());
-        Outcome outcome = decider.decide(state, fact, viewFor(state));
+        // The decider's clock is the record's timestamp: guest-log.v1 is LogAppendTime, so it is the
+        // broker's time of the fact, which no guest, host or operator sets and a replay reads again.
+        Instant decisionTime = Instant.ofEpochMilli(record.timestamp());
+        Outcome outcome = decider.decide(state, fact, decisionTime, viewFor(state));
         states.put(record.key(), save(outcome.state()));
+        deadlines.update(record.key(), state, outcome.state());
         outcome.decisions().forEach(d -> forward(record, d.key(), d, DecisionTopology.DECISIONS));
         outcome.commands().forEach(c -> {
             if (c.data() instanceof HostCommand hostCommand) {
@@ -89,7 +99,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         GuestPlacement before = placementOf(state);
         GuestPlacement after = placementOf(outcome.state());
         if (!after.equals(before)) {
-            forward(record, record.key(), new CloudEvent<>(Ids.derive("placement-", fact.id(), ""), Decider.SOURCE, fact.time(),
+            forward(record, record.key(), new CloudEvent<>(Ids.derive("placement-", fact.id(), ""), Decider.SOURCE, decisionTime,
                     record.key(), null, after.host(), after.epoch(), after), DecisionTopology.PLACEMENTS);
         }
     }
