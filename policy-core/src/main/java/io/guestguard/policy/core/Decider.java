@@ -177,12 +177,16 @@ public final class Decider {
          * a fence that is due again, and the host sets kept to the hosts that matter.
          */
         void afterFact(Numbering numbering, GuestSeqs before) {
-            if (numbering == Numbering.JUMP || numbering == Numbering.REUSED) {
-                long seq = fact.guestSeq();
-                Decision.Reason reason = numbering == Numbering.JUMP
-                        ? DecisionReason.SEQUENCE_JUMP.toReason(guest(), fact.id(), seq, before.highest().orElse(0),
-                                Numbering.MAX_STEP)
-                        : DecisionReason.SEQUENCE_REUSED.toReason(guest(), fact.id(), seq);
+            Decision.Reason reason = switch (numbering) {
+                case JUMP -> DecisionReason.SEQUENCE_JUMP.toReason(guest(), fact.id(), fact.guestSeq(),
+                        before.highest().orElse(0), Numbering.MAX_STEP);
+                case REUSED -> DecisionReason.SEQUENCE_REUSED.toReason(guest(), fact.id(), fact.guestSeq());
+                case NEW_RUN -> Numbering.farAhead(before, fact.guestSeq())
+                        ? DecisionReason.SEQUENCE_RUN_FAR_AHEAD.toReason(guest(), fact.id(), fact.guestSeq(),
+                                before.highest().orElse(0)) : null;
+                default -> null;
+            };
+            if (reason != null) {
                 decide(Action.ALERT, fact.data().appName(), null, null, null, placement().host(), null, null, reason,
                         List.of(), Map.of());
             }

@@ -41,6 +41,7 @@ public enum DecisionReason {
     APP_NOT_IN_PACKAGE("%s reports %s %s, but its package names no application %s: nothing is counted or restarted (its reporter's file and its package disagree)"),
     TOO_MANY_APPS_WITHOUT_PACKAGE("%s %s, but %s has no package and already keeps budgets for %d applications, the most without one: nothing is counted or restarted; apply its package"),
     SEQUENCE_JUMP("%s's fact %s is numbered %d, far past the highest number seen (%d; a reporter skips at most %d): decided on its content, but the number is not taken as the reporter's"),
+    SEQUENCE_RUN_FAR_AHEAD("%s's reporter started a new run as fact %s, numbered %d, far past the highest number seen (%d): its facts numbered from there are new, and facts below it still count when nobody used their number"),
     SEQUENCE_REUSED("%s's fact %s is numbered %d, as a different recent fact was: one of them was not written by its reporter; decided on its content");
 
     private final String template;

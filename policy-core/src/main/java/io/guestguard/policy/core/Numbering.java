@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  * numbers"): a number is a resend only if it was decided on before; a number nobody used is new,
  * wherever it lies; a number far ahead of the highest seen is decided on its content but not
  * remembered, with an alert; a number used by another fact still in the recent window is decided too,
- * with an alert; a {@code reporter.started} opens a new run of numbers whatever its own. So the worst
+ * with an alert; a {@code reporter.started} opens a new run of numbers whatever its own (with an
+ * alert when that is far ahead). So the worst
  * a wrong number does is one alert: it never makes a real fact look like a resend, and the fact it
  * comes with decides only what its content would without any number.
  */
@@ -48,8 +49,13 @@ enum Numbering {
         if (seen.contains(seq)) {
             return state.recentFacts().numbered(seq) ? REUSED : RESENT;
         }
+        return farAhead(seen, seq) ? JUMP : NEW;
+    }
+
+    /** Whether {@code seq} lies more than {@link #MAX_STEP} past the highest number in {@code seen}. */
+    static boolean farAhead(GuestSeqs seen, long seq) {
         OptionalLong highest = seen.highest();
-        return highest.isPresent() && seq - highest.getAsLong() > MAX_STEP ? JUMP : NEW;
+        return highest.isPresent() && seq - highest.getAsLong() > MAX_STEP;
     }
 
     /** The state with the fact's number remembered as this rule says. */
