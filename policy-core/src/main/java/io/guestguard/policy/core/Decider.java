@@ -132,14 +132,15 @@ public final class Decider {
      *                     {@code time} is only recorded ({@link Decision#factTime()}).
      */
     public Outcome decide(GuestState state, CloudEvent<? extends Fact> fact, Instant decisionTime, FleetView view) {
-        if (state.recentFacts().contains(fact)) {
+        String key = RecentFacts.key(fact);
+        if (state.recentFacts().containsKey(key)) {
             return Outcome.unchanged(state);
         }
         Numbering numbering = Numbering.of(state, fact);
         if (numbering == Numbering.RESENT) {
             return Outcome.unchanged(state);
         }
-        GuestState seen = state.seen(fact, decisionTime.toEpochMilli());
+        GuestState seen = state.seen(key, fact.guestSeq(), decisionTime.toEpochMilli());
         if (fact.guestSeq() != null) {
             seen = numbering.record(seen, fact.guestSeq());
         }

@@ -143,13 +143,13 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
     }
 
     /**
-     * Advances the clock to {@code decisionTimeMs} (never back) and remembers {@code fact} as seen
-     * then.
+     * Advances the clock to {@code decisionTimeMs} (never back) and remembers the fact of
+     * {@code factKey} ({@link RecentFacts#key}) and {@code guestSeq} as seen then.
      */
-    GuestState seen(io.guestguard.protocol.CloudEvent<?> fact, long decisionTimeMs) {
+    GuestState seen(String factKey, Long guestSeq, long decisionTimeMs) {
         long clock = Math.max(clockMs, decisionTimeMs);
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clock, recentFacts.with(fact, clock), guestSeqs, fence);
+                switchingEnabled, maintenance, clock, recentFacts.with(factKey, guestSeq, clock), guestSeqs, fence);
     }
 
     /**

@@ -46,8 +46,16 @@ public record RecentFacts(List<Seen> facts) {
 
     /** Whether {@code fact} (its id, type and own time) was seen among the remembered facts. */
     public boolean contains(CloudEvent<?> fact) {
-        String key = key(fact);
-        return facts.stream().anyMatch(f -> f.key().equals(key));
+        return containsKey(key(fact));
+    }
+
+    boolean containsKey(String key) {
+        for (Seen f : facts) {
+            if (f.key().equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a remembered fact carried sequence number {@code seq}. */
@@ -55,12 +63,16 @@ public record RecentFacts(List<Seen> facts) {
         return facts.stream().anyMatch(f -> f.seq() != null && f.seq() == seq);
     }
 
-    /** With {@code fact}, seen at {@code clockMs}; those beyond the count or the horizon forgotten. */
-    RecentFacts with(CloudEvent<?> fact, long clockMs) {
+    /** With the fact of {@code key} and {@code seq}, seen at {@code clockMs}; those beyond the count or the horizon forgotten. */
+    RecentFacts with(String key, Long seq, long clockMs) {
         long oldest = (clockMs - HORIZON_MS) / 1000;
         List<Seen> next = new ArrayList<>(facts.size() + 1);
-        facts.stream().filter(f -> f.atS() >= oldest).forEach(next::add);
-        next.add(new Seen(key(fact), clockMs / 1000, fact.guestSeq()));
+        for (Seen f : facts) {
+            if (f.atS() >= oldest) {
+                next.add(f);
+            }
+        }
+        next.add(new Seen(key, clockMs / 1000, seq));
         return new RecentFacts(next.subList(Math.max(0, next.size() - MAX_FACTS), next.size()));
     }
 
