@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 /**
  * Skewed guest clocks on the local fleet ({@code ./fleet --guest-clock g1=-2h}): a guest given one runs
  * its reporter (and its applications) under Debian's libfaketime through {@code guest-clock.sh}, which
- * reads the offset from the guest's clock file again at most a second after it changed, so
- * {@link #set} moves a running guest's clock (as a VM's clock jumps after a pause or a live migration). The guests' own facts then
+ * reads the offset from the guest's clock file at every clock read, so {@link #set} moves a running
+ * guest's clock (as a VM's clock jumps after a pause or a live migration). The guests' own facts then
  * carry that clock's times; the decider's clock is the broker's, so nothing it decides changes.
  */
 final class GuestClocks {
@@ -62,7 +62,7 @@ final class GuestClocks {
         return List.of("sh", script.toString(), dir.resolve("{guest}").toString());
     }
 
-    /** Sets (or moves) {@code guest}'s clock offset; a running guest reads it within a second. */
+    /** Sets (or moves) {@code guest}'s clock offset; a running guest reads it at its next clock read. */
     void set(String guest, String offset) {
         check(Map.of(guest, offset), List.of(guest));
         try {

@@ -487,7 +487,7 @@ public final class LocalFleet implements AutoCloseable {
 
     /**
      * Moves the clock of {@code guest}, started with one ({@link Options#withGuestClock}), to
-     * {@code offset} while it runs: its reporter's clock reads see it within a second.
+     * {@code offset} while it runs: its reporter's next clock read sees it.
      */
     public void setGuestClock(String guest, String offset) {
         if (!Files.isRegularFile(runDir.resolve("clocks").resolve(guest))) {

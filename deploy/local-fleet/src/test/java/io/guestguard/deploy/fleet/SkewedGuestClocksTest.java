@@ -42,7 +42,7 @@ class SkewedGuestClocksTest {
     void figure16EndsAsWithATrueClockTwoHoursBehindTwoHoursAheadAndAcrossAJump(@TempDir Path runDir) throws Exception {
         LocalFleet.Options options = LocalFleet.Options.DEFAULT.withGuestClock("g1", "-2h").withGuestClock("g2", "+2h")
                 .withGuestClock("g3", "+0");
-        try (BenchFleet bench = BenchFleet.twoHosts(HOME, Path.of(System.getProperty("debug.run", runDir.resolve("run").toString())), "2", options)) {
+        try (BenchFleet bench = BenchFleet.twoHosts(HOME, runDir.resolve("run"), "2", options)) {
             Observed observed = new Observed(bench.timeline());
             bench.ready();
             Map<String, ByteArrayOutputStream> printed = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ class SkewedGuestClocksTest {
 
     /**
      * Moves {@code guest}'s clock to {@code offset} and waits until its reporter stamps with it (its
-     * beats, once a second, carry its clock's time): libfaketime reads the change within a second.
+     * beats, once a second, carry its clock's time).
      */
     private static void jump(LocalFleet fleet, String guest, String offset) {
         fleet.setGuestClock(guest, offset);
