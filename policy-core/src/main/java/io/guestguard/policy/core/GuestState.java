@@ -159,6 +159,9 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
      * (at most {@value #MAX_HOSTS_WITHOUT_PACKAGE}) until a package says which hosts matter.
      */
     GuestState withHostsBounded() {
+        if (lostHosts.isEmpty() && fencedHosts.isEmpty() && hostsInMaintenance.isEmpty() && failedTargets.isEmpty()) {
+            return this; // the usual case, checked without building anything
+        }
         Set<String> relevant = new TreeSet<>(spec == null ? List.of() : spec.hosts());
         if (placement.host() != null) {
             relevant.add(placement.host());

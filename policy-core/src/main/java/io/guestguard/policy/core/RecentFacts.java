@@ -83,13 +83,17 @@ public record RecentFacts(List<Seen> facts) {
         for (int i = 0; i < ascii.length; i++) {
             ascii[i] = (byte) identity.charAt(i);
         }
+        return HexFormat.of().formatHex(SHA_256.get().digest(ascii), 0, 8);
+    }
+
+    /** One digest per thread: {@code MessageDigest.getInstance} per fact cost more than the digest itself. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(ascii);
-            return HexFormat.of().formatHex(digest, 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
+    });
 
     /**
      * One remembered fact, written as a JSON array ({@code ["9f86d081884c7d65", 1764158400, 57]}) to
