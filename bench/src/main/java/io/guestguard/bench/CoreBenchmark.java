@@ -160,7 +160,7 @@ final class CoreBenchmark {
         int decisions = 0;
         for (int i = 0; i < guestOf.length; i++) {
             int guest = guestOf[i];
-            Outcome outcome = decider.decide(states[guest], facts.get(i));
+            Outcome outcome = decider.decide(states[guest], facts.get(i), facts.get(i).time());
             states[guest] = outcome.state();
             decisions += outcome.decisions().size();
         }
@@ -173,7 +173,7 @@ final class CoreBenchmark {
         int decisions = 0;
         for (int i = 0; i < guestOf.length; i++) {
             int guest = guestOf[i];
-            Outcome outcome = decider.decide(read(stored[guest]), facts.get(i));
+            Outcome outcome = decider.decide(read(stored[guest]), facts.get(i), facts.get(i).time());
             stored[guest] = write(outcome.state());
             decisions += outcome.decisions().size();
         }
@@ -196,7 +196,7 @@ final class CoreBenchmark {
             long t1 = System.nanoTime();
             GuestState before = read(stored[guest]);
             long t2 = System.nanoTime();
-            Outcome outcome = decider.decide(before, fact);
+            Outcome outcome = decider.decide(before, fact, fact.time()); // the simulated fleet's clocks are true
             long t3 = System.nanoTime();
             stored[guest] = write(outcome.state());
             long t4 = System.nanoTime();

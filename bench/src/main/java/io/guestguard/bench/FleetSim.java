@@ -192,7 +192,7 @@ final class FleetSim {
 
     private void emit(Guest guest, Fact fact, String source, String host, Long epoch) {
         CloudEvent<Fact> event = new CloudEvent<>(uuid(), source, START.plusMillis(clockMs), guest.id, null, host, epoch, fact);
-        Outcome outcome = decider.decide(guest.state, event);
+        Outcome outcome = decider.decide(guest.state, event, event.time()); // a simulation: every clock is true
         guest.state = outcome.state();
         facts.add(event);
         decisions += outcome.decisions().size();

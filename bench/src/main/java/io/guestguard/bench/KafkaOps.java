@@ -42,6 +42,16 @@ final class KafkaOps {
      */
     static Map<TopicPartition, Long> produce(String bootstrapServers, String topic, List<CloudEvent<Fact>> facts,
                                              EventCodec codec) {
+        return produce(bootstrapServers, topic, facts, codec, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /**
+     * As {@link #produce(String, String, List, EventCodec)}, and puts each fact's record timestamp (on
+     * {@code guest-log.v1}, the broker's append time: the engine's decision time) into
+     * {@code timestamps}, by fact id.
+     */
+    static Map<TopicPartition, Long> produce(String bootstrapServers, String topic, List<CloudEvent<Fact>> facts,
+                                             EventCodec codec, Map<String, Long> timestamps) {
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -53,6 +63,8 @@ final class KafkaOps {
                 producer.send(new ProducerRecord<>(topic, fact.guestId(), codec.encode(fact)), (metadata, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
+                    } else {
+                        timestamps.put(fact.id(), metadata.timestamp());
                     }
                 });
             }

@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -109,7 +110,8 @@ final class RestoreBenchmark {
             Path stateDir = broker.workDir().resolve("engine-state");
 
             long loading = System.nanoTime();
-            Map<TopicPartition, Long> ends = KafkaOps.produce(bootstrap, topics.guestLog(), mix.facts(), codec);
+            Map<String, Long> decisionTimes = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<TopicPartition, Long> ends = KafkaOps.produce(bootstrap, topics.guestLog(), mix.facts(), codec, decisionTimes);
             out.printf(Locale.ROOT, "  loaded %,d facts in %.1f s%n", KafkaOps.sum(ends), (System.nanoTime() - loading) / 1e9);
             double decideSeconds;
             try (EngineInstance first = new EngineInstance(bootstrap, topics, applicationId, stateDir, Map.of())) {
@@ -162,8 +164,9 @@ final class RestoreBenchmark {
                     out.printf(Locale.ROOT, "  %s%n", describe("placements-view (global)", view, start, topics.placements(),
                             placementsBytes));
                 }
-                verifyStates(mix, restored);
-                int verified = verifyNextDecisions(mix, samples, broker, topics, admin, second);
+                Map<String, GuestState> expected = replayed(mix, samples, decisionTimes);
+                verifyStates(expected, restored);
+                int verified = verifyNextDecisions(expected, samples, broker, topics, admin, second);
                 out.printf(Locale.ROOT, "  %d sampled guests (every partition): restored state equals the pure core's, and one more "
                         + "failure each was decided from it as the pure core decides it%n", verified);
                 result = new Result(mix.states().size(), mix.facts().size(), decideSeconds, (ready - start) / 1e9,
@@ -198,11 +201,30 @@ final class RestoreBenchmark {
         return new ArrayList<>(chosen);
     }
 
-    private void verifyStates(Mix mix, Map<String, byte[]> restored) {
+    /**
+     * The sampled guests' states as the pure core makes them from their facts with the decision times
+     * the engine had: each record's timestamp on the guest log (its broker append time), as a replay
+     * reads them.
+     */
+    private static Map<String, GuestState> replayed(Mix mix, List<String> samples, Map<String, Long> decisionTimes) {
+        Decider decider = new Decider(FleetSim.DEFAULT_LIMIT);
+        Map<String, GuestState> states = new HashMap<>();
+        samples.forEach(guest -> states.put(guest, GuestState.EMPTY));
+        for (CloudEvent<Fact> fact : mix.facts()) {
+            GuestState state = states.get(fact.guestId());
+            if (state != null) {
+                Instant at = Instant.ofEpochMilli(decisionTimes.get(fact.id()));
+                states.put(fact.guestId(), decider.decide(state, fact, at).state());
+            }
+        }
+        return states;
+    }
+
+    private void verifyStates(Map<String, GuestState> expected, Map<String, byte[]> restored) {
         restored.forEach((guest, bytes) -> {
             try {
                 GuestState state = mapper.readValue(bytes, GuestState.class);
-                if (!java.util.Arrays.equals(mapper.writeValueAsBytes(state), mapper.writeValueAsBytes(mix.states().get(guest)))) {
+                if (!java.util.Arrays.equals(mapper.writeValueAsBytes(state), mapper.writeValueAsBytes(expected.get(guest)))) {
                     throw new IllegalStateException("restored state of " + guest + " differs from the pure core's: "
                             + new String(bytes, StandardCharsets.UTF_8));
                 }
@@ -216,21 +238,23 @@ final class RestoreBenchmark {
      * Sends one more failure of app1 per sampled guest and checks that the restored engine decides
      * each exactly as the pure core does from the guest's state (the second restart, budget kept).
      */
-    private int verifyNextDecisions(Mix mix, List<String> samples, Broker broker, Topics topics, Admin admin,
-                                    EngineInstance engine) {
+    private int verifyNextDecisions(Map<String, GuestState> states, List<String> samples, Broker broker, Topics topics,
+                                    Admin admin, EngineInstance engine) {
         Decider decider = new Decider(FleetSim.DEFAULT_LIMIT);
-        Map<String, Decision> expected = new HashMap<>();
         List<CloudEvent<Fact>> next = new ArrayList<>();
         for (String guest : samples) {
-            GuestState state = mix.states().get(guest);
-            CloudEvent<Fact> failure = CloudEvent.ofGuest("after-restore-" + guest, "/guest/" + guest + "/reporter",
-                    java.time.Instant.ofEpochMilli(state.clockMs() + 1000), guest, AppFailed.killed("app1", 999_999, "KILL"));
-            List<CloudEvent<Decision>> decided = decider.decide(state, failure).decisions();
-            expected.put(failure.id(), decided.get(0).data());
-            next.add(failure);
+            next.add(CloudEvent.ofGuest("after-restore-" + guest, "/guest/" + guest + "/reporter",
+                    Instant.ofEpochMilli(states.get(guest).clockMs() + 1000), guest, AppFailed.killed("app1", 999_999, "KILL")));
         }
         Map<TopicPartition, Long> decisionsBefore = KafkaOps.endOffsets(broker.bootstrapServers(), topics.decisions());
-        Map<TopicPartition, Long> ends = KafkaOps.produce(broker.bootstrapServers(), topics.guestLog(), next, codec);
+        Map<String, Long> decisionTimes = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<TopicPartition, Long> ends = KafkaOps.produce(broker.bootstrapServers(), topics.guestLog(), next, codec,
+                decisionTimes);
+        Map<String, Decision> expected = new HashMap<>();
+        for (CloudEvent<Fact> failure : next) {
+            Instant at = Instant.ofEpochMilli(decisionTimes.get(failure.id()));
+            expected.put(failure.id(), decider.decide(states.get(failure.guestId()), failure, at).decisions().get(0).data());
+        }
         engine.awaitCommitted(admin, ends, options.timeout());
         Map<String, Decision> actual = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(

@@ -58,7 +58,7 @@ class BenchCommandTest {
         assertThat(perApp).isBetween(50.0, 10_000.0);
         assertThat(perGuest).isEqualTo(perApp * 4, org.assertj.core.data.Offset.offset(4.0));
         assertThat(record).isGreaterThan(perGuest);
-        assertThat(out).contains("bytes by field, per guest: ").contains("recentFactIds").contains("spec");
+        assertThat(out).contains("bytes by field, per guest: ").contains("recentFacts").contains("spec");
         assertMachine(out);
     }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,10 @@ import java.util.function.Consumer;
 /**
  * The log as it is on a broker: {@code guest-log.v1} and {@code decisions.v1}, each partition read
  * from its beginning to the end it had when the replay began (committed records only). Records the
- * services dead-lettered are skipped here too, since the engine never decided on them.
+ * services dead-lettered are skipped here too, since the engine never decided on them. Each fact's
+ * decision time is its record's timestamp, the one the engine's decider read: on a
+ * {@code LogAppendTime} guest log the broker's append time; on a log written to a {@code CreateTime}
+ * topic (before decision times were the broker's), the time its producer gave the record.
  */
 final class BrokerLog implements EventLog {
 
@@ -82,7 +86,7 @@ final class BrokerLog implements EventLog {
                         }
                         try {
                             sink.accept(new LoggedEvent(codec.decode(record.value()),
-                                    partition + "@" + record.offset(), record.offset()));
+                                    partition + "@" + record.offset(), record.offset(), Instant.ofEpochMilli(record.timestamp())));
                         } catch (RejectedRecordException e) {
                             // dead-lettered by the engine as well: not part of what it decided on
                         }

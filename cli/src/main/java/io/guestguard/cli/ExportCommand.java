@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code guestguard export}: writes the guest log and the decisions to a JSON Lines file that
- * {@code guestguard replay --input} reads, so a decision can be explained away from the cluster.
+ * {@code guestguard replay --input} reads, so a decision can be explained away from the cluster. Each
+ * fact carries its record's timestamp on the broker (its decision time) in the extension attribute
+ * {@code recordtime}, so the replay of an export decides at the same times as the engine did.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Writes the guest log's facts and the audit log's decisions to a file, one CloudEvent per line, for 'replay --input'.")
@@ -41,7 +43,8 @@ final class ExportCommand implements Callable<Integer> {
         BrokerLog log = new BrokerLog(kafka.bootstrapServers, kafka.topics(), guest, kafka.timeout);
         long[] lines = new long[1];
         try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            log.facts(logged -> write(writer, codec.encode(logged.event()), lines));
+            // Each fact with its decision time, the record timestamp the engine decided it by.
+            log.facts(logged -> write(writer, json(codec, logged), lines));
             for (var decision : log.decisions().values().stream().sorted(java.util.Comparator.comparing(d -> d.id())).toList()) {
                 write(writer, codec.encode(decision), lines);
             }
@@ -51,6 +54,15 @@ final class ExportCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().printf("exported %d events to %s%n", lines[0], out);
         return ExitCodes.OK;
+    }
+
+    private static byte[] json(EventCodec codec, LoggedEvent logged) {
+        try {
+            return codec.mapper().writeValueAsBytes(codec.toJson(logged.event())
+                    .put(FileLog.RECORD_TIME, logged.decisionTime().toString()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + logged.where(), e);
+        }
     }
 
     private static void write(BufferedWriter writer, byte[] json, long[] lines) {

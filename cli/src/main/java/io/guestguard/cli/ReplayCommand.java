@@ -44,7 +44,7 @@ final class ReplayCommand implements Callable<Integer> {
     String guest;
 
     @Option(names = "--from", paramLabel = "OFFSET|TIME",
-            description = "Compare only decisions caused by facts at or after this partition offset (a number) or time (ISO-8601, e.g. 2026-11-26T12:00:00Z); earlier facts still rebuild the state.")
+            description = "Compare only decisions caused by facts at or after this partition offset (a number) or decision time (ISO-8601, e.g. 2026-11-26T12:00:00Z: the broker's time of the fact's record, which decisions carry as their time); earlier facts still rebuild the state.")
     String from;
 
     @Option(names = "--verify", description = "Compare with the decisions in the log; exit 3 at the first difference.")
@@ -69,7 +69,7 @@ final class ReplayCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
         }
-        EventLog log = input != null ? new FileLog(input, guest)
+        EventLog log = input != null ? new FileLog(input, guest, err::println)
                 : new BrokerLog(kafka.bootstrapServers, kafka.topics(), guest, kafka.timeout);
         Progress progress = new Progress(err, log);
         Replayer replayer = new Replayer(new Decider(limit), compared,
@@ -121,7 +121,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try {
             Instant time = Instant.parse(from);
-            return logged -> !logged.event().time().isBefore(time);
+            return logged -> !logged.decisionTime().isBefore(time);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("--from '" + from + "' is neither an offset nor an ISO-8601 time; "
                     + "give e.g. --from 1500 or --from 2026-11-26T12:00:00Z");

@@ -19,8 +19,9 @@ import java.util.function.Predicate;
  * Re-runs the pure decider over a log and compares what it decides with what was decided live.
  * Each guest's state is rebuilt from the first fact of the log; {@code compared} chooses the facts
  * whose decisions are checked (a replay {@code --from} a point still needs the facts before it).
- * Fleet-wide values come from the live decision of the same fact, which recorded them. The replay
- * stops at the first difference.
+ * Each fact is decided at the decision time the engine read (its record's timestamp); fleet-wide
+ * values come from the live decision of the same fact, which recorded them. The replay stops at the
+ * first difference.
  */
 final class Replayer {
 
@@ -71,7 +72,8 @@ final class Replayer {
                 @SuppressWarnings("unchecked")
                 CloudEvent<? extends Fact> fact = (CloudEvent<? extends Fact>) logged.event();
                 List<CloudEvent<Decision>> recorded = byCause.getOrDefault(fact.id(), List.of());
-                Outcome outcome = decider.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact, viewOf(recorded));
+                Outcome outcome = decider.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact,
+                        logged.decisionTime(), viewOf(recorded));
                 states.put(fact.guestId(), outcome.state());
                 counts[0]++;
                 onFact.accept(counts[0]);
@@ -84,7 +86,7 @@ final class Replayer {
                     CloudEvent<Decision> logDecision = live.get(replayed.id());
                     if (logDecision == null) {
                         first[0] = new Difference(logged.where(), "the replay decides, the log has no such decision", null, replayed);
-                    } else if (!logDecision.equals(replayed)) {
+                    } else if (!logDecision.equals(comparable(replayed, logDecision))) {
                         first[0] = new Difference(logged.where(), "the decisions differ", logDecision, replayed);
                     }
                     if (first[0] != null) {
@@ -102,6 +104,21 @@ final class Replayer {
             // first difference found
         }
         return new Report(counts[0], counts[1], first[0]);
+    }
+
+    /**
+     * The replayed decision as the log's can be compared with it. A decision recorded before decisions
+     * kept their fact's own time ({@code factTime} absent) was made by an engine whose clock was the
+     * fact's time, and stamped with it: it is compared without its time and {@code factTime}.
+     */
+    static CloudEvent<Decision> comparable(CloudEvent<Decision> replayed, CloudEvent<Decision> logged) {
+        if (logged.data().factTime() != null) {
+            return replayed;
+        }
+        Decision d = replayed.data();
+        return new CloudEvent<>(replayed.id(), replayed.source(), logged.time(), replayed.guestId(), replayed.guestSeq(),
+                replayed.hostId(), replayed.epoch(), new Decision(d.action(), d.app(), d.attempt(), d.limit(), d.delayMs(),
+                d.fromHost(), d.toHost(), d.epoch(), d.reason(), d.causeIds(), d.commandIds(), d.hostLoads()));
     }
 
     private static FleetView viewOf(List<CloudEvent<Decision>> recorded) {

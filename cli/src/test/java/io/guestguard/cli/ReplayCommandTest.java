@@ -25,8 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code guestguard replay} against a real broker holding a guest log and the decisions made on it:
- * a faithful log verifies with no difference; a tampered decision is found and shown side by side;
- * an export replays the same way.
+ * a faithful log verifies with no difference, with every fact decided at its record's timestamp (the
+ * broker's append time, as the engine decides) even where a guest's clock is two hours behind; a
+ * tampered decision is found and shown side by side; an export replays the same way, carrying each
+ * fact's decision time; an export written before decision times were kept still replays.
  */
 class ReplayCommandTest {
 
@@ -46,30 +50,37 @@ class ReplayCommandTest {
     private static EmbeddedKafka kafka;
     private static final EventCodec CODEC = new EventCodec();
     private static final Topics TOPICS = new Topics("replay.");
+    private static final List<CloudEvent<? extends Fact>> FACTS = new ArrayList<>();
     private static final List<CloudEvent<Decision>> DECIDED = new ArrayList<>();
+    /** Each fact's record timestamp on the guest log (the broker's append time), by fact id. */
+    private static final Map<String, Instant> APPENDED = new HashMap<>();
 
     @BeforeAll
     static void writeALogAndItsDecisions() throws Exception {
         kafka = EmbeddedKafka.startTemporary(TOPICS, 2);
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 2, null, new PackageSpec.Backoff(100, 2, 1000))));
-        List<CloudEvent<? extends Fact>> facts = new ArrayList<>();
+                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 2, 600_000L, new PackageSpec.Backoff(100, 2, 1000))));
         for (String guest : List.of("g1", "g2")) {
-            PackageSpec own = new PackageSpec(guest, spec.hosts(), spec.failoverPolicy(), spec.failbackPolicy(), true, true, spec.applications());
-            facts.add(CloudEvent.ofGuest(guest + "-apply", "/operator/test", T0, guest, new PackageApplied(own)));
+            // g2's reporter and host run two hours behind: the times they stamp decide nothing.
+            Instant own = guest.equals("g2") ? T0.minus(Duration.ofHours(2)) : T0;
+            PackageSpec specOf = new PackageSpec(guest, spec.hosts(), spec.failoverPolicy(), spec.failbackPolicy(), true, true, spec.applications());
+            FACTS.add(CloudEvent.ofGuest(guest + "-apply", "/operator/test", T0, guest, new PackageApplied(specOf)));
             for (int i = 1; i <= 3; i++) {
-                facts.add(CloudEvent.ofGuest(guest + "-f" + i, "/guest/" + guest, T0.plusSeconds(i), guest, AppFailed.killed("app1", 100 + i, "KILL")));
+                FACTS.add(CloudEvent.ofGuest(guest + "-f" + i, "/guest/" + guest, own.plusSeconds(i), guest, AppFailed.killed("app1", 100 + i, "KILL")));
             }
-            facts.add(new CloudEvent<>(guest + "-halted", "/host/h1", T0.plusSeconds(5), guest, null, "h1", 1L, new GuestHalted("h1")));
+            FACTS.add(new CloudEvent<>(guest + "-halted", "/host/h1", own.plusSeconds(5), guest, null, "h1", 1L, new GuestHalted("h1")));
         }
+        // As the engine: each fact decided at its record's timestamp, which the broker stamps on append.
         Decider engine = new Decider(new RestartLimit(3));
         Map<String, GuestState> states = new HashMap<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            for (CloudEvent<? extends Fact> fact : facts) {
-                producer.send(new ProducerRecord<>(TOPICS.guestLog(), fact.guestId(), CODEC.encode(fact))).get();
-                Outcome outcome = engine.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact);
+            for (CloudEvent<? extends Fact> fact : FACTS) {
+                Instant appended = Instant.ofEpochMilli(
+                        producer.send(new ProducerRecord<>(TOPICS.guestLog(), fact.guestId(), CODEC.encode(fact))).get().timestamp());
+                APPENDED.put(fact.id(), appended);
+                Outcome outcome = engine.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact, appended);
                 states.put(fact.guestId(), outcome.state());
                 for (CloudEvent<Decision> decision : outcome.decisions()) {
                     DECIDED.add(decision);
@@ -77,6 +88,8 @@ class ReplayCommandTest {
                 }
             }
         }
+        assertThat(APPENDED.get("g2-f1")).as("the broker, not the producer, stamps the guest log")
+                .isAfter(FACTS.stream().filter(f -> f.id().equals("g2-f1")).findFirst().orElseThrow().time().plus(Duration.ofHours(1)));
     }
 
     @AfterAll
@@ -100,13 +113,55 @@ class ReplayCommandTest {
         Run oneGuest = replay("--verify", "--guest", "g2");
         assertThat(oneGuest.out()).startsWith(DECIDED.size() / 2 + " decisions, 0 differences");
 
-        Run fromTime = replay("--verify", "--from", T0.plusSeconds(3).toString());
-        long later = DECIDED.stream().filter(d -> !d.time().isBefore(T0.plusSeconds(3))).count();
+        Instant from = APPENDED.get("g1-f3");
+        Run fromTime = replay("--verify", "--from", from.toString());
+        long later = DECIDED.stream().filter(d -> !d.time().isBefore(from)).count();
+        assertThat(later).as("decisions carry their decision time").isPositive().isLessThan(DECIDED.size());
         assertThat(fromTime.out()).startsWith(later + " decisions, 0 differences");
 
         Run nonsense = replay("--verify", "--from", "yesterday");
         assertThat(nonsense.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(nonsense.err()).contains("--from 'yesterday' is neither an offset nor an ISO-8601 time");
+    }
+
+    @Test
+    void decisionsRunOnTheBrokersTimeAndShowTheFactsOwn() {
+        CloudEvent<Decision> restart = DECIDED.stream().filter(d -> d.data().causeIds().contains("g2-f1")).findFirst().orElseThrow();
+
+        assertThat(restart.time()).isEqualTo(APPENDED.get("g2-f1"));
+        assertThat(restart.data().factTime()).isEqualTo(T0.minus(Duration.ofHours(2)).plusSeconds(1));
+        assertThat(DECIDED.stream().filter(d -> d.guestId().equals("g2")).map(d -> d.data().action()))
+                .as("two hours behind, g2 fails over on its third failure as g1 does")
+                .containsExactlyElementsOf(DECIDED.stream().filter(d -> d.guestId().equals("g1")).map(d -> d.data().action()).toList());
+    }
+
+    @Test
+    void anExportWrittenBeforeDecisionTimesWereKeptReplaysAtTheFactsOwnTimesWithAWarning(@TempDir Path dir) throws Exception {
+        // As an engine of that time decided: at each fact's own time, without recording it. (g1, whose
+        // clock is true: with a skewed one, that engine did not decide as any engine should.)
+        Decider before = new Decider(new RestartLimit(3));
+        Map<String, GuestState> states = new HashMap<>();
+        List<String> lines = new ArrayList<>();
+        for (CloudEvent<? extends Fact> fact : FACTS.stream().filter(f -> f.guestId().equals("g1")).toList()) {
+            lines.add(new String(CODEC.encode(fact), StandardCharsets.UTF_8));
+            Outcome outcome = before.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact, fact.time());
+            states.put(fact.guestId(), outcome.state());
+            for (CloudEvent<Decision> decision : outcome.decisions()) {
+                Decision d = decision.data();
+                lines.add(new String(CODEC.encode(new CloudEvent<>(decision.id(), decision.source(), decision.time(),
+                        decision.guestId(), null, decision.hostId(), decision.epoch(), new Decision(d.action(), d.app(),
+                        d.attempt(), d.limit(), d.delayMs(), d.fromHost(), d.toHost(), d.epoch(), d.reason(), d.causeIds(),
+                        d.commandIds(), d.hostLoads()))), StandardCharsets.UTF_8));
+            }
+        }
+        Path old = dir.resolve("old.jsonl");
+        Files.write(old, lines);
+
+        Run replayed = Run.of("replay", "--verify", "--input", old.toString());
+
+        assertThat(replayed.exitCode()).as(replayed.out() + replayed.err()).isZero();
+        assertThat(replayed.out()).contains(" decisions, 0 differences");
+        assertThat(replayed.err()).contains("warning: " + old + ":1 has no recordtime");
     }
 
     @Test
@@ -117,11 +172,15 @@ class ReplayCommandTest {
         assertThat(exported.exitCode()).as(exported.err()).isZero();
         Run fromFile = Run.of("replay", "--verify", "--input", export.toString());
         assertThat(fromFile.out()).startsWith(DECIDED.size() + " decisions, 0 differences");
+        assertThat(fromFile.err()).doesNotContain("warning");
+        String g2First = Files.readAllLines(export).stream().filter(l -> l.contains("\"id\":\"g2-f1\"")).findFirst().orElseThrow();
+        assertThat(CODEC.mapper().readTree(g2First).get("recordtime").asText()).as("each fact carries its decision time")
+                .isEqualTo(APPENDED.get("g2-f1").toString());
 
         CloudEvent<Decision> original = DECIDED.stream().filter(d -> d.data().action() == Decision.Action.FAILOVER).findFirst().orElseThrow();
         Decision d = original.data();
         Decision forged = new Decision(d.action(), d.app(), d.attempt(), d.limit(), d.delayMs(), d.fromHost(), "h9", d.epoch(),
-                d.reason(), d.causeIds(), d.commandIds(), d.hostLoads());
+                d.reason(), d.causeIds(), d.commandIds(), d.hostLoads(), d.factTime());
         List<String> lines = new ArrayList<>(Files.readAllLines(export));
         lines.replaceAll(line -> line.contains("\"id\":\"" + original.id() + "\"")
                 ? new String(CODEC.encode(new CloudEvent<>(original.id(), original.source(), original.time(), original.guestId(),

@@ -10,8 +10,9 @@ import java.util.Map;
  *
  * @param action what was decided
  * @param app the application concerned, or {@code null} for a decision about the whole guest
- * @param attempt the restart attempt this decision makes (or would have made), or {@code null}
- * @param limit the restart limit in force, or {@code null} (unlimited, or not about an application)
+ * @param attempt the attempt this decision makes (or would have made): a restart's, or a fence's when
+ *                it is asked again; or {@code null}
+ * @param limit the limit of those attempts in force, or {@code null} (unlimited, or not about attempts)
  * @param delayMs the backoff before a restart, or {@code null}
  * @param fromHost the host the guest leaves or runs on, or {@code null}
  * @param toHost the host the guest goes to, or {@code null}
@@ -20,10 +21,20 @@ import java.util.Map;
  * @param causeIds ids of the facts that caused this decision
  * @param commandIds ids of the commands this decision issued
  * @param hostLoads guests per host as the decider saw them when choosing a host, or empty
+ * @param factTime the causing fact's own {@code time}, as its writer's clock stamped it, shown next to the
+ *                 decision's time (the decision time: the broker's time of the fact's record, which is
+ *                 what the decider's clock runs on); {@code null} in a decision recorded before it was kept
  */
 public record Decision(Action action, String app, Integer attempt, Integer limit, Long delayMs, String fromHost,
                        String toHost, Long epoch, Reason reason, List<String> causeIds, List<String> commandIds,
-                       Map<String, Integer> hostLoads) implements Payload {
+                       Map<String, Integer> hostLoads, java.time.Instant factTime) implements Payload {
+
+    /** A decision that does not record its fact's own time (tests and tools that build one by hand). */
+    public Decision(Action action, String app, Integer attempt, Integer limit, Long delayMs, String fromHost,
+                    String toHost, Long epoch, Reason reason, List<String> causeIds, List<String> commandIds,
+                    Map<String, Integer> hostLoads) {
+        this(action, app, attempt, limit, delayMs, fromHost, toHost, epoch, reason, causeIds, commandIds, hostLoads, null);
+    }
 
     public Decision {
         causeIds = List.copyOf(causeIds);

@@ -30,6 +30,7 @@ public enum EventType {
     REPORTER_STARTED("io.guestguard.reporter.started.v1", ReporterStarted.class),
     REBOUND("io.guestguard.reporter.rebound.v1", Rebound.class),
     CONTACT_LOST("io.guestguard.guest.contact-lost.v1", ContactLost.class),
+    DEADLINE_REACHED("io.guestguard.deadline.reached.v1", DeadlineReached.class),
     RESTART_APP("io.guestguard.command.restart-app.v1", RestartApp.class),
     STOP_APP("io.guestguard.command.stop-app.v1", StopApp.class),
     START_APP("io.guestguard.command.start-app.v1", StartApp.class),

@@ -8,7 +8,7 @@ package io.guestguard.protocol;
 public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppStopped, PackageApplied, GuestStarted,
         GuestHalted, GuestStartFailed, GuestHaltFailed, MigrationStarted, MigrationCompleted, MigrationFailed, HostLost,
         HostFenced, HostAvailable, OperatorRequest, ReporterStarted, Rebound, CommandRefused,
-        ContactLost {
+        ContactLost, DeadlineReached {
 
     /** Dispatches to the visitor method for this fact's type. */
     <R> R accept(Visitor<R> visitor);
@@ -60,5 +60,7 @@ public sealed interface Fact extends Payload permits AppStarted, AppFailed, AppS
         R commandRefused(CommandRefused fact);
 
         R contactLost(ContactLost fact);
+
+        R deadlineReached(DeadlineReached fact);
     }
 }

@@ -7,6 +7,7 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.ContactLost;
+import io.guestguard.protocol.DeadlineReached;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
 import io.guestguard.protocol.CommandRefused;
@@ -36,6 +37,7 @@ import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,18 +48,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The policy decider, a pure function {@code (state, fact, view) -> (state', decisions, commands)}:
- * no clock (time is the fact's time), no randomness (ids derive from the causing fact's id), no I/O,
- * no framework. The same facts in the same order, with the same recorded fleet values, always give
- * the same decisions, which is what makes replay possible.
+ * The policy decider, a pure function {@code (state, fact, decision time, view) -> (state', decisions,
+ * commands)}: no clock of its own (its clock is the decision time the shell gives it with each fact:
+ * the broker's time of the fact's record, never a time a guest, host or operator stamped), no
+ * randomness (ids derive from the causing fact's id), no I/O, no framework. The same facts in the
+ * same order, with the same decision times and the same recorded fleet values, always give the same
+ * decisions, which is what makes replay possible.
  *
  * <p>What it decides, in Serviceguard's terms:
  * <ol>
  *   <li>An application fails: restart it in place, after its backoff, while its failures within the
  *       failure window stay within {@code service_restart}; then fail the guest over: halt it on its
- *       host, and start it on the chosen host once the halt is confirmed.</li>
+ *       host, and start it on the chosen host once the halt is confirmed. Failures count at their
+ *       decision time, so a guest's clock neither hides them from the window nor ages them out.</li>
  *   <li>A host is lost: fence it (through a surviving host), then start its guest elsewhere; or start
- *       at once if the package chose not to wait for fencing.</li>
+ *       at once if the package chose not to wait for fencing. A fence that is not confirmed is asked
+ *       again after 60 s and 120 s more, then alerted 240 s later (time reaches the decider through
+ *       {@code deadline.reached} facts the engine writes).</li>
  *   <li>A start fails: try the next eligible host (never, in this move, the host the guest's
  *       applications failed on). No host is eligible: alert, and start (or fail over) as soon as one
  *       is available again.</li>
@@ -65,12 +72,15 @@ import java.util.TreeSet;
  *   <li>Operators halt, run, move and migrate packages, enable or disable switching, and put packages
  *       or hosts in maintenance; maintenance and disabled switching turn actions into holds, and what
  *       they held back (a failover, leaving a lost host, restarting a guest that went down) is done
- *       when they end. A run starts a new move, so any host may be tried again.</li>
+ *       when they end. A run starts a new move, so any host may be tried again. A host put in
+ *       maintenance with the guest on it moves the guest off it. A halt follows the guest when a live
+ *       migration completes during it, and is carried out by the fence when the guest's host is being
+ *       fenced.</li>
  *   <li>An operator's migrate asks the supervisor of the running guest's host to live-migrate it to an
  *       eligible target ({@code MigrateGuest}, stamped with the current epoch); the placement does not
  *       change until the migration completes.</li>
- *   <li>A live migration moves the placement to the target host with epoch + 1 and leaves every
- *       restart budget as it was.</li>
+ *   <li>A live migration to a host the package lists moves the placement there with epoch + 1 and
+ *       leaves every restart budget as it was; one to a host it does not list is an alert.</li>
  *   <li>A host refuses a command about the current placement ({@code command-refused}): alert and
  *       change nothing, since a person must look (a fence hook that did not confirm, a start refused
  *       because the guest still runs elsewhere). A refusal of an older epoch's command is dropped
@@ -78,12 +88,24 @@ import java.util.TreeSet;
  * </ol>
  * A guest is never started while a previous placement may still run: a start waits for the halt to
  * be confirmed or the host to be fenced (unless the package explicitly does not wait for fencing).
- * Facts about an older epoch and facts seen before (same id) change nothing.
+ * Facts about an older epoch and facts seen before change nothing; a reporter's resend is told by its
+ * sequence number ({@link Numbering}). A fact about an application the package does not name is an
+ * alert and counts nowhere; the state keeps only what the package names ({@link GuestState}).
  */
 public final class Decider {
 
     /** The CloudEvents source of everything the decider emits. */
     public static final String SOURCE = "/policy-engine";
+
+    /** Fences asked at most for one placement before the decider alerts instead. */
+    static final int FENCE_ATTEMPTS = 3;
+    /** The wait after the first fence before it is asked again; it doubles after each further one. */
+    static final long FENCE_RETRY_MS = 60_000;
+
+    /** How long to wait for a fence asked {@code attempts} times (none could be asked: the first wait). */
+    static long fenceDelayMs(int attempts) {
+        return FENCE_RETRY_MS << Math.max(0, attempts - 1);
+    }
 
     private final AppPolicy defaultPolicy;
 
@@ -95,52 +117,82 @@ public final class Decider {
     }
 
     /** Decides on one fact about a guest that needs no fleet-wide values. */
-    public Outcome decide(GuestState state, CloudEvent<? extends Fact> fact) {
-        return decide(state, fact, FleetView.EMPTY);
-    }
-
-    /** Decides on one fact about the guest whose state is {@code state}. */
-    public Outcome decide(GuestState state, CloudEvent<? extends Fact> fact, FleetView view) {
-        if (state.recentFactIds().contains(fact.id()) || resentByReporter(state, fact)) {
-            return Outcome.unchanged(state);
-        }
-        GuestState seen = state.seen(fact.id(), fact.time().toEpochMilli(), fact.guestSeq());
-        if (fact.epoch() != null && fact.epoch() < state.placement().epoch()) {
-            return Outcome.unchanged(seen); // about a placement that is over
-        }
-        Step step = new Step(fact, seen, view);
-        fact.data().accept(step);
-        return step.outcome();
+    public Outcome decide(GuestState state, CloudEvent<? extends Fact> fact, Instant decisionTime) {
+        return decide(state, fact, decisionTime, FleetView.EMPTY);
     }
 
     /**
-     * Whether a reporter's fact was seen before, by its sequence number: a reporter resends what Kafka
-     * did not acknowledge, so a fact may arrive again long after its first delivery. A reporter whose
-     * outbox is new (its first fact, {@code reporter.started} with sequence number 1) starts the count
-     * again.
+     * Decides on one fact about the guest whose state is {@code state}.
+     *
+     * @param decisionTime the time the decider's clock reads for this fact: the broker's time of the
+     *                     fact's record on {@code guest-log.v1} (its append time), which no guest, host or
+     *                     operator controls and a replay reads again from the same record. Every
+     *                     duration the decider keeps (failure windows, the duplicate horizon, fence
+     *                     retries) runs on it, and it stamps what the fact leads to. The fact's own
+     *                     {@code time} is only recorded ({@link Decision#factTime()}).
      */
-    private static boolean resentByReporter(GuestState state, CloudEvent<? extends Fact> fact) {
-        Long seq = fact.guestSeq();
-        boolean freshOutbox = seq != null && seq == 1 && fact.data() instanceof ReporterStarted;
-        return seq != null && seq <= state.lastGuestSeq() && !freshOutbox;
+    public Outcome decide(GuestState state, CloudEvent<? extends Fact> fact, Instant decisionTime, FleetView view) {
+        String key = RecentFacts.key(fact);
+        if (state.recentFacts().containsKey(key)) {
+            return Outcome.unchanged(state);
+        }
+        Numbering numbering = Numbering.of(state, fact);
+        if (numbering == Numbering.RESENT) {
+            return Outcome.unchanged(state);
+        }
+        GuestState seen = state.seen(key, fact.guestSeq(), decisionTime.toEpochMilli());
+        if (fact.guestSeq() != null) {
+            seen = numbering.record(seen, fact.guestSeq());
+        }
+        if (fact.epoch() != null && fact.epoch() < state.placement().epoch()) {
+            return Outcome.unchanged(seen); // about a placement that is over
+        }
+        Step step = new Step(fact, decisionTime, seen, view);
+        fact.data().accept(step);
+        step.afterFact(numbering, state.guestSeqs());
+        return step.outcome();
     }
 
     /** The work on one fact: a visitor that accumulates the new state, decisions and commands. */
     private final class Step implements Fact.Visitor<Void> {
         private final CloudEvent<? extends Fact> fact;
+        private final Instant decisionTime;
         private final FleetView view;
         private GuestState state;
         private final List<CloudEvent<Decision>> decisions = new ArrayList<>();
         private final List<CloudEvent<Command>> commands = new ArrayList<>();
 
-        Step(CloudEvent<? extends Fact> fact, GuestState state, FleetView view) {
+        Step(CloudEvent<? extends Fact> fact, Instant decisionTime, GuestState state, FleetView view) {
             this.fact = fact;
+            this.decisionTime = decisionTime;
             this.state = state;
             this.view = view;
         }
 
         Outcome outcome() {
             return new Outcome(state, decisions, commands);
+        }
+
+        /**
+         * What every fact is followed by, whatever its type: the alert its sequence number calls for,
+         * a fence that is due again, and the host sets kept to the hosts that matter.
+         */
+        void afterFact(Numbering numbering, GuestSeqs before) {
+            Decision.Reason reason = switch (numbering) {
+                case JUMP -> DecisionReason.SEQUENCE_JUMP.toReason(guest(), fact.id(), fact.guestSeq(),
+                        before.highest().orElse(0), Numbering.MAX_STEP);
+                case REUSED -> DecisionReason.SEQUENCE_REUSED.toReason(guest(), fact.id(), fact.guestSeq());
+                case NEW_RUN -> Numbering.farAhead(before, fact.guestSeq())
+                        ? DecisionReason.SEQUENCE_RUN_FAR_AHEAD.toReason(guest(), fact.id(), fact.guestSeq(),
+                                before.highest().orElse(0)) : null;
+                default -> null;
+            };
+            if (reason != null) {
+                decide(Action.ALERT, fact.data().appName(), null, null, null, placement().host(), null, null, reason,
+                        List.of(), Map.of());
+            }
+            fenceIfDue();
+            state = state.withHostsBounded();
         }
 
         private String guest() {
@@ -155,12 +207,44 @@ public final class Decider {
 
         @Override
         public Void appStarted(AppStarted started) {
+            notInPackage(started.app(), started.describe());
             return null;
         }
 
         @Override
         public Void appStopped(AppStopped stopped) {
+            notInPackage(stopped.app(), stopped.describe());
             return null;
+        }
+
+        /**
+         * Whether the package (when there is one) does not name {@code app}: then the fact is answered
+         * with an alert and counts nowhere, since the guest's reporter and its package disagree, and a
+         * guest's state keeps budgets only for the applications its package names.
+         */
+        private boolean notInPackage(String app, String what) {
+            if (state.spec() == null || state.spec().application(app).isPresent()) {
+                return false;
+            }
+            decide(Action.ALERT, app, null, null, null, placement().host(), null, null,
+                    DecisionReason.APP_NOT_IN_PACKAGE.toReason(guest(), app, what, app), List.of(), Map.of());
+            return true;
+        }
+
+        /**
+         * Whether a guest without a package already keeps budgets for as many applications as it may
+         * ({@link GuestState#MAX_APPS_WITHOUT_PACKAGE}) and {@code app} is not one of them: an alert, and
+         * the failure counts nowhere.
+         */
+        private boolean beyondUnpackagedApps(String app, String what) {
+            if (state.spec() != null || state.apps().containsKey(app)
+                    || state.apps().size() < GuestState.MAX_APPS_WITHOUT_PACKAGE) {
+                return false;
+            }
+            decide(Action.ALERT, app, null, null, null, placement().host(), null, null,
+                    DecisionReason.TOO_MANY_APPS_WITHOUT_PACKAGE.toReason(app, what, guest(),
+                            GuestState.MAX_APPS_WITHOUT_PACKAGE), List.of(), Map.of());
+            return true;
         }
 
         @Override
@@ -175,6 +259,9 @@ public final class Decider {
 
         @Override
         public Void appFailed(AppFailed failed) {
+            if (notInPackage(failed.app(), failed.describe()) || beyondUnpackagedApps(failed.app(), failed.describe())) {
+                return null;
+            }
             AppPolicy policy = policyOf(failed.app());
             AppBudget budget = state.app(failed.app());
             if (failed.pid() != null && budget.lastFailedPid() == failed.pid()) {
@@ -190,14 +277,15 @@ public final class Decider {
                         DecisionReason.PACKAGE_IN_MAINTENANCE.toReason(what), List.of(), Map.of());
                 return null;
             }
+            // The decider's clock, not the fact's own time: a guest whose clock is behind would otherwise
+            // fall before the window every time, and one whose clock jumps ahead would push the
+            // failures before it out of the window.
+            long at = state.clockMs();
             List<Long> times = new ArrayList<>();
-            long horizon = policy.failureWindowMs() == null ? Long.MIN_VALUE : state.clockMs() - policy.failureWindowMs();
+            long horizon = policy.failureWindowMs() == null ? Long.MIN_VALUE : at - policy.failureWindowMs();
             budget.failureTimesMs().stream().filter(t -> t >= horizon).forEach(times::add);
-            long at = fact.time().toEpochMilli();
-            if (at >= horizon) {
-                times.add(at);
-                times.sort(null);
-            }
+            times.add(at);
+            times.sort(null);
             while (times.size() > AppBudget.MAX_REMEMBERED) {
                 times.remove(0);
             }
@@ -261,7 +349,7 @@ public final class Decider {
         }
 
         private AppPolicy policyOf(String app) {
-            return state.spec() == null ? defaultPolicy : state.spec().application(app).orElse(defaultPolicy);
+            return state.spec() == null ? defaultPolicy : state.spec().application(app).orElseThrow();
         }
 
         // ---- packages and placements ----
@@ -357,12 +445,14 @@ public final class Decider {
             Optional<String> executor = fenceExecutor(failed.host(), to);
             if (executor.isEmpty()) {
                 state = state.withPlacement(p.with(Phase.FENCING));
+                awaitFence(0);
                 decide(Action.ALERT, null, null, null, null, failed.host(), to, p.epoch(),
                         DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), failed.host(), "no surviving host can fence it"),
                         List.of(), Map.of());
                 return null;
             }
             state = state.withPlacement(p.with(Phase.FENCING));
+            awaitFence(1);
             decide(Action.FENCE_HOST, null, null, null, null, failed.host(), to, p.epoch(),
                     DecisionReason.HALT_FAILED_FENCE.toReason(guest(), failed.host(), failed.reason(), failed.host(),
                             executor.get(), to == null ? "another host" : to),
@@ -374,6 +464,9 @@ public final class Decider {
 
         @Override
         public Void hostLost(HostLost lost) {
+            if (!concerns(lost.host())) {
+                return null; // a host this guest can neither run on nor runs on: nothing to keep
+            }
             Set<String> lostHosts = new TreeSet<>(state.lostHosts());
             lostHosts.add(lost.host());
             Set<String> failed = new TreeSet<>(state.failedTargets());
@@ -410,6 +503,7 @@ public final class Decider {
             Optional<String> executor = fenceExecutor(lost.host(), to);
             state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.FENCING, to,
                     operatorHalt ? Motive.OPERATOR_HALT : Motive.HOST_LOST));
+            awaitFence(executor.isEmpty() ? 0 : 1);
             if (executor.isEmpty()) {
                 decide(Action.ALERT, null, null, null, null, lost.host(), null, p.epoch(),
                         DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), lost.host(), HostChoice.whyNone(state, Set.of(lost.host()))),
@@ -425,6 +519,9 @@ public final class Decider {
 
         @Override
         public Void hostFenced(HostFenced fenced) {
+            if (!concerns(fenced.host())) {
+                return null;
+            }
             Set<String> fencedHosts = new TreeSet<>(state.fencedHosts());
             fencedHosts.add(fenced.host());
             // A fenced host is powered off: no guest goes there until it is available again.
@@ -498,9 +595,51 @@ public final class Decider {
             if (completed.to().equals(p.host())) {
                 return null; // already recorded
             }
+            if (p.motive() == Motive.OPERATOR_HALT && p.phase() != Phase.RUNNING && p.phase() != Phase.STARTING) {
+                // The operator's halt went to (or was confirmed by) the host the guest just left, so it
+                // follows the guest: whatever runs on the target must stop too.
+                long epoch = p.epoch() + 1;
+                String to = completed.to();
+                state = state.withPlacement(new Placement(to, epoch, Phase.HALTING, null, Motive.OPERATOR_HALT));
+                decide(Action.HALT_GUEST, null, null, null, null, to, null, epoch,
+                        DecisionReason.HALT_FOLLOWS_MIGRATION.toReason(guest(), completed.from(), to, to, epoch),
+                        List.of(new Emit(commandId("halt"), new HaltGuest(guest(), to, epoch, decisionId()))), Map.of());
+                return null;
+            }
             // The guest kept running: new host, next epoch, every restart budget as it was.
             state = state.withPlacement(new Placement(completed.to(), p.epoch() + 1, Phase.RUNNING, null, Motive.NONE));
+            if (state.spec() != null && !state.spec().hosts().contains(completed.to())) {
+                migrateBackToListedHost(completed);
+            }
             return null;
+        }
+
+        /**
+         * The guest was live-migrated to a host its package does not list (by someone else than the
+         * decider). The placement follows it there, since one runner is kept by knowing where it runs;
+         * but it may not stay: it is live-migrated back to an eligible host (its budgets go with it),
+         * held when maintenance or disabled switching forbids it, and an alert when no host is eligible.
+         */
+        private void migrateBackToListedHost(MigrationCompleted completed) {
+            Placement p = placement();
+            String what = guest() + " was live-migrated from " + completed.from() + " to " + completed.to()
+                    + ", a host its package does not list";
+            if (!canAct(what, null)) {
+                return;
+            }
+            Set<String> leaving = Set.of(p.host());
+            Optional<HostChoice> target = HostChoice.choose(state, leaving, view);
+            if (target.isEmpty()) {
+                decide(Action.ALERT, null, null, null, null, p.host(), null, p.epoch(),
+                        DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), p.host(), HostChoice.whyNone(state, leaving)),
+                        List.of(), Map.of());
+                return;
+            }
+            String to = target.get().host();
+            decide(Action.MIGRATE, null, null, null, null, p.host(), to, p.epoch(),
+                    DecisionReason.MIGRATION_TARGET_NOT_LISTED.toReason(guest(), completed.from(), p.host(), to, p.epoch()),
+                    List.of(new Emit(commandId("migrate"), new MigrateGuest(guest(), p.host(), to, p.epoch(), decisionId()))),
+                    target.get().loadsUsed());
         }
 
         @Override
@@ -526,6 +665,12 @@ public final class Decider {
             if (canAct(what, null)) {
                 failOver(p, to -> DecisionReason.CONTACT_LOST.toReason(what, guest(), p.host(), to));
             }
+            return null;
+        }
+
+        /** Time has passed: what is due by the decider's clock is done after every fact ({@link #fenceIfDue}). */
+        @Override
+        public Void deadlineReached(DeadlineReached reached) {
             return null;
         }
 
@@ -571,6 +716,16 @@ public final class Decider {
             String who = request.operator();
             switch (request.action()) {
                 case HALT -> {
+                    if (p.phase() == Phase.FENCING) {
+                        // No halt reaches a lost host: the fence under way is the halt, and after it the
+                        // guest stays down instead of starting elsewhere.
+                        state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.FENCING, null,
+                                Motive.OPERATOR_HALT));
+                        decide(Action.NONE, null, null, null, null, p.host(), null, p.epoch(),
+                                DecisionReason.OPERATOR_HALT_BY_FENCE.toReason(who, guest(), p.host(), p.host()),
+                                List.of(), Map.of());
+                        return null;
+                    }
                     if (p.mayRun() || p.phase() == Phase.WAITING) {
                         if (p.phase() == Phase.WAITING || p.host() == null) {
                             state = state.withPlacement(new Placement(p.host(), p.epoch(), Phase.DOWN, null, Motive.OPERATOR_HALT));
@@ -643,9 +798,17 @@ public final class Decider {
                     resumeHeld();
                 }
                 case HOST_MAINTENANCE_ON -> {
+                    boolean roomWithoutPackage = state.spec() == null && (state.hostsInMaintenance().contains(request.host())
+                            || state.hostsInMaintenance().size() < GuestState.MAX_HOSTS_WITHOUT_PACKAGE);
+                    if (!concerns(request.host()) && !roomWithoutPackage) {
+                        return null; // not a host of this guest's: nothing to keep
+                    }
                     Set<String> inMaintenance = new TreeSet<>(state.hostsInMaintenance());
                     inMaintenance.add(request.host());
                     state = state.withHosts(state.lostHosts(), state.fencedHosts(), inMaintenance, state.failedTargets());
+                    if (request.host().equals(p.host()) && p.phase() == Phase.RUNNING) {
+                        leaveForMaintenance(p);
+                    }
                 }
                 case HOST_MAINTENANCE_OFF -> {
                     Set<String> inMaintenance = new TreeSet<>(state.hostsInMaintenance());
@@ -657,6 +820,73 @@ public final class Decider {
                 }
             }
             return null;
+        }
+
+        /** The guest's host goes into maintenance: the guest moves to the next eligible host. */
+        private void leaveForMaintenance(Placement p) {
+            String what = "host " + p.host() + " goes into maintenance with " + guest() + " on it";
+            if (!canAct(what, null)) {
+                return;
+            }
+            Set<String> leaving = Set.of(p.host());
+            Optional<HostChoice> target = HostChoice.choose(state, leaving, view);
+            if (target.isEmpty()) {
+                decide(Action.ALERT, null, null, null, null, p.host(), null, p.epoch(),
+                        DecisionReason.NO_ELIGIBLE_HOST.toReason(guest(), p.host(), HostChoice.whyNone(state, leaving)),
+                        List.of(), Map.of());
+                return;
+            }
+            String to = target.get().host();
+            leave(Action.MOVE, Motive.OPERATOR_MOVE, to, DecisionReason.HOST_MAINTENANCE_MOVE.toReason(p.host(), guest(), to),
+                    null, null, null, target.get().loadsUsed());
+        }
+
+        /** Whether {@code host} is one this guest's state keeps track of: its package lists it, or the guest is placed there. */
+        private boolean concerns(String host) {
+            return host.equals(placement().host()) || state.spec() != null && state.spec().hosts().contains(host);
+        }
+
+        // ---- fencing that is not confirmed ----
+
+        /** The guest waits for a fence asked {@code attempts} times so far; it is asked again when due. */
+        private void awaitFence(int attempts) {
+            state = state.withFence(new GuestState.FenceWatch(attempts, state.clockMs() + fenceDelayMs(attempts)));
+        }
+
+        /**
+         * After every fact: a fence that is still not confirmed when due is asked again (from a surviving
+         * host chosen anew), up to {@value #FENCE_ATTEMPTS} times; then an alert, and the guest keeps
+         * waiting, since it must not start while its old host may run it.
+         */
+        private void fenceIfDue() {
+            Placement p = placement();
+            GuestState.FenceWatch watch = state.fence();
+            if (p.phase() != Phase.FENCING) {
+                if (watch != null) {
+                    state = state.withFence(null);
+                }
+                return;
+            }
+            if (watch == null || watch.dueMs() == null || state.clockMs() < watch.dueMs()) {
+                return;
+            }
+            if (watch.attempts() >= FENCE_ATTEMPTS) {
+                state = state.withFence(new GuestState.FenceWatch(watch.attempts(), null));
+                decide(Action.ALERT, null, watch.attempts(), FENCE_ATTEMPTS, null, p.host(), p.nextHost(), p.epoch(),
+                        DecisionReason.FENCE_UNCONFIRMED.toReason(p.host(), watch.attempts(), guest(), p.host()),
+                        List.of(), Map.of());
+                return;
+            }
+            int attempt = watch.attempts() + 1;
+            long waited = fenceDelayMs(watch.attempts()) / 1000;
+            awaitFence(attempt);
+            Optional<String> executor = fenceExecutor(p.host(), p.nextHost());
+            if (executor.isEmpty()) {
+                return; // still no surviving host to fence from; the alert said so when the fence was needed
+            }
+            decide(Action.FENCE_HOST, null, attempt, FENCE_ATTEMPTS, null, p.host(), p.nextHost(), p.epoch(),
+                    DecisionReason.FENCE_RETRY.toReason(p.host(), guest(), waited, executor.get(), attempt, FENCE_ATTEMPTS),
+                    List.of(new Emit(commandId("fence"), new FenceHost(executor.get(), p.host(), decisionId()))), Map.of());
         }
 
         private void notEligible(String who, String what, String host) {
@@ -817,7 +1047,7 @@ public final class Decider {
                             Long epoch, Decision.Reason reason, List<Emit> issued, Map<String, Integer> loads) {
             String id = decisionId();
             Decision decision = new Decision(action, app, attempt, limit, delayMs, from, to, epoch, reason,
-                    List.of(fact.id()), issued.stream().map(Emit::id).toList(), loads);
+                    List.of(fact.id()), issued.stream().map(Emit::id).toList(), loads, fact.time());
             decisions.add(emit(id, null, null, decision));
             for (Emit e : issued) {
                 String host = e.command() instanceof io.guestguard.protocol.HostCommand hc ? hc.host() : placement().host();
@@ -828,7 +1058,7 @@ public final class Decider {
         }
 
         private <D extends io.guestguard.protocol.Payload> CloudEvent<D> emit(String id, String host, Long epoch, D data) {
-            return new CloudEvent<>(id, SOURCE, fact.time(), guest(), null, host, epoch, data);
+            return new CloudEvent<>(id, SOURCE, decisionTime, guest(), null, host, epoch, data);
         }
     }
 

@@ -31,7 +31,18 @@ public enum DecisionReason {
     HOST_NOT_ELIGIBLE("operator %s asked for %s on %s, which is not eligible (%s)"),
     MIGRATION_NOT_POSSIBLE("operator %s asked to migrate %s to %s, but it is %s: nothing to migrate"),
     COMMAND_REFUSED("host %s refused %s %s for %s (%s); nothing is retried and %s stays %s: check it by hand"),
-    UNEXPECTED_PLACEMENT("%s reports running on %s as epoch %d, but it is placed on %s as epoch %d: check for a second runner");
+    UNEXPECTED_PLACEMENT("%s reports running on %s as epoch %d, but it is placed on %s as epoch %d: check for a second runner"),
+    HALT_FOLLOWS_MIGRATION("%s was live-migrated from %s to %s while its halt was under way; halt it on %s (epoch %d)"),
+    OPERATOR_HALT_BY_FENCE("operator %s halts %s, whose host %s is lost and being fenced: no halt is sent there, and the guest stays down once %s is fenced"),
+    FENCE_RETRY("the fence of %s (lost with %s on it) is not confirmed %d s after it was asked; fence it again from %s (attempt %d of %d)"),
+    FENCE_UNCONFIRMED("the fence of %s was asked %d times and never confirmed; %s starts nowhere until %s is fenced or its supervisor reports it off: fence it by hand"),
+    MIGRATION_TARGET_NOT_LISTED("%s was live-migrated from %s to %s, a host its package does not list; migrate it back to %s (epoch %d), its restart budgets with it"),
+    HOST_MAINTENANCE_MOVE("host %s goes into maintenance with %s on it; move it to %s"),
+    APP_NOT_IN_PACKAGE("%s reports %s %s, but its package names no application %s: nothing is counted or restarted (its reporter's file and its package disagree)"),
+    TOO_MANY_APPS_WITHOUT_PACKAGE("%s %s, but %s has no package and already keeps budgets for %d applications, the most without one: nothing is counted or restarted; apply its package"),
+    SEQUENCE_JUMP("%s's fact %s is numbered %d, far past the highest number seen (%d; a reporter skips at most %d): decided on its content, but the number is not taken as the reporter's"),
+    SEQUENCE_RUN_FAR_AHEAD("%s's reporter started a new run as fact %s, numbered %d, far past the highest number seen (%d): its facts numbered from there are new, and facts below it still count when nobody used their number"),
+    SEQUENCE_REUSED("%s's fact %s is numbered %d, as a different recent fact was: one of them was not written by its reporter; decided on its content");
 
     private final String template;
 

@@ -2,7 +2,6 @@ package io.guestguard.policy.core;
 
 import io.guestguard.protocol.PackageSpec;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,11 @@ import java.util.TreeSet;
  * migration changes the placement and leaves them alone. A failover, a failback or a move starts the
  * guest afresh on its new host, with fresh budgets.
  *
+ * <p>Bounded whatever the facts say (docs/architecture.md, "Bounded state"): budgets only for the
+ * applications the package names (without a package, for at most {@value #MAX_APPS_WITHOUT_PACKAGE}),
+ * host sets only for the hosts the package names and the placement's host, {@link RecentFacts} and
+ * {@link GuestSeqs} bounded by count.
+ *
  * @param spec the package as last applied, or {@code null} before the first apply
  * @param placement where the guest runs or is going
  * @param apps each application's budget, by name
@@ -31,44 +35,61 @@ import java.util.TreeSet;
  *                      its applications used up their restart limit there
  * @param switchingEnabled whether the guest may fail over ({@code cmmodpkg -e/-d})
  * @param maintenance whether the package is in maintenance: nothing is restarted or moved
- * @param clockMs the latest fact time seen, in epoch milliseconds: the decider's only clock
- * @param recentFactIds ids of the latest facts, to drop a fact delivered twice
- * @param lastGuestSeq the highest reporter sequence number seen ({@code guestseq}), to drop a fact the
- *                     reporter resent from its outbox however long ago it was first delivered; 0 before any
+ * @param clockMs the decider's clock: the latest decision time seen (the broker's time of the fact's
+ *                record, never a time a guest, host or operator stamped), in epoch milliseconds
+ * @param recentFacts the latest facts, to drop a fact delivered twice
+ * @param guestSeqs the reporter sequence numbers decided on, to drop a fact the reporter resent from
+ *                  its outbox however long ago it was first delivered
+ * @param fence the fence the guest waits for while its placement is {@code FENCING}, or {@code null}
  */
 public record GuestState(PackageSpec spec, Placement placement, SortedMap<String, AppBudget> apps,
                          SortedSet<String> lostHosts, SortedSet<String> fencedHosts,
                          SortedSet<String> hostsInMaintenance, SortedSet<String> failedTargets,
-                         boolean switchingEnabled, boolean maintenance, long clockMs, List<String> recentFactIds,
-                         long lastGuestSeq) {
+                         boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
+                         GuestSeqs guestSeqs, FenceWatch fence) {
 
-    /** How many fact ids are remembered for duplicate detection. */
-    static final int REMEMBERED_FACTS = 32;
+    /** Applications a guest without a package gets budgets for, at most (with the default policy). */
+    public static final int MAX_APPS_WITHOUT_PACKAGE = 16;
+    /** Hosts an operator may put in maintenance for a guest without a package, at most (kept for its package). */
+    public static final int MAX_HOSTS_WITHOUT_PACKAGE = 16;
 
     public static final GuestState EMPTY = new GuestState(null, Placement.NONE, new TreeMap<String, AppBudget>(),
             new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), true, false, 0L,
-            List.of(), 0L);
+            RecentFacts.NONE, GuestSeqs.NONE, null);
 
     public GuestState(PackageSpec spec, Placement placement, Map<String, AppBudget> apps, Set<String> lostHosts,
                       Set<String> fencedHosts, Set<String> hostsInMaintenance, Set<String> failedTargets,
-                      boolean switchingEnabled, boolean maintenance, long clockMs, List<String> recentFactIds,
-                      long lastGuestSeq) {
+                      boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
+                      GuestSeqs guestSeqs, FenceWatch fence) {
         this(spec, placement, new TreeMap<>(apps), new TreeSet<>(lostHosts), new TreeSet<>(fencedHosts),
                 new TreeSet<>(hostsInMaintenance), new TreeSet<>(failedTargets), switchingEnabled, maintenance, clockMs,
-                recentFactIds, lastGuestSeq);
+                recentFacts, guestSeqs, fence);
     }
 
+    /** A state stored before a field existed reads with that field empty. */
     public GuestState {
-        apps = sorted(apps);
-        lostHosts = sorted(lostHosts);
-        fencedHosts = sorted(fencedHosts);
-        hostsInMaintenance = sorted(hostsInMaintenance);
-        failedTargets = sorted(failedTargets);
-        recentFactIds = List.copyOf(recentFactIds);
+        placement = placement == null ? Placement.NONE : placement;
+        apps = sorted(apps == null ? Map.of() : apps);
+        lostHosts = sorted(lostHosts == null ? Set.of() : lostHosts);
+        fencedHosts = sorted(fencedHosts == null ? Set.of() : fencedHosts);
+        hostsInMaintenance = sorted(hostsInMaintenance == null ? Set.of() : hostsInMaintenance);
+        failedTargets = sorted(failedTargets == null ? Set.of() : failedTargets);
+        recentFacts = recentFacts == null ? RecentFacts.NONE : recentFacts;
+        guestSeqs = guestSeqs == null ? GuestSeqs.NONE : guestSeqs;
     }
 
     public AppBudget app(String name) {
         return apps.getOrDefault(name, AppBudget.FRESH);
+    }
+
+    /**
+     * When something is due by the decider's clock (a fence to ask again or to give up on), in epoch
+     * milliseconds: the engine then writes a {@code deadline.reached} fact for the guest, so that time
+     * reaches the decider through the log.
+     */
+    public java.util.OptionalLong dueAtMs() {
+        return placement.phase() == Placement.Phase.FENCING && fence != null && fence.dueMs() != null
+                ? java.util.OptionalLong.of(fence.dueMs()) : java.util.OptionalLong.empty();
     }
 
     GuestState withApp(String name, AppBudget budget) {
@@ -79,22 +100,22 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
 
     GuestState withApps(Map<String, AppBudget> next) {
         return new GuestState(spec, placement, next, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
+                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
     }
 
     GuestState withSpec(PackageSpec next) {
         return new GuestState(next, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
+                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
     }
 
     GuestState withPlacement(Placement next) {
         return new GuestState(spec, next, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
+                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
     }
 
     GuestState withHosts(Set<String> lost, Set<String> fenced, Set<String> inMaintenance, Set<String> failed) {
         return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled,
-                maintenance, clockMs, recentFactIds, lastGuestSeq);
+                maintenance, clockMs, recentFacts, guestSeqs, fence);
     }
 
     GuestState withFailedTargets(Set<String> failed) {
@@ -103,27 +124,61 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
 
     GuestState withSwitching(boolean enabled) {
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                enabled, maintenance, clockMs, recentFactIds, lastGuestSeq);
+                enabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
     }
 
     GuestState withMaintenance(boolean on) {
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, on, clockMs, recentFactIds, lastGuestSeq);
+                switchingEnabled, on, clockMs, recentFacts, guestSeqs, fence);
+    }
+
+    GuestState withFence(FenceWatch next) {
+        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
+                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, next);
+    }
+
+    GuestState withGuestSeqs(GuestSeqs next) {
+        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
+                switchingEnabled, maintenance, clockMs, recentFacts, next, fence);
     }
 
     /**
-     * Advances the clock to {@code timeMs} (never back), remembers {@code factId} and, for a reporter's
-     * fact, its sequence number {@code guestSeq} (the decider has checked it is new).
+     * Advances the clock to {@code decisionTimeMs} (never back) and remembers the fact of
+     * {@code factKey} ({@link RecentFacts#key}) and {@code guestSeq} as seen then.
      */
-    GuestState seen(String factId, long timeMs, Long guestSeq) {
-        List<String> ids = new ArrayList<>(recentFactIds);
-        ids.add(factId);
-        if (ids.size() > REMEMBERED_FACTS) {
-            ids.remove(0);
-        }
+    GuestState seen(String factKey, Long guestSeq, long decisionTimeMs) {
+        long clock = Math.max(clockMs, decisionTimeMs);
         return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, Math.max(clockMs, timeMs), ids,
-                guestSeq != null ? guestSeq : lastGuestSeq);
+                switchingEnabled, maintenance, clock, recentFacts.with(factKey, guestSeq, clock), guestSeqs, fence);
+    }
+
+    /**
+     * Keeps the host sets to the hosts that matter to this guest: those its package names and the
+     * host of its placement, whatever hosts the facts named. Without a package, the lost, fenced and
+     * failed sets keep the placement's host only, and the hosts an operator put in maintenance stay
+     * (at most {@value #MAX_HOSTS_WITHOUT_PACKAGE}) until a package says which hosts matter.
+     */
+    GuestState withHostsBounded() {
+        if (lostHosts.isEmpty() && fencedHosts.isEmpty() && hostsInMaintenance.isEmpty() && failedTargets.isEmpty()) {
+            return this; // the usual case, checked without building anything
+        }
+        Set<String> relevant = new TreeSet<>(spec == null ? List.of() : spec.hosts());
+        if (placement.host() != null) {
+            relevant.add(placement.host());
+        }
+        boolean maintenanceKept = spec == null || relevant.containsAll(hostsInMaintenance);
+        if (relevant.containsAll(lostHosts) && relevant.containsAll(fencedHosts) && maintenanceKept
+                && relevant.containsAll(failedTargets)) {
+            return this;
+        }
+        return withHosts(retained(lostHosts, relevant), retained(fencedHosts, relevant),
+                spec == null ? hostsInMaintenance : retained(hostsInMaintenance, relevant), retained(failedTargets, relevant));
+    }
+
+    private static Set<String> retained(Set<String> hosts, Set<String> relevant) {
+        Set<String> kept = new TreeSet<>(hosts);
+        kept.retainAll(relevant);
+        return kept;
     }
 
     private static <V> SortedMap<String, V> sorted(Map<String, V> map) {
@@ -156,5 +211,15 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         public int failures() {
             return failureTimesMs.size();
         }
+    }
+
+    /**
+     * The fence a {@code FENCING} placement waits for: how many times it was asked, and when the
+     * decider asks again (or, after the last attempt, gives up and alerts).
+     *
+     * @param attempts fence commands sent so far for this placement
+     * @param dueMs when to ask again or give up, by the decider's clock; {@code null} once it gave up
+     */
+    public record FenceWatch(int attempts, Long dueMs) {
     }
 }

@@ -38,7 +38,7 @@ class DeciderTest {
             assertThat(c.data()).isEqualTo(new RestartApp("app1", 1, 2, 0L, "decision-f1"));
             assertThat(c.id()).isEqualTo("restart-f1");
             assertThat(c.guestId()).isEqualTo("g1");
-            assertThat(c.time()).as("time is the fact's time").isEqualTo(T0);
+            assertThat(c.time()).as("stamped with the decision time").isEqualTo(T0);
         });
         assertThat(outcomes.get(1).commands()).singleElement()
                 .satisfies(c -> assertThat(((RestartApp) c.data()).attempt()).isEqualTo(2));
@@ -74,11 +74,11 @@ class DeciderTest {
     void aFactTheReporterResentLongAfterItsFirstDeliveryIsDroppedBySequenceNumber() {
         List<CloudEvent<?>> facts = new ArrayList<>();
         facts.add(unhealthy("u1").withGuestSeq(1)); // no pid, so only the sequence number tells a resend
-        for (int i = 2; i <= GuestState.REMEMBERED_FACTS + 10; i++) {
-            facts.add(started("s" + i, 200 + i).withGuestSeq(i)); // pushes u1 out of the id window
+        for (int i = 2; i <= RecentFacts.MAX_FACTS + 10; i++) {
+            facts.add(started("s" + i, 200 + i).withGuestSeq(i)); // pushes u1 out of the recent facts
         }
         facts.add(unhealthy("u1").withGuestSeq(1)); // the outbox resends it after an outage
-        facts.add(unhealthy("u2").withGuestSeq(GuestState.REMEMBERED_FACTS + 11));
+        facts.add(unhealthy("u2").withGuestSeq(RecentFacts.MAX_FACTS + 11));
 
         List<Outcome> outcomes = run(decider, facts.toArray(CloudEvent<?>[]::new));
 
@@ -87,7 +87,7 @@ class DeciderTest {
         assertThat(resent.state()).isEqualTo(outcomes.get(outcomes.size() - 3).state());
         Outcome next = outcomes.get(outcomes.size() - 1);
         assertThat(next.state().app("app1").failures()).as("the resend was not counted, the new failure was").isEqualTo(2);
-        assertThat(next.state().lastGuestSeq()).isEqualTo(GuestState.REMEMBERED_FACTS + 11);
+        assertThat(next.state().guestSeqs().ranges()).containsExactly(new GuestSeqs.Range(1, RecentFacts.MAX_FACTS + 11));
     }
 
     @Test
@@ -96,8 +96,25 @@ class DeciderTest {
 
         List<Outcome> outcomes = run(decider, failed("f1", 101).withGuestSeq(7), fresh, failed("f2", 102).withGuestSeq(2));
 
-        assertThat(outcomes.get(1).state().lastGuestSeq()).isEqualTo(1);
+        assertThat(outcomes.get(1).state().guestSeqs().ranges()).containsExactly(new GuestSeqs.Range(1, 1));
         assertThat(outcomes.get(2).commands()).as("seq 2 of the new outbox is new").hasSize(1);
+    }
+
+    @Test
+    void decisionsRunOnTheDecisionTimeAndRecordTheFactsOwnTime() {
+        Instant skewed = T0.minus(java.time.Duration.ofHours(2));
+        CloudEvent<AppFailed> fact = CloudEvent.ofGuest("f1", "/guest/g1/reporter", skewed, "g1",
+                AppFailed.killed("app1", 101, "KILL"));
+
+        Outcome outcome = decider.decide(GuestState.EMPTY, fact, T0);
+
+        assertThat(outcome.decisions()).singleElement().satisfies(d -> {
+            assertThat(d.time()).isEqualTo(T0);
+            assertThat(d.data().factTime()).isEqualTo(skewed);
+        });
+        assertThat(outcome.commands()).singleElement().satisfies(c -> assertThat(c.time()).isEqualTo(T0));
+        assertThat(outcome.state().clockMs()).isEqualTo(T0.toEpochMilli());
+        assertThat(outcome.state().app("app1").failureTimesMs()).containsExactly(T0.toEpochMilli());
     }
 
     @Test
@@ -269,7 +286,8 @@ class DeciderTest {
         List<Outcome> outcomes = new ArrayList<>();
         GuestState state = from;
         for (CloudEvent<?> fact : facts) {
-            Outcome outcome = decider.decide(state, (CloudEvent<? extends Fact>) fact);
+            CloudEvent<? extends Fact> f = (CloudEvent<? extends Fact>) fact;
+            Outcome outcome = decider.decide(state, f, f.time()); // true clocks: the decision time is the fact's own
             outcomes.add(outcome);
             state = outcome.state();
         }

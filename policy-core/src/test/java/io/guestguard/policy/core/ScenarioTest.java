@@ -137,17 +137,19 @@ class ScenarioTest {
 
     // ---- running ----
 
-    /** One fact and what the decider made of it, with the state before. */
-    record Step(CloudEvent<? extends Fact> fact, GuestState before, Outcome outcome) {
+    /** One fact, its decision time and what the decider made of it, with the state before. */
+    record Step(CloudEvent<? extends Fact> fact, Instant at, GuestState before, Outcome outcome) {
     }
 
     private static List<Step> run(Scenario scenario) {
         Decider decider = new Decider(DEFAULT_LIMIT);
         GuestState state = GuestState.EMPTY;
         List<Step> steps = new ArrayList<>();
-        for (CloudEvent<? extends Fact> fact : scenario.facts) {
-            Outcome outcome = decider.decide(state, fact, scenario.view);
-            steps.add(new Step(fact, state, outcome));
+        for (int i = 0; i < scenario.facts.size(); i++) {
+            CloudEvent<? extends Fact> fact = scenario.facts.get(i);
+            Instant at = scenario.decisionTimes.get(i);
+            Outcome outcome = decider.decide(state, fact, at, scenario.view);
+            steps.add(new Step(fact, at, state, outcome));
             state = outcome.state();
         }
         return steps;
@@ -169,7 +171,8 @@ class ScenarioTest {
                         .as("%s: reason code of %s", where, event.id()).contains(d.reason().code());
                 assertThat(d.causeIds()).as("%s: causes of %s", where, event.id()).containsExactly(fact.id());
                 assertThat(decisionIds.add(event.id())).as("%s: decision id %s is unique", where, event.id()).isTrue();
-                checkEnvelope(where, fact, event);
+                checkEnvelope(where, step, event);
+                assertThat(d.factTime()).as("%s: %s records its fact's own time", where, event.id()).isEqualTo(fact.time());
                 listed.addAll(d.commandIds());
                 for (String commandId : d.commandIds()) {
                     CloudEvent<Command> command = outcome.commands().stream().filter(c -> c.id().equals(commandId))
@@ -182,7 +185,7 @@ class ScenarioTest {
             assertThat(outcome.commands().stream().map(CloudEvent::id).toList())
                     .as("%s: every command is listed by its decision, in order", where).isEqualTo(listed);
             for (CloudEvent<Command> command : outcome.commands()) {
-                checkEnvelope(where, fact, command);
+                checkEnvelope(where, step, command);
                 if (command.data() instanceof HostCommand hc) {
                     assertThat(command.hostId()).as("%s: %s is keyed by its host", where, command.id()).isEqualTo(hc.host());
                 }
@@ -191,8 +194,10 @@ class ScenarioTest {
                 }
                 if (command.data() instanceof MigrateGuest migrate) {
                     assertThat(command.epoch()).as("%s: %s carries its epoch", where, command.id()).isEqualTo(migrate.epoch());
-                    assertThat(step.outcome.state().placement()).as("%s: the placement stays until the migration completes",
-                            where).isEqualTo(step.before.placement());
+                    if (!(fact.data() instanceof MigrationCompleted)) { // one that completed may be followed by one back
+                        assertThat(step.outcome.state().placement()).as("%s: the placement stays until the migration completes",
+                                where).isEqualTo(step.before.placement());
+                    }
                 }
                 if (command.data() instanceof StartGuest start) {
                     checkStart(where, step, start);
@@ -225,9 +230,10 @@ class ScenarioTest {
                 .isEqualTo(start.host());
     }
 
-    private static void checkEnvelope(String where, CloudEvent<? extends Fact> fact, CloudEvent<?> emitted) {
+    private static void checkEnvelope(String where, Step step, CloudEvent<?> emitted) {
+        CloudEvent<? extends Fact> fact = step.fact;
         assertThat(emitted.source()).as("%s: source of %s", where, emitted.id()).isEqualTo(Decider.SOURCE);
-        assertThat(emitted.time()).as("%s: %s takes its fact's time", where, emitted.id()).isEqualTo(fact.time());
+        assertThat(emitted.time()).as("%s: %s takes its fact's decision time", where, emitted.id()).isEqualTo(step.at);
         assertThat(emitted.guestId()).as("%s: %s is keyed by the guest", where, emitted.id()).isEqualTo(fact.guestId());
         assertThat(CODEC.decode(CODEC.encode(emitted))).as("%s: %s passes its schema and round-trips", where, emitted.id())
                 .isEqualTo(emitted);
@@ -334,10 +340,10 @@ class ScenarioTest {
         StringBuilder out = new StringBuilder();
         for (Step step : steps) {
             CloudEvent<? extends Fact> fact = step.fact;
-            out.append(String.format("  %-8s %-7s %s%s%n", fact.id(), offset(fact.time()), fact.data().describe(),
-                    fact.epoch() == null ? "" : " [epoch " + fact.epoch() + "]"));
-            if (step.outcome.decisions().isEmpty() && step.outcome.state().equals(step.before.seen(fact.id(),
-                    fact.time().toEpochMilli(), fact.guestSeq()))) {
+            out.append(String.format("  %-8s %-7s %s%s%s%n", fact.id(), offset(step.at), fact.data().describe(),
+                    fact.epoch() == null ? "" : " [epoch " + fact.epoch() + "]",
+                    fact.time().equals(step.at) ? "" : " (its own time " + offset(fact.time()) + ")"));
+            if (step.outcome.decisions().isEmpty() && sameExceptBookkeeping(step.outcome.state(), step.before)) {
                 out.append("                   (changes nothing)\n");
             }
             for (CloudEvent<Decision> d : step.outcome.decisions()) {
@@ -348,12 +354,18 @@ class ScenarioTest {
         return out.toString();
     }
 
+    private static boolean sameExceptBookkeeping(GuestState a, GuestState b) {
+        return java.util.Objects.equals(a.spec(), b.spec()) && a.placement().equals(b.placement())
+                && a.apps().equals(b.apps()) && a.lostHosts().equals(b.lostHosts())
+                && a.fencedHosts().equals(b.fencedHosts()) && a.hostsInMaintenance().equals(b.hostsInMaintenance())
+                && a.failedTargets().equals(b.failedTargets()) && a.switchingEnabled() == b.switchingEnabled()
+                && a.maintenance() == b.maintenance() && java.util.Objects.equals(a.fence(), b.fence());
+    }
+
     private static String offset(Instant time) {
         Duration d = Duration.between(START, time);
-        if (d.isNegative()) {
-            return time.toString();
-        }
-        StringBuilder s = new StringBuilder("+");
+        StringBuilder s = new StringBuilder(d.isNegative() ? "-" : "+");
+        d = d.abs();
         if (d.toHours() > 0) {
             s.append(d.toHours()).append('h');
         }
@@ -372,8 +384,8 @@ class ScenarioTest {
     // ---- loading ----
 
     /** One scenario folder, read and completed with the defaults of {@code scenarios/README.md}. */
-    record Scenario(String name, String summary, List<CloudEvent<? extends Fact>> facts, FleetView view,
-                    JsonNode expected) {
+    record Scenario(String name, String summary, List<CloudEvent<? extends Fact>> facts, List<Instant> decisionTimes,
+                    FleetView view, JsonNode expected) {
 
         static Scenario load(Path dir) throws IOException {
             String name = dir.getFileName().toString();
@@ -384,11 +396,16 @@ class ScenarioTest {
             JsonNode factsJson = JSON.readTree(dir.resolve("facts.json").toFile());
             assertThat(factsJson.isArray()).as("%s: facts.json is a JSON array", name).isTrue();
             List<CloudEvent<? extends Fact>> facts = new ArrayList<>();
+            List<Instant> decisionTimes = new ArrayList<>();
             Instant previous = START;
             int index = 0;
             for (JsonNode entry : factsJson) {
                 index++;
-                ObjectNode event = complete(name, index, (ObjectNode) entry.deepCopy(), previous);
+                ObjectNode event = (ObjectNode) entry.deepCopy();
+                JsonNode at = event.remove("at");
+                event = complete(name, index, event, previous);
+                Instant own = Instant.parse(event.get("time").asText());
+                decisionTimes.add(at == null ? own : time(name, index, at, own));
                 CloudEvent<?> decoded;
                 try {
                     decoded = CODEC.decode(JSON.writeValueAsBytes(event));
@@ -413,7 +430,7 @@ class ScenarioTest {
             }
             Path expectedFile = dir.resolve("expected.json");
             JsonNode expected = Files.exists(expectedFile) ? JSON.readTree(expectedFile.toFile()) : null;
-            return new Scenario(name, summary, facts, view, expected);
+            return new Scenario(name, summary, facts, decisionTimes, view, expected);
         }
 
         /** Fills in what a scenario may leave out (see README.md). */
@@ -444,7 +461,7 @@ class ScenarioTest {
             ObjectNode data = event.has("data") ? (ObjectNode) event.get("data") : event.putObject("data");
             switch (shortType(type)) {
                 case "app.failed" -> {
-                    if (!data.has("exitCode") && !data.has("signal")) {
+                    if (!data.has("exitCode") && !data.has("signal") && !data.has("check")) {
                         data.put("signal", "KILL");
                     }
                 }
@@ -494,13 +511,16 @@ class ScenarioTest {
             }
         }
 
-        /** Absent: the previous fact's time; {@code "+1m30s"}: that long after {@link #START}; else an ISO instant. */
-        private static Instant time(String name, int index, JsonNode value, Instant previous) {
+        /**
+         * Absent: {@code otherwise}; {@code "+1m30s"} or {@code "-2h"}: that long after (before)
+         * {@link #START}; else an ISO instant.
+         */
+        private static Instant time(String name, int index, JsonNode value, Instant otherwise) {
             if (value == null || value.isNull()) {
-                return previous;
+                return otherwise;
             }
             String text = value.asText().trim();
-            if (!text.startsWith("+")) {
+            if (!text.startsWith("+") && !text.startsWith("-")) {
                 return Instant.parse(text);
             }
             Matcher m = OFFSET_PART.matcher(text);
@@ -517,10 +537,10 @@ class ScenarioTest {
                 at = m.end();
             }
             if (at != text.length() || text.length() == 1) {
-                fail("%s: fact %d has time '%s'; write an offset like +90s, +1m30s, +500ms or an ISO instant",
+                fail("%s: fact %d has time '%s'; write an offset like +90s, +1m30s, +500ms, -2h or an ISO instant",
                         name, index, text);
             }
-            return START.plus(offset);
+            return text.startsWith("-") ? START.minus(offset) : START.plus(offset);
         }
     }
 

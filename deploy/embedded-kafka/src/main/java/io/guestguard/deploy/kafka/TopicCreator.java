@@ -14,13 +14,30 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
- * Creates GuestGuard's topics, the compacted ones compacted. Idempotent: topics that already exist
- * are left as they are. Services never create topics themselves (Kafka Streams would otherwise wait
+ * Creates GuestGuard's topics, the compacted ones compacted, the guest log with the broker's append
+ * time as its records' timestamps. Idempotent: topics that already exist are left as they are (the
+ * policy engine refuses to start on a guest log that is not {@code LogAppendTime}). Services never create topics themselves (Kafka Streams would otherwise wait
  * forever for a missing source topic).
  */
 public final class TopicCreator {
 
     private TopicCreator() {
+    }
+
+    /**
+     * The settings topic {@code name} is created with: compacted topics compacted; the guest log
+     * stamped by the broker ({@code message.timestamp.type=LogAppendTime}), since its record timestamps
+     * are the decider's clock, which no producer may set.
+     */
+    static Map<String, String> configs(Topics topics, String name) {
+        Map<String, String> configs = new java.util.HashMap<>();
+        if (topics.compacted().contains(name)) {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (name.equals(topics.guestLog())) {
+            configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        }
+        return configs;
     }
 
     /** Creates every topic of {@code topics} that does not exist yet and returns the names it created. */
@@ -29,10 +46,7 @@ public final class TopicCreator {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.all().stream()
                     .filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, partitions, replicationFactor)
-                            .configs(topics.compacted().contains(name)
-                                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                                    : Map.of()))
+                    .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs(topics, name)))
                     .toList();
             try {
                 admin.createTopics(missing).all().get();

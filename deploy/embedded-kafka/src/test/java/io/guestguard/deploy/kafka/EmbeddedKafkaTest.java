@@ -44,6 +44,17 @@ class EmbeddedKafkaTest {
                     Topics.DEFAULT.placements()))).all().get().values().iterator().next().get("cleanup.policy").value();
             assertThat(cleanup).isEqualTo("compact");
             assertThat(roundTrip(servers, Topics.DEFAULT.guestLog())).isEqualTo("hello");
+            String stamped = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                    Topics.DEFAULT.guestLog()))).all().get().values().iterator().next().get("message.timestamp.type").value();
+            assertThat(stamped).as("the guest log's timestamps are the broker's: the decider's clock").isEqualTo("LogAppendTime");
+            long before = System.currentTimeMillis();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), new StringSerializer(), new StringSerializer())) {
+                long appended = producer.send(new ProducerRecord<>(Topics.DEFAULT.guestLog(), 0, 1_000L, "g1", "an old time"))
+                        .get().timestamp();
+                assertThat(appended).as("a producer's timestamp is replaced by the broker's").isBetween(before,
+                        System.currentTimeMillis());
+            }
             assertThat(TopicCreator.create(servers, Topics.DEFAULT, 2, (short) 1)).as("second creation is a no-op").isEmpty();
         }
         int port = Integer.parseInt(servers.substring(servers.indexOf(':') + 1));

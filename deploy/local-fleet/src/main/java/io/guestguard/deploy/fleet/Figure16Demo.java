@@ -38,6 +38,7 @@ final class Figure16Demo {
     private final String guest;
     private final String app;
     private final PrintStream out;
+    private final java.util.function.IntConsumer beforeKill;
     private final TimelineFormat format = new TimelineFormat(java.time.ZoneId.systemDefault());
 
     /** One kill the demo made, for the play's timeline. */
@@ -49,10 +50,20 @@ final class Figure16Demo {
     }
 
     Figure16Demo(Observed observed, String guest, String app, PrintStream out) {
+        this(observed, guest, app, out, kill -> {
+        });
+    }
+
+    /**
+     * @param beforeKill called with each kill's number (1, 2, …) just before it, e.g. to move the guest's
+     *                   clock between two failures
+     */
+    Figure16Demo(Observed observed, String guest, String app, PrintStream out, java.util.function.IntConsumer beforeKill) {
         this.observed = observed;
         this.guest = guest;
         this.app = app;
         this.out = out;
+        this.beforeKill = beforeKill;
     }
 
     Result play(Duration timeout) throws InterruptedException {
@@ -68,6 +79,7 @@ final class Figure16Demo {
         while (true) {
             int mark = observed.mark();
             long killed = pid;
+            beforeKill.accept(kills.size() + 1);
             kills.add(new Kill(System.nanoTime(), killed));
             ProcessHandle.of(killed).orElseThrow(() -> new IllegalStateException(guest + "/" + app + "'s pid " + killed
                     + " is gone before the demo killed it")).destroyForcibly();

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +44,12 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--restart-limit", defaultValue = "2", description = "app1's service_restart in the guests' packages: none, unlimited or a number; app2's is unlimited (default: ${DEFAULT-VALUE}).")
     String restartLimit;
 
+    @Option(names = "--guest-clock", paramLabel = "GUEST=OFFSET", split = ",",
+            description = "Runs that guest's reporter on a skewed clock, under Debian's faketime: an offset such as -2h, +2h, "
+                    + "+30m, or +0 for a true clock to move later (write a new offset to RUN/clocks/GUEST). Several allowed, "
+                    + "e.g. --guest-clock g1=-2h --guest-clock g2=+2h. Decisions do not follow a guest's clock.")
+    Map<String, String> guestClocks = new LinkedHashMap<>();
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -51,10 +58,24 @@ public final class FleetCommand implements Callable<Integer> {
         System.exit(new CommandLine(new FleetCommand()).execute(args));
     }
 
+    /** The fleet's options from the command line ({@code --guest-clock}). */
+    LocalFleet.Options options() {
+        LocalFleet.Options options = LocalFleet.Options.DEFAULT.withInstances(engines);
+        for (var clock : guestClocks.entrySet()) {
+            options = options.withGuestClock(clock.getKey(), clock.getValue());
+        }
+        return options;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        LocalFleet fleet = LocalFleet.start(home.toAbsolutePath().normalize(), dir.toAbsolutePath().normalize(), restartLimit,
-                LocalFleet.Options.DEFAULT.withInstances(engines));
+        LocalFleet fleet;
+        try {
+            fleet = LocalFleet.start(home.toAbsolutePath().normalize(), dir.toAbsolutePath().normalize(), restartLimit, options());
+        } catch (IllegalArgumentException e) {
+            err().println(e.getMessage());
+            return 2;
+        }
         Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), out);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping the fleet ...");
@@ -91,6 +112,10 @@ public final class FleetCommand implements Callable<Integer> {
                 fleet.registry());
         out.printf("  guest network             guests reach Kafka at %s through their host's gateway (addresses in %s)%n",
                 LocalFleet.GATEWAY_NAME, fleet.registry().resolve(".network"));
+        if (!guestClocks.isEmpty()) {
+            out.printf("  guest clocks              %s under faketime (move one while it runs: echo +1h > %s/GUEST); "
+                    + "decisions keep the broker's clock%n", guestClocks, run.resolve("clocks"));
+        }
         out.printf("  watcher metrics           %s%n", fleet.watcherMetricsUrl());
         out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));
         out.println("try, in another terminal:");
@@ -123,14 +148,14 @@ public final class FleetCommand implements Callable<Integer> {
             PrintStream out = parent.out;
             out.printf("Figure 16: g1/app1 is killed until its service_restart (%s) is exceeded; then g1 fails over "
                     + "from primary to standby.%nstarting the two-host fleet in %s ...%n", parent.restartLimit, parent.dir);
-            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit)) {
+            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit, parent.options())) {
                 Observed observed = new Observed(bench.timeline());
                 bench.ready();
                 Figure16Demo demo = new Figure16Demo(observed, "g1", "app1", out);
                 Figure16Demo.Result result = demo.play(Duration.ofSeconds(timeoutSeconds));
                 out.println(Figure16Demo.summary("g1", "app1", result));
                 out.println("stopping the fleet ...");
-            } catch (Observed.DeadlineException | IllegalStateException e) {
+            } catch (Observed.DeadlineException | IllegalStateException | IllegalArgumentException e) {
                 return parent.failed("demo", e);
             }
             return 0;

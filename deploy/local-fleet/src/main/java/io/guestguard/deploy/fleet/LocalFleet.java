@@ -92,6 +92,8 @@ public final class LocalFleet implements AutoCloseable {
     /** Writes operators' facts ({@link #tell}); made on first use. */
     private KafkaProducer<String, byte[]> operator;
     private final EventCodec codec = new EventCodec();
+    /** The guests' own clocks, when the fleet was started with some ({@link Options#guestClocks()}). */
+    private final GuestClocks clocks;
     /** Where the migration watcher serves its metrics ({@code /q/metrics}). */
     private final int watcherMetricsPort = EmbeddedKafka.freePort();
 
@@ -99,6 +101,7 @@ public final class LocalFleet implements AutoCloseable {
         this.kafka = kafka;
         this.topics = topics;
         this.runDir = runDir;
+        this.clocks = new GuestClocks(runDir);
     }
 
     /**
@@ -120,9 +123,12 @@ public final class LocalFleet implements AutoCloseable {
      * @param hostProperties settings for a host's supervisor, by host, over the fleet's own
      * @param instances how many instances of the policy engine and of the migration watcher run (each
      *                  keeps a hot standby of another's state, and takes its partitions when it stops)
+     * @param guestClocks a guest's own clock offset (a libfaketime offset such as {@code -2h}), by guest:
+     *                    its reporter runs under faketime ({@link GuestClocks})
      */
-    public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances) {
-        public static final Options DEFAULT = new Options(true, Map.of(), 1);
+    public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances,
+                          Map<String, String> guestClocks) {
+        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of());
 
         public Options {
             if (instances < 1) {
@@ -130,19 +136,30 @@ public final class LocalFleet implements AutoCloseable {
             }
         }
 
+        public Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
+            this(watcher, hostProperties, 1, Map.of());
+        }
+
         public Options withoutWatcher() {
-            return new Options(false, hostProperties, instances);
+            return new Options(false, hostProperties, instances, guestClocks);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, all, instances);
+            return new Options(watcher, all, instances, guestClocks);
         }
 
         /** {@code count} instances of the policy engine and of the migration watcher. */
         public Options withInstances(int count) {
-            return new Options(watcher, hostProperties, count);
+            return new Options(watcher, hostProperties, count, guestClocks);
+        }
+
+        /** {@code guest}'s reporter runs on a clock {@code offset} off (e.g. {@code -2h}, {@code +0}). */
+        public Options withGuestClock(String guest, String offset) {
+            Map<String, String> all = new LinkedHashMap<>(guestClocks);
+            all.put(guest, offset);
+            return new Options(watcher, hostProperties, instances, all);
         }
     }
 
@@ -162,7 +179,9 @@ public final class LocalFleet implements AutoCloseable {
         if (Files.isRegularFile(fenceScript) && Files.isDirectory(registry)) {
             HOSTS.forEach(host -> fence(fenceScript, registry, host));
         }
-        List.of("kafka", "g1-state", "hosts", "registry", "guests", "packages", "logs")
+        GuestClocks.check(options.guestClocks(), GUESTS);
+        Path faketime = options.guestClocks().isEmpty() ? null : GuestClocks.library();
+        List.of("kafka", "g1-state", "hosts", "registry", "guests", "packages", "logs", "clocks")
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         for (int n = 1; n <= options.instances(); n++) {
             deleteRecursively(runDir.resolve(instanceName("policy-engine", n) + "-state"));
@@ -190,7 +209,15 @@ public final class LocalFleet implements AutoCloseable {
             // Guests run at a lower CPU priority, as a real host's VMs do not starve its own services:
             // three reporter JVMs starting at once on two cores otherwise delay the host supervisors'
             // beats past the engine's 1 s host timeout, and a busy host is taken for a lost one.
-            List<String> guestCommand = new ArrayList<>(List.of("nice", "-n", "10", javaExecutable()));
+            List<String> guestCommand = new ArrayList<>();
+            if (faketime != null) {
+                // Guests given a clock of their own run under faketime (./fleet --guest-clock).
+                Path script = runDir.resolve("guest-clock.sh");
+                copyResource("/guest-clock.sh", script, Map.of("LIBFAKETIME", faketime.toString()));
+                guestCommand.addAll(fleet.clocks.wrapper(script));
+                options.guestClocks().forEach(fleet.clocks::set);
+            }
+            guestCommand.addAll(List.of("nice", "-n", "10", javaExecutable()));
             guestCommand.addAll(ReporterFootprint.LEAN);
             guestCommand.addAll(List.of("-Dguestguard.reporter.config-file=" + runDir.resolve("guests") + "/{guest}.yaml",
                     "-Djdk.net.hosts.file=" + registry.resolve(".network") + "/{guest}.hosts",
@@ -554,6 +581,18 @@ public final class LocalFleet implements AutoCloseable {
             throw new IllegalStateException("cannot write " + fact.describe() + " for " + guest + " to "
                     + topics.guestLog() + ": " + e, e);
         }
+    }
+
+    /**
+     * Moves the clock of {@code guest}, started with one ({@link Options#withGuestClock}), to
+     * {@code offset} while it runs: its reporter's next clock read sees it.
+     */
+    public void setGuestClock(String guest, String offset) {
+        if (!Files.isRegularFile(runDir.resolve("clocks").resolve(guest))) {
+            throw new IllegalStateException(guest + " runs on the host's clock; give it one at start (--guest-clock "
+                    + guest + "=+0) to move it later");
+        }
+        clocks.set(guest, offset);
     }
 
     /** Makes simulated host {@code host} refuse (or accept again) guests migrated to it: a fault to inject. */

@@ -75,7 +75,8 @@ public final class Timeline implements AutoCloseable {
             if (record.topic().equals(topics.guestCommands()) && !(event.data() instanceof Rebind)) {
                 return; // the engine's commands show as its decisions
             }
-            out.println(format.line(event));
+            out.println(record.topic().equals(topics.guestLog())
+                    ? format.line(event, java.time.Instant.ofEpochMilli(record.timestamp())) : format.line(event));
             listeners.forEach(listener -> listener.accept(event));
         } catch (RejectedRecordException e) {
             out.println("unreadable record on " + record.topic() + " (" + e.reason() + "); the consuming service dead-letters it");

@@ -7,6 +7,8 @@ import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Rebind;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
@@ -14,11 +16,17 @@ import java.time.format.DateTimeFormatter;
  * One human-readable line per fact or decision, e.g.
  * {@code 12:00:01.234  g1/app1  failed (SIGKILL, pid 4242)},
  * {@code 12:00:01.234  g1/app1  -> restart 1/3} and {@code 12:00:01.234  g1  -> migrate g1 h1 -> h2}.
- * A decision carries the time of the fact it answers. A host's refusal of a command stands out
+ * A decision carries its decision time (the broker's time of the fact it answers), and the time the
+ * fact's writer stamped next to it when that clock is more than 5 s off
+ * ({@code g1/app1  -> restart 1/2  [fact stamped 10:00:01.234, 2 h 0 min behind]}); a fact read from the
+ * guest log is shown at its record's time the same way. A host's refusal of a command stands out
  * ({@code REFUSED by h2: ...}), as the alert the decider raises on it does, and so does the
  * migration watcher's escalation ({@code CONTACT LOST ...}); its rebinds show as commands.
  */
 final class TimelineFormat {
+
+    /** A writer's clock further off the decider's than this is shown next to the decision. */
+    static final Duration SKEW_SHOWN = Duration.ofSeconds(5);
 
     private final DateTimeFormatter clock;
 
@@ -30,9 +38,36 @@ final class TimelineFormat {
         return clock.format(event.time()) + "  " + entry(event);
     }
 
+    /**
+     * The line of a fact read from the guest log, at {@code recordTime} (its broker time: the time the
+     * decider read for it), with the time its writer stamped when that is far off.
+     */
+    String line(CloudEvent<?> event, Instant recordTime) {
+        if (!(event.data() instanceof Fact)) {
+            return line(event);
+        }
+        return clock.format(recordTime) + "  " + entry(event) + stamped(event.time(), recordTime);
+    }
+
     /** The line without its time, for a caller that prints its own (a time relative to a play's start). */
     String entry(CloudEvent<?> event) {
-        return subject(event) + "  " + what(event);
+        String entry = subject(event) + "  " + what(event);
+        return event.data() instanceof Decision d && d.factTime() != null ? entry + stamped(d.factTime(), event.time()) : entry;
+    }
+
+    /**
+     * {@code "  [fact stamped 10:00:01.234, 2 h 0 min behind]"} when a writer's clock stamped a fact more
+     * than {@link #SKEW_SHOWN} away from the decider's clock; nothing otherwise.
+     */
+    private String stamped(Instant own, Instant decided) {
+        Duration skew = Duration.between(decided, own);
+        if (skew.abs().compareTo(SKEW_SHOWN) <= 0) {
+            return "";
+        }
+        Duration off = skew.abs();
+        String amount = off.toHours() > 0 ? off.toHours() + " h " + off.toMinutesPart() + " min"
+                : off.toMinutes() > 0 ? off.toMinutes() + " min " + off.toSecondsPart() + " s" : off.toSeconds() + " s";
+        return "  [fact stamped " + clock.format(own) + ", " + amount + (skew.isNegative() ? " behind]" : " ahead]");
     }
 
     String deadLetter(String key, String reason, String origin) {

@@ -35,6 +35,22 @@ class TimelineFormatTest {
     }
 
     @Test
+    void aWritersClockFarOffShowsNextToTheDecisionTime() {
+        Instant twoHoursBehind = T.minus(java.time.Duration.ofHours(2)).minusMillis(134);
+        Decision restart = new Decision(Decision.Action.RESTART_APP, "app1", 1, 2, 0L, "h1", null, null,
+                new Decision.Reason("APP_FAILED_WITHIN_LIMIT", "x"), List.of("1"), List.of("c"), null, twoHoursBehind);
+
+        assertThat(format.line(CloudEvent.ofGuest("4", "/s", T, "g1", restart)))
+                .isEqualTo("12:00:01.234  g1/app1  -> restart 1/2  [fact stamped 10:00:01.100, 2 h 0 min behind]");
+        assertThat(format.line(CloudEvent.ofGuest("1", "/s", T.plusSeconds(90), "g1", AppFailed.killed("app1", 42, "KILL")), T))
+                .as("a fact at its record's time").isEqualTo("12:00:01.234  g1/app1  failed (SIGKILL, pid 42)  [fact stamped 12:01:31.234, 1 min 30 s ahead]");
+        Decision close = new Decision(Decision.Action.RESTART_APP, "app1", 1, 2, 0L, "h1", null, null,
+                new Decision.Reason("APP_FAILED_WITHIN_LIMIT", "x"), List.of("1"), List.of("c"), null, T.minusSeconds(5));
+        assertThat(format.line(CloudEvent.ofGuest("4", "/s", T, "g1", close))).as("5 s off or less: nothing shown")
+                .isEqualTo("12:00:01.234  g1/app1  -> restart 1/2");
+    }
+
+    @Test
     void aMigrationNamesTheGuestAndBothHosts() {
         Decision migrate = new Decision(Decision.Action.MIGRATE, null, null, null, null, "h1", "h2", 1L,
                 new Decision.Reason("OPERATOR_MIGRATE", "operator alice live-migrates g1 from h1 to h2 (epoch 1)"),

@@ -119,7 +119,7 @@ class FoundByPropertiesTest {
         GuestState state = GuestState.EMPTY;
         List<Outcome> outcomes = new ArrayList<>();
         for (CloudEvent<Fact> fact : facts) {
-            Outcome outcome = decider.decide(state, fact);
+            Outcome outcome = decider.decide(state, fact, fact.time());
             outcomes.add(outcome);
             state = outcome.state();
         }

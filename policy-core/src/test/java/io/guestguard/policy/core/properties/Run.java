@@ -140,7 +140,7 @@ final class Run {
     Outcome feed(CloudEvent<Fact> fact, FleetView view) {
         GuestState before = state;
         boolean firstTime = given.add(fact.id());
-        Outcome outcome = decider.decide(before, fact, view);
+        Outcome outcome = decider.decide(before, fact, fact.time(), view);
         Step step = new Step(steps.size(), fact, view, before, outcome, firstTime);
         steps.add(step);
         state = outcome.state();
@@ -177,6 +177,9 @@ final class Run {
     }
 
     private void checkOperatorHalt(Step s) {
+        if (s.before().recentFacts().contains(s.fact())) {
+            return; // a request delivered twice was decided once, the first time
+        }
         boolean run = s.fact().data() instanceof OperatorRequest r && (r.action() == OperatorRequest.Action.RUN
                 || r.action() == OperatorRequest.Action.MOVE);
         if (haltedBy != null && !run) {
@@ -187,12 +190,6 @@ final class Run {
         }
         if (run) {
             haltedBy = null; // the operator asked for it to run again
-        }
-        if (s.fact().data() instanceof MigrationCompleted
-                && s.outcome().state().placement().epoch() > s.before().placement().epoch()) {
-            // Known gap, left to the decider's owners: a live migration that completes while the halt is
-            // under way moves the placement to the target, running, and the halt is dropped.
-            haltedBy = null;
         }
         if (s.fact().data() instanceof GuestStarted && !s.before().placement().mayRun()
                 && s.outcome().state().placement().phase() == Placement.Phase.RUNNING) {
@@ -215,7 +212,7 @@ final class Run {
         List<CloudEvent<Command>> commands = s.outcome().commands();
         Placement p = b.placement();
 
-        boolean duplicate = b.recentFactIds().contains(fact.id());
+        boolean duplicate = b.recentFacts().contains(fact);
         if (duplicate) {
             require(decisions.isEmpty() && commands.isEmpty() && a.equals(b),
                     () -> "a fact seen before (same id " + fact.id() + ") must change nothing");
@@ -266,18 +263,25 @@ final class Run {
                 require(!a.lostHosts().contains(sg.host()) && !a.hostsInMaintenance().contains(sg.host()),
                         () -> "never starts on a host known lost or in maintenance: " + sg.host());
             } else if (cmd instanceof HaltGuest hg) {
+                // An operator's halt follows the guest when a live migration completes: it acts on the new placement.
+                Placement on = fact.data() instanceof MigrationCompleted ? a.placement() : p;
                 require(Objects.equals(c.epoch(), hg.epoch()), () -> "HaltGuest carries its epoch in the envelope");
-                require(hg.host().equals(p.host()) && hg.epoch() == p.epoch(),
-                        () -> "a halt acts on the placement " + p.host() + "@" + p.epoch() + ", not " + hg.host() + "@" + hg.epoch());
+                require(hg.host().equals(on.host()) && hg.epoch() == on.epoch(),
+                        () -> "a halt acts on the placement " + on.host() + "@" + on.epoch() + ", not " + hg.host() + "@" + hg.epoch());
             } else if (cmd instanceof MigrateGuest mg) {
+                // A migration that completed to a host the package does not list is followed by one back:
+                // it acts on the placement that completion made.
+                boolean back = fact.data() instanceof MigrationCompleted;
+                Placement on = back ? a.placement() : p;
                 require(Objects.equals(c.epoch(), mg.epoch()), () -> "MigrateGuest carries its epoch in the envelope");
-                require(p.phase() == Placement.Phase.RUNNING && mg.host().equals(p.host()) && mg.epoch() == p.epoch(),
-                        () -> "a migration acts on the running placement " + describe(p) + ", not " + mg.host() + "@" + mg.epoch());
+                require(on.phase() == Placement.Phase.RUNNING && mg.host().equals(on.host()) && mg.epoch() == on.epoch(),
+                        () -> "a migration acts on the running placement " + describe(on) + ", not " + mg.host() + "@" + mg.epoch());
                 require(!mg.target().equals(mg.host()) && a.spec() != null && a.spec().hosts().contains(mg.target())
                                 && !a.lostHosts().contains(mg.target()) && !a.hostsInMaintenance().contains(mg.target()),
                         () -> "a migration goes to another listed host, neither lost nor in maintenance: " + mg);
-                require(a.placement().equals(p), () -> "asking for a migration moves nothing before it completes: "
-                        + describe(p) + " => " + describe(a.placement()));
+                require(back && !a.spec().hosts().contains(mg.host()) || a.placement().equals(p),
+                        () -> "asking for a migration moves nothing before it completes: " + describe(p) + " => "
+                                + describe(a.placement()));
             } else if (cmd instanceof FenceHost fh) {
                 require(Objects.equals(c.epoch(), p.epoch()), () -> "FenceHost carries the epoch of the placement it ends");
                 require(fh.lostHost().equals(p.host()), () -> "a fence is for the host of the placement, " + p.host());
@@ -334,7 +338,9 @@ final class Run {
         long grew = a.placement().epoch() - p.epoch();
         require(grew == 0 || grew == 1, () -> "a migration moves the epoch by exactly one, not " + grew);
         if (grew == 1) {
-            require(mc.to().equals(a.placement().host()) && a.placement().phase() == Placement.Phase.RUNNING,
+            // Running, or still being halted when an operator's halt was under way (the halt follows the guest).
+            boolean halting = p.motive() == Placement.Motive.OPERATOR_HALT && a.placement().phase() == Placement.Phase.HALTING;
+            require(mc.to().equals(a.placement().host()) && (a.placement().phase() == Placement.Phase.RUNNING || halting),
                     () -> "a migration moves the placement to its target, running: " + describe(a.placement()));
         } else {
             require(a.placement().equals(p), () -> "a migration that does not move the epoch leaves the placement alone");

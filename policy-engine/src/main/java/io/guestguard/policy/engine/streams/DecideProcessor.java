@@ -19,6 +19,7 @@ import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,16 +30,18 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider}, store
- * the new state, forward decisions, commands (guest commands keyed by guest, host commands keyed by
- * the host that must carry them out), the placement when it changed, and an applied package to the
- * packages topic. A record that cannot be
+ * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider} at the
+ * record's timestamp (the broker's append time: the decision time), store the new state, forward
+ * decisions, commands (guest commands keyed by guest, host commands keyed by the host that must
+ * carry them out), the placement when it changed, and an applied package to the packages topic; and,
+ * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record.
  *
@@ -69,6 +72,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private KeyValueStore<String, byte[]> placementsView;
     /** Each guest's {@code package.applied} fact as last decided: what a quarantined state is rebuilt from. */
     private KeyValueStore<String, byte[]> packages;
+    private DeadlineTicks deadlines;
     /** The writes of the record in hand, made once it is done. */
     private final List<Runnable> writes = new ArrayList<>();
 
@@ -84,6 +88,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
         this.placementsView = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
         this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
+        this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), codec);
+        context.schedule(DecisionTopology.DEADLINE_CHECK, PunctuationType.WALL_CLOCK_TIME, deadlines::tick);
     }
 
     @Override
@@ -109,20 +115,25 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             deadLetter(record, e.reason());
             return;
         }
+        // The decider's clock is the record's timestamp: guest-log.v1 is LogAppendTime, so it is the
+        // broker's time of the fact, which no guest, host or operator sets and a replay reads again.
+        Instant decisionTime = Instant.ofEpochMilli(record.timestamp());
         GuestState state = load(record, fact);
-        FleetView view = viewFor(state);
         Outcome outcome;
         try {
-            outcome = decider.decide(state, fact, view);
+            outcome = decider.decide(state, fact, decisionTime, viewFor(state));
         } catch (RuntimeException e) {
             if (state == GuestState.EMPTY || !writes.isEmpty()) {
                 throw e; // not the stored state's fault, or it was rebuilt already
             }
             state = quarantine(record, fact, states.get(record.key()), "deciding on it failed: " + e);
-            outcome = decider.decide(state, fact, viewFor(state));
+            outcome = decider.decide(state, fact, decisionTime, viewFor(state));
         }
         byte[] newState = save(outcome.state());
+        GuestState decidedOn = state;
+        GuestState next = outcome.state();
         writes.add(() -> states.put(record.key(), newState));
+        writes.add(() -> deadlines.update(record.key(), decidedOn, next));
         outcome.decisions().forEach(d -> forward(record, d.key(), d, DecisionTopology.DECISIONS));
         outcome.commands().forEach(c -> {
             if (c.data() instanceof HostCommand hostCommand) {
@@ -139,7 +150,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         GuestPlacement before = placementOf(state);
         GuestPlacement after = placementOf(outcome.state());
         if (!after.equals(before)) {
-            forward(record, record.key(), new CloudEvent<>(Ids.derive("placement-", fact.id(), ""), Decider.SOURCE, fact.time(),
+            forward(record, record.key(), new CloudEvent<>(Ids.derive("placement-", fact.id(), ""), Decider.SOURCE, decisionTime,
                     record.key(), null, after.host(), after.epoch(), after), DecisionTopology.PLACEMENTS);
         }
     }
@@ -210,7 +221,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private GuestState quarantine(Record<String, byte[]> record, CloudEvent<? extends Fact> fact, byte[] bytes, String why) {
         String guest = record.key();
         String reason = FreeText.clean("the stored state of guest " + guest + " was quarantined: " + why);
-        GuestState rebuilt = StateRebuild.of(knownPackage(guest), knownPlacement(guest), fact.time().toEpochMilli());
+        GuestState rebuilt = StateRebuild.of(knownPackage(guest), knownPlacement(guest), record.timestamp());
         Placement placement = rebuilt.placement();
         LOG.errorf("%s; rebuilt from its %s and its %s", reason, rebuilt.spec() == null ? "(unknown) package" : "package",
                 placement.host() == null ? "(unknown) placement" : "placement on " + placement.host() + " at epoch " + placement.epoch());
@@ -225,7 +236,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
                 + "; lost and fenced hosts, holds, maintenance and a move in progress are forgotten: check the guest by hand";
         Decision alert = new Decision(Decision.Action.ALERT, null, null, null, null, placement.host(), null, epoch,
                 new Decision.Reason(QUARANTINED, text), List.of(fact.id()), List.of(), Map.of());
-        forward(record, guest, new CloudEvent<>(Ids.derive("quarantine-", fact.id(), ""), Decider.SOURCE, fact.time(), guest,
+        forward(record, guest, new CloudEvent<>(Ids.derive("quarantine-", fact.id(), ""), Decider.SOURCE,
+                Instant.ofEpochMilli(record.timestamp()), guest,
                 null, placement.host(), epoch, alert), DecisionTopology.DECISIONS);
         return rebuilt;
     }

@@ -15,8 +15,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The engine's topology, wiring only: {@code guest-log.v1} into {@link DecideProcessor} (which owns
- * the per-guest state store), and its outputs into the guest-commands, host-commands, decisions,
- * placements, packages and dead-letter topics. With {@code exactly_once_v2} the state change and all outputs
+ * the per-guest state store and the store of guests waiting for a deadline), and its outputs into the
+ * guest-commands, host-commands, decisions, placements, packages and dead-letter topics, and its
+ * {@code deadline.reached} facts back into the guest log. With {@code exactly_once_v2} the state change and all outputs
  * of one fact commit together. A global store follows {@code placements.v1}: the fleet-wide view
  * (guests per host) that {@code min_package_node} needs, and where the {@link HostDetector} finds the
  * guests of a host whose heartbeats stopped.
@@ -39,6 +40,11 @@ public final class DecisionTopology {
     static final String HEARTBEATS = "heartbeats";
     static final String HOST_DETECTOR = "host-detector";
     static final String DETECTED_FACTS = "detected-facts";
+    /** Guests waiting for a deadline of their decider, and when it is due (see {@link DeadlineTicks}). */
+    public static final String DEADLINES_STORE = "guest-deadlines";
+    static final String DEADLINE_FACTS = "deadline-facts";
+    /** How often, by the wall clock, the engine looks for guests whose deadline has come. */
+    static final Duration DEADLINE_CHECK = Duration.ofSeconds(1);
 
     /**
      * When a host counts as lost: no beat for {@code timeout}, checked every {@code checkEvery}.
@@ -63,6 +69,10 @@ public final class DecisionTopology {
         topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), strings,
+                Serdes.Long()), PROCESSOR);
+        // Time for the decider: deadline.reached facts back onto the guest log (DeadlineTicks).
+        topology.addSink(DEADLINE_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(GUEST_COMMANDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(HOST_COMMANDS, topics.hostCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(DECISIONS, topics.decisions(), strings.serializer(), bytes.serializer(), PROCESSOR);

@@ -1,13 +1,14 @@
 package io.guestguard.policy.engine.streams;
 
 import io.guestguard.policy.core.GuestState;
+import io.guestguard.policy.core.GuestSeqs;
 import io.guestguard.policy.core.GuestState.AppBudget;
 import io.guestguard.policy.core.Placement;
+import io.guestguard.policy.core.RecentFacts;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.PackageSpec;
 
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,12 +31,12 @@ final class StateRebuild {
     /**
      * @param spec the guest's package, or {@code null} if none is known
      * @param placed its last published placement, or {@code null} if none is known
-     * @param atMs the time of the fact on which the state was found unreadable
+     * @param atMs the decision time of the fact on which the state was found unreadable
      */
     static GuestState of(PackageSpec spec, GuestPlacement placed, long atMs) {
         if (placed == null) {
             return new GuestState(spec, Placement.NONE, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false,
-                    0L, List.of(), 0L);
+                    atMs, RecentFacts.NONE, GuestSeqs.NONE, null);
         }
         Placement placement = new Placement(placed.host(), placed.epoch(), phase(placed.phase()), null, Placement.Motive.NONE);
         Map<String, AppBudget> apps = new TreeMap<>();
@@ -44,7 +45,8 @@ final class StateRebuild {
                 apps.put(app, new AppBudget(Collections.nCopies(Math.min(Math.max(failures, 0), AppBudget.MAX_REMEMBERED), atMs), 0));
             }
         });
-        return new GuestState(spec, placement, apps, Set.of(), Set.of(), Set.of(), Set.of(), true, false, 0L, List.of(), 0L);
+        return new GuestState(spec, placement, apps, Set.of(), Set.of(), Set.of(), Set.of(), true, false, atMs,
+                RecentFacts.NONE, GuestSeqs.NONE, null);
     }
 
     private static Placement.Phase phase(String name) {
