@@ -191,7 +191,9 @@ public final class Decider {
                 decide(Action.ALERT, fact.data().appName(), null, null, null, placement().host(), null, null, reason,
                         List.of(), Map.of());
             }
-            fenceIfDue();
+            if (placement().phase() != Phase.FENCING && state.fence() != null) {
+                state = state.withFence(null); // the fence it waited for is over, one way or another
+            }
             state = state.withHostsBounded();
         }
 
@@ -668,9 +670,14 @@ public final class Decider {
             return null;
         }
 
-        /** Time has passed: what is due by the decider's clock is done after every fact ({@link #fenceIfDue}). */
+        /**
+         * Time has passed: what is due by the decider's clock is done now ({@link #fenceIfDue}). Only this
+         * fact does it, so that every decision has the fact it is about as its cause (a refusal, say,
+         * never also fences); the engine writes it when the guest's state says something is due.
+         */
         @Override
         public Void deadlineReached(DeadlineReached reached) {
+            fenceIfDue();
             return null;
         }
 
@@ -854,20 +861,14 @@ public final class Decider {
         }
 
         /**
-         * After every fact: a fence that is still not confirmed when due is asked again (from a surviving
+         * On a {@code deadline.reached}: a fence that is still not confirmed when due is asked again (from a surviving
          * host chosen anew), up to {@value #FENCE_ATTEMPTS} times; then an alert, and the guest keeps
          * waiting, since it must not start while its old host may run it.
          */
         private void fenceIfDue() {
             Placement p = placement();
             GuestState.FenceWatch watch = state.fence();
-            if (p.phase() != Phase.FENCING) {
-                if (watch != null) {
-                    state = state.withFence(null);
-                }
-                return;
-            }
-            if (watch == null || watch.dueMs() == null || state.clockMs() < watch.dueMs()) {
+            if (p.phase() != Phase.FENCING || watch == null || watch.dueMs() == null || state.clockMs() < watch.dueMs()) {
                 return;
             }
             if (watch.attempts() >= FENCE_ATTEMPTS) {
