@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * What a host supervisor knows of the rest of the fleet, to refuse a start that could make a second
  * runner: the newest placement of every guest (the engine's compacted {@code placements.v1}, read
  * from its beginning) and which guests other hosts said they run in their latest beat on
- * {@code heartbeats.v1} (read from its end, so only live beats count). One consumer, assigned every
- * partition of both topics; committed records only, as the engine writes placements in transactions.
+ * {@code host-heartbeats.v1} (read from its end, so only live beats count; the host-loss detector's
+ * ticks there are skipped). One consumer, assigned every partition of both topics; committed records
+ * only, as the engine writes placements in transactions.
  */
 public final class FleetWatch implements AutoCloseable {
 
@@ -71,7 +72,7 @@ public final class FleetWatch implements AutoCloseable {
     /** Assigns both topics (waiting for them to exist) and starts reading. */
     public void start() {
         placementPartitions = partitions(topics.placements());
-        List<TopicPartition> beatPartitions = partitions(topics.heartbeats());
+        List<TopicPartition> beatPartitions = partitions(topics.hostHeartbeats());
         List<TopicPartition> all = new ArrayList<>(placementPartitions);
         all.addAll(beatPartitions);
         consumer.assign(all);
@@ -200,9 +201,8 @@ public final class FleetWatch implements AutoCloseable {
             if (record.topic().equals(topics.placements())) {
                 placements.put(record.key(), gate.placement(record.key(), record.value()).data());
             } else {
-                Heartbeat beat = gate.heartbeat(record.key(), record.value()).data();
-                if (beat.role().equals("host")) {
-                    beats.put(beat.id(), new Beat(clock.millis(), beat.guests()));
+                if (gate.hostHeartbeat(record.key(), record.value()).data() instanceof Heartbeat beat) {
+                    beats.put(beat.id(), new Beat(clock.millis(), beat.guests())); // not a detector's tick
                 }
             }
         } catch (RejectedRecordException e) {

@@ -17,7 +17,9 @@ import java.time.Duration;
  * {@code guestguard_watcher_migrations_total{outcome}}, {@code guestguard_watcher_rebinds_sent_total},
  * {@code guestguard_watcher_rebind_latency_seconds} (a histogram, from a migration's end, or a check's
  * start, to contact verified; tagged with the trigger), {@code guestguard_watcher_gaps_detected_total},
- * {@code guestguard_watcher_gaps_healed_total} and {@code guestguard_watcher_escalations_total{trigger}}.
+ * {@code guestguard_watcher_gaps_healed_total}, {@code guestguard_watcher_escalations_total{trigger}} and
+ * {@code guestguard_watcher_escalations_held_total} (escalations that waited for the watcher to read its
+ * input up to their deadline: it was behind).
  * They count what the stream thread did; a record processed again after a crash counts again.
  */
 public final class WatchMetrics {
@@ -26,6 +28,7 @@ public final class WatchMetrics {
     private final Counter rebindsSent;
     private final Counter gapsDetected;
     private final Counter gapsHealed;
+    private final Counter escalationsHeld;
 
     public WatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,6 +38,9 @@ public final class WatchMetrics {
                 .description("sequence gaps found in a reporter's facts").register(registry);
         this.gapsHealed = Counter.builder("guestguard.watcher.gaps.healed")
                 .description("sequence gaps closed by the reporter's resend").register(registry);
+        this.escalationsHeld = Counter.builder("guestguard.watcher.escalations.held")
+                .description("escalations that waited for the watcher to read its input up to their deadline")
+                .register(registry);
         // Registered up front, so the series exist (at 0) before the first migration.
         for (String outcome : new String[] {"started", "completed", "failed", "abandoned"}) {
             migrations(outcome);
@@ -43,6 +49,10 @@ public final class WatchMetrics {
 
     void rebindSent() {
         rebindsSent.increment();
+    }
+
+    void escalationHeld() {
+        escalationsHeld.increment();
     }
 
     void observe(Observation observation) {

@@ -40,15 +40,30 @@ import java.util.TreeSet;
  *   <li>a fact: load the guest's {@link GuestWatch}, step, store it, write what the step asks for;</li>
  *   <li>a guest heartbeat: remembered in memory only (a beat per guest per second must not become a
  *       store write and a changelog record each); a restarted watcher counts every guest as heard at
- *       its start, so it gives each a full silence timeout;</li>
+ *       its start, so it gives each a full silence timeout. Only the beats of guests the watcher has
+ *       something due for (a running guest's silence, a check, a migration) are read at all: no
+ *       state depends on the others, so a storm of beats costs the watcher Kafka's work only;</li>
  *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
  *       in-memory index of deadlines rebuilt from the store at start.</li>
  * </ul>
+ * <b>Its own backlog is not the guest's silence.</b> A {@code contact-lost} escalation (the engine
+ * fails the guest over on it) is written only once the watcher has read its input up to the
+ * check's deadline: it has processed a record appended at or after the deadline (its stream time;
+ * both topics are stamped by the broker on append), or it has had nothing to read for
+ * {@link #IDLE}, so its input is read to the end. Otherwise the escalation waits for the next check:
+ * the reporter's answer may be among the records not read yet, behind a burst of beats. Rebinds
+ * go out meanwhile; they only ask the reporter to answer.
  * What cannot be read goes to the dead-letter topic with its reason; the watcher goes on.
  */
 final class WatchProcessor implements Processor<String, byte[], String, byte[]> {
 
     static final String SOURCE = "/migration-watcher";
+    /**
+     * How long without a record to process means the input is read to its end: a stream thread with
+     * nothing to do polls every few milliseconds, and one with a backlog processes records between
+     * any two checks.
+     */
+    static final Duration IDLE = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(WatchProcessor.class);
 
     private final ContactWatcher watcher;
@@ -64,6 +79,10 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     /** When each guest is due next, both ways. */
     private final Map<String, Long> dueAt = new HashMap<>();
     private final NavigableMap<Long, Set<String>> dueIndex = new TreeMap<>();
+    /** When the last record was processed (wall clock); at start, as if one just was, since a backlog may wait. */
+    private long lastReadAt;
+    /** Guests whose escalation waits for the input to be read up to its deadline, to log each hold once. */
+    private final Set<String> held = new TreeSet<>();
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
@@ -80,6 +99,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         this.context = context;
         this.store = context.getStateStore(WatchTopology.STORE);
         long now = context.currentSystemTimeMs();
+        lastReadAt = now;
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> {
                 beats.put(entry.key, now);
@@ -92,14 +112,18 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        lastReadAt = now;
         boolean beat = context.recordMetadata().map(m -> m.topic().equals(heartbeatsTopic)).orElse(false);
+        if (beat && !dueAt.containsKey(record.key())) {
+            return; // nothing is due for this guest (not running, or unknown): its beats change nothing
+        }
         CloudEvent<? extends Fact> fact;
         try {
             if (beat) {
                 if (gate.heartbeat(record.key(), record.value()).data().role().equals("guest")) {
                     beats.put(record.key(), now);
                 }
-                return; // host beats are the policy engine's
+                return; // a host beat from a supervisor older than host-heartbeats.v1: the engine's
             }
             fact = gate.fact(record.key(), record.value());
         } catch (RejectedRecordException e) {
@@ -114,8 +138,29 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         List<String> due = new ArrayList<>();
         dueIndex.headMap(now, true).values().forEach(due::addAll);
         for (String guest : due) {
-            apply(guest, watcher.onTime(current(guest), guest, now), now);
+            GuestWatch watch = current(guest);
+            Step step = watcher.onTime(watch, guest, now);
+            if (escalates(step) && !readUpTo(watch.check() == null ? now : watch.check().deadlineMs(), now)) {
+                if (held.add(guest)) {
+                    LOG.infof("%s: contact-lost is due, but the watcher has not read its input up to the deadline yet "
+                            + "(it is %d ms behind): waiting for it, since the answer may be in what is still unread",
+                            guest, now - context.currentStreamTimeMs());
+                    metrics.escalationHeld();
+                }
+                continue; // looked at again at the next check
+            }
+            held.remove(guest);
+            apply(guest, step, now);
         }
+    }
+
+    /** Whether every record appended before {@code deadline} has been processed, as far as this task can tell. */
+    private boolean readUpTo(long deadline, long now) {
+        return context.currentStreamTimeMs() >= deadline || now - lastReadAt >= IDLE.toMillis();
+    }
+
+    private static boolean escalates(Step step) {
+        return step.effects().stream().anyMatch(Escalate.class::isInstance);
     }
 
     /** The guest's stored watch, with the latest beat read. */

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,13 +15,40 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
- * Creates GuestGuard's topics, the compacted ones compacted. Idempotent: topics that already exist
- * are left as they are. Services never create topics themselves (Kafka Streams would otherwise wait
- * forever for a missing source topic).
+ * Creates GuestGuard's topics with their configurations ({@link #configs}). Idempotent: topics that
+ * already exist are left as they are. Services never create topics themselves (Kafka Streams would
+ * otherwise wait forever for a missing source topic).
  */
 public final class TopicCreator {
 
+    /**
+     * How long beats are kept: readers only need what is new (the detector, after an outage, what
+     * came since its last commit), and a fleet's beats are the largest stream GuestGuard writes.
+     */
+    static final Duration BEAT_RETENTION = Duration.ofMinutes(10);
+    /** Segments roll this often, so that a retention of minutes can delete them. */
+    static final Duration BEAT_SEGMENT = Duration.ofMinutes(2);
+
     private TopicCreator() {
+    }
+
+    /**
+     * The configuration topic {@code name} is created with: {@code placements.v1} and
+     * {@code packages.v1} compacted; the two beat topics stamped by the broker on append
+     * ({@code LogAppendTime}: a record's timestamp is the broker's clock, never the writer's, so the
+     * host-loss detector measures a host's silence and the migration watcher its own backlog on one
+     * clock that no host or guest sets) and kept for {@link #BEAT_RETENTION} only.
+     */
+    public static Map<String, String> configs(Topics topics, String name) {
+        if (topics.compacted().contains(name)) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (name.equals(topics.hostHeartbeats()) || name.equals(topics.heartbeats())) {
+            return Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(BEAT_RETENTION.toMillis()),
+                    TopicConfig.SEGMENT_MS_CONFIG, Long.toString(BEAT_SEGMENT.toMillis()));
+        }
+        return Map.of();
     }
 
     /** Creates every topic of {@code topics} that does not exist yet and returns the names it created. */
@@ -29,10 +57,7 @@ public final class TopicCreator {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.all().stream()
                     .filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, partitions, replicationFactor)
-                            .configs(topics.compacted().contains(name)
-                                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                                    : Map.of()))
+                    .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs(topics, name)))
                     .toList();
             try {
                 admin.createTopics(missing).all().get();

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Host loss to failover decided, on the running policy engine: for each run a guest is applied to
  * a fresh pair of hosts, started on the first (as its host supervisor would report), and both hosts
- * beat on {@code heartbeats.v1} every 250 ms (the host supervisor's default); then the first host
+ * beat on {@code host-heartbeats.v1} every 250 ms (the host supervisor's default); then the first host
  * stops beating. Measured: from its last beat to the moment the engine's decision to fence it (the
  * package waits for fencing) is read back, committed, from {@code decisions.v1}. That covers the
  * engine's host-loss detector noticing the silence, its {@code host.lost} fact, and the decision.
@@ -121,7 +121,7 @@ final class HostLossBenchmark {
     }
 
     private void beat(KafkaProducer<String, byte[]> producer, String host) {
-        send(producer, topics.heartbeats(), host, new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
+        send(producer, topics.hostHeartbeats(), host, new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 Instant.now(), null, null, host, null, new Heartbeat("host", host, List.of())));
     }
 

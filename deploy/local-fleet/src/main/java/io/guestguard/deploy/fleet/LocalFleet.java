@@ -266,13 +266,13 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /**
-     * Waits until every one of {@code hosts} has beaten on {@code heartbeats.v1}: its supervisor is
-     * up and reads its commands.
+     * Waits until every one of {@code hosts} has beaten on {@code host-heartbeats.v1}: its supervisor
+     * is up and reads its commands. (The host-loss detector's ticks there are not beats.)
      */
     public void awaitBeats(List<String> hosts, Duration timeout) {
         Set<String> beating = new HashSet<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (TopicReader beats = new TopicReader(bootstrapServers(), topics.heartbeats())) {
+        try (TopicReader beats = new TopicReader(bootstrapServers(), topics.hostHeartbeats())) {
             while (!beating.containsAll(hosts)) {
                 for (String host : hosts) {
                     ServiceProcess supervisor = supervisor(host);
