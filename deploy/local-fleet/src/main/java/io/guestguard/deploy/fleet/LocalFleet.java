@@ -65,6 +65,7 @@ import java.util.concurrent.TimeoutException;
 public final class LocalFleet implements AutoCloseable {
 
     public static final String ENGINE_APPLICATION_ID = "guestguard-policy-engine";
+    public static final String WATCHER_APPLICATION_ID = "guestguard-migration-watcher";
     public static final List<String> HOSTS = List.of("primary", "standby");
     public static final List<String> GUESTS = List.of("g1", "g2", "g3");
     /** The name guests reach Kafka by, through their host's guest network. */
@@ -195,12 +196,7 @@ public final class LocalFleet implements AutoCloseable {
                     "kafka-streams.state.dir", runDir.resolve("policy-engine-state").toString()),
                     runDir.resolve("logs/policy-engine.log")));
             if (options.watcher()) {
-                Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
-                fleet.services.add(ServiceProcess.start("migration-watcher", watcherJar, SUPERVISOR_JVM, Map.of(
-                        "kafka.bootstrap.servers", servers,
-                        "kafka-streams.state.dir", runDir.resolve("migration-watcher-state").toString(),
-                        "quarkus.http.port", Integer.toString(fleet.watcherMetricsPort)),
-                        runDir.resolve("logs/migration-watcher.log")));
+                fleet.startWatcher(home);
             }
             for (String host : HOSTS) {
                 fleet.startSupervisor(host);
@@ -219,11 +215,20 @@ public final class LocalFleet implements AutoCloseable {
      * @param restartLimit the engine's restart limit: {@code none}, {@code unlimited} or a number
      */
     public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit) {
+        return startSingleReporter(home, runDir, restartLimit, false);
+    }
+
+    /**
+     * As {@link #startSingleReporter(Path, Path, String)}, with the migration watcher too if
+     * {@code watcher}: the one reader of guest beats, for measurements under guest-beat load.
+     */
+    public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher) {
         Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path guestFile = runDir.resolve("g1.yaml");
         // A fresh fleet each time: the previous run's broker log, engine and reporter state and logs go.
-        List.of("kafka", "policy-engine-state", "g1-state", "logs").forEach(dir -> deleteRecursively(runDir.resolve(dir)));
+        List.of("kafka", "policy-engine-state", "migration-watcher-state", "g1-state", "logs")
+                .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         copyResource("/demo-guest.yaml", guestFile, Map.of());
         Topics topics = Topics.DEFAULT;
         LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
@@ -234,6 +239,9 @@ public final class LocalFleet implements AutoCloseable {
                     "guestguard.policy.restart-limit", restartLimit,
                     "kafka-streams.state.dir", runDir.resolve("policy-engine-state").toString()),
                     runDir.resolve("logs/policy-engine.log")));
+            if (watcher) {
+                fleet.startWatcher(home);
+            }
             fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, Map.of(
                     "kafka.bootstrap.servers", servers,
                     "guestguard.reporter.config-file", guestFile.toString()),
@@ -243,6 +251,21 @@ public final class LocalFleet implements AutoCloseable {
             fleet.close();
             throw e;
         }
+    }
+
+    private void startWatcher(Path home) {
+        Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
+        services.add(ServiceProcess.start("migration-watcher", watcherJar, SUPERVISOR_JVM, Map.of(
+                "kafka.bootstrap.servers", bootstrapServers(),
+                "kafka-streams.state.dir", runDir.resolve("migration-watcher-state").toString(),
+                "quarkus.http.port", Integer.toString(watcherMetricsPort)),
+                runDir.resolve("logs/migration-watcher.log")));
+    }
+
+    /** The running service called {@code name} ({@code policy-engine}, {@code migration-watcher}, ...). */
+    public ServiceProcess service(String name) {
+        return services().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in this fleet"));
     }
 
     /** Starts (or starts again, after a crash or a stop) host {@code host}'s supervisor. */
@@ -343,12 +366,17 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Waits until the policy engine has joined its consumer group and owns its partitions. */
     public void awaitEngineReady(Duration timeout) throws InterruptedException {
+        awaitReady(ENGINE_APPLICATION_ID, timeout);
+    }
+
+    /** Waits until the Kafka Streams application {@code applicationId} has joined its group and owns its partitions. */
+    public void awaitReady(String applicationId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             while (System.nanoTime() < deadline) {
                 try {
-                    var group = admin.describeConsumerGroups(List.of(ENGINE_APPLICATION_ID)).all().get()
-                            .get(ENGINE_APPLICATION_ID);
+                    var group = admin.describeConsumerGroups(List.of(applicationId)).all().get()
+                            .get(applicationId);
                     if (group.groupState() == GroupState.STABLE && !group.members().isEmpty()) {
                         return;
                     }
@@ -361,8 +389,8 @@ public final class LocalFleet implements AutoCloseable {
                 Thread.sleep(100); // polling an external system's state; the deadline bounds it
             }
         }
-        throw new IllegalStateException("the policy engine did not become ready within " + timeout
-                + "; see " + runDir.resolve("logs/policy-engine.log"));
+        throw new IllegalStateException(applicationId + " did not become ready within " + timeout
+                + "; see " + runDir.resolve("logs"));
     }
 
     @Override

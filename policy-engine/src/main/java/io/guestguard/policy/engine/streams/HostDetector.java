@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -38,9 +39,10 @@ import java.util.function.BiFunction;
  * ever a host's silence.
  *
  * <ol>
- *   <li>Every {@code checkEvery} of wall-clock time, the detector task of a partition writes a tick
- *       ({@link DetectorTick}) into that partition. The topic is {@code LogAppendTime}: the broker
- *       stamps ticks and beats alike on append.</li>
+ *   <li>At every multiple of {@code checkEvery} on the wall clock, the detector task of a partition
+ *       writes a tick ({@link DetectorTick}) into that partition, while the partition has a host that
+ *       is not lost (otherwise there is nothing to judge). The topic is {@code LogAppendTime}: the
+ *       broker stamps ticks and beats alike on append.</li>
  *   <li>It reads the partition in order and keeps a {@link TickClock} of it that only its ticks
  *       advance: by the broker time between two ticks, two check intervals at most. Each host's beat
  *       is placed on that clock.</li>
@@ -83,6 +85,10 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private long lastAppendAt = -1;
     /** How many hosts the store holds. */
     private int hosts;
+    /** How many of them are not lost: while none, there is nothing to judge and no tick is written. */
+    private int live;
+    /** The multiple of the check interval (wall clock) the last tick was written in. */
+    private long tickSlot = -1;
 
     HostDetector(EventCodec codec, HostDetection detection) {
         this.codec = codec;
@@ -96,7 +102,10 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         this.watch = context.getStateStore(DecisionTopology.HOST_WATCH);
         this.placements = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
         this.partition = context.taskId().partition();
-        context.schedule(detection.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::writeTick);
+        // Looked at ten times per check interval, a tick written at each multiple of it on the wall
+        // clock: the ticks of all partitions an instance reads then fall into one transaction.
+        context.schedule(Duration.ofMillis(Math.max(1, detection.checkEvery().toMillis() / 10)), PunctuationType.WALL_CLOCK_TIME,
+                this::tickIfDue);
     }
 
     @Override
@@ -143,9 +152,23 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                     lastAppendAt = Math.max(lastAppendAt, TickClock.decode(entry.value).tickAt());
                 } else {
                     hosts++;
-                    HostWatch.decode(entry.value).ifPresent(h -> lastAppendAt = Math.max(lastAppendAt, h.beatAt()));
+                    HostWatch.decode(entry.value).ifPresent(h -> {
+                        lastAppendAt = Math.max(lastAppendAt, h.beatAt());
+                        live += h.lost() ? 0 : 1;
+                    });
                 }
             });
+        }
+    }
+
+    private void tickIfDue(long now) {
+        long slot = now / detection.checkEvery().toMillis();
+        if (slot != tickSlot) {
+            tickSlot = slot;
+            rebuild();
+            if (live > 0) {
+                writeTick(now);
+            }
         }
     }
 
@@ -178,11 +201,14 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
     private void beat(String host, long at, TickClock clock) {
         byte[] stored = watch.get(host);
+        Optional<HostWatch> before = HostWatch.decode(stored);
         if (stored == null) {
             hosts++;
         }
+        if (before.isEmpty() || before.get().lost()) {
+            live++;
+        }
         watch.put(host, new HostWatch(at, clock.at(at, detection.capMs()), false, Set.of()).encode());
-        Optional<HostWatch> before = HostWatch.decode(stored);
         if (before.isPresent() && before.get().lost()) {
             // Those told of the loss (they may run elsewhere by now and still count the host out),
             // the guests placed on it, and those waiting for any host.
@@ -227,6 +253,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                     new HostLost(p.host()));
         });
         silent.forEach((host, w) -> watch.put(host, w.lostFor(told.get(host)).encode()));
+        live -= silent.size();
     }
 
     /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */
