@@ -41,8 +41,9 @@ import java.util.TreeSet;
  *   <li>a guest heartbeat: remembered in memory only (a beat per guest per second must not become a
  *       store write and a changelog record each); a restarted watcher counts every guest as heard at
  *       its start, so it gives each a full silence timeout. Only the beats of guests the watcher has
- *       something due for (a running guest's silence, a check, a migration) are read at all: no
- *       state depends on the others, so a storm of beats costs the watcher Kafka's work only;</li>
+ *       something due for (a running guest's silence, a check, a migration) are read at all, and of
+ *       those at most one per guest and {@link #IDLE}: no state depends on the others, so a storm of
+ *       beats costs the watcher little more than Kafka's work;</li>
  *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
  *       in-memory index of deadlines rebuilt from the store at start.</li>
  * </ul>
@@ -114,8 +115,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         long now = context.currentSystemTimeMs();
         lastReadAt = now;
         boolean beat = context.recordMetadata().map(m -> m.topic().equals(heartbeatsTopic)).orElse(false);
-        if (beat && !dueAt.containsKey(record.key())) {
-            return; // nothing is due for this guest (not running, or unknown): its beats change nothing
+        if (beat && (!dueAt.containsKey(record.key()) || heardWithin(record.key(), now))) {
+            return; // nothing is due for this guest (not running, or unknown), or it was heard just now
         }
         CloudEvent<? extends Fact> fact;
         try {
@@ -132,6 +133,16 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         }
         String guest = record.key();
         apply(guest, watcher.onFact(current(guest), guest, fact, now), now);
+    }
+
+    /**
+     * Whether a beat of {@code guest} was read less than {@link #IDLE} ago: another one now would move
+     * its last-heard time by less than that, nothing against a silence timeout of seconds, and a
+     * burst of beats then costs one decode per guest and second.
+     */
+    private boolean heardWithin(String guest, long now) {
+        Long heard = beats.get(guest);
+        return heard != null && now - heard < IDLE.toMillis();
     }
 
     private void timePassed(long now) {

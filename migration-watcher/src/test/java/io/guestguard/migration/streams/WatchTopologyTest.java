@@ -123,6 +123,20 @@ class WatchTopologyTest {
     }
 
     @Test
+    void aRunningGuestThatBeatsIsNotCheckedAndOneThatFellSilentIs() {
+        fact("g5", 1L, null, new GuestStarted("h1"), T0);
+        fact("g6", 1L, null, new GuestStarted("h1"), T0);
+        for (int i = 1; i <= 75; i++) { // 15 s: the start grace (8 s) and the silence timeout (5 s) pass
+            driver.advanceWallClockTime(Duration.ofMillis(200));
+            beat("g5", T0.plusMillis(i * 200L)); // five beats a second, of which the watcher reads one
+            beat("unknown-" + i, T0.plusMillis(i * 200L));
+        }
+
+        assertThat(commands.readValuesToList().stream().<CloudEvent<?>>map(codec::decode).toList())
+                .extracting(CloudEvent::guestId).as("rebinds, from 13 s on").isNotEmpty().containsOnly("g6");
+    }
+
+    @Test
     void aWatcherBehindItsInputDoesNotEscalateBeforeItHasReadUpToTheDeadline() {
         fact("g2", 4L, null, new GuestStarted("h1"), T0);
         fact("g2", 4L, null, new MigrationStarted("h1", "h2"), T0);

@@ -42,28 +42,40 @@ final class BeatCost {
         this.out = out;
     }
 
-    /** Writes {@code guests} × {@code beats} guest beats and returns what the engine and the watcher spent on them. */
-    List<Cost> measure(int guests, int beats) throws InterruptedException {
+    /**
+     * Writes {@code guests} × {@code beats} guest beats and returns what the engine and the watcher
+     * spent on them; if {@code watched}, the guests are first reported running, so that the watcher
+     * watches each (as it does a real fleet's guests) and reads every beat.
+     */
+    List<Cost> measure(int guests, int beats, boolean watched) throws InterruptedException {
         List<Service> services = List.of(new Service("policy-engine", LocalFleet.ENGINE_APPLICATION_ID),
                 new Service("migration-watcher", LocalFleet.WATCHER_APPLICATION_ID));
+        GuestBeatStorm storm = new GuestBeatStorm(fleet.bootstrapServers(), fleet.topics());
+        if (watched) {
+            out.printf("reporting the %,d guests started, so that the watcher watches them ...%n", guests);
+            storm.startGuests(guests, "storm-host");
+            for (Service service : services) {
+                service.awaitRead(fleet.topics().guestLog(), System.nanoTime());
+            }
+        }
         out.printf("idle for %d s ...%n", IDLE.toSeconds());
         services.forEach(Service::mark);
         Thread.sleep(IDLE.toMillis()); // a measurement of idle time: nothing to wait for but the clock
         services.forEach(s -> s.idleMillisPerSecond = s.cpuSinceMark().toMillis() * 1000.0 / IDLE.toMillis());
         services.forEach(Service::mark);
         long started = System.nanoTime();
-        GuestBeatStorm.Result storm = new GuestBeatStorm(fleet.bootstrapServers(), fleet.topics()).write(guests, beats);
-        out.println(storm.summary());
+        GuestBeatStorm.Result written = storm.write(guests, beats);
+        out.println(written.summary());
         List<Duration> drained = new ArrayList<>();
         for (Service service : services) {
-            drained.add(service.awaitDrained(started));
+            drained.add(service.awaitRead(fleet.topics().heartbeats(), started));
         }
         Thread.sleep(SETTLE.toMillis()); // what follows the last commit, measured for a fixed time
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         List<Cost> costs = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
             Service service = services.get(i);
-            costs.add(new Cost(service.name, storm.records(), service.idleMillisPerSecond, service.cpuSinceMark(), elapsed,
+            costs.add(new Cost(service.name, written.records(), service.idleMillisPerSecond, service.cpuSinceMark(), elapsed,
                     drained.get(i)));
         }
         return costs;
@@ -95,16 +107,17 @@ final class BeatCost {
                     .orElseThrow(() -> new IllegalStateException(name + " (pid " + pid + ") is gone"));
         }
 
-        /** Waits until this service has committed every guest beat written; the time from {@code started}. */
-        Duration awaitDrained(long started) throws InterruptedException {
+        /** Waits until this service has committed every record of {@code topic} it reads; the time from {@code started}. */
+        Duration awaitRead(String topic, long started) throws InterruptedException {
             long deadline = started + DRAIN_WAIT.toNanos();
             while (true) {
-                OptionalLong lag = GroupLag.ofReader(fleet.bootstrapServers(), group, fleet.topics().heartbeats());
+                OptionalLong lag = GroupLag.ofReader(fleet.bootstrapServers(), group, topic);
                 if (lag.isEmpty() || lag.getAsLong() == 0) {
                     return Duration.ofNanos(System.nanoTime() - started);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " still had " + lag.getAsLong() + " guest beats to read after " + DRAIN_WAIT);
+                    throw new IllegalStateException(name + " still had " + lag.getAsLong() + " records of " + topic
+                            + " to read after " + DRAIN_WAIT);
                 }
                 Thread.sleep(100); // polling the broker for the group's offsets; the deadline bounds it
             }

@@ -199,13 +199,14 @@ public final class FleetCommand implements Callable<Integer> {
                 out.printf("crash -> new pid on the two-host fleet: %d warm-up kills, %d measured without a storm, then %d "
                         + "during storms of %,d guest beats (%,d guests x %d)%n", warmup, kills, kills, guests * beats, guests, beats);
                 RestartBenchmark.Results quiet = benchmark.run(warmup, kills, out);
+                out.println("without a storm: " + quiet.total().summary());
+                out.println(quiet.stages());
                 AtomicReference<Future<GuestBeatStorm.Result>> current =
                         new AtomicReference<>();
                 RestartBenchmark.Results stormy = benchmark.runDuringStorms(kills,
                         () -> current.set(storms.submit(() -> storm.write(guests, beats))),
                         () -> !current.get().isDone() || unread(fleet) > 0, out);
                 out.println("without a storm: " + quiet.total().summary());
-                out.println(quiet.stages());
                 out.println("during storms:   " + stormy.total().summary());
                 out.println(stormy.stages());
                 out.printf("host.lost facts during the run: %d; fence decisions: %d%n", losses.get(), fences.get());
@@ -406,15 +407,19 @@ public final class FleetCommand implements Callable<Integer> {
         @Option(names = "--beats", defaultValue = "30", description = "Beats per guest (default: ${DEFAULT-VALUE}).")
         int beats;
 
+        @Option(names = "--watched", description = "Report the guests started first, so that the migration watcher watches "
+                + "them and reads each of their beats, as it does a real fleet's (default: unknown guests, whose beats it skips).")
+        boolean watched;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintStream out = parent.out;
             try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "3", true)) {
                 bench.ready();
                 bench.fleet().awaitReady(LocalFleet.WATCHER_APPLICATION_ID, Duration.ofSeconds(120));
-                out.printf("CPU per guest beat: %,d guest beats (%,d guests x %d) on the engine and the migration watcher of %s%n",
-                        (long) guests * beats, guests, beats, parent.home.toAbsolutePath().normalize());
-                new BeatCost(bench.fleet(), out).measure(guests, beats).forEach(cost -> out.println(cost.summary()));
+                out.printf("CPU per guest beat: %,d guest beats (%,d %s guests x %d) on the engine and the migration watcher of %s%n",
+                        (long) guests * beats, guests, watched ? "watched" : "unknown", beats, parent.home.toAbsolutePath().normalize());
+                new BeatCost(bench.fleet(), out).measure(guests, beats, watched).forEach(cost -> out.println(cost.summary()));
                 out.println("machine: " + machine());
             }
             return 0;

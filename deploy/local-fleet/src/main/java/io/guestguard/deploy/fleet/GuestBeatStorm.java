@@ -2,6 +2,7 @@ package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * leader): the load that once made the engine's host-loss detector take two beating hosts for lost
  * (issue 12). Each guest's beat is encoded once and sent {@code beats} times, keyed by the guest,
  * round-robin over the guests as a fleet's beats would interleave. The guests are {@code storm-g<i>}:
- * no package names them, so they are nobody's guests; the migration watcher has nothing due for
- * them and the engine does not read guest beats at all.
+ * no package names them, so they are nobody's guests; unless {@link #startGuests} reported them
+ * running, the migration watcher has nothing due for them, and the engine does not read guest beats
+ * at all.
  */
 final class GuestBeatStorm {
 
@@ -100,6 +102,25 @@ final class GuestBeatStorm {
             throw new IllegalStateException("the storm could not write to " + topics.heartbeats() + ": " + failed.get(), failed.get());
         }
         return new Result(sent, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Reports each of the storm's {@code guests} started on {@code host}, as a host supervisor would:
+     * the migration watcher then watches them, and reads (decodes) each of their beats, as it does a
+     * real fleet's. Returns once the broker acknowledged every fact.
+     */
+    void startGuests(int guests, String host) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "10"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int g = 0; g < guests; g++) {
+                String guest = "storm-g" + g;
+                producer.send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(new CloudEvent<>(
+                        "storm-started-" + g, "/host/" + host + "/supervisor", Instant.now(), guest, null, host, 1L,
+                        new GuestStarted(host)))));
+            }
+            producer.flush();
+        }
     }
 
     /** Ends a {@link #write} in progress (from another thread) after the beat it is sending. */
