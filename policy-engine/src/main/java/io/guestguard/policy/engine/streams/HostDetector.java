@@ -50,9 +50,9 @@ import java.util.function.BiFunction;
  *       beat lies {@code timeout} or more behind the clock is lost, once, and a {@code host.lost}
  *       fact goes to every guest whose placement (the global placements view) occupies it.</li>
  *   <li>A record appended {@link HostDetection#pauseAfterMs()} or more after the partition's
- *       previous one (nothing at all, not even a tick, could be appended meanwhile: the broker
- *       paused) holds the clock for as long as the pause lasted, one timeout at most, so the hosts
- *       can reconnect and beat again before their silence counts. An engine stall does not look
+ *       previous one while a host was live (nothing at all, not even a tick, could be appended
+ *       meanwhile: the broker paused) holds the clock for as long as the pause lasted, one timeout
+ *       at most, so the hosts can reconnect and beat again before their silence counts. An engine stall does not look
  *       like that, since the hosts' beats are appended meanwhile; only in a partition where no host
  *       beats at all can it, and then it postpones a loss, by a timeout per pause at most.</li>
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
@@ -181,13 +181,13 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
     /**
      * The partition's clock before the record appended at {@code at}, held if nothing was appended
-     * for {@link HostDetection#pauseAfterMs()} before it.
+     * for {@link HostDetection#pauseAfterMs()} before it while a host was live (and ticks due).
      */
     private TickClock afterQuietFor(long at) {
         TickClock clock = TickClock.decode(watch.get(CLOCK));
         long quiet = lastAppendAt < 0 ? 0 : at - lastAppendAt;
         lastAppendAt = Math.max(lastAppendAt, at);
-        if (quiet < detection.pauseAfterMs()) {
+        if (live == 0 || quiet < detection.pauseAfterMs()) {
             return clock;
         }
         long hold = Math.min(quiet, detection.timeout().toMillis());
