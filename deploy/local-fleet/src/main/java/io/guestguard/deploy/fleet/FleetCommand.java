@@ -175,6 +175,10 @@ public final class FleetCommand implements Callable<Integer> {
             return 0;
         }
 
+        /**
+         * The two-host fleet: kills without a storm, then as many during storms of guest beats, one
+         * after the other; counts host losses and fences all along (there must be none).
+         */
         private int duringStorms() throws InterruptedException {
             PrintStream out = parent.out;
             int guests = 10_000;
@@ -188,8 +192,7 @@ public final class FleetCommand implements Callable<Integer> {
                 bench.timeline().addListener(event -> {
                     if (event.data() instanceof HostLost) {
                         losses.incrementAndGet();
-                    } else if (event.data() instanceof Decision d
-                            && d.action() == Decision.Action.FENCE_HOST) {
+                    } else if (event.data() instanceof Decision d && d.action() == Decision.Action.FENCE_HOST) {
                         fences.incrementAndGet();
                     }
                 });
@@ -201,8 +204,7 @@ public final class FleetCommand implements Callable<Integer> {
                 RestartBenchmark.Results quiet = benchmark.run(warmup, kills, out);
                 out.println("without a storm: " + quiet.total().summary());
                 out.println(quiet.stages());
-                AtomicReference<Future<GuestBeatStorm.Result>> current =
-                        new AtomicReference<>();
+                AtomicReference<Future<GuestBeatStorm.Result>> current = new AtomicReference<>();
                 RestartBenchmark.Results stormy = benchmark.runDuringStorms(kills,
                         () -> current.set(storms.submit(() -> storm.write(guests, beats))),
                         () -> !current.get().isDone() || unread(fleet) > 0, out);
