@@ -47,7 +47,7 @@ class HostSupervisorTest {
 
     @Test
     void startsAGuestItIsToldToAndBeatsWithItInItsInventoryUntilHalted() throws Exception {
-        try (TopicReader heartbeats = new TopicReader(servers, Topics.DEFAULT.heartbeats());
+        try (TopicReader heartbeats = new TopicReader(servers, Topics.DEFAULT.hostHeartbeats());
              TopicReader guestLog = new TopicReader(servers, Topics.DEFAULT.guestLog())) {
             List<CloudEvent<?>> beats = await().atMost(WAIT).until(() -> beatsOf(heartbeats), b -> b.size() >= 2);
             assertThat(beats.get(1).time()).isAfter(beats.get(0).time());

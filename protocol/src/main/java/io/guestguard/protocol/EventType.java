@@ -41,7 +41,8 @@ public enum EventType {
     FENCE_HOST("io.guestguard.command.fence-host.v1", FenceHost.class),
     DECISION("io.guestguard.decision.v1", Decision.class),
     PLACEMENT("io.guestguard.placement.v1", GuestPlacement.class),
-    HEARTBEAT("io.guestguard.heartbeat.v1", Heartbeat.class);
+    HEARTBEAT("io.guestguard.heartbeat.v1", Heartbeat.class),
+    DETECTOR_TICK("io.guestguard.detector.tick.v1", DetectorTick.class);
 
     private static final Map<String, EventType> BY_TYPE =
             Arrays.stream(values()).collect(Collectors.toMap(EventType::type, Function.identity()));

@@ -15,6 +15,8 @@ import java.util.Objects;
  *   <tr><th>topic</th><th>method</th><th>carries</th><th>key</th></tr>
  *   <tr><td>{@code guest-log.v1}</td><td>{@link #fact}</td><td>facts</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code heartbeats.v1}</td><td>{@link #heartbeat}</td><td>heartbeats</td><td>the beat's {@code id}</td></tr>
+ *   <tr><td>{@code host-heartbeats.v1}</td><td>{@link #hostHeartbeat}</td><td>host beats and detector ticks</td>
+ *       <td>the host; a tick's {@link DetectorTick#key(int) tick-<i>partition</i>}</td></tr>
  *   <tr><td>{@code guest-commands.v1}</td><td>{@link #guestCommand}</td><td>guest commands</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code host-commands.v1}</td><td>{@link #hostCommand}</td><td>host commands</td><td>the command's {@code host}</td></tr>
  *   <tr><td>{@code placements.v1}</td><td>{@link #placement}</td><td>placements</td><td>{@code guestid}</td></tr>
@@ -42,9 +44,12 @@ public final class RecordGate {
     }
 
     /** A liveness beat: keyed by the guest or host that beats, which its {@code guestid} or {@code hostid} names too, if set. */
-    @SuppressWarnings("unchecked")
     public CloudEvent<Heartbeat> heartbeat(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        return heartbeat(key, codec.decode(value));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CloudEvent<Heartbeat> heartbeat(String key, CloudEvent<?> event) {
         if (!(event.data() instanceof Heartbeat beat)) {
             throw new RejectedRecordException("type " + event.type() + " is not a heartbeat");
         }
@@ -55,6 +60,25 @@ public final class RecordGate {
                     + (beat.role().equals("guest") ? "guestid " : "hostid ") + named);
         }
         return (CloudEvent<Heartbeat>) event;
+    }
+
+    /**
+     * A record on {@code host-heartbeats.v1}: a host's beat (role {@code host}, checked as
+     * {@link #heartbeat} checks it), or a tick of the host-loss detector, keyed by the partition it
+     * names. Callers tell them apart by the payload ({@link Heartbeat} or {@link DetectorTick});
+     * every reader but the detector skips ticks.
+     */
+    public CloudEvent<?> hostHeartbeat(String key, byte[] value) {
+        CloudEvent<?> event = codec.decode(value);
+        if (event.data() instanceof DetectorTick tick) {
+            requireKey(key, tick.key(), "the key of data.partition's ticks");
+            return event;
+        }
+        CloudEvent<Heartbeat> beat = heartbeat(key, event);
+        if (!beat.data().role().equals("host")) {
+            throw new RejectedRecordException("a guest's beat on the hosts' topic: guests beat on heartbeats.v1");
+        }
+        return beat;
     }
 
     /** A command for a guest's reporter: keyed by that guest. */

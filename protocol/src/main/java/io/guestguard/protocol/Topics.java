@@ -18,8 +18,18 @@ public record Topics(String prefix) {
         return prefix + "guest-log.v1";
     }
 
+    /** Guest reporters' liveness beats, keyed by guest: the migration watcher's. */
     public String heartbeats() {
         return prefix + "heartbeats.v1";
+    }
+
+    /**
+     * Host supervisors' liveness beats, keyed by host, and the host-loss detector's ticks: apart from
+     * the guests' beats, so that no amount of guest traffic delays a host's beat on its way to the
+     * detector. Its records carry the broker's append time ({@code LogAppendTime}).
+     */
+    public String hostHeartbeats() {
+        return prefix + "host-heartbeats.v1";
     }
 
     public String guestCommands() {
@@ -51,7 +61,7 @@ public record Topics(String prefix) {
 
     /** Every topic, for creating them before any service starts. */
     public List<String> all() {
-        return List.of(guestLog(), heartbeats(), guestCommands(), hostCommands(), decisions(), packages(),
+        return List.of(guestLog(), heartbeats(), hostHeartbeats(), guestCommands(), hostCommands(), decisions(), packages(),
                 placements(), deadLetter());
     }
 

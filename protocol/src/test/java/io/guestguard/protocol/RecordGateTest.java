@@ -52,6 +52,27 @@ class RecordGateTest {
     }
 
     @Test
+    void theHostsTopicCarriesHostBeatsAndTicksKeyedByTheirPartition() {
+        byte[] hostBeat = codec.encode(new CloudEvent<>("b1", "/host/h1/supervisor", now, null, null, "h1", null,
+                new Heartbeat("host", "h1", List.of("g1"))));
+        byte[] guestBeat = codec.encode(CloudEvent.ofGuest("b2", "/x", now, "g1", new Heartbeat("guest", "g1", List.of())));
+        byte[] tick = codec.encode(new CloudEvent<>("t1", "/policy-engine/host-detector", now, null, null, null, null,
+                new DetectorTick(2)));
+        byte[] fact = codec.encode(CloudEvent.ofGuest("f1", "/x", now, "g1", new HostLost("h1")));
+
+        assertThat(gate.hostHeartbeat("h1", hostBeat).data()).isEqualTo(new Heartbeat("host", "h1", List.of("g1")));
+        assertThat(gate.hostHeartbeat("tick-2", tick).data()).isEqualTo(new DetectorTick(2));
+        assertRejected(() -> gate.hostHeartbeat("tick-1", tick), "record key 'tick-1' does not match");
+        assertRejected(() -> gate.hostHeartbeat("h2", hostBeat), "does not match data.id");
+        assertRejected(() -> gate.hostHeartbeat("g1", guestBeat), "guests beat on heartbeats.v1");
+        assertRejected(() -> gate.hostHeartbeat("g1", fact), "not a heartbeat");
+        assertRejected(() -> gate.heartbeat("tick-2", tick), "not a heartbeat");
+        assertThat(DetectorTick.partitionOf("tick-17")).isEqualTo(17);
+        assertThatThrownBy(() -> DetectorTick.partitionOf("h1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DetectorTick.partitionOf("tick--1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aHostCommandIsKeyedByItsHostAndNamesOneGuest() {
         byte[] start = codec.encode(new CloudEvent<>("c1", "/policy-engine", now, "g1", null, "h2", 2L,
                 new StartGuest("g1", "h2", 2, "d1")));
@@ -73,6 +94,7 @@ class RecordGateTest {
         assertRejected(() -> gate.fact("g1", garbage), "malformed JSON");
         assertRejected(() -> gate.placement("g1", garbage), "malformed JSON");
         assertRejected(() -> gate.heartbeat("g1", null), "no value");
+        assertRejected(() -> gate.hostHeartbeat("h1", garbage), "malformed JSON");
     }
 
     private static void assertRejected(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason) {

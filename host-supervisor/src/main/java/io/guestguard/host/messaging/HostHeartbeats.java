@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Beats for this host on {@code heartbeats.v1}, keyed by host id, at a configured interval, each
+ * Beats for this host on {@code host-heartbeats.v1}, keyed by host id, at a configured interval, each
  * with the guests running here. The policy engine's detector turns missing beats into host-lost
  * facts; other hosts' supervisors read the inventories to refuse starting a guest that still runs.
+ * The broker stamps each beat on append ({@code LogAppendTime}): the detector measures silence on
+ * the broker's clock, so this host's clock does not matter.
  */
 @ApplicationScoped
 public class HostHeartbeats {
@@ -36,7 +38,7 @@ public class HostHeartbeats {
         this.supervisor = supervisor;
     }
 
-    @Outgoing("heartbeats")
+    @Outgoing("host-heartbeats")
     public Multi<Message<byte[]>> beats() {
         return Multi.createFrom().ticks().every(interval).map(tick -> beat());
     }

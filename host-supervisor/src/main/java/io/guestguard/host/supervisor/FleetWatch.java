@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * What a host supervisor knows of the rest of the fleet, to refuse a start that could make a second
  * runner: the newest placement of every guest (the engine's compacted {@code placements.v1}, read
  * from its beginning) and which guests other hosts said they run in their latest beat on
- * {@code heartbeats.v1} (read from its end, so only live beats count). One consumer, assigned every
- * partition of both topics; committed records only, as the engine writes placements in transactions.
+ * {@code host-heartbeats.v1} (read from its end, so only live beats count; the host-loss detector's
+ * ticks there are skipped). One consumer, assigned every partition of both topics; committed records
+ * only, as the engine writes placements in transactions.
  *
  * <p>Anyone may write to these topics, so nothing read stops the watch or grows it without end:
  * <ul>
@@ -107,7 +108,7 @@ public final class FleetWatch implements AutoCloseable {
     /** Assigns both topics (waiting for them to exist) and starts reading. */
     public void start() {
         placementPartitions = partitions(topics.placements());
-        List<TopicPartition> beatPartitions = partitions(topics.heartbeats());
+        List<TopicPartition> beatPartitions = partitions(topics.hostHeartbeats());
         List<TopicPartition> all = new ArrayList<>(placementPartitions);
         all.addAll(beatPartitions);
         consumer.assign(all);
@@ -291,9 +292,8 @@ public final class FleetWatch implements AutoCloseable {
                     keepPlacement(record.key(), gate.placement(record.key(), record.value()).data());
                 }
             } else {
-                Heartbeat beat = gate.heartbeat(record.key(), record.value()).data();
-                if (beat.role().equals("host")) {
-                    keepBeat(beat.id(), beat.guests());
+                if (gate.hostHeartbeat(record.key(), record.value()).data() instanceof Heartbeat beat) {
+                    keepBeat(beat.id(), beat.guests()); // not a detector's tick
                 }
             }
         } catch (RuntimeException e) { // RejectedRecordException, or anything unforeseen: skip, never stop

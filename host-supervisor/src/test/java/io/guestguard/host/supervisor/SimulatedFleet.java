@@ -173,7 +173,7 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     void beat(String host, List<String> guests) {
-        send(topics.heartbeats(), host, new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
+        send(topics.hostHeartbeats(), host, new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 Instant.now(), null, null, host, null, new Heartbeat("host", host, guests)));
     }
 

@@ -22,8 +22,10 @@ import java.time.Duration;
  * {@code guestguard_watcher_gaps_healed_total}, {@code guestguard_watcher_escalations_total{trigger}} and
  * {@code guestguard_watcher_seq_corrections_total{kind}} (a reporter's answer set the count right:
  * {@code never-assigned} numbers read, {@code not-resent} numbers missed),
- * {@code guestguard_watcher_beats_forgotten_total} (heartbeats forgotten at the bound) and
- * {@code guestguard_watcher_states_quarantined_total}.
+ * {@code guestguard_watcher_beats_forgotten_total} (heartbeats forgotten at the bound),
+ * {@code guestguard_watcher_states_quarantined_total} and
+ * {@code guestguard_watcher_escalations_held_total} (escalations that waited for the watcher to read its
+ * input up to their deadline: it was behind).
  * They count what the stream thread did; a record processed again after a crash counts again.
  */
 public final class WatchMetrics {
@@ -34,6 +36,7 @@ public final class WatchMetrics {
     private final Counter gapsHealed;
     private final Counter beatsForgotten;
     private final Counter statesQuarantined;
+    private final Counter escalationsHeld;
 
     public WatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +50,9 @@ public final class WatchMetrics {
                 .description("guests' last heartbeats forgotten at the bound of guests remembered").register(registry);
         this.statesQuarantined = Counter.builder("guestguard.watcher.states.quarantined")
                 .description("stored watches that could not be read, dead-lettered and started again").register(registry);
+        this.escalationsHeld = Counter.builder("guestguard.watcher.escalations.held")
+                .description("escalations that waited for the watcher to read its input up to their deadline")
+                .register(registry);
         // Registered up front, so the series exist (at 0) before the first migration.
         for (String outcome : new String[] {"started", "completed", "failed", "abandoned"}) {
             migrations(outcome);
@@ -63,6 +69,10 @@ public final class WatchMetrics {
 
     void rebindSent() {
         rebindsSent.increment();
+    }
+
+    void escalationHeld() {
+        escalationsHeld.increment();
     }
 
     void observe(Observation observation) {

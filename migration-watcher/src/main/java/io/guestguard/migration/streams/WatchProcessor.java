@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -42,11 +43,23 @@ import java.util.TreeSet;
  *   <li>a guest heartbeat: remembered in memory only (a beat per guest per second must not become a
  *       store write and a changelog record each), for a bounded number of guests ({@link RecentBeats});
  *       a restarted watcher counts every guest as heard at its start, so it gives each a full silence
- *       timeout;</li>
+ *       timeout. Only the beats of guests the watcher has something due for (a running guest's
+ *       silence, a check, a migration) are read at all, and of those at most one per guest and
+ *       {@link #IDLE}: no state depends on the others, so a storm of beats costs the watcher little
+ *       more than Kafka's work (the beats it does not read are not checked either: they would change
+ *       nothing);</li>
  *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
  *       in-memory index of deadlines rebuilt from the store at start.</li>
  * </ul>
- * What cannot be read goes to the dead-letter topic with its reason; the watcher goes on. Nothing a
+ * <b>Its own backlog is not the guest's silence.</b> A {@code contact-lost} escalation (the engine
+ * fails the guest over on it) is written only once the watcher has read its input up to the
+ * check's deadline: it has processed a record appended at or after the deadline (its stream time;
+ * both topics are stamped by the broker on append), or it has had nothing to read for
+ * {@link #IDLE}, so its input is read to the end. Otherwise the escalation waits for the next check:
+ * the reporter's answer may be among the records not read yet, behind a burst of beats. Rebinds
+ * go out meanwhile; they only ask the reporter to answer.
+ *
+ * <p>What cannot be read goes to the dead-letter topic with its reason; the watcher goes on. Nothing a
  * record or a stored watch holds can stop the stream thread:
  * <ul>
  *   <li>a record whose processing throws goes to the dead-letter topic with the exception as its
@@ -60,6 +73,12 @@ import java.util.TreeSet;
 final class WatchProcessor implements Processor<String, byte[], String, byte[]> {
 
     static final String SOURCE = "/migration-watcher";
+    /**
+     * How long without a record to process means the input is read to its end: a stream thread with
+     * nothing to do polls every few milliseconds, and one with a backlog processes records between
+     * any two checks.
+     */
+    static final Duration IDLE = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(WatchProcessor.class);
 
     private final ContactWatcher watcher;
@@ -77,6 +96,10 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final NavigableMap<Long, Set<String>> dueIndex = new TreeMap<>();
     /** Guests whose stored watch could not be read at start, with why: quarantined at the first check. */
     private final Map<String, String> unreadableAtStart = new TreeMap<>();
+    /** When the last record was processed (wall clock); at start, as if one just was, since a backlog may wait. */
+    private long lastReadAt;
+    /** Guests whose escalation waits for the input to be read up to its deadline, to log each hold once. */
+    private final Set<String> held = new TreeSet<>();
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
@@ -94,6 +117,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         this.context = context;
         this.store = context.getStateStore(WatchTopology.STORE);
         long now = context.currentSystemTimeMs();
+        lastReadAt = now;
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> {
                 beats.heard(entry.key, now);
@@ -120,14 +144,18 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
 
     private void watch(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        lastReadAt = now;
         boolean beat = context.recordMetadata().map(m -> m.topic().equals(heartbeatsTopic)).orElse(false);
+        if (beat && (!dueAt.containsKey(record.key()) || heardWithin(record.key(), now))) {
+            return; // nothing is due for this guest (not running, or unknown), or it was heard just now
+        }
         CloudEvent<? extends Fact> fact;
         try {
             if (beat) {
                 if (gate.heartbeat(record.key(), record.value()).data().role().equals("guest")) {
                     beats.heard(record.key(), now);
                 }
-                return; // host beats are the policy engine's
+                return; // a host beat from a supervisor older than host-heartbeats.v1: the engine's
             }
             fact = gate.fact(record.key(), record.value());
         } catch (RejectedRecordException e) {
@@ -149,19 +177,50 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         apply(guest, step, now);
     }
 
+    /**
+     * Whether a beat of {@code guest} was read less than {@link #IDLE} ago: another one now would move
+     * its last-heard time by less than that, nothing against a silence timeout of seconds, and a
+     * burst of beats then costs one decode per guest and second.
+     */
+    private boolean heardWithin(String guest, long now) {
+        OptionalLong heard = beats.lastHeard(guest);
+        return heard.isPresent() && now - heard.getAsLong() < IDLE.toMillis();
+    }
+
     private void timePassed(long now) {
         new ArrayList<>(unreadableAtStart.keySet()).forEach(guest -> quarantine(guest, unreadableAtStart.get(guest), now));
         List<String> due = new ArrayList<>();
         dueIndex.headMap(now, true).values().forEach(due::addAll);
         for (String guest : due) {
             try {
-                apply(guest, watcher.onTime(current(guest, now), guest, now), now);
+                GuestWatch watch = current(guest, now);
+                Step step = watcher.onTime(watch, guest, now);
+                if (escalates(step) && !readUpTo(watch.check() == null ? now : watch.check().deadlineMs(), now)) {
+                    if (held.add(guest)) {
+                        LOG.infof("%s: contact-lost is due, but the watcher has not read its input up to the deadline yet "
+                                + "(it is %d ms behind): waiting for it, since the answer may be in what is still unread",
+                                guest, now - context.currentStreamTimeMs());
+                        metrics.escalationHeld();
+                    }
+                    continue; // looked at again at the next check
+                }
+                held.remove(guest);
+                apply(guest, step, now);
             } catch (RuntimeException e) {
                 // Its watch is what makes the step throw; one guest must not stop every check.
                 LOG.errorf(e, "%s: the check of its watch failed", guest);
                 quarantine(guest, "a check on it failed: " + e, now);
             }
         }
+    }
+
+    /** Whether every record appended before {@code deadline} has been processed, as far as this task can tell. */
+    private boolean readUpTo(long deadline, long now) {
+        return context.currentStreamTimeMs() >= deadline || now - lastReadAt >= IDLE.toMillis();
+    }
+
+    private static boolean escalates(Step step) {
+        return step.effects().stream().anyMatch(Escalate.class::isInstance);
     }
 
     /** The guest's stored watch, with the latest beat read; one that cannot be read is quarantined. */

@@ -123,6 +123,69 @@ class WatchTopologyTest {
     }
 
     @Test
+    void aRunningGuestThatBeatsIsNotCheckedAndOneThatFellSilentIs() {
+        fact("g5", 1L, null, new GuestStarted("h1"), T0);
+        fact("g6", 1L, null, new GuestStarted("h1"), T0);
+        for (int i = 1; i <= 75; i++) { // 15 s: the start grace (8 s) and the silence timeout (5 s) pass
+            driver.advanceWallClockTime(Duration.ofMillis(200));
+            beat("g5", T0.plusMillis(i * 200L)); // five beats a second, of which the watcher reads one
+            beat("unknown-" + i, T0.plusMillis(i * 200L));
+        }
+
+        assertThat(commands.readValuesToList().stream().<CloudEvent<?>>map(codec::decode).toList())
+                .extracting(CloudEvent::guestId).as("rebinds, from 13 s on").isNotEmpty().containsOnly("g6");
+    }
+
+    @Test
+    void aWatcherBehindItsInputDoesNotEscalateBeforeItHasReadUpToTheDeadline() {
+        fact("g2", 4L, null, new GuestStarted("h1"), T0);
+        fact("g2", 4L, null, new MigrationStarted("h1", "h2"), T0);
+        fact("g2", 4L, null, new MigrationCompleted("h1", "h2"), T0);
+        log.readRecordsToList();
+
+        // 3.1 s pass on the watcher's clock while it works through a burst of other guests' beats,
+        // all appended in the first 300 ms: its rebinds go out, the escalation waits.
+        for (int i = 0; i < 31; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            for (int b = 0; b < 10; b++) {
+                beat("storm-" + b, T0.plusMillis(i * 10L));
+            }
+        }
+        assertThat(commands.readValuesToList().stream().<CloudEvent<?>>map(codec::decode).toList())
+                .extracting(CloudEvent::id).containsExactly("f3:rebind-1", "f3:rebind-2", "f3:rebind-3");
+        assertThat(log.readRecordsToList()).as("no contact-lost while behind").isEmpty();
+        assertThat(registry.get("guestguard.watcher.escalations.held").counter().count()).isEqualTo(1);
+
+        // The reporter's answer was in the backlog: appended 2.5 s in, before the last rebind's deadline.
+        fact("g2", null, 9L, new Rebound("f3:rebind-3", "h2", 5, 10, 0, false), T0.plusMillis(2_500));
+        for (int i = 0; i < 30; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        assertThat(log.readRecordsToList()).as("contact verified, never lost").isEmpty();
+        assertThat(registry.get("guestguard.watcher.rebind.latency").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWatcherThatCaughtUpEscalatesAContactThatIsReallyLost() {
+        fact("g2", 4L, null, new GuestStarted("h1"), T0);
+        fact("g2", 4L, null, new MigrationStarted("h1", "h2"), T0);
+        fact("g2", 4L, null, new MigrationCompleted("h1", "h2"), T0);
+        log.readRecordsToList();
+        for (int i = 0; i < 31; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            beat("storm", T0.plusMillis(i * 10L));
+        }
+        assertThat(log.readRecordsToList()).as("behind: not yet").isEmpty();
+
+        for (int i = 0; i < 10; i++) { // nothing more to read for a second: the input is read to its end
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+
+        assertThat(log.readRecordsToList()).extracting(r -> codec.decode(r.value()).data())
+                .singleElement().isInstanceOf(ContactLost.class);
+    }
+
+    @Test
     void whatCannotBeReadIsDeadLetteredAndTheWatcherGoesOn() {
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
         guestLog.pipeInput("g3", garbage, T0);
@@ -141,8 +204,18 @@ class WatchTopologyTest {
         guestLog.pipeInput(guest, codec.encode(new CloudEvent<>("f" + ++ids, "/test", T0, guest, seq, null, epoch, data)));
     }
 
+    /** A fact appended at {@code at} (the record's timestamp, as the broker stamps it). */
+    private void fact(String guest, Long epoch, Long seq, Payload data, Instant at) {
+        guestLog.pipeInput(guest, codec.encode(new CloudEvent<>("f" + ++ids, "/test", at, guest, seq, null, epoch, data)), at);
+    }
+
     private void beat(String guest) {
         heartbeats.pipeInput(guest, codec.encode(CloudEvent.ofGuest("b" + ++ids, "/test", T0, guest,
                 new Heartbeat("guest", guest, List.of()))));
+    }
+
+    private void beat(String guest, Instant at) {
+        heartbeats.pipeInput(guest, codec.encode(CloudEvent.ofGuest("b" + ++ids, "/test", at, guest,
+                new Heartbeat("guest", guest, List.of()))), at);
     }
 }

@@ -43,6 +43,12 @@ class EmbeddedKafkaTest {
             String cleanup = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
                     Topics.DEFAULT.placements()))).all().get().values().iterator().next().get("cleanup.policy").value();
             assertThat(cleanup).isEqualTo("compact");
+            for (String beats : List.of(Topics.DEFAULT.hostHeartbeats(), Topics.DEFAULT.heartbeats())) {
+                var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, beats)))
+                        .all().get().values().iterator().next();
+                assertThat(config.get("message.timestamp.type").value()).as(beats).isEqualTo("LogAppendTime");
+                assertThat(config.get("retention.ms").value()).as(beats).isEqualTo("600000");
+            }
             assertThat(roundTrip(servers, Topics.DEFAULT.guestLog())).isEqualTo("hello");
             String stamped = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
                     Topics.DEFAULT.guestLog()))).all().get().values().iterator().next().get("message.timestamp.type").value();

@@ -24,8 +24,13 @@ final class BenchFleet implements AutoCloseable {
 
     /** The single-reporter layout: the engine and g1's reporter, no hosts. */
     static BenchFleet singleReporter(Path home, Path runDir, String restartLimit) {
+        return singleReporter(home, runDir, restartLimit, false);
+    }
+
+    /** The single-reporter layout, with the migration watcher if {@code watcher} (the reader of guest beats). */
+    static BenchFleet singleReporter(Path home, Path runDir, String restartLimit, boolean watcher) {
         return new BenchFleet(LocalFleet.startSingleReporter(home.toAbsolutePath().normalize(),
-                runDir.toAbsolutePath().normalize(), restartLimit));
+                runDir.toAbsolutePath().normalize(), restartLimit, watcher));
     }
 
     /** The two-host fleet of README command 1, with app1's {@code service_restart} as given. */

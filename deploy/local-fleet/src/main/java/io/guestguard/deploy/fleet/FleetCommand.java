@@ -1,6 +1,8 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.HostLost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * README command 1. {@code run} (the default) starts the two-host local fleet and prints its
@@ -25,7 +32,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "guestguard-fleet", mixinStandardHelpOptions = true,
         subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class,
-                FleetCommand.Chaos.class, FleetCommand.Takeover.class},
+                FleetCommand.Chaos.class, FleetCommand.Takeover.class, FleetCommand.Storm.class,
+                FleetCommand.BeatCostCommand.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine, two simulated hosts "
                 + "(primary, standby) with their host supervisors, and three guests (g1, g2, g3) with two applications each.")
 public final class FleetCommand implements Callable<Integer> {
@@ -176,8 +184,16 @@ public final class FleetCommand implements Callable<Integer> {
         @Option(names = "--warmup", defaultValue = "20", description = "Kills before measuring, not counted (default: ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--storm-beats", defaultValue = "0", description = "Then as many kills again during storms of this "
+                + "many guest beats (from 10,000 guests), in the same run, on the two-host fleet with the migration watcher and "
+                + "unlimited restarts (default: ${DEFAULT-VALUE}: no storms, the single-reporter layout).")
+        int stormBeats;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (stormBeats > 0) {
+                return duringStorms();
+            }
             PrintStream out = parent.out;
             // The single-reporter layout: the figures measure the reporter and the engine, as recorded before.
             try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "unlimited");
@@ -191,6 +207,59 @@ public final class FleetCommand implements Callable<Integer> {
                 out.println("machine: " + machine());
             }
             return 0;
+        }
+
+        /**
+         * The two-host fleet: kills without a storm, then as many during storms of guest beats, one
+         * after the other; counts host losses and fences all along (there must be none).
+         */
+        private int duringStorms() throws InterruptedException {
+            PrintStream out = parent.out;
+            int guests = 10_000;
+            int beats = Math.max(1, stormBeats / guests);
+            AtomicInteger losses = new AtomicInteger();
+            AtomicInteger fences = new AtomicInteger();
+            ExecutorService storms = Executors.newSingleThreadExecutor();
+            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, "unlimited");
+                 RestartBenchmark benchmark = new RestartBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
+                         bench.fleet().topics().guestCommands(), "g1", "app1")) {
+                bench.timeline().addListener(event -> {
+                    if (event.data() instanceof HostLost) {
+                        losses.incrementAndGet();
+                    } else if (event.data() instanceof Decision d && d.action() == Decision.Action.FENCE_HOST) {
+                        fences.incrementAndGet();
+                    }
+                });
+                bench.ready();
+                LocalFleet fleet = bench.fleet();
+                GuestBeatStorm storm = new GuestBeatStorm(fleet.bootstrapServers(), fleet.topics());
+                out.printf("crash -> new pid on the two-host fleet: %d warm-up kills, %d measured without a storm, then %d "
+                        + "during storms of %,d guest beats (%,d guests x %d)%n", warmup, kills, kills, guests * beats, guests, beats);
+                RestartBenchmark.Results quiet = benchmark.run(warmup, kills, out);
+                out.println("without a storm: " + quiet.total().summary());
+                out.println(quiet.stages());
+                AtomicReference<Future<GuestBeatStorm.Result>> current = new AtomicReference<>();
+                RestartBenchmark.Results stormy = benchmark.runDuringStorms(kills,
+                        () -> current.set(storms.submit(() -> storm.write(guests, beats))),
+                        () -> !current.get().isDone() || unread(fleet) > 0, out);
+                out.println("without a storm: " + quiet.total().summary());
+                out.println("during storms:   " + stormy.total().summary());
+                out.println(stormy.stages());
+                out.printf("host.lost facts during the run: %d; fence decisions: %d%n", losses.get(), fences.get());
+                out.println("machine: " + machine());
+                return losses.get() == 0 ? 0 : 1;
+            } finally {
+                storms.shutdownNow();
+            }
+        }
+
+        /** Guest beats not yet read by a service that reads them (the engine before host-heartbeats.v1 did). */
+        private static long unread(LocalFleet fleet) {
+            long unread = 0;
+            for (String group : List.of(LocalFleet.ENGINE_APPLICATION_ID, LocalFleet.WATCHER_APPLICATION_ID)) {
+                unread += GroupLag.ofReader(fleet.bootstrapServers(), group, fleet.topics().heartbeats()).orElse(0);
+            }
+            return unread;
         }
     }
 
@@ -237,17 +306,26 @@ public final class FleetCommand implements Callable<Integer> {
                 + "command, and the run ends at the fence decision.")
         boolean synthetic;
 
+        @Option(names = "--guest-beat-rate", defaultValue = "0", description = "With --synthetic: guest beats written per "
+                + "second all along (from 10,000 guests), with the migration watcher running to read them (default: "
+                + "${DEFAULT-VALUE}: none, and no watcher).")
+        int guestBeatRate;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = parent.out;
             if (synthetic) {
-                try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "3")) {
+                try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "3", guestBeatRate > 0)) {
                     HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
                             bench.fleet().topics());
                     bench.ready();
-                    out.printf("host loss -> failover decided (synthetic hosts): %d runs, hosts beating every %d ms%n", runs,
-                            HostLossBenchmark.BEAT.toMillis());
-                    out.println(HostLossBenchmark.summary(benchmark.run(runs, out)));
+                    out.printf("host loss -> failover decided (synthetic hosts): %d runs, hosts beating every %d ms%s%n", runs,
+                            HostLossBenchmark.BEAT.toMillis(), guestBeatRate > 0
+                                    ? String.format(Locale.ROOT, ", %,d guest beats per second all along", guestBeatRate) : "");
+                    try (GuestBeatLoad load = GuestBeatLoad.start(bench.fleet(), guestBeatRate)) {
+                        out.println(HostLossBenchmark.summary(benchmark.run(runs, out)));
+                        load.report(out);
+                    }
                     out.println("machine: " + machine());
                 }
                 return 0;
@@ -360,6 +438,65 @@ public final class FleetCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(onExit);
                 fleet.close();
             }
+        }
+    }
+
+    /** A storm of guest beats on a running fleet's broker, as by hand with kcat (issue 12). */
+    @Command(name = "storm", mixinStandardHelpOptions = true,
+            description = "Writes a storm of well-formed guest heartbeats (GUESTS x BEATS) to a running fleet's heartbeats.v1 "
+                    + "as fast as one producer can, and says how long it took.")
+    static final class Storm implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--bootstrap-servers", required = true, description = "The running fleet's broker, as ./fleet printed it.")
+        String bootstrapServers;
+
+        @Option(names = "--guests", defaultValue = "10000", description = "Guests beating (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--beats", defaultValue = "30", description = "Beats per guest (default: ${DEFAULT-VALUE}).")
+        int beats;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            parent.out.println(new GuestBeatStorm(bootstrapServers, io.guestguard.protocol.Topics.DEFAULT).write(guests, beats).summary());
+            return 0;
+        }
+    }
+
+    /** CPU per guest beat for the engine and the watcher (docs/benchmarks.md). */
+    @Command(name = "beatcost", mixinStandardHelpOptions = true,
+            description = "Starts the engine and the migration watcher, writes a storm of guest beats, and reports the CPU each "
+                    + "spent per beat (over what it spends idle).")
+    static final class BeatCostCommand implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--guests", defaultValue = "10000", description = "Guests beating (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--beats", defaultValue = "30", description = "Beats per guest (default: ${DEFAULT-VALUE}).")
+        int beats;
+
+        @Option(names = "--watched", description = "Report the guests started first, so that the migration watcher watches "
+                + "them and reads each of their beats, as it does a real fleet's (default: unknown guests, whose beats it skips).")
+        boolean watched;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintStream out = parent.out;
+            try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "3", true)) {
+                bench.ready();
+                bench.fleet().awaitReady(LocalFleet.WATCHER_APPLICATION_ID, Duration.ofSeconds(120));
+                out.printf("CPU per guest beat: %,d guest beats (%,d %s guests x %d) on the engine and the migration watcher of %s%n",
+                        (long) guests * beats, guests, watched ? "watched" : "unknown", beats, parent.home.toAbsolutePath().normalize());
+                new BeatCost(bench.fleet(), out).measure(guests, beats, watched).forEach(cost -> out.println(cost.summary()));
+                out.println("machine: " + machine());
+            }
+            return 0;
         }
     }
 

@@ -69,6 +69,7 @@ import java.util.concurrent.TimeoutException;
 public final class LocalFleet implements AutoCloseable {
 
     public static final String ENGINE_APPLICATION_ID = "guestguard-policy-engine";
+    public static final String WATCHER_APPLICATION_ID = "guestguard-migration-watcher";
     public static final List<String> HOSTS = List.of("primary", "standby");
     public static final List<String> GUESTS = List.of("g1", "g2", "g3");
     /** The name guests reach Kafka by, through their host's guest network. */
@@ -249,15 +250,8 @@ public final class LocalFleet implements AutoCloseable {
                 fleet.startEngine(n);
             }
             if (options.watcher()) {
-                Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
                 for (int n = 1; n <= options.instances(); n++) {
-                    // The first watcher serves the metrics on the port the fleet prints; others on free ports.
-                    String name = instanceName("migration-watcher", n);
-                    fleet.services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, Map.of(
-                            "kafka.bootstrap.servers", servers,
-                            "kafka-streams.state.dir", runDir.resolve(name + "-state").toString(),
-                            "quarkus.http.port", Integer.toString(n == 1 ? fleet.watcherMetricsPort : EmbeddedKafka.freePort())),
-                            runDir.resolve("logs/" + name + ".log")));
+                    fleet.startWatcher(home, n);
                 }
             }
             for (String host : HOSTS) {
@@ -277,11 +271,20 @@ public final class LocalFleet implements AutoCloseable {
      * @param restartLimit the engine's restart limit: {@code none}, {@code unlimited} or a number
      */
     public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit) {
+        return startSingleReporter(home, runDir, restartLimit, false);
+    }
+
+    /**
+     * As {@link #startSingleReporter(Path, Path, String)}, with the migration watcher too if
+     * {@code watcher}: the one reader of guest beats, for measurements under guest-beat load.
+     */
+    public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher) {
         Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path guestFile = runDir.resolve("g1.yaml");
         // A fresh fleet each time: the previous run's broker log, engine and reporter state and logs go.
-        List.of("kafka", "policy-engine-state", "g1-state", "logs").forEach(dir -> deleteRecursively(runDir.resolve(dir)));
+        List.of("kafka", "policy-engine-state", "migration-watcher-state", "g1-state", "logs")
+                .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         copyResource("/demo-guest.yaml", guestFile, Map.of());
         Topics topics = Topics.DEFAULT;
         LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
@@ -290,6 +293,9 @@ public final class LocalFleet implements AutoCloseable {
             fleet.engineJar = engineJar;
             fleet.engineProperties = Map.of("kafka.bootstrap.servers", servers, "guestguard.policy.restart-limit", restartLimit);
             fleet.startEngine(1);
+            if (watcher) {
+                fleet.startWatcher(home, 1);
+            }
             fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, Map.of(
                     "kafka.bootstrap.servers", servers,
                     "guestguard.reporter.config-file", guestFile.toString(),
@@ -362,6 +368,26 @@ public final class LocalFleet implements AutoCloseable {
         return n == 1 ? service : service + "-" + n;
     }
 
+    /**
+     * Starts migration watcher instance {@code n} ({@code migration-watcher}, then {@code
+     * migration-watcher-N}); the first serves the metrics on the port the fleet prints, others on free ports.
+     */
+    private void startWatcher(Path home, int n) {
+        Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
+        String name = instanceName("migration-watcher", n);
+        services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, Map.of(
+                "kafka.bootstrap.servers", bootstrapServers(),
+                "kafka-streams.state.dir", runDir.resolve(name + "-state").toString(),
+                "quarkus.http.port", Integer.toString(n == 1 ? watcherMetricsPort : EmbeddedKafka.freePort())),
+                runDir.resolve("logs/" + name + ".log")));
+    }
+
+    /** The running service called {@code name} ({@code policy-engine}, {@code migration-watcher}, ...). */
+    public ServiceProcess service(String name) {
+        return services().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name + " in this fleet"));
+    }
+
     /** Starts (or starts again, after a crash or a stop) host {@code host}'s supervisor. */
     public ServiceProcess startSupervisor(String host) {
         if (supervisorJar == null) {
@@ -384,13 +410,13 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /**
-     * Waits until every one of {@code hosts} has beaten on {@code heartbeats.v1}: its supervisor is
-     * up and reads its commands.
+     * Waits until every one of {@code hosts} has beaten on {@code host-heartbeats.v1}: its supervisor
+     * is up and reads its commands. (The host-loss detector's ticks there are not beats.)
      */
     public void awaitBeats(List<String> hosts, Duration timeout) {
         Set<String> beating = new HashSet<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (TopicReader beats = new TopicReader(bootstrapServers(), topics.heartbeats())) {
+        try (TopicReader beats = new TopicReader(bootstrapServers(), topics.hostHeartbeats())) {
             while (!beating.containsAll(hosts)) {
                 for (String host : hosts) {
                     ServiceProcess supervisor = supervisor(host);
@@ -462,14 +488,23 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Waits until every running policy engine instance has joined the consumer group and it is stable. */
     public void awaitEngineReady(Duration timeout) throws InterruptedException {
+        long running = engines.values().stream().filter(ServiceProcess::isAlive).count();
+        awaitReady(ENGINE_APPLICATION_ID, members -> members == running, timeout);
+    }
+
+    /** Waits until the Kafka Streams application {@code applicationId} has joined its group and owns its partitions. */
+    public void awaitReady(String applicationId, Duration timeout) throws InterruptedException {
+        awaitReady(applicationId, members -> members > 0, timeout);
+    }
+
+    private void awaitReady(String applicationId, java.util.function.IntPredicate members, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             while (System.nanoTime() < deadline) {
                 try {
-                    var group = admin.describeConsumerGroups(List.of(ENGINE_APPLICATION_ID)).all().get()
-                            .get(ENGINE_APPLICATION_ID);
-                    long running = engines.values().stream().filter(ServiceProcess::isAlive).count();
-                    if (group.groupState() == GroupState.STABLE && group.members().size() == running) {
+                    var group = admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId);
+                    if (group.groupState() == GroupState.STABLE && members.test(group.members().size())) {
                         return;
                     }
                 } catch (ExecutionException e) {
@@ -481,8 +516,8 @@ public final class LocalFleet implements AutoCloseable {
                 Thread.sleep(100); // polling an external system's state; the deadline bounds it
             }
         }
-        throw new IllegalStateException("the policy engine did not become ready within " + timeout
-                + "; see " + runDir.resolve("logs/policy-engine.log"));
+        throw new IllegalStateException(applicationId + " did not become ready within " + timeout
+                + "; see " + runDir.resolve("logs"));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Crash-to-new-pid latency on a running fleet: SIGKILL the application, then take the time its
@@ -73,6 +74,8 @@ final class RestartBenchmark implements AutoCloseable {
     private final String guest;
     private final String app;
     private volatile boolean running = true;
+    /** The application's pid as last started, once known. */
+    private long current;
 
     RestartBenchmark(Timeline timeline, String bootstrapServers, String commandsTopic, String guest, String app) {
         this.guest = guest;
@@ -112,29 +115,76 @@ final class RestartBenchmark implements AutoCloseable {
 
     /** Kills the application {@code warmup + kills} times and returns the latencies of the last {@code kills}. */
     Results run(int warmup, int kills, PrintStream out) throws InterruptedException {
-        long pid = next(Duration.ofSeconds(60), 0).pid;
-        List<Long> total = new ArrayList<>();
-        List<Long> noticed = new ArrayList<>();
-        List<Long> decided = new ArrayList<>();
-        List<Long> spawned = new ArrayList<>();
+        Samples samples = new Samples();
         for (int i = 0; i < warmup + kills; i++) {
-            Instant killed = Instant.now();
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            Started started = next(Duration.ofSeconds(30), pid);
-            Instant failed = take(failureTimes, "failure");
-            Instant read = take(commandsRead, "restart command");
+            Sample sample = once();
             if (i >= warmup) {
-                total.add(micros(killed, started.time));
-                noticed.add(micros(killed, failed));
-                decided.add(micros(failed, read));
-                spawned.add(micros(read, started.time));
+                samples.add(sample);
             }
-            pid = started.pid;
             if ((i + 1) % 50 == 0) {
                 out.printf("  %d/%d kills%n", i + 1, warmup + kills);
             }
         }
-        return new Results(sorted(total), sorted(noticed), sorted(decided), sorted(spawned));
+        return samples.results();
+    }
+
+    /**
+     * Kills the application {@code kills} times while storms of guest beats go on: {@code storm}
+     * starts one in the background, {@code stormGoesOn} says whether it is still being written or
+     * read; a new storm starts as soon as one is over, until {@code kills} kills were measured.
+     */
+    Results runDuringStorms(int kills, Runnable storm, BooleanSupplier stormGoesOn, PrintStream out)
+            throws InterruptedException {
+        Samples samples = new Samples();
+        int storms = 0;
+        while (samples.size() < kills) {
+            storm.run();
+            storms++;
+            int before = samples.size();
+            while (samples.size() < kills && (stormGoesOn.getAsBoolean() || samples.size() == before)) {
+                samples.add(once());
+            }
+            out.printf("  storm %d: %d kills during it%n", storms, samples.size() - before);
+        }
+        return samples.results();
+    }
+
+    /** One kill of the application and its replacement. */
+    private Sample once() throws InterruptedException {
+        long pid = current == 0 ? next(Duration.ofSeconds(60), 0).pid : current;
+        Instant killed = Instant.now();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Started started = next(Duration.ofSeconds(30), pid);
+        Instant failed = take(failureTimes, "failure");
+        Instant read = take(commandsRead, "restart command");
+        current = started.pid;
+        return new Sample(micros(killed, started.time), micros(killed, failed), micros(failed, read), micros(read, started.time));
+    }
+
+    /** One loop's latencies in microseconds: the whole loop and its three stages. */
+    private record Sample(long total, long noticed, long decided, long spawned) {
+    }
+
+    private static final class Samples {
+        private final List<Long> total = new ArrayList<>();
+        private final List<Long> noticed = new ArrayList<>();
+        private final List<Long> decided = new ArrayList<>();
+        private final List<Long> spawned = new ArrayList<>();
+
+        void add(Sample sample) {
+            total.add(sample.total());
+            noticed.add(sample.noticed());
+            decided.add(sample.decided());
+            spawned.add(sample.spawned());
+        }
+
+        int size() {
+            return total.size();
+        }
+
+        Results results() {
+            return new Results(sorted(total), sorted(noticed), sorted(decided), sorted(spawned));
+        }
     }
 
     private static Instant take(BlockingQueue<Instant> queue, String what) throws InterruptedException {

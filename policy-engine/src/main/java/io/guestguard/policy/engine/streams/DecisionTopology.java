@@ -1,8 +1,11 @@
 package io.guestguard.policy.engine.streams;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 import io.guestguard.policy.core.Decider;
+import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -17,10 +20,12 @@ import org.apache.kafka.streams.state.Stores;
  * The engine's topology, wiring only: {@code guest-log.v1} into {@link DecideProcessor} (which owns
  * the per-guest state store and the store of guests waiting for a deadline), and its outputs into the
  * guest-commands, host-commands, decisions, placements, packages and dead-letter topics, and its
- * {@code deadline.reached} facts back into the guest log. With {@code exactly_once_v2} the state change and all outputs
- * of one fact commit together. A global store follows {@code placements.v1}: the fleet-wide view
- * (guests per host) that {@code min_package_node} needs, and where the {@link HostDetector} finds the
- * guests of a host whose heartbeats stopped.
+ * {@code deadline.reached} facts back into the guest log. With {@code exactly_once_v2} the state
+ * change and all outputs of one fact commit together. A second sub-topology, the {@link HostDetector},
+ * reads {@code host-heartbeats.v1} (host beats and its own ticks, never the guests' beats) and writes
+ * host-loss facts to the guest log. A global store follows {@code placements.v1}: the fleet-wide view
+ * (guests per host) that {@code min_package_node} needs, and where the detector finds the guests of
+ * a host whose heartbeats stopped.
  */
 public final class DecisionTopology {
 
@@ -36,10 +41,11 @@ public final class DecisionTopology {
     static final String PLACEMENTS = "placements";
     static final String PACKAGES = "packages";
     static final String DEAD_LETTER = "dead-letter";
-    static final String HOST_LIVENESS = "host-liveness";
-    static final String HEARTBEATS = "heartbeats";
+    static final String HOST_WATCH = "host-watch";
+    static final String HOST_HEARTBEATS = "host-heartbeats";
     static final String HOST_DETECTOR = "host-detector";
     static final String DETECTED_FACTS = "detected-facts";
+    static final String TICKS = "ticks";
     /** Guests waiting for a deadline of their decider, and when it is due (see {@link DeadlineTicks}). */
     public static final String DEADLINES_STORE = "guest-deadlines";
     static final String DEADLINE_FACTS = "deadline-facts";
@@ -47,11 +53,41 @@ public final class DecisionTopology {
     static final Duration DEADLINE_CHECK = Duration.ofSeconds(1);
 
     /**
-     * When a host counts as lost: no beat for {@code timeout}, checked every {@code checkEvery}.
-     * With hosts beating every 250 ms, the defaults decide a failover within about 1.1 s of the last beat.
+     * When a host counts as lost: no beat for {@code timeout}, checked by a tick every
+     * {@code checkEvery}; at most {@code maxHostsPerPartition} hosts per partition of
+     * {@code host-heartbeats.v1} (a beat from one more is dead-lettered). With hosts beating every
+     * 250 ms, the defaults decide a failover within about 1.1 s of the last beat.
      */
-    public record HostDetection(Duration timeout, Duration checkEvery) {
+    public record HostDetection(Duration timeout, Duration checkEvery, int maxHostsPerPartition) {
+        public static final int DEFAULT_MAX_HOSTS_PER_PARTITION = 4096;
         public static final HostDetection DEFAULT = new HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100));
+
+        /**
+         * @throws IllegalArgumentException naming the setting, unless {@code 0 < checkEvery < timeout}
+         */
+        public HostDetection {
+            if (checkEvery.isNegative() || checkEvery.isZero() || checkEvery.compareTo(timeout) >= 0) {
+                throw new IllegalArgumentException("guestguard.policy.host-check-interval (" + checkEvery + ") must be "
+                        + "positive and shorter than guestguard.policy.host-timeout (" + timeout + "), e.g. 100ms and 1s");
+            }
+            if (maxHostsPerPartition < 1) {
+                throw new IllegalArgumentException("the most hosts per partition must be at least 1, not " + maxHostsPerPartition);
+            }
+        }
+
+        public HostDetection(Duration timeout, Duration checkEvery) {
+            this(timeout, checkEvery, DEFAULT_MAX_HOSTS_PER_PARTITION);
+        }
+
+        /** The most a gap between two ticks counts: two check intervals. */
+        long capMs() {
+            return 2 * checkEvery.toMillis();
+        }
+
+        /** How long a partition must receive nothing at all for a pause: half a timeout, two check intervals at least. */
+        long pauseAfterMs() {
+            return Math.max(capMs(), timeout.toMillis() / 2);
+        }
     }
 
     private DecisionTopology() {
@@ -78,13 +114,15 @@ public final class DecisionTopology {
         topology.addSink(DECISIONS, topics.decisions(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(PLACEMENTS, topics.placements(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(PACKAGES, topics.packages(), strings.serializer(), bytes.serializer(), PROCESSOR);
-        // The host-loss detector: host heartbeats in, host.lost / host.available facts out to the guest log.
-        topology.addSource(HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.heartbeats());
-        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(codec, detection.timeout(), detection.checkEvery()),
-                HEARTBEATS);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOST_LIVENESS), strings, bytes),
+        // The host-loss detector: host beats and its own ticks in (never the guests' beats), host.lost /
+        // host.available facts out to the guest log, each tick back into the partition it was read from.
+        topology.addSource(HOST_HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.hostHeartbeats());
+        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(codec, detection), HOST_HEARTBEATS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOST_WATCH), strings, bytes),
                 HOST_DETECTOR);
         topology.addSink(DETECTED_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), HOST_DETECTOR);
+        topology.addSink(TICKS, topics.hostHeartbeats(), strings.serializer(), bytes.serializer(),
+                (topic, key, value, partitions) -> Optional.of(Set.of(DetectorTick.partitionOf(key))), HOST_DETECTOR);
         topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR, HOST_DETECTOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
                         .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),

@@ -1,11 +1,12 @@
 package io.guestguard.policy.engine.streams;
 
+import io.guestguard.policy.engine.streams.DecisionTopology.HostDetection;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
-import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Ids;
@@ -20,134 +21,220 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
  * The host-loss detector: turns a host's stopped heartbeats into {@code host.lost} facts, one for
  * each guest placed on that host, and its first beat after that into {@code host.available} facts,
- * on {@code guest-log.v1}, where the decider fails the guests over or brings them back.
+ * on {@code guest-log.v1}, where the decider fails the guests over or brings them back. It judges a
+ * host only by what it has read of that host's partition of {@code host-heartbeats.v1}, never by its
+ * own clock, so that neither its backlog, nor a stall of the engine, nor a pause of the broker is
+ * ever a host's silence.
  *
  * <ol>
- *   <li>Each host beat (keyed by host) records the wall-clock time it was read, in the store
- *       {@code host-liveness}, and the watching clock (below) then, in memory.</li>
- *   <li>Every {@code checkEvery} of wall-clock time, a host whose last beat was read {@code timeout}
- *       or more ago on the watching clock is marked lost, once, and a {@code host.lost} fact goes
- *       to every guest whose placement
- *       (the global placements view) occupies that host.</li>
+ *   <li>At every multiple of {@code checkEvery} on the wall clock, the detector task of a partition
+ *       writes a tick ({@link DetectorTick}) into that partition, while the partition has a host that
+ *       is not lost (otherwise there is nothing to judge). The topic is {@code LogAppendTime}: the
+ *       broker stamps ticks and beats alike on append.</li>
+ *   <li>It reads the partition in order and keeps a {@link TickClock} of it that only its ticks
+ *       advance: by the broker time between two ticks, two check intervals at most. Each host's beat
+ *       is placed on that clock.</li>
+ *   <li>When it reads a tick back, it has read every beat appended before it: a host whose last
+ *       beat lies {@code timeout} or more behind the clock is lost, once, and a {@code host.lost}
+ *       fact goes to every guest whose placement (the global placements view) occupies it.</li>
+ *   <li>A record appended {@link HostDetection#pauseAfterMs()} or more after the partition's
+ *       previous one while a host was live (nothing at all, not even a tick, could be appended
+ *       meanwhile: the broker paused) holds the clock for as long as the pause lasted, one timeout
+ *       at most, so the hosts can reconnect and beat again before their silence counts. An engine stall does not look
+ *       like that, since the hosts' beats are appended meanwhile; only in a partition where no host
+ *       beats at all can it, and then it postpones a loss, by a timeout per pause at most.</li>
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
  *       told of its loss (wherever they run now: each still counts the host out), the guests placed
  *       on it and those waiting for any host.</li>
  * </ol>
- * Silence is counted on a watching clock: wall time, but a gap between two looks counts as at most
- * two check intervals. A gap means the stream thread stopped (an engine outage, a long commit, a
- * starved machine), and the beats sent meanwhile may still be unread; so a restarted detector gives
- * every host a full timeout before judging it, and a stalled one does not count its stall. A
- * detector that read a host's last beat late (it fell behind its input) waits that much longer, up
- * to one more timeout, since the host's next beats are as late. The wall clock is the stream
- * thread's ({@link ProcessorContext#currentSystemTimeMs()}), so a silent host is noticed whether or
- * not other hosts beat; heartbeats from guests are skipped. Fact ids derive from the host and the
- * beat they follow, so a detector that restarts and detects the same loss again writes the same
- * ids, which the decider drops.
+ * Everything it knows is in its store {@code host-watch} (each host's last beat, loss and guests
+ * told; the partition's clock under {@link #CLOCK}), so a standby or a restarted detector goes on
+ * exactly where the last one committed: host loss is a function of the partition's content. Fact
+ * ids and times derive from the host and the append times they follow, so a detector that
+ * detects the same loss again writes the same ids, which the decider drops.
  */
 final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
     static final String SOURCE = "/policy-engine/host-detector";
+    /** The store key of the partition's clock: not a name, so never a host's. */
+    static final String CLOCK = "#clock";
     private static final Logger LOG = Logger.getLogger(HostDetector.class);
 
     private final EventCodec codec;
     private final RecordGate gate;
-    private final Duration timeout;
-    private final Duration checkEvery;
+    private final HostDetection detection;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> liveness;
+    private KeyValueStore<String, byte[]> watch;
     private KeyValueStore<String, byte[]> placements;
-    /**
-     * The watching clock (ms): wall time from this detector's first look, each gap between two looks
-     * (a beat read, a check) counted up to two check intervals, so a stall of the stream thread does
-     * not count.
-     */
-    private long watched;
-    /** When the watching clock was last read (-1 before the first look). */
-    private long lastLook = -1;
-    /** Each host's last beat read by this detector; a host without one is judged from the first look. */
-    private final Map<String, Read> lastRead = new HashMap<>();
+    private int partition;
+    /** Whether the two fields below were rebuilt from the store (before the first record, after any restore). */
+    private boolean rebuilt;
+    /** The latest append time read, a tick's or a beat's (-1: none). */
+    private long lastAppendAt = -1;
+    /** How many hosts the store holds. */
+    private int hosts;
+    /** How many of them are not lost: while none, there is nothing to judge and no tick is written. */
+    private int live;
+    /** The multiple of the check interval (wall clock) the last tick was written in. */
+    private long tickSlot = -1;
 
-    /** A beat as read: the watching clock then, and how long after its sending (host clock) it was read. */
-    private record Read(long watchedAt, long delayMs) {
-    }
-
-    HostDetector(EventCodec codec, Duration timeout, Duration checkEvery) {
+    HostDetector(EventCodec codec, HostDetection detection) {
         this.codec = codec;
         this.gate = new RecordGate(codec);
-        this.timeout = timeout;
-        this.checkEvery = checkEvery;
+        this.detection = detection;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.liveness = context.getStateStore(DecisionTopology.HOST_LIVENESS);
+        this.watch = context.getStateStore(DecisionTopology.HOST_WATCH);
         this.placements = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
-        context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::check);
+        this.partition = context.taskId().partition();
+        // Looked at ten times per check interval, a tick written at each multiple of it on the wall
+        // clock: the ticks of all partitions an instance reads then fall into one transaction.
+        context.schedule(Duration.ofMillis(Math.max(1, detection.checkEvery().toMillis() / 10)), PunctuationType.WALL_CLOCK_TIME,
+                this::tickIfDue);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        rebuild();
         CloudEvent<?> event;
         try {
-            event = gate.heartbeat(record.key(), record.value());
-            if (!((Heartbeat) event.data()).role().equals("host")) {
-                return; // guest beats are the migration watcher's
+            event = gate.hostHeartbeat(record.key(), record.value());
+            if (event.data() instanceof DetectorTick tick && tick.partition() != partition) {
+                throw new RejectedRecordException("a tick for partition " + tick.partition() + " read from partition "
+                        + partition + ": a detector writes its ticks into the partition it reads");
+            }
+            if (!(event.data() instanceof DetectorTick) && hosts >= detection.maxHostsPerPartition()
+                    && watch.get(record.key()) == null) {
+                throw new RejectedRecordException("partition " + partition + " already watches " + hosts
+                        + " hosts, the most it keeps; give host-heartbeats.v1 more partitions for a larger fleet");
             }
         } catch (RejectedRecordException e) {
-            RecordMetadata origin = context.recordMetadata().orElseThrow();
-            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetter.headers(e.reason(),
-                    origin.topic(), origin.partition(), origin.offset(), "policy-engine")), DecisionTopology.DEAD_LETTER);
+            deadLetter(record, e.reason());
             return;
         }
-        long now = context.currentSystemTimeMs();
-        lastRead.put(record.key(), new Read(watching(now), now - record.timestamp()));
-        byte[] before = liveness.get(record.key());
-        liveness.put(record.key(), encode(now, false, Set.of()));
-        if (before != null && lost(before)) {
-            // Those told of the loss (they may run elsewhere by now and still count the host out),
-            // the guests placed on it, and those waiting for any host.
-            String host = record.key();
-            Set<String> told = told(before);
-            tell(now, (guest, p) -> told.contains(guest) || host.equals(p.host()) || p.phase().equals("WAITING")
-                    ? fact(Ids.derive("host-available-", host + "-" + now + "-" + guest, ""), now, guest, new HostAvailable(host)) : null);
+        long at = record.timestamp();
+        TickClock clock = afterQuietFor(at);
+        if (event.data() instanceof DetectorTick) {
+            judge(clock.tick(at, detection.capMs()), at);
+        } else {
+            beat(record.key(), at, clock);
         }
     }
 
-    private void check(long now) {
-        long gap = lastLook < 0 ? 0 : now - lastLook;
-        long clock = watching(now);
-        if (gap >= Math.max(timeout.toMillis() / 2, 2 * checkEvery.toMillis())) {
-            LOG.warnf("host-loss check %d ms after the detector last ran (checks are due every %d ms): the engine "
-                    + "stalled, and the beats sent meanwhile may be unread; %d ms of it count as silence", gap,
-                    checkEvery.toMillis(), 2 * checkEvery.toMillis());
+    /**
+     * Rebuilds what this processor keeps besides its store from the store, once, before its first
+     * record: by then any restore (a standby taking over, a restart) is complete. Every record that
+     * moves {@link #lastAppendAt} is a tick or a beat, whose times the store keeps.
+     */
+    private void rebuild() {
+        if (rebuilt) {
+            return;
         }
-        Map<String, Long> silent = new HashMap<>(); // host -> its last beat
-        try (KeyValueIterator<String, byte[]> hosts = liveness.all()) {
-            hosts.forEachRemaining(entry -> {
-                Read read = lastRead.get(entry.key); // none: a beat remembered from before this detector started
-                long silence = clock - (read == null ? 0 : read.watchedAt());
-                long behind = read == null ? 0 : behind(read);
-                if (!lost(entry.value) && silence >= timeout.toMillis() + behind) {
-                    long lastBeat = ByteBuffer.wrap(entry.value).getLong();
-                    LOG.infof("host %s is lost: silent for %d ms of watching (%d ms of wall time since its last beat "
-                            + "was read, %s; waited %d ms more for beats read that late)", entry.key, silence,
-                            now - lastBeat, read == null ? "before this detector started"
-                                    : "which was sent " + read.delayMs() + " ms before", behind);
-                    silent.put(entry.key, lastBeat);
+        rebuilt = true;
+        try (KeyValueIterator<String, byte[]> all = watch.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.key.equals(CLOCK)) {
+                    lastAppendAt = Math.max(lastAppendAt, TickClock.decode(entry.value).tickAt());
+                } else {
+                    hosts++;
+                    HostWatch.decode(entry.value).ifPresent(h -> {
+                        lastAppendAt = Math.max(lastAppendAt, h.beatAt());
+                        live += h.lost() ? 0 : 1;
+                    });
+                }
+            });
+        }
+    }
+
+    private void tickIfDue(long now) {
+        long slot = now / detection.checkEvery().toMillis();
+        if (slot != tickSlot) {
+            tickSlot = slot;
+            rebuild();
+            if (live > 0) {
+                writeTick(now);
+            }
+        }
+    }
+
+    /** Writes this partition's tick, which the broker stamps on append. */
+    private void writeTick(long now) {
+        CloudEvent<DetectorTick> tick = new CloudEvent<>(DetectorTick.key(partition) + "-" + now, SOURCE,
+                Instant.ofEpochMilli(now), null, null, null, null, new DetectorTick(partition));
+        context.forward(new Record<>(DetectorTick.key(partition), codec.encode(tick), now), DecisionTopology.TICKS);
+    }
+
+    /**
+     * The partition's clock before the record appended at {@code at}, held if nothing was appended
+     * for {@link HostDetection#pauseAfterMs()} before it while a host was live (and ticks due).
+     */
+    private TickClock afterQuietFor(long at) {
+        TickClock clock = TickClock.decode(watch.get(CLOCK));
+        long quiet = lastAppendAt < 0 ? 0 : at - lastAppendAt;
+        lastAppendAt = Math.max(lastAppendAt, at);
+        if (live == 0 || quiet < detection.pauseAfterMs()) {
+            return clock;
+        }
+        long hold = Math.min(quiet, detection.timeout().toMillis());
+        LOG.infof("host-heartbeats partition %d: nothing was appended for %d ms (the broker paused, or the engine "
+                + "stalled while no host of this partition beat): its hosts get %d ms before their silence counts again",
+                partition, quiet, hold);
+        TickClock held = clock.held(hold);
+        watch.put(CLOCK, held.encode());
+        return held;
+    }
+
+    private void beat(String host, long at, TickClock clock) {
+        byte[] stored = watch.get(host);
+        Optional<HostWatch> before = HostWatch.decode(stored);
+        if (stored == null) {
+            hosts++;
+        }
+        if (before.isEmpty() || before.get().lost()) {
+            live++;
+        }
+        watch.put(host, new HostWatch(at, clock.at(at, detection.capMs()), false, Set.of()).encode());
+        if (before.isPresent() && before.get().lost()) {
+            // Those told of the loss (they may run elsewhere by now and still count the host out),
+            // the guests placed on it, and those waiting for any host.
+            Set<String> told = before.get().told();
+            LOG.infof("host %s beats again after it was lost", host);
+            tell(at, (guest, p) -> told.contains(guest) || host.equals(p.host()) || p.phase().equals("WAITING")
+                    ? fact(Ids.derive("host-available-", host + "-" + at + "-" + guest, ""), at, guest, new HostAvailable(host))
+                    : null);
+        }
+    }
+
+    /** At a tick appended at {@code at}, with the clock moved to it: every host silent for a timeout is lost. */
+    private void judge(TickClock clock, long at) {
+        watch.put(CLOCK, clock.encode());
+        Map<String, HostWatch> silent = new TreeMap<>();
+        try (KeyValueIterator<String, byte[]> all = watch.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.key.equals(CLOCK)) {
+                    return;
+                }
+                HostWatch host = HostWatch.decode(entry.value).orElse(null);
+                if (host != null && !host.lost() && host.silence(clock) >= detection.timeout().toMillis()) {
+                    LOG.infof("host %s is lost: silent for %d ms on the detector's clock of partition %d (its last beat "
+                            + "was appended %d ms before the tick that found it)", entry.key, host.silence(clock), partition,
+                            at - host.beatAt());
+                    silent.put(entry.key, host);
                 }
             });
         }
@@ -155,43 +242,22 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             return;
         }
         // One pass over the placements for every host lost at once (a rack that fails together).
-        Map<String, Set<String>> told = new HashMap<>();
+        Map<String, Set<String>> told = new TreeMap<>();
         silent.keySet().forEach(host -> told.put(host, new TreeSet<>()));
-        tell(now, (guest, p) -> {
+        tell(at, (guest, p) -> {
             if (!p.occupiesHost() || !silent.containsKey(p.host())) {
                 return null;
             }
             told.get(p.host()).add(guest);
-            return fact(Ids.derive("host-lost-", p.host() + "-" + silent.get(p.host()) + "-" + guest, ""), now, guest, new HostLost(p.host()));
+            return fact(Ids.derive("host-lost-", p.host() + "-" + silent.get(p.host()).beatAt() + "-" + guest, ""), at, guest,
+                    new HostLost(p.host()));
         });
-        silent.forEach((host, lastBeat) -> liveness.put(host, encode(lastBeat, true, told.get(host))));
-    }
-
-    /**
-     * How far behind this host's beats the detector was when it read the last one: from its sending
-     * (the host's clock) to its reading (the engine's), at most a timeout. The next beats are that
-     * late too, so the silence must last that much longer before the host counts as lost. (A host
-     * clock behind the engine's adds its skew, a few ms where clocks are synchronised.)
-     */
-    private long behind(Read read) {
-        return Math.max(0, Math.min(timeout.toMillis(), read.delayMs()));
-    }
-
-    /**
-     * Reads the watching clock at {@code now}. After an engine outage or a stall of its stream thread
-     * the beats sent meanwhile may still be unread: counted in wall time, that silence would make
-     * every host lost at once, or whichever host's beats happen to be fetched last.
-     */
-    private long watching(long now) {
-        if (lastLook >= 0) {
-            watched += Math.min(now - lastLook, 2 * checkEvery.toMillis());
-        }
-        lastLook = now;
-        return watched;
+        silent.forEach((host, w) -> watch.put(host, w.lostFor(told.get(host)).encode()));
+        live -= silent.size();
     }
 
     /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */
-    private void tell(long now, BiFunction<String, GuestPlacement, CloudEvent<Fact>> factFor) {
+    private void tell(long at, BiFunction<String, GuestPlacement, CloudEvent<Fact>> factFor) {
         try (KeyValueIterator<String, byte[]> guests = placements.all()) {
             guests.forEachRemaining(entry -> {
                 GuestPlacement p;
@@ -203,33 +269,19 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                 }
                 CloudEvent<Fact> event = factFor.apply(entry.key, p);
                 if (event != null) {
-                    context.forward(new Record<>(entry.key, codec.encode(event), now), DecisionTopology.DETECTED_FACTS);
+                    context.forward(new Record<>(entry.key, codec.encode(event), at), DecisionTopology.DETECTED_FACTS);
                 }
             });
         }
     }
 
-    private static CloudEvent<Fact> fact(String id, long now, String guest, Fact fact) {
-        return CloudEvent.ofGuest(id, SOURCE, Instant.ofEpochMilli(now), guest, fact);
+    private void deadLetter(Record<String, byte[]> record, String reason) {
+        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetter.headers(reason,
+                origin.topic(), origin.partition(), origin.offset(), "policy-engine")), DecisionTopology.DEAD_LETTER);
     }
 
-    /**
-     * A host's entry in {@code host-liveness}: its last beat (8 bytes), whether it is lost (1 byte),
-     * then the guests told of its loss, newline-separated UTF-8 (absent in entries written before).
-     */
-    static byte[] encode(long lastBeatMs, boolean lost, Set<String> told) {
-        byte[] guests = String.join("\n", told).getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(9 + guests.length).putLong(lastBeatMs).put((byte) (lost ? 1 : 0)).put(guests).array();
-    }
-
-    private static Set<String> told(byte[] value) {
-        if (value.length <= 9) {
-            return Set.of();
-        }
-        return Set.of(new String(value, 9, value.length - 9, StandardCharsets.UTF_8).split("\n"));
-    }
-
-    private static boolean lost(byte[] value) {
-        return value[8] == 1;
+    private static CloudEvent<Fact> fact(String id, long at, String guest, Fact fact) {
+        return CloudEvent.ofGuest(id, SOURCE, Instant.ofEpochMilli(at), guest, fact);
     }
 }

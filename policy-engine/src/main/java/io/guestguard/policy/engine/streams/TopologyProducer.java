@@ -3,7 +3,7 @@ package io.guestguard.policy.engine.streams;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.policy.engine.config.EngineConfig;
-import io.guestguard.policy.engine.config.GuestLogClock;
+import io.guestguard.policy.engine.config.BrokerClock;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
 import io.guestguard.streams.ThreadReplacer;
@@ -21,16 +21,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Hands Quarkus Kafka Streams the engine's topology, built from configuration, once the guest log is
- * known to be stamped by the broker ({@link GuestLogClock}): Kafka Streams builds the topology before
- * it starts, so nothing is decided on a guest log whose times a guest could set. Also what to do when
+ * Hands Quarkus Kafka Streams the engine's topology, built from configuration, once the guest log and
+ * the hosts' beats are known to be stamped by the broker ({@link BrokerClock}): Kafka Streams builds the
+ * topology before it starts, so nothing is decided on times a guest or a host could set. Also what to do when
  * a stream thread dies: replace it, with a backoff and a limit, then exit (see {@link ThreadReplacer}).
  */
 @ApplicationScoped
 public class TopologyProducer {
 
     /** The guest log's settings, read with the bootstrap servers and client settings Kafka Streams has. */
-    private static void requireBrokerClock(String guestLog) {
+    private static void requireBrokerClock(Topics topics) {
         org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         String servers = settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class);
         Map<String, Object> client = new HashMap<>();
@@ -42,7 +42,8 @@ public class TopologyProducer {
         }
         client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         try (Admin admin = Admin.create(client)) {
-            GuestLogClock.require(admin, guestLog, servers, Duration.ofSeconds(1));
+            BrokerClock.require(admin, topics.guestLog(), BrokerClock.DECIDER, servers, Duration.ofSeconds(1));
+            BrokerClock.require(admin, topics.hostHeartbeats(), BrokerClock.DETECTOR, servers, Duration.ofSeconds(1));
         }
     }
 
@@ -56,7 +57,7 @@ public class TopologyProducer {
                     + e.getMessage() + "; set it to none, unlimited or a whole number", e);
         }
         Topics topics = new Topics(config.topicPrefix());
-        requireBrokerClock(topics.guestLog());
+        requireBrokerClock(topics);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()));
     }

@@ -3,6 +3,8 @@ package io.guestguard.policy.engine.streams;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.Heartbeat;
@@ -14,218 +16,326 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The host-loss detector without a broker, on the test driver's wall clock: silent hosts become
- * host.lost facts for the guests placed on them, once; a host that beats again, host.available.
+ * The host-loss detector on Kafka Streams' test driver. Its input is what a partition of
+ * {@code host-heartbeats.v1} holds: host beats and the detector's ticks, in append order, each
+ * stamped with its append time (the topic is {@code LogAppendTime}). Host loss must be a function of
+ * that content alone, so most tests pipe a partition's records as the broker would have appended
+ * them and never move the driver's wall clock: what the detector's own clock says, and how late it
+ * reads, must not matter. (The detector before ticks judged on its wall clock, so none of these
+ * losses would come from it at all.) One test lets the detector write its ticks itself.
  */
 class HostDetectorTest {
 
+    /** Broker time of the partition's first record. */
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+    private static final DecisionTopology.HostDetection DETECTION =
+            new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100), 3);
 
     private final EventCodec codec = new EventCodec();
     private final Topics topics = Topics.DEFAULT;
-    private TopologyTestDriver driver;
-    /** The driver's wall clock. */
-    private Instant wall = T0;
-    private TestInputTopic<String, byte[]> heartbeats;
-    private TestInputTopic<String, byte[]> placements;
-    private TestOutputTopic<String, byte[]> guestLog;
-    private TestOutputTopic<String, byte[]> deadLetters;
+    private final List<TopologyTestDriver> drivers = new ArrayList<>();
+    private Partition partition;
 
     @BeforeEach
     void start() {
-        driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec,
-                new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100))), props(), T0);
-        heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
-        placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
-        guestLog = driver.createOutputTopic(topics.guestLog(), new StringDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
-        place("g1", "h1", "RUNNING");
-        place("g2", "h2", "RUNNING");
-        place("g3", "h1", "DOWN");
-        place("g4", "h2", "WAITING");
-        place("g5", "h1", "STARTING");
+        // An hour after the records: the detector reads them late, and that must change nothing.
+        partition = new Partition(T0.plus(Duration.ofHours(1)));
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        drivers.forEach(TopologyTestDriver::close);
     }
 
     @Test
-    void aSilentHostIsLostOnceForEveryGuestThatOccupiesIt() {
-        beat("h1");
-        beat("h2");
-        for (int i = 0; i < 8; i++) {
-            advance(Duration.ofMillis(150));
-            beat("h2"); // h2 keeps beating, h1 has stopped
-        }
+    void aHostSilentForATimeoutOfTicksIsLostOnceForEveryGuestThatOccupiesIt() {
+        Log log = new Log().beats("h1", 0, 500).beats("h2", 0, 5_000).ticks(100, 5_000);
+        partition.pipe(log.upTo(1_500));
+        assertThat(partition.facts()).as("h1's last beat at 500 ms: 900 ms of silence").isEmpty();
 
-        List<CloudEvent<?>> facts = facts();
+        partition.pipe(log.from(1_500).upTo(1_600));
+
+        List<CloudEvent<?>> facts = partition.facts();
         assertThat(facts).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
         assertThat(facts).allSatisfy(f -> {
             assertThat(f.data()).isEqualTo(new HostLost("h1"));
             assertThat(f.source()).isEqualTo(HostDetector.SOURCE);
-            assertThat(f.time()).isBetween(T0.plusSeconds(1), T0.plusMillis(1_200));
+            assertThat(f.time()).as("the time of the tick that found it").isEqualTo(T0.plusMillis(1_500));
         });
+        partition.pipe(log.from(1_600));
+        assertThat(partition.facts()).as("a lost host is reported once; a beating one never").isEmpty();
+    }
 
-        for (int i = 0; i < 30; i++) {
-            advance(Duration.ofMillis(150));
-            beat("h2");
-        }
-        assertThat(facts()).as("a lost host is reported once; a beating one never").isEmpty();
+    @Test
+    void aBacklogReadAllAtOnceIsNotSilence() {
+        // Thirty seconds of two hosts beating every 250 ms, read in one burst an hour later (the
+        // detector was behind): every beat was appended before the ticks after it.
+        Log log = new Log().beats("h1", 0, 29_750).beats("h2", 0, 31_000).ticks(100, 31_000);
+        partition.pipe(log.upTo(30_000));
+        assertThat(partition.facts()).isEmpty();
+
+        partition.pipe(log.from(30_000).upTo(30_800));
+        assertThat(partition.facts()).as("950 ms after h1's last beat").isEmpty();
+        partition.pipe(log.from(30_800).upTo(30_900));
+        assertThat(partition.facts()).extracting(f -> (Object) f.data()).containsOnly(new HostLost("h1"));
+    }
+
+    @Test
+    void aStalledEngineCountsTheGapBetweenItsTicksAsTwoCheckIntervalsAtMost() {
+        // Ticks to 300 ms, then none for 1.5 s (the engine's stream thread stalled), while h2's beats
+        // went on being appended and h1's had stopped at 250 ms.
+        Log log = new Log().beats("h1", 0, 250).beats("h2", 0, 5_000).ticks(100, 300).ticks(1_800, 5_000);
+        partition.pipe(log.upTo(2_600));
+        assertThat(partition.facts()).as("at 2.5 s h1 was silent for 2.25 s of broker time, of which the stall counts "
+                + "200 ms: 950 ms").isEmpty();
+
+        partition.pipe(log.from(2_600).upTo(2_700));
+        assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+    }
+
+    @Test
+    void aBrokerPauseIsNotSilenceEvenWhenTheHostsReconnectAfterTheEngine() {
+        // Both hosts beat to 1 s; then the broker is away for 5 s; the engine's first tick is appended
+        // at 6.05 s, the hosts' beats only from 6.9 s (their clients reconnect later).
+        Log log = new Log().beats("h1", 0, 1_000).beats("h2", 0, 1_000).ticks(100, 1_000)
+                .beats("h2", 6_900, 12_000).ticks(6_050, 12_000);
+        partition.pipe(log.upTo(7_000));
+        assertThat(partition.facts()).as("nobody could beat during the pause").isEmpty();
+
+        partition.pipe(log.from(7_000).upTo(7_800));
+        assertThat(partition.facts()).as("h1 gets the pause's hold (a timeout) and a timeout more").isEmpty();
+        partition.pipe(log.from(7_800).upTo(7_900));
+        assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+        partition.pipe(log.from(7_900));
+        assertThat(partition.facts()).as("h2 beat again after the pause").isEmpty();
     }
 
     @Test
     void aLostHostThatBeatsAgainIsAvailableToItsGuestsAndToWaitingOnes() {
-        beat("h1");
-        beat("h2");
-        tick(11, null); // both fall silent: both are lost
-        assertThat(facts()).extracting(f -> (Object) f.data()).contains(new HostLost("h1"), new HostLost("h2"));
+        partition.pipe(new Log().beats("h1", 0, 0).beats("h2", 0, 0).ticks(100, 1_100));
+        assertThat(partition.facts()).extracting(f -> (Object) f.data()).contains(new HostLost("h1"), new HostLost("h2"));
 
-        beat("h2");
-        List<CloudEvent<?>> back = facts();
+        partition.pipe(new Log().beats("h2", 1_150, 1_150));
+
+        List<CloudEvent<?>> back = partition.facts();
         assertThat(back).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g2", "g4");
         assertThat(back).extracting(f -> (Object) f.data()).containsOnly(new HostAvailable("h2"));
+        assertThat(back).allSatisfy(f -> assertThat(f.time()).isEqualTo(T0.plusMillis(1_150)));
     }
 
     @Test
     void aHostThatBeatsAgainIsAlsoAvailableToTheGuestsThatLeftItMeanwhile() {
-        beat("h1");
-        beat("h2");
-        for (int i = 0; i < 8; i++) {
-            advance(Duration.ofMillis(150));
-            beat("h2");
-        }
-        assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
-        place("g1", "h2", "RUNNING"); // failed over while h1 was away: it still counts h1 out
-        place("g5", "h2", "RUNNING");
+        partition.pipe(new Log().beats("h1", 0, 0).beats("h2", 0, 1_200).ticks(100, 1_200));
+        assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+        partition.place("g1", "h2", "RUNNING"); // failed over while h1 was away: it still counts h1 out
+        partition.place("g5", "h2", "RUNNING");
 
-        beat("h1");
+        partition.pipe(new Log().beats("h1", 1_250, 1_250));
 
-        List<CloudEvent<?>> back = facts();
+        List<CloudEvent<?>> back = partition.facts();
         assertThat(back).extracting(CloudEvent::guestId).contains("g1", "g5");
         assertThat(back).extracting(f -> (Object) f.data()).containsOnly(new HostAvailable("h1"));
     }
 
     @Test
-    void aRestartedDetectorGivesHostsAFullTimeoutInsteadOfJudgingThemByBeatsFromBeforeItsOutage() {
-        // What a restart after a minute's outage restores: h1's last beat, a minute before this detector started.
-        driver.<String, byte[]>getKeyValueStore(DecisionTopology.HOST_LIVENESS)
-                .put("h1", HostDetector.encode(T0.minusSeconds(60).toEpochMilli(), false, java.util.Set.of()));
-        beat("h2"); // the fleet's beats flow again
+    void aStandbyGivenTheStoreGoesOnExactlyAsTheDetectorItReplaces() {
+        Log log = new Log().beats("h1", 0, 700).beats("h2", 0, 1_000).ticks(100, 1_000)
+                .beats("h2", 4_000, 9_000).ticks(4_100, 9_000);
+        partition.pipe(log);
+        List<CloudEvent<?>> uninterrupted = partition.facts();
+        assertThat(uninterrupted).as("h1 is lost after the pause").isNotEmpty();
 
-        tick(5, null);
-        assertThat(facts()).as("a minute-old beat does not make a lost host right after the restart").isEmpty();
-        tick(6, null);
-        assertThat(facts()).extracting(f -> (Object) f.data()).contains(new HostLost("h1"));
+        Partition active = new Partition(T0);
+        active.pipe(log.upTo(4_300));
+        Partition standby = new Partition(T0);
+        standby.restoreFrom(active);
+        standby.pipe(log.from(4_300));
+
+        assertThat(active.facts()).isEmpty();
+        assertThat(standby.facts()).isEqualTo(uninterrupted);
     }
 
     @Test
-    void aStalledDetectorDoesNotCountItsStallAsSilence() {
-        beat("h1");
-        beat("h2");
-        tick(3, null);
-        // The stream thread stalls for 1.5 s (a long commit, a starved machine): the first check after
-        // it sees h2's beats, fetched first, and none of h1's yet. The stall counts as 200 ms.
-        advance(Duration.ofMillis(1_500));
-        beat("h2");
-        assertThat(facts()).as("no host is lost by beats the detector could not read").isEmpty();
-        tick(4, "h2");
-        assertThat(facts()).as("900 ms of watching: not yet").isEmpty();
-
-        tick(1, "h2"); // h1 really is silent: lost after 1 s of watching
-        assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
-    }
-
-    @Test
-    void aDetectorThatReadsAHostsBeatsLateWaitsThatMuchLongerBeforeJudgingIt() {
-        beat("h1");
-        beat("h2");
-        tick(3, "h2");
-        // The detector fell behind its input: h1's last beat is read 800 ms after it was sent, so
-        // its next ones, if any, are as late.
-        beat("h1", wall.minusMillis(800));
-        tick(10, "h2");
-        assertThat(facts()).as("1 s of silence, but 800 ms of it may be beats not read yet").isEmpty();
-        tick(7, "h2");
-        assertThat(facts()).as("1.7 s").isEmpty();
-
-        tick(1, "h2"); // 1.8 s: the timeout plus how late it read h1
-        assertThat(facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
-    }
-
-    @Test
-    void aGuestsBeatIsNotAHostsAndGarbageIsDeadLettered() {
-        heartbeats.pipeInput("g9", codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/guest/g9/reporter",
-                T0, "g9", null, null, null, new Heartbeat("guest", "g9", List.of()))));
-        heartbeats.pipeInput("h7", "{]".getBytes());
-        advance(Duration.ofSeconds(3));
-
-        assertThat(facts()).isEmpty();
-        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("h7"));
-    }
-
-    private Properties props() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "host-detector-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/host-detector-test-state");
-        return props;
-    }
-
-    /** {@code checks} wall-clock steps of 100 ms (the check interval), {@code beating} (if any) beating at each. */
-    private void tick(int checks, String beating) {
-        for (int i = 0; i < checks; i++) {
-            advance(Duration.ofMillis(100));
-            if (beating != null) {
-                beat(beating);
+    void theDetectorTicksIntoItsOwnPartitionEveryCheckIntervalAndJudgesByWhatItReadsBack() {
+        TopologyTestDriver driver = partition.driver;
+        TestOutputTopic<String, byte[]> ticks = driver.createOutputTopic(topics.hostHeartbeats(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        Instant wall = partition.wall;
+        for (int i = 0; i < 30; i++) { // 3 s of wall clock: h2 beats every 100 ms, h1 only in the first 0.5 s
+            partition.beatNow("h2", wall);
+            if (i < 5) {
+                partition.beatNow("h1", wall);
             }
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            wall = wall.plusMillis(100);
+        }
+
+        List<TestRecord<String, byte[]>> written = ticks.readRecordsToList().stream()
+                .filter(r -> codec.decode(r.value()).data() instanceof DetectorTick).toList();
+        assertThat(written).hasSize(30).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo("tick-0");
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new DetectorTick(0));
+        });
+        assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+    }
+
+    @Test
+    void whatIsNotAHostsBeatOrThisPartitionsTickIsDeadLettered() {
+        partition.pipeRaw("g9", codec.encode(CloudEvent.ofGuest("b-g9", "/guest/g9/reporter", T0, "g9",
+                new Heartbeat("guest", "g9", List.of()))), 0);
+        partition.pipeRaw("h7", "{]".getBytes(StandardCharsets.UTF_8), 0);
+        partition.pipeRaw("tick-1", codec.encode(new CloudEvent<>("t1", "/x", T0, null, null, null, null, new DetectorTick(1))), 0);
+        partition.pipe(new Log().beats("h1", 0, 2_000).beats("h2", 0, 2_000).beats("h3", 0, 2_000).beats("h4", 0, 2_000)
+                .ticks(100, 2_000));
+
+        assertThat(partition.facts()).as("no host lost by any of it").isEmpty();
+        assertThat(partition.deadLetters()).extracting(r -> r.key() + ": " + new String(
+                        r.headers().lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8))
+                .hasSize(3 + 9)
+                .anySatisfy(line -> assertThat(line).startsWith("g9: a guest's beat on the hosts' topic"))
+                .anySatisfy(line -> assertThat(line).startsWith("h7: malformed JSON"))
+                .anySatisfy(line -> assertThat(line).startsWith("tick-1: a tick for partition 1 read from partition 0"))
+                .anySatisfy(line -> assertThat(line).startsWith("h4: partition 0 already watches 3 hosts, the most it keeps"));
+    }
+
+    /** One partition of host-heartbeats.v1 and the detector task reading it, on a driver of its own. */
+    private final class Partition {
+        final TopologyTestDriver driver;
+        final Instant wall;
+        private final TestInputTopic<String, byte[]> input;
+        private final TestInputTopic<String, byte[]> placements;
+        private final TestOutputTopic<String, byte[]> guestLog;
+        private final TestOutputTopic<String, byte[]> deadLetters;
+
+        Partition(Instant wall) {
+            this.wall = wall;
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "host-detector-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, "target/host-detector-test-state/" + UUID.randomUUID());
+            driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec, DETECTION),
+                    props, wall);
+            drivers.add(driver);
+            input = driver.createInputTopic(topics.hostHeartbeats(), new StringSerializer(), new ByteArraySerializer());
+            placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
+            guestLog = driver.createOutputTopic(topics.guestLog(), new StringDeserializer(), new ByteArrayDeserializer());
+            deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
+            place("g1", "h1", "RUNNING");
+            place("g2", "h2", "RUNNING");
+            place("g3", "h1", "DOWN");
+            place("g4", "h2", "WAITING");
+            place("g5", "h1", "STARTING");
+        }
+
+        void pipe(Log log) {
+            log.records.forEach((at, records) -> records.forEach(r -> pipeRaw(r.key, r.value, at)));
+        }
+
+        void pipeRaw(String key, byte[] value, long at) {
+            input.pipeInput(key, value, T0.plusMillis(at));
+        }
+
+        /** A beat appended at the driver's wall clock (when the detector writes its ticks itself). */
+        void beatNow(String host, Instant now) {
+            input.pipeInput(host, hostBeat(host, now), now);
+        }
+
+        void place(String guest, String host, String phase) {
+            placements.pipeInput(guest, codec.encode(new CloudEvent<Payload>("p-" + guest, "/policy-engine", T0, guest, null,
+                    host, 1L, new GuestPlacement(host, 1, phase, Map.of()))));
+        }
+
+        /** What a restore from the changelog gives a standby: the active detector's store, entry by entry. */
+        void restoreFrom(Partition active) {
+            KeyValueStore<String, byte[]> mine = driver.getKeyValueStore(DecisionTopology.HOST_WATCH);
+            try (var all = active.driver.<String, byte[]>getKeyValueStore(DecisionTopology.HOST_WATCH).all()) {
+                all.forEachRemaining(entry -> mine.put(entry.key, entry.value));
+            }
+        }
+
+        /** The detector's facts on the guest log since the last call (the decider's own outputs go elsewhere). */
+        List<CloudEvent<?>> facts() {
+            return guestLog.readValuesToList().stream().<CloudEvent<?>>map(codec::decode)
+                    .filter(e -> HostDetector.SOURCE.equals(e.source())).toList();
+        }
+
+        List<TestRecord<String, byte[]>> deadLetters() {
+            return deadLetters.readRecordsToList();
         }
     }
 
-    /** Moves the driver's wall clock, which the beats' send times follow. */
-    private void advance(Duration by) {
-        wall = wall.plus(by);
-        driver.advanceWallClockTime(by);
+    /** Records of a partition by append time (ms after {@link #T0}); at one time, beats before the tick. */
+    private final class Log {
+        final TreeMap<Long, List<KeyValue<String, byte[]>>> records;
+
+        Log() {
+            this(new TreeMap<>());
+        }
+
+        private Log(TreeMap<Long, List<KeyValue<String, byte[]>>> records) {
+            this.records = records;
+        }
+
+        /** {@code host} beats every 250 ms from {@code from} to {@code to} ms, both included. */
+        Log beats(String host, long from, long to) {
+            for (long at = from; at <= to; at += 250) {
+                add(at, false, KeyValue.pair(host, hostBeat(host, T0.plusMillis(at))));
+            }
+            return this;
+        }
+
+        /** The detector's ticks every 100 ms from {@code from} to {@code to} ms, both included. */
+        Log ticks(long from, long to) {
+            for (long at = from; at <= to; at += 100) {
+                add(at, true, KeyValue.pair(DetectorTick.key(0), codec.encode(new CloudEvent<>("tick-0-" + at,
+                        HostDetector.SOURCE, T0.plusMillis(at), null, null, null, null, new DetectorTick(0)))));
+            }
+            return this;
+        }
+
+        /** The records appended before {@code to} ms. */
+        Log upTo(long to) {
+            return new Log(new TreeMap<>(records.headMap(to, false)));
+        }
+
+        /** The records appended at or after {@code from} ms. */
+        Log from(long from) {
+            return new Log(new TreeMap<>(records.tailMap(from, true)));
+        }
+
+        private void add(long at, boolean tick, KeyValue<String, byte[]> record) {
+            List<KeyValue<String, byte[]>> there = records.computeIfAbsent(at, t -> new ArrayList<>());
+            int firstTick = (int) there.stream().takeWhile(r -> !r.key.startsWith("tick-")).count();
+            there.add(tick ? there.size() : firstTick, record);
+        }
     }
 
-    /** A beat of {@code host}, sent now. */
-    private void beat(String host) {
-        beat(host, wall);
-    }
-
-    /** A beat of {@code host}, sent at {@code sent} (earlier than now: it was read late). */
-    private void beat(String host, Instant sent) {
-        heartbeats.pipeInput(host, codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
-                sent, null, null, host, null, new Heartbeat("host", host, List.of()))), sent);
-    }
-
-    private void place(String guest, String host, String phase) {
-        placements.pipeInput(guest, codec.encode(new CloudEvent<Payload>("p-" + guest, "/policy-engine", T0, guest, null, host, 1L,
-                new GuestPlacement(host, 1, phase, Map.of()))));
-    }
-
-    /** The detector's facts on the guest log since the last call (the decider's own outputs go elsewhere). */
-    private List<CloudEvent<?>> facts() {
-        return guestLog.readValuesToList().stream().<CloudEvent<?>>map(codec::decode)
-                .filter(e -> HostDetector.SOURCE.equals(e.source())).toList();
+    private byte[] hostBeat(String host, Instant sent) {
+        return codec.encode(new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor", sent, null, null,
+                host, null, new Heartbeat("host", host, List.of())));
     }
 }

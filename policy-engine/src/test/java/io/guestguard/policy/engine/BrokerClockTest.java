@@ -1,7 +1,7 @@
 package io.guestguard.policy.engine;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
-import io.guestguard.policy.engine.config.GuestLogClock;
+import io.guestguard.policy.engine.config.BrokerClock;
 import io.guestguard.protocol.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
-class GuestLogClockTest {
+class BrokerClockTest {
 
     private final String servers = EmbeddedKafkaResource.broker().bootstrapServers();
 
@@ -48,7 +48,7 @@ class GuestLogClockTest {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
 
-            assertThatThrownBy(() -> GuestLogClock.require(admin, topic, servers, Duration.ofMillis(100)))
+            assertThatThrownBy(() -> BrokerClock.require(admin, topic, BrokerClock.DECIDER, servers, Duration.ofMillis(100)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("topic " + topic + " has message.timestamp.type=CreateTime")
                     .hasMessageContaining("kafka-configs.sh --bootstrap-server " + servers + " --alter --entity-type topics"
@@ -58,7 +58,7 @@ class GuestLogClockTest {
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
                     new ConfigEntry("message.timestamp.type", "LogAppendTime"), AlterConfigOp.OpType.SET)))).all().get();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(
-                    () -> GuestLogClock.require(admin, topic, servers, Duration.ofMillis(100)));
+                    () -> BrokerClock.require(admin, topic, BrokerClock.DECIDER, servers, Duration.ofMillis(100)));
         }
     }
 
@@ -67,7 +67,7 @@ class GuestLogClockTest {
         String topic = "clock-wait.guest-log.v1";
         try (Admin admin = admin()) {
             CompletableFuture<Void> checked = CompletableFuture.runAsync(
-                    () -> GuestLogClock.require(admin, topic, servers, Duration.ofMillis(100)));
+                    () -> BrokerClock.require(admin, topic, BrokerClock.DECIDER, servers, Duration.ofMillis(100)));
             assertThat(checked).as("still waiting for the topic").isNotDone();
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
                     .configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get();

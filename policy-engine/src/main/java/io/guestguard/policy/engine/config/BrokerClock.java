@@ -14,29 +14,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The decider's clock is the timestamp of each fact's record on {@code guest-log.v1}, so that topic
- * must be stamped by the broker ({@code message.timestamp.type=LogAppendTime}): with the default
- * {@code CreateTime}, whoever writes a fact (a guest, with its own clock) would set the time its
- * failures count at. The engine checks it once at start, before it decides anything, and refuses to
- * start otherwise with the command that fixes it. A topic that does not exist yet is waited for, as
- * Kafka Streams waits for its source topics.
+ * The engine runs on the broker's clock: the decider's clock is the timestamp of each fact's record
+ * on {@code guest-log.v1}, and the host-loss detector measures a host's silence by the timestamps of
+ * its beats and ticks on {@code host-heartbeats.v1}. So both topics must be stamped by the broker
+ * ({@code message.timestamp.type=LogAppendTime}): with the default {@code CreateTime}, whoever writes
+ * a record (a guest or a host, with its own clock) would set the time it counts at. The engine checks
+ * them once at start, before it decides anything, and refuses to start otherwise with the command
+ * that fixes it. A topic that does not exist yet is waited for, as Kafka Streams waits for its source
+ * topics.
  */
-public final class GuestLogClock {
+public final class BrokerClock {
 
-    private static final Logger LOG = Logger.getLogger(GuestLogClock.class);
+    /** Why the guest log must be stamped by the broker, for the message that refuses it. */
+    public static final String DECIDER = "the decider's clock is the broker's time of each fact's record (a guest's "
+            + "clock may be hours off)";
+    /** Why the hosts' beats must be stamped by the broker. */
+    public static final String DETECTOR = "the host-loss detector measures a host's silence by the broker's time of "
+            + "its beats (a host's clock may be off)";
+
+    private static final Logger LOG = Logger.getLogger(BrokerClock.class);
     static final String REQUIRED = "LogAppendTime";
 
-    private GuestLogClock() {
+    private BrokerClock() {
     }
 
     /**
      * Returns once {@code topic} exists and is {@code LogAppendTime}.
      *
+     * @param why what the broker's times on it are for ({@link #DECIDER}, {@link #DETECTOR}), for the message
      * @param bootstrapServers shown in the fix, as {@code kafka-configs.sh} needs it
      * @throws IllegalStateException when the topic is stamped otherwise: its message names the topic, the
      *                               setting and the command that fixes it
      */
-    public static void require(Admin admin, String topic, String bootstrapServers, Duration retryEvery) {
+    public static void require(Admin admin, String topic, String why, String bootstrapServers, Duration retryEvery) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         boolean told = false;
         while (true) {
@@ -45,10 +55,9 @@ public final class GuestLogClock {
                 var entry = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
                 String type = entry == null ? "CreateTime" : entry.value();
                 if (!REQUIRED.equals(type)) {
-                    throw new IllegalStateException(problem(topic, type, bootstrapServers));
+                    throw new IllegalStateException(problem(topic, type, why, bootstrapServers));
                 }
-                LOG.infof("%s is stamped by the broker (%s=%s): decisions run on its record times", topic,
-                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, type);
+                LOG.infof("%s is stamped by the broker (%s=%s)", topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, type);
                 return;
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -71,10 +80,9 @@ public final class GuestLogClock {
         }
     }
 
-    static String problem(String topic, String type, String bootstrapServers) {
-        return "topic " + topic + " has " + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=" + type + ", but the decider's "
-                + "clock is the broker's time of each fact's record, so the guest log must be stamped by the broker, not "
-                + "by whoever wrote the fact (a guest's clock may be hours off). Set it and start the engine again: "
+    static String problem(String topic, String type, String why, String bootstrapServers) {
+        return "topic " + topic + " has " + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=" + type + ", but " + why
+                + ", so it must be stamped by the broker, not by whoever wrote to it. Set it and start the engine again: "
                 + "kafka-configs.sh --bootstrap-server " + bootstrapServers + " --alter --entity-type topics --entity-name "
                 + topic + " --add-config " + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=" + REQUIRED;
     }
