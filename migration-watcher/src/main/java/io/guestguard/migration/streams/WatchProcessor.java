@@ -13,6 +13,7 @@ import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -88,6 +89,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final Duration checkEvery;
     private final WatchMetrics metrics;
     private ProcessorContext<String, byte[]> context;
+    private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> store;
     /** Guest to its last heartbeat read since this task started, bounded. */
     private final RecentBeats beats;
@@ -115,6 +117,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        this.deadLetters = new DeadLetterSink(context, WatchTopology.DEAD_LETTER, "migration-watcher");
         this.store = context.getStateStore(WatchTopology.STORE);
         long now = context.currentSystemTimeMs();
         lastReadAt = now;
@@ -314,11 +317,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {
-        RecordMetadata origin = context.recordMetadata().orElseThrow();
-        LOG.warnf("dead-lettering %s-%d@%d: %s", origin.topic(), origin.partition(), origin.offset(), reason);
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                DeadLetter.headers(reason, origin.topic(), origin.partition(), origin.offset(), "migration-watcher")),
-                WatchTopology.DEAD_LETTER);
+        deadLetters.forward(record, reason);
     }
 
     private GuestWatch read(byte[] bytes) throws IOException {

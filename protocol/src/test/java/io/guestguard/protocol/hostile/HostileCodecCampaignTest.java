@@ -28,7 +28,8 @@ class HostileCodecCampaignTest {
     @Test
     void everyHostileRecordIsAnEventOrARejectionWithAReasonAtEveryGate() {
         Map<String, BiConsumer<String, byte[]>> gates = Map.of(
-                "fact", gate::fact, "heartbeat", gate::heartbeat, "guestCommand", gate::guestCommand,
+                "fact", gate::fact, "heartbeat", gate::heartbeat, "hostHeartbeat", gate::hostHeartbeat,
+                "guestCommand", gate::guestCommand,
                 "hostCommand", gate::hostCommand, "placement", gate::placement, "decision", gate::decision);
         Map<String, int[]> outcomes = new TreeMap<>(); // gate -> {accepted, rejected}
         int[] seen = {0};
@@ -59,6 +60,7 @@ class HostileCodecCampaignTest {
             switch (original.family()) {
                 case "fact" -> gate.fact(original.key(), original.value());
                 case "heartbeat" -> gate.heartbeat(original.key(), original.value());
+                case "host-beat" -> gate.hostHeartbeat(original.key(), original.value());
                 case "guest-command" -> gate.guestCommand(original.key(), original.value());
                 case "host-command" -> gate.hostCommand(original.key(), original.value());
                 case "placement" -> gate.placement(original.key(), original.value());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventType;
 
 import java.io.IOException;
@@ -32,8 +33,9 @@ public final class HostileRecords {
      * One hostile record.
      *
      * @param label what was done, e.g. {@code app.failed: data.pid = -1 (key: own)}
-     * @param family the kind of event it was made from: fact, heartbeat, guest-command,
-     *               host-command, placement, decision, or garbage
+     * @param family the kind of event it was made from: fact, heartbeat, host-beat (the
+     *               detector's ticks on host-heartbeats.v1), guest-command, host-command, placement,
+     *               decision, or garbage
      * @param key the record key, or {@code null}
      * @param value the record value
      */
@@ -239,6 +241,9 @@ public final class HostileRecords {
         if (type.equals("io.guestguard.heartbeat.v1")) {
             return data.path("id").asText();
         }
+        if (type.equals(EventType.DETECTOR_TICK.type())) {
+            return DetectorTick.key(data.path("partition").asInt());
+        }
         return json.path("guestid").asText(null);
     }
 
@@ -246,6 +251,9 @@ public final class HostileRecords {
         String name = type.type();
         if (name.equals("io.guestguard.heartbeat.v1")) {
             return "heartbeat";
+        }
+        if (type == EventType.DETECTOR_TICK) {
+            return "host-beat";
         }
         if (name.equals("io.guestguard.decision.v1")) {
             return "decision";

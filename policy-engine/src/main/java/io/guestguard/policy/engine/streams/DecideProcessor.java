@@ -18,6 +18,7 @@ import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -68,6 +69,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private final EventCodec codec;
     private final RecordGate gate;
     private ProcessorContext<String, byte[]> context;
+    private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> states;
     private KeyValueStore<String, byte[]> placementsView;
     /** Each guest's {@code package.applied} fact as last decided: what a quarantined state is rebuilt from. */
@@ -85,6 +87,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, SERVICE);
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
         this.placementsView = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
         this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
@@ -190,11 +193,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {
-        RecordMetadata origin = context.recordMetadata().orElseThrow();
-        LOG.warnf("dead-lettering %s-%d@%d: %s", origin.topic(), origin.partition(), origin.offset(), reason);
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                DeadLetter.headers(reason, origin.topic(), origin.partition(), origin.offset(), SERVICE)),
-                DecisionTopology.DEAD_LETTER);
+        deadLetters.forward(record, reason);
     }
 
     /** The guest's stored state; one that cannot be read is quarantined and rebuilt. */

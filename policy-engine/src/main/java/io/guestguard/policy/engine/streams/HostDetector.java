@@ -2,7 +2,6 @@ package io.guestguard.policy.engine.streams;
 
 import io.guestguard.policy.engine.streams.DecisionTopology.HostDetection;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
@@ -12,11 +11,11 @@ import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Ids;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
@@ -76,6 +75,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private final RecordGate gate;
     private final HostDetection detection;
     private ProcessorContext<String, byte[]> context;
+    private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> watch;
     private KeyValueStore<String, byte[]> placements;
     private int partition;
@@ -99,6 +99,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, "policy-engine");
         this.watch = context.getStateStore(DecisionTopology.HOST_WATCH);
         this.placements = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
         this.partition = context.taskId().partition();
@@ -124,7 +125,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                         + " hosts, the most it keeps; give host-heartbeats.v1 more partitions for a larger fleet");
             }
         } catch (RejectedRecordException e) {
-            deadLetter(record, e.reason());
+            deadLetters.forward(record, e.reason());
             return;
         }
         long at = record.timestamp();
@@ -275,11 +276,6 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private void deadLetter(Record<String, byte[]> record, String reason) {
-        RecordMetadata origin = context.recordMetadata().orElseThrow();
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetter.headers(reason,
-                origin.topic(), origin.partition(), origin.offset(), "policy-engine")), DecisionTopology.DEAD_LETTER);
-    }
 
     private static CloudEvent<Fact> fact(String id, long at, String guest, Fact fact) {
         return CloudEvent.ofGuest(id, SOURCE, Instant.ofEpochMilli(at), guest, fact);
