@@ -62,11 +62,11 @@ class FleetWatchTest {
             watch.start();
             for (int i = 0; i < FORGED; i++) {
                 producer.send(new ProducerRecord<>(topics.placements(), "forged-" + i, placement("forged-" + i, "h1")));
-                producer.send(new ProducerRecord<>(topics.heartbeats(), "forged-host-" + i, beat("forged-host-" + i)));
+                producer.send(new ProducerRecord<>(topics.hostHeartbeats(), "forged-host-" + i, beat("forged-host-" + i)));
             }
             byte[] garbage = "{\"specversion\":\"1.0\",\"time\":\"not-a-time\"}".getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>(topics.placements(), "g2", garbage));
-            producer.send(new ProducerRecord<>(topics.heartbeats(), "h9", garbage)).get();
+            producer.send(new ProducerRecord<>(topics.hostHeartbeats(), "h9", garbage)).get();
 
             await().atMost(WAIT).until(() -> watch.size().unreadable() == 2
                     && watch.size().placementsSkipped() == FORGED + 1 - 1_000);

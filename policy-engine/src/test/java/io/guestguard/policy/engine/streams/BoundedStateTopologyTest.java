@@ -12,6 +12,7 @@ import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.testing.MemoryTempDir;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -23,9 +24,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -46,12 +49,11 @@ class BoundedStateTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     /**
      * Forged keys of each kind. Fewer than the pure decider's 100,000 (policy-core's BoundedStateTest):
-     * the test driver commits, and so flushes its RocksDB stores, after every record (about 8 ms each
-     * on this 2-core machine), so 200,000 records would take half an hour; the sizes do not depend on
-     * how many keys came before, and the processor stores the pure decider's state byte for byte.
-     * {@code -Dkeys=100000} runs the full count.
+     * the test driver commits after every record, so even with its stores in memory 200,000 records take
+     * about four minutes here; the sizes do not depend on how many keys came before, and the processor
+     * stores the pure decider's state byte for byte. {@code -Dkeys=100000} runs the full count.
      */
-    private static final int KEYS = Integer.getInteger("keys", 2_000);
+    private static final int KEYS = Integer.getInteger("keys", 10_000);
     /** As policy-core's BoundedStateTest states them. */
     private static final int FORGED_GUEST_BYTES = 1024;
     private static final int FLOODED_GUEST_BYTES = 6 * 1024;
@@ -62,11 +64,11 @@ class BoundedStateTopologyTest {
     private TestInputTopic<String, byte[]> guestLog;
 
     @BeforeEach
-    void start() {
+    void start(@TempDir(factory = MemoryTempDir.class) Path state) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bounded-state-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/bounded-state-test-state");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec), props, T0);
         guestLog = driver.createInputTopic(topics.guestLog(), new StringSerializer(), new ByteArraySerializer());
     }
