@@ -19,13 +19,11 @@ import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.streams.DeadLetterSink;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
@@ -71,7 +69,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private ProcessorContext<String, byte[]> context;
     private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> states;
-    private KeyValueStore<String, byte[]> placementsView;
+    private PlacementsView placementsView;
     /** Each guest's {@code package.applied} fact as last decided: what a quarantined state is rebuilt from. */
     private KeyValueStore<String, byte[]> packages;
     private DeadlineTicks deadlines;
@@ -89,7 +87,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         this.context = context;
         this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, SERVICE);
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
-        this.placementsView = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
+        this.placementsView = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), gate);
         this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
         this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), codec);
         context.schedule(DecisionTopology.DEADLINE_CHECK, PunctuationType.WALL_CLOCK_TIME, deadlines::tick);
@@ -164,19 +162,11 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             return FleetView.EMPTY;
         }
         Map<String, Integer> guestsPerHost = new TreeMap<>();
-        try (KeyValueIterator<String, byte[]> all = placementsView.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                try {
-                    GuestPlacement p = gate.placement(entry.key, entry.value).data();
-                    if (p.occupiesHost()) {
-                        guestsPerHost.merge(p.host(), 1, Integer::sum);
-                    }
-                } catch (RejectedRecordException e) {
-                    LOG.warnf("placements view: skipping unreadable placement of %s: %s", entry.key, e.reason());
-                }
+        placementsView.forEach((guest, p) -> {
+            if (p.occupiesHost()) {
+                guestsPerHost.merge(p.host(), 1, Integer::sum);
             }
-        }
+        });
         return new FleetView(guestsPerHost);
     }
 
@@ -220,7 +210,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private GuestState quarantine(Record<String, byte[]> record, CloudEvent<? extends Fact> fact, byte[] bytes, String why) {
         String guest = record.key();
         String reason = FreeText.clean("the stored state of guest " + guest + " was quarantined: " + why);
-        GuestState rebuilt = StateRebuild.of(knownPackage(guest), knownPlacement(guest), record.timestamp());
+        GuestState rebuilt = StateRebuild.of(knownPackage(guest), placementsView.get(guest), record.timestamp());
         Placement placement = rebuilt.placement();
         LOG.errorf("%s; rebuilt from its %s and its %s", reason, rebuilt.spec() == null ? "(unknown) package" : "package",
                 placement.host() == null ? "(unknown) placement" : "placement on " + placement.host() + " at epoch " + placement.epoch());
@@ -251,20 +241,6 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             return gate.fact(guest, applied).data() instanceof PackageApplied p ? p.spec() : null;
         } catch (RejectedRecordException e) {
             LOG.warnf("the stored package of %s is unreadable too: %s", guest, e.reason());
-            return null;
-        }
-    }
-
-    /** The guest's placement as last published, or {@code null} if none is known or it cannot be read. */
-    private GuestPlacement knownPlacement(String guest) {
-        byte[] placed = placementsView.get(guest);
-        if (placed == null) {
-            return null;
-        }
-        try {
-            return gate.placement(guest, placed).data();
-        } catch (RejectedRecordException e) {
-            LOG.warnf("the published placement of %s is unreadable: %s", guest, e.reason());
             return null;
         }
     }

@@ -77,7 +77,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private ProcessorContext<String, byte[]> context;
     private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> watch;
-    private KeyValueStore<String, byte[]> placements;
+    private PlacementsView placements;
     private int partition;
     /** Whether the two fields below were rebuilt from the store (before the first record, after any restore). */
     private boolean rebuilt;
@@ -101,7 +101,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         this.context = context;
         this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, "policy-engine");
         this.watch = context.getStateStore(DecisionTopology.HOST_WATCH);
-        this.placements = context.getStateStore(DecisionTopology.PLACEMENTS_VIEW);
+        this.placements = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), gate);
         this.partition = context.taskId().partition();
         // Looked at ten times per check interval, a tick written at each multiple of it on the wall
         // clock: the ticks of all partitions an instance reads then fall into one transaction.
@@ -259,23 +259,13 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
     /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */
     private void tell(long at, BiFunction<String, GuestPlacement, CloudEvent<Fact>> factFor) {
-        try (KeyValueIterator<String, byte[]> guests = placements.all()) {
-            guests.forEachRemaining(entry -> {
-                GuestPlacement p;
-                try {
-                    p = gate.placement(entry.key, entry.value).data();
-                } catch (RejectedRecordException e) {
-                    LOG.warnf("placements view: skipping the unreadable placement of %s: %s", entry.key, e.reason());
-                    return;
-                }
-                CloudEvent<Fact> event = factFor.apply(entry.key, p);
-                if (event != null) {
-                    context.forward(new Record<>(entry.key, codec.encode(event), at), DecisionTopology.DETECTED_FACTS);
-                }
-            });
-        }
+        placements.forEach((guest, p) -> {
+            CloudEvent<Fact> event = factFor.apply(guest, p);
+            if (event != null) {
+                context.forward(new Record<>(guest, codec.encode(event), at), DecisionTopology.DETECTED_FACTS);
+            }
+        });
     }
-
 
     private static CloudEvent<Fact> fact(String id, long at, String guest, Fact fact) {
         return CloudEvent.ofGuest(id, SOURCE, Instant.ofEpochMilli(at), guest, fact);

@@ -5,6 +5,8 @@ import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -16,11 +18,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The global placements view takes whatever is on placements.v1 without dying of it; its readers gate each entry. */
+/** The global placements view takes whatever is on placements.v1 without dying of it; every use of an entry gates it. */
 class PlacementsViewTest {
 
     private final EventCodec codec = new EventCodec();
@@ -44,5 +48,38 @@ class PlacementsViewTest {
 
             assertThat(commands.readValuesToList()).hasSize(1);
         }
+    }
+
+    @Test
+    void aScanGivesEveryReadablePlacementAndSkipsTheRest() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "placements-view-scan-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/placements-view-test-state");
+        try (TopologyTestDriver driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec), props)) {
+            var placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
+            placements.pipeInput("g1", placement("g1", "h1"));
+            placements.pipeInput("g2", "garbage".getBytes(StandardCharsets.UTF_8));
+            placements.pipeInput("g3", placement("g4", "h2")); // keyed by another guest than it names
+            for (int i = 0; i < 1_000; i++) {
+                placements.pipeInput("forged-" + i, "{\"specversion\":\"1.0\",\"time\":\"not-a-time\"}".getBytes(StandardCharsets.UTF_8));
+            }
+            placements.pipeInput("g5", placement("g5", "h2"));
+
+            PlacementsView view = new PlacementsView(driver.getKeyValueStore(DecisionTopology.PLACEMENTS_VIEW), new RecordGate(codec));
+            Map<String, String> seen = new TreeMap<>();
+            view.forEach((guest, p) -> seen.put(guest, p.host()));
+
+            assertThat(seen).containsExactly(Map.entry("g1", "h1"), Map.entry("g5", "h2"));
+            assertThat(view.get("g1")).extracting(GuestPlacement::host).isEqualTo("h1");
+            assertThat(view.get("g2")).as("unreadable").isNull();
+            assertThat(view.get("g3")).as("keyed by another guest").isNull();
+            assertThat(view.get("g6")).as("never placed").isNull();
+        }
+    }
+
+    private byte[] placement(String guest, String host) {
+        return codec.encode(new CloudEvent<>("placement-" + guest, "/policy-engine", Instant.parse("2026-11-26T12:00:00Z"), guest,
+                null, host, 1L, new GuestPlacement(host, 1, "RUNNING", Map.of())));
     }
 }

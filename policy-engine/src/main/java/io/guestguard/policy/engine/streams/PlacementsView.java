@@ -1,0 +1,69 @@
+package io.guestguard.policy.engine.streams;
+
+import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.RecordGate;
+import io.guestguard.protocol.RejectedRecordException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.jboss.logging.Logger;
+
+import java.util.function.BiConsumer;
+
+/**
+ * The engine's global placements view, read as what it is: {@code placements.v1} as written, by the
+ * engine or by anyone else who could write there. Kafka Streams restores a global store from its topic
+ * without its processor, so the bytes are kept as written and every entry is gated where it is used;
+ * what cannot be read is skipped. A scan logs one line for all it skipped, so that a view full of
+ * forged records cannot turn each decision into thousands of log lines.
+ */
+final class PlacementsView {
+
+    private static final Logger LOG = Logger.getLogger(PlacementsView.class);
+
+    private final ReadOnlyKeyValueStore<String, byte[]> store;
+    private final RecordGate gate;
+
+    PlacementsView(ReadOnlyKeyValueStore<String, byte[]> store, RecordGate gate) {
+        this.store = store;
+        this.gate = gate;
+    }
+
+    /** The guest's placement as last published, or {@code null} if none is known or it cannot be read. */
+    GuestPlacement get(String guest) {
+        byte[] placed = store.get(guest);
+        if (placed == null) {
+            return null;
+        }
+        try {
+            return gate.placement(guest, placed).data();
+        } catch (RejectedRecordException e) {
+            LOG.warnf("placements view: the published placement of %s is unreadable: %s", guest, e.reason());
+            return null;
+        }
+    }
+
+    /** Gives {@code action} every readable placement, keyed by guest. */
+    void forEach(BiConsumer<String, GuestPlacement> action) {
+        long skipped = 0;
+        String first = null;
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                GuestPlacement placement;
+                try {
+                    placement = gate.placement(entry.key, entry.value).data();
+                } catch (RejectedRecordException e) {
+                    if (skipped++ == 0) {
+                        first = entry.key + ": " + e.reason();
+                    }
+                    continue;
+                }
+                action.accept(entry.key, placement);
+            }
+        }
+        if (skipped > 0) {
+            LOG.warnf("placements view: skipped %d unreadable placement(s), the first of %s", skipped, first);
+        }
+    }
+}
