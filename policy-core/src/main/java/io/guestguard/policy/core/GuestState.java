@@ -185,17 +185,13 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         return new Edit(this);
     }
 
-    /** One transition's changes, on a copy of every field; {@link #done} builds the next state. */
+    /** One transition's changes, on the fields of the state it starts from; {@link #done} builds the next state. */
     private static final class Edit {
         private PackageSpec spec;
         private Placement placement;
-        private Map<String, AppBudget> apps;
-        private Set<String> lost;
-        private Set<String> fenced;
-        private Set<String> inMaintenance;
-        private Set<String> failed;
-        private boolean switchingEnabled;
-        private boolean maintenance;
+        private SortedMap<String, AppBudget> apps;
+        private SortedSet<String> lost, fenced, inMaintenance, failed;
+        private boolean switchingEnabled, maintenance;
         private long clockMs;
         private RecentFacts recentFacts;
         private GuestSeqs guestSeqs;
@@ -205,10 +201,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
             spec = from.spec;
             placement = from.placement;
             apps = from.apps;
-            lost = from.lostHosts;
-            fenced = from.fencedHosts;
-            inMaintenance = from.hostsInMaintenance;
-            failed = from.failedTargets;
+            hosts(from.hosts());
             switchingEnabled = from.switchingEnabled;
             maintenance = from.maintenance;
             clockMs = from.clockMs;
@@ -219,14 +212,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
 
         Edit spec(PackageSpec next) { spec = next; return this; }
         Edit placement(Placement next) { placement = next; return this; }
-        Edit apps(Map<String, AppBudget> next) { apps = next; return this; }
-        Edit hosts(KnownHosts next) {
-            lost = next.lost();
-            fenced = next.fenced();
-            inMaintenance = next.inMaintenance();
-            failed = next.failedTargets();
-            return this;
-        }
+        Edit apps(Map<String, AppBudget> next) { apps = new TreeMap<>(next); return this; }
         Edit switchingEnabled(boolean next) { switchingEnabled = next; return this; }
         Edit maintenance(boolean next) { maintenance = next; return this; }
         Edit clockMs(long next) { clockMs = next; return this; }
@@ -234,8 +220,17 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         Edit guestSeqs(GuestSeqs next) { guestSeqs = next; return this; }
         Edit fence(FenceWatch next) { fence = next; return this; }
 
+        Edit hosts(KnownHosts next) {
+            lost = next.lost();
+            fenced = next.fenced();
+            inMaintenance = next.inMaintenance();
+            failed = next.failedTargets();
+            return this;
+        }
+
         GuestState done() {
-            return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
+            return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled,
+                    maintenance, clockMs, recentFacts, guestSeqs, fence);
         }
     }
 
@@ -244,7 +239,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
     }
 
     private static SortedSet<String> sorted(Set<String> set) {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(set));
+        return KnownHosts.sorted(set); // read-only and sorted: a set already made so is taken as it is
     }
 
     /**
