@@ -26,11 +26,13 @@ import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.StartGuest;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +70,7 @@ public final class HostSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HostSupervisor.class);
     /** Placement phases in which this host may start (or report started) the placement's guest. */
-    private static final Set<String> STARTABLE = Set.of("STARTING", "RUNNING");
+    private static final Set<PlacementPhase> STARTABLE = EnumSet.of(PlacementPhase.STARTING, PlacementPhase.RUNNING);
 
     /**
      * @param haltGrace how long a halt waits for the guest to shut down before destroying it
@@ -146,7 +148,7 @@ public final class HostSupervisor implements AutoCloseable {
         Set<String> running = Set.copyOf(inventory());
         for (Map.Entry<String, GuestPlacement> placed : fleet.placementsOn(host).entrySet()) {
             GuestPlacement p = placed.getValue();
-            if (p.phase().equals("RUNNING") && !running.contains(placed.getKey())) {
+            if (p.phase() == PlacementPhase.RUNNING && !running.contains(placed.getKey())) {
                 facts.write(placed.getKey(), p.epoch(), new GuestHalted(host));
             }
         }
