@@ -3,7 +3,9 @@ package io.guestguard.host.supervisor;
 import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.journal.CommandJournal;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHalted;
@@ -99,7 +101,8 @@ class HostSupervisorCommandsTest {
         CloudEvent<?> refused = await().atMost(WAIT).until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0);
         CommandRefused why = (CommandRefused) refused.data();
         assertThat(why.commandId()).isEqualTo(id);
-        assertThat(why.command()).isEqualTo("start-guest");
+        assertThat(why.command()).isEqualTo(CommandKind.START_GUEST);
+        assertThat(why.refusal()).isEqualTo(RefusalReason.STALE_EPOCH);
         assertThat(why.reason()).contains("stale").contains("epoch 3").contains("epoch 2");
         assertThat(refused.epoch()).as("stamped with the refused command's epoch").isEqualTo(2L);
         assertThat(fleet.runners("g1")).isEmpty();
@@ -115,6 +118,7 @@ class HostSupervisorCommandsTest {
         CommandRefused why = (CommandRefused) await().atMost(WAIT)
                 .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
         assertThat(why.reason()).contains("is HALTING on h1, not starting here");
+        assertThat(why.refusal()).isEqualTo(RefusalReason.NOT_STARTABLE_HERE);
         assertThat(fleet.runners("g1")).isEmpty();
     }
 
@@ -130,6 +134,7 @@ class HostSupervisorCommandsTest {
             CommandRefused why = (CommandRefused) await().atMost(WAIT)
                     .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
             assertThat(why.reason()).contains("still runs on h2");
+            assertThat(why.refusal()).isEqualTo(RefusalReason.RUNS_ELSEWHERE);
             assertThat(fleet.runners("g1")).isEmpty();
         } finally {
             h2.shutdownNow();
@@ -148,6 +153,7 @@ class HostSupervisorCommandsTest {
         CommandRefused why = (CommandRefused) await().atMost(WAIT)
                 .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
         assertThat(why.reason()).contains("max-hosts (2)").contains("cannot be ruled out");
+        assertThat(why.refusal()).isEqualTo(RefusalReason.CANNOT_RULE_OUT_SECOND_RUNNER);
         assertThat(fleet.runners("g1")).isEmpty();
         await().atMost(WAIT).until(() -> h1.troubles().isEmpty()); // once those beats are older than peer-timeout
     }
@@ -268,6 +274,8 @@ class HostSupervisorCommandsTest {
 
         CloudEvent<?> refused = await().atMost(WAIT).until(() -> fleet.facts("g1", CommandRefused.class), f -> f.size() == 1).get(0);
         assertThat(((CommandRefused) refused.data()).reason()).contains("exited 3").contains("BMC of h1 does not answer");
+        assertThat(((CommandRefused) refused.data()).refusal()).isEqualTo(RefusalReason.FENCE_NOT_CONFIRMED);
+        assertThat(((CommandRefused) refused.data()).command()).isEqualTo(CommandKind.FENCE_HOST);
         assertThat(refused.epoch()).isEqualTo(4L);
         assertThat(fleet.facts("g1", HostFenced.class)).isEmpty();
     }
