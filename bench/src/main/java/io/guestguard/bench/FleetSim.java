@@ -17,6 +17,7 @@ import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
 
@@ -172,7 +173,7 @@ final class FleetSim {
      */
     boolean fail(String guestId) {
         Guest guest = guests.get(guestId);
-        if (guest.state.placement().phase() != Placement.Phase.RUNNING || guest.pids.isEmpty()) {
+        if (guest.state.placement().phase() != PlacementPhase.RUNNING || guest.pids.isEmpty()) {
             return false;
         }
         List<String> running = new ArrayList<>(guest.pids.keySet());

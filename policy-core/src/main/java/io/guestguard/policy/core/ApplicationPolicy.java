@@ -2,11 +2,11 @@ package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.GuestState.AppBudget;
 import io.guestguard.policy.core.Placement.Motive;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RestartApp;
 
 import java.util.Optional;
@@ -48,8 +48,8 @@ final class ApplicationPolicy {
         if (budget.counted(failed.pid())) {
             return; // the same failure reported again
         }
-        Phase phase = t.placement().phase();
-        if (phase == Phase.HALTING || phase == Phase.FENCING || phase == Phase.WAITING) {
+        PlacementPhase phase = t.placement().phase();
+        if (phase == PlacementPhase.HALTING || phase == PlacementPhase.FENCING || phase == PlacementPhase.WAITING) {
             return; // the guest is leaving its host anyway
         }
         String what = app + " failed (" + failed.cause() + ")";

@@ -22,6 +22,7 @@ import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.Rebound;
 import io.guestguard.protocol.ReporterStarted;
 
@@ -168,7 +169,7 @@ public final class Decider {
         if (reason != null) {
             t.decide(Action.ALERT, reason).app(fact.data().appName()).from(t.placement().host()).record();
         }
-        if (t.placement().phase() != Placement.Phase.FENCING && t.state().fence() != null) {
+        if (t.placement().phase() != PlacementPhase.FENCING && t.state().fence() != null) {
             t.state(t.state().fenceOver()); // the fence it waited for is over, one way or another
         }
         t.state(t.state().hostsBounded());

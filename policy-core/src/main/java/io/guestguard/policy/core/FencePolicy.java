@@ -1,10 +1,10 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.GuestState.FenceWatch;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHaltFailed;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Optional;
 
@@ -31,7 +31,7 @@ final class FencePolicy {
     /** The guest's host would not halt it: fence that host, then start the guest where it was going. */
     void haltFailed(Turn t, GuestHaltFailed failed) {
         Placement p = t.placement();
-        if (p.phase() != Phase.HALTING || !failed.host().equals(p.host()) || !t.sameEpoch()) {
+        if (p.phase() != PlacementPhase.HALTING || !failed.host().equals(p.host()) || !t.sameEpoch()) {
             return;
         }
         String to = p.nextHost();
@@ -61,7 +61,7 @@ final class FencePolicy {
     void fenceIfDue(Turn t) {
         Placement p = t.placement();
         FenceWatch watch = t.state().fence();
-        if (p.phase() != Phase.FENCING || watch == null || watch.dueMs() == null || t.state().clockMs() < watch.dueMs()) {
+        if (p.phase() != PlacementPhase.FENCING || watch == null || watch.dueMs() == null || t.state().clockMs() < watch.dueMs()) {
             return;
         }
         if (watch.attempts() >= FENCE_ATTEMPTS) {

@@ -1,6 +1,7 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Collections;
 import java.util.List;
@@ -88,7 +89,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
      * reaches the decider through the log.
      */
     public java.util.OptionalLong dueAtMs() {
-        return placement.phase() == Placement.Phase.FENCING && fence != null && fence.dueMs() != null
+        return placement.phase() == PlacementPhase.FENCING && fence != null && fence.dueMs() != null
                 ? java.util.OptionalLong.of(fence.dueMs()) : java.util.OptionalLong.empty();
     }
 

@@ -1,7 +1,7 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.Placement.Motive;
-import io.guestguard.policy.core.Placement.Phase;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Set;
 
@@ -27,12 +27,12 @@ final class HeldActions {
         if (state.maintenance() || !state.switchingEnabled() || state.spec() == null) {
             return;
         }
-        if (p.phase() == Phase.DOWN && p.motive() == Motive.GUEST_DOWN) {
+        if (p.phase() == PlacementPhase.DOWN && p.motive() == Motive.GUEST_DOWN) {
             moves.startSomewhere(t, Motive.GUEST_DOWN, Set.of(p.host()),
                     (to, epoch) -> DecisionReason.GUEST_DOWN.toReason(t.guest(), p.host(), to, epoch));
             return;
         }
-        if (p.phase() != Phase.RUNNING) {
+        if (p.phase() != PlacementPhase.RUNNING) {
             return;
         }
         if (state.hosts().isLost(p.host())) {

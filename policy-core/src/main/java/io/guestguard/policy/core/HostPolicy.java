@@ -1,10 +1,10 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.Placement.Motive;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.List;
 import java.util.Map;
@@ -55,14 +55,14 @@ final class HostPolicy {
      */
     private void leaveLostHost(Turn t, String host, boolean fenceWaived) {
         Placement p = t.placement();
-        if (!host.equals(p.host()) || !p.mayRun() || p.phase() == Phase.FENCING) {
+        if (!host.equals(p.host()) || !p.mayRun() || p.phase() == PlacementPhase.FENCING) {
             return;
         }
         if (!moves.canAct(t, "host " + host + " was lost with " + t.guest() + " on it")) {
             return;
         }
         // Lost while an operator's halt was under way: make sure it is down, but start it nowhere.
-        boolean operatorHalt = p.phase() == Phase.HALTING && p.motive() == Motive.OPERATOR_HALT;
+        boolean operatorHalt = p.phase() == PlacementPhase.HALTING && p.motive() == Motive.OPERATOR_HALT;
         Optional<HostChoice> target = operatorHalt ? Optional.empty() : HostChoice.choose(t.state(), Set.of(host), t.view());
         if (fenceWaived) {
             if (operatorHalt) {
@@ -97,7 +97,7 @@ final class HostPolicy {
         }
         t.state(t.state().knowing(t.state().hosts().markFenced(host)));
         Placement p = t.placement();
-        if (p.phase() == Phase.FENCING && host.equals(p.host())) {
+        if (p.phase() == PlacementPhase.FENCING && host.equals(p.host())) {
             if (p.motive() == Motive.OPERATOR_HALT) {
                 // The fence completed the halt the operator asked for: the guest stays down.
                 t.place(p.down(Motive.OPERATOR_HALT));
@@ -115,18 +115,18 @@ final class HostPolicy {
         if (spec == null || !spec.hosts().contains(host) || !moves.eligible(t, host)) {
             return;
         }
-        if (p.phase() == Phase.WAITING) {
+        if (p.phase() == PlacementPhase.WAITING) {
             if (!t.state().maintenance()) {
                 moves.start(t, host, p.motive(), DecisionReason.HOST_AVAILABLE.toReason(host, t.guest(), host, p.epoch() + 1),
                         Map.of());
             }
             return;
         }
-        if (p.phase() == Phase.RUNNING && p.motive() == Motive.APP_FAILOVER) {
+        if (p.phase() == PlacementPhase.RUNNING && p.motive() == Motive.APP_FAILOVER) {
             t.holdsMayEnd(); // a failover waiting for a host
             return;
         }
-        if (p.phase() == Phase.RUNNING && spec.failbackPolicy() == PackageSpec.FailbackPolicy.AUTOMATIC
+        if (p.phase() == PlacementPhase.RUNNING && spec.failbackPolicy() == PackageSpec.FailbackPolicy.AUTOMATIC
                 && preferred(spec, host, p.host()) && t.state().switchingEnabled() && !t.state().maintenance()) {
             moves.leave(t, Action.FAILBACK, Motive.FAILBACK, host, DecisionReason.FAILBACK.toReason(host, p.host(), t.guest()))
                     .record();
@@ -143,7 +143,7 @@ final class HostPolicy {
         }
         t.state(state.knowing(state.hosts().markInMaintenance(host)));
         Placement p = t.placement();
-        if (host.equals(p.host()) && p.phase() == Phase.RUNNING) {
+        if (host.equals(p.host()) && p.phase() == PlacementPhase.RUNNING) {
             leaveForMaintenance(t, p);
         }
     }

@@ -1,13 +1,13 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.Placement.Motive;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +39,7 @@ final class MigrationPolicy {
         if (completed.to().equals(p.host())) {
             return; // already recorded
         }
-        if (p.motive() == Motive.OPERATOR_HALT && p.phase() != Phase.RUNNING && p.phase() != Phase.STARTING) {
+        if (p.motive() == Motive.OPERATOR_HALT && p.phase() != PlacementPhase.RUNNING && p.phase() != PlacementPhase.STARTING) {
             // The operator's halt went to (or was confirmed by) the host the guest just left, so it
             // follows the guest: whatever runs on the target must stop too.
             Placement next = p.haltFollowingTo(completed.to());
@@ -90,7 +90,7 @@ final class MigrationPolicy {
      */
     void contactLost(Turn t, ContactLost lost) {
         Placement p = t.placement();
-        if (p.phase() != Phase.RUNNING || !lost.host().equals(p.host()) || !t.sameEpoch()) {
+        if (p.phase() != PlacementPhase.RUNNING || !lost.host().equals(p.host()) || !t.sameEpoch()) {
             return; // the guest is already moving, or this is about a placement that is over
         }
         String what = lost.describe();

@@ -4,6 +4,7 @@ import io.guestguard.policy.core.Placement.Motive;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.HaltGuest;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.StartGuest;
 
 import java.util.Map;
@@ -73,7 +74,7 @@ final class Moves {
      */
     void mustLeave(Turn t) {
         Placement p = t.placement();
-        if (p.phase() == Placement.Phase.RUNNING) {
+        if (p.phase() == PlacementPhase.RUNNING) {
             t.place(p.mustLeave());
         }
     }

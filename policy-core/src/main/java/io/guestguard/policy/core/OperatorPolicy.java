@@ -1,9 +1,9 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.Placement.Motive;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.OperatorRequest;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +52,7 @@ final class OperatorPolicy {
 
     private void halt(Turn t, String who) {
         Placement p = t.placement();
-        if (p.phase() == Phase.FENCING) {
+        if (p.phase() == PlacementPhase.FENCING) {
             // No halt reaches a lost host: the fence under way is the halt, and after it the guest
             // stays down instead of starting elsewhere.
             t.place(p.fencing(null, Motive.OPERATOR_HALT));
@@ -60,8 +60,8 @@ final class OperatorPolicy {
                     .from(p.host()).epoch(p.epoch()).record();
             return;
         }
-        if (p.mayRun() || p.phase() == Phase.WAITING) {
-            if (p.phase() == Phase.WAITING || p.host() == null) {
+        if (p.mayRun() || p.phase() == PlacementPhase.WAITING) {
+            if (p.phase() == PlacementPhase.WAITING || p.host() == null) {
                 t.place(p.down(Motive.OPERATOR_HALT));
                 return;
             }
@@ -72,7 +72,7 @@ final class OperatorPolicy {
 
     private void run(Turn t, String who, String host) {
         Placement p = t.placement();
-        if (p.phase() != Phase.DOWN && p.phase() != Phase.WAITING) {
+        if (p.phase() != PlacementPhase.DOWN && p.phase() != PlacementPhase.WAITING) {
             return;
         }
         t.state(t.state().knowing(t.state().hosts().withoutFailedTargets())); // a new move: any host may be tried again
@@ -125,7 +125,7 @@ final class OperatorPolicy {
      * migrate it there; if not, says so: an operator waits for an answer to every request.
      */
     private boolean runsElsewhereThan(Turn t, String to, Placement p, String who) {
-        if (to != null && p.phase() == Phase.RUNNING && !to.equals(p.host())) {
+        if (to != null && p.phase() == PlacementPhase.RUNNING && !to.equals(p.host())) {
             return true;
         }
         t.decide(Action.ALERT, DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, t.guest(), to, p.describe()))

@@ -1,13 +1,13 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.Placement.Motive;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStartFailed;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Set;
 
@@ -29,7 +29,7 @@ final class PlacementPolicy {
     void packageApplied(Turn t, PackageSpec spec) {
         t.state(t.state().applied(spec));
         Placement p = t.placement();
-        if (spec.autoRun() && !t.state().maintenance() && p.phase() == Phase.DOWN && p.motive() != Motive.OPERATOR_HALT) {
+        if (spec.autoRun() && !t.state().maintenance() && p.phase() == PlacementPhase.DOWN && p.motive() != Motive.OPERATOR_HALT) {
             moves.startSomewhere(t, Motive.AUTO_RUN, Set.of(), (to, epoch) -> DecisionReason.AUTO_RUN.toReason(t.guest(), to));
         }
     }
@@ -37,13 +37,13 @@ final class PlacementPolicy {
     void started(Turn t, GuestStarted started) {
         Placement p = t.placement();
         long epoch = t.fact().epoch() == null ? p.epoch() : t.fact().epoch();
-        if (p.host() == null || p.phase() == Phase.DOWN && epoch >= p.epoch()) {
+        if (p.host() == null || p.phase() == PlacementPhase.DOWN && epoch >= p.epoch()) {
             // Started without us (first adoption of a running guest): take it as the placement.
             t.place(Placement.adopted(started.host(), epoch));
             return;
         }
         if (started.host().equals(p.host()) && epoch == p.epoch()) {
-            if (p.phase() == Phase.STARTING) {
+            if (p.phase() == PlacementPhase.STARTING) {
                 // Confirmed: the move is over (a running placement's motive is only ever a held failover).
                 t.state(t.state().placed(p.confirmedRunning()).knowing(t.state().hosts().withoutFailedTargets()));
             }
@@ -59,8 +59,8 @@ final class PlacementPolicy {
             return;
         }
         // A lost host whose supervisor came back and says the guest is off releases it as a fence would.
-        if (p.phase() == Phase.HALTING || p.phase() == Phase.FENCING) {
-            boolean staysDown = p.phase() == Phase.HALTING ? p.nextHost() == null : p.motive() == Motive.OPERATOR_HALT;
+        if (p.phase() == PlacementPhase.HALTING || p.phase() == PlacementPhase.FENCING) {
+            boolean staysDown = p.phase() == PlacementPhase.HALTING ? p.nextHost() == null : p.motive() == Motive.OPERATOR_HALT;
             if (staysDown) {
                 t.place(p.down(p.motive()));
                 return;
@@ -68,7 +68,7 @@ final class PlacementPolicy {
             moves.startAfterRelease(t, DecisionReason.HALT_CONFIRMED, p, halted.host());
             return;
         }
-        if (p.phase() == Phase.RUNNING || p.phase() == Phase.STARTING) {
+        if (p.phase() == PlacementPhase.RUNNING || p.phase() == PlacementPhase.STARTING) {
             t.place(p.down(Motive.GUEST_DOWN));
             if (!moves.canAct(t, t.guest() + " halted on " + halted.host() + " without being asked")) {
                 return;
@@ -80,7 +80,7 @@ final class PlacementPolicy {
 
     void startFailed(Turn t, GuestStartFailed failed) {
         Placement p = t.placement();
-        if (p.phase() != Phase.STARTING || !failed.host().equals(p.host()) || !t.sameEpoch()) {
+        if (p.phase() != PlacementPhase.STARTING || !failed.host().equals(p.host()) || !t.sameEpoch()) {
             return;
         }
         t.state(t.state().knowing(t.state().hosts().markFailedTarget(failed.host())).placed(p.down(Motive.START_FAILED)));

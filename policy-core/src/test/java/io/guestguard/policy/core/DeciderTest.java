@@ -14,6 +14,7 @@ import io.guestguard.protocol.MigrationStarted;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,7 @@ class DeciderTest {
         Placement moved = after.get(1).state().placement();
         assertThat(moved.host()).isEqualTo("h2");
         assertThat(moved.epoch()).isEqualTo(2);
-        assertThat(moved.phase()).isEqualTo(Placement.Phase.RUNNING);
+        assertThat(moved.phase()).isEqualTo(PlacementPhase.RUNNING);
         assertThat(after.get(1).state().app("app1").failures()).as("the budget goes with the guest").isEqualTo(1);
     }
 

@@ -3,7 +3,6 @@ package io.guestguard.policy.core.properties;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
-import io.guestguard.policy.core.Placement.Phase;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
@@ -18,6 +17,7 @@ import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.StartGuest;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +48,7 @@ class FoundByPropertiesTest {
 
         Outcome failed = outcomes.get(1);
         assertThat(failed.commands()).isEmpty();
-        assertThat(failed.state().placement().phase()).isEqualTo(Phase.DOWN);
+        assertThat(failed.state().placement().phase()).isEqualTo(PlacementPhase.DOWN);
         assertThat(failed.state().placement().host()).isNull();
     }
 
@@ -69,10 +69,10 @@ class FoundByPropertiesTest {
 
         assertThat(outcomes.get(0).commands()).singleElement().satisfies(c -> assertThat(c.data()).isInstanceOf(StartGuest.class));
         assertThat(outcomes.get(2).commands()).singleElement().satisfies(c -> assertThat(c.data()).isInstanceOf(HaltGuest.class));
-        assertThat(outcomes.get(3).state().placement().phase()).isEqualTo(Phase.DOWN);
+        assertThat(outcomes.get(3).state().placement().phase()).isEqualTo(PlacementPhase.DOWN);
         assertThat(outcomes.get(4).commands()).isEmpty();
         assertThat(outcomes.get(5).commands()).isEmpty();
-        assertThat(outcomes.get(5).state().placement().phase()).isEqualTo(Phase.DOWN);
+        assertThat(outcomes.get(5).state().placement().phase()).isEqualTo(PlacementPhase.DOWN);
     }
 
     /**
@@ -111,7 +111,7 @@ class FoundByPropertiesTest {
 
         assertThat(outcomes.get(3).commands()).singleElement().satisfies(c -> assertThat(c.data()).isInstanceOf(FenceHost.class));
         assertThat(outcomes.get(4).commands()).isEmpty();
-        assertThat(outcomes.get(4).state().placement().phase()).isEqualTo(Phase.DOWN);
+        assertThat(outcomes.get(4).state().placement().phase()).isEqualTo(PlacementPhase.DOWN);
     }
 
     private static List<Outcome> run(CloudEvent<Fact>... facts) {

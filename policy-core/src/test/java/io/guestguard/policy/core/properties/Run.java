@@ -24,6 +24,7 @@ import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
 
@@ -192,7 +193,7 @@ final class Run {
             haltedBy = null; // the operator asked for it to run again
         }
         if (s.fact().data() instanceof GuestStarted && !s.before().placement().mayRun()
-                && s.outcome().state().placement().phase() == Placement.Phase.RUNNING) {
+                && s.outcome().state().placement().phase() == PlacementPhase.RUNNING) {
             haltedBy = null; // started outside the decider and adopted: someone ran it
         }
         if (s.fact().data() instanceof OperatorRequest r && r.action() == OperatorRequest.Action.HALT
@@ -256,7 +257,7 @@ final class Run {
                 require(Objects.equals(c.epoch(), sg.epoch()), () -> "StartGuest carries its epoch in the envelope");
                 require(sg.epoch() == p.epoch() + 1, () -> "a start creates the next epoch: " + p.epoch() + " -> " + sg.epoch());
                 require(a.placement().host() != null && a.placement().host().equals(sg.host())
-                                && a.placement().epoch() == sg.epoch() && a.placement().phase() == Placement.Phase.STARTING,
+                                && a.placement().epoch() == sg.epoch() && a.placement().phase() == PlacementPhase.STARTING,
                         () -> "after a start the placement is " + sg.host() + "@" + sg.epoch() + " STARTING, not " + describe(a.placement()));
                 PackageSpec spec = a.spec();
                 require(spec != null && spec.hosts().contains(sg.host()), () -> "starts only on a host the package lists");
@@ -274,7 +275,7 @@ final class Run {
                 boolean back = fact.data() instanceof MigrationCompleted;
                 Placement on = back ? a.placement() : p;
                 require(Objects.equals(c.epoch(), mg.epoch()), () -> "MigrateGuest carries its epoch in the envelope");
-                require(on.phase() == Placement.Phase.RUNNING && mg.host().equals(on.host()) && mg.epoch() == on.epoch(),
+                require(on.phase() == PlacementPhase.RUNNING && mg.host().equals(on.host()) && mg.epoch() == on.epoch(),
                         () -> "a migration acts on the running placement " + describe(on) + ", not " + mg.host() + "@" + mg.epoch());
                 require(!mg.target().equals(mg.host()) && a.spec() != null && a.spec().hosts().contains(mg.target())
                                 && !a.lostHosts().contains(mg.target()) && !a.hostsInMaintenance().contains(mg.target()),
@@ -339,8 +340,8 @@ final class Run {
         require(grew == 0 || grew == 1, () -> "a migration moves the epoch by exactly one, not " + grew);
         if (grew == 1) {
             // Running, or still being halted when an operator's halt was under way (the halt follows the guest).
-            boolean halting = p.motive() == Placement.Motive.OPERATOR_HALT && a.placement().phase() == Placement.Phase.HALTING;
-            require(mc.to().equals(a.placement().host()) && (a.placement().phase() == Placement.Phase.RUNNING || halting),
+            boolean halting = p.motive() == Placement.Motive.OPERATOR_HALT && a.placement().phase() == PlacementPhase.HALTING;
+            require(mc.to().equals(a.placement().host()) && (a.placement().phase() == PlacementPhase.RUNNING || halting),
                     () -> "a migration moves the placement to its target, running: " + describe(a.placement()));
         } else {
             require(a.placement().equals(p), () -> "a migration that does not move the epoch leaves the placement alone");

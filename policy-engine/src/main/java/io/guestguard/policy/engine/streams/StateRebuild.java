@@ -39,7 +39,7 @@ final class StateRebuild {
             return new GuestState(spec, Placement.NONE, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false,
                     atMs, RecentFacts.NONE, GuestSeqs.NONE, null);
         }
-        Placement placement = new Placement(placed.host(), placed.epoch(), phase(placed.phase()), null, Placement.Motive.NONE);
+        Placement placement = new Placement(placed.host(), placed.epoch(), placed.phase() == null ? PlacementPhase.DOWN : placed.phase(), null, Placement.Motive.NONE);
         Map<String, AppBudget> apps = new TreeMap<>();
         placed.failures().forEach((app, failures) -> {
             if (spec == null || spec.applications().stream().anyMatch(a -> a.name().equals(app))) {
@@ -48,10 +48,5 @@ final class StateRebuild {
         });
         return new GuestState(spec, placement, apps, Set.of(), Set.of(), Set.of(), Set.of(), true, false, atMs,
                 RecentFacts.NONE, GuestSeqs.NONE, null);
-    }
-
-    /** The core's copy of the wire's phase, by name (the two enums list the same phases; a test keeps them so). */
-    private static Placement.Phase phase(PlacementPhase phase) {
-        return phase == null ? Placement.Phase.DOWN : Placement.Phase.valueOf(phase.name());
     }
 }
