@@ -11,6 +11,7 @@ import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -226,7 +227,7 @@ final class CoreBenchmark {
     private static GuestPlacement placementOf(GuestState state) {
         Map<String, Integer> failures = new TreeMap<>();
         state.apps().forEach((app, budget) -> failures.put(app, budget.failures()));
-        return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase().name(),
+        return new GuestPlacement(state.placement().host(), state.placement().epoch(), PlacementPhase.valueOf(state.placement().phase().name()),
                 failures);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.files.FieldReader;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
 import io.guestguard.protocol.PackageSpec.Backoff;
 import io.guestguard.protocol.PackageSpec.FailbackPolicy;
@@ -19,17 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads one guest package file, in Serviceguard's vocabulary with modern defaults, into the
@@ -66,11 +62,6 @@ public final class PackageFileLoader {
     /** The only application kind the guest reporter runs today: a command whose process is watched. */
     public static final String EXEC = "exec";
 
-    /** The guest reporter's rule for guest and application names, so every applied name is one it accepts. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final String NAME_RULE = "1-63 letters, digits, '.', '_' or '-', starting with a letter or digit";
-    /** YAML 1.1 reads these as booleans, so the text the operator wrote is gone: say so rather than echo 'true'. */
-    private static final String YAML_BOOLEAN = "is read as true or false (YAML takes yes, no, on, off, true and false for booleans)";
     private static final List<String> PACKAGE_FIELDS = List.of("package", "hosts", "failover_policy", "failback_policy",
             "auto_run", "wait_for_fence", "applications");
     private static final List<String> APP_FIELDS = List.of("name", "kind", "command", "service_restart",
@@ -132,26 +123,25 @@ public final class PackageFileLoader {
     /** The state of reading one file: the problems found so far. */
     private static final class Reader {
 
-        private final Path file;
-        private final List<String> problems = new ArrayList<>();
+        private final FieldReader fields;
 
         Reader(Path file) {
-            this.file = file;
+            this.fields = new FieldReader(file, Reader::hint);
         }
 
         PackageSpec read(JsonNode root) {
-            unknownFields(root, PACKAGE_FIELDS, "");
-            String guest = requiredName(root.get("package"), "package", "the guest id");
+            fields.unknownFields(root, PACKAGE_FIELDS, "");
+            String guest = fields.name(root.get("package"), "package", "the guest id");
             List<String> hosts = hosts(root.get("hosts"));
-            FailoverPolicy failover = choice(root.get("failover_policy"), "failover_policy", "failover policy",
+            FailoverPolicy failover = fields.choice(root.get("failover_policy"), "failover_policy", "failover policy",
                     FailoverPolicy.class, FailoverPolicy.CONFIGURED_NODE);
-            FailbackPolicy failback = choice(root.get("failback_policy"), "failback_policy", "failback policy",
+            FailbackPolicy failback = fields.choice(root.get("failback_policy"), "failback_policy", "failback policy",
                     FailbackPolicy.class, FailbackPolicy.MANUAL);
-            boolean autoRun = flag(root.get("auto_run"), "auto_run", true);
-            boolean waitForFence = flag(root.get("wait_for_fence"), "wait_for_fence", true);
+            boolean autoRun = fields.flag(root.get("auto_run"), "auto_run", true);
+            boolean waitForFence = fields.flag(root.get("wait_for_fence"), "wait_for_fence", true);
             List<AppPolicy> applications = applications(root.get("applications"));
-            if (!problems.isEmpty()) {
-                throw new InvalidPackageException(problems);
+            if (fields.problemCount() > 0) {
+                throw new InvalidPackageException(fields.problems());
             }
             return new PackageSpec(guest, hosts, failover, failback, autoRun, waitForFence, applications);
         }
@@ -167,7 +157,7 @@ public final class PackageFileLoader {
             } else {
                 for (int i = 0; i < node.size(); i++) {
                     String field = "hosts[" + i + "]";
-                    String host = requiredName(node.get(i), field, "a host id");
+                    String host = fields.name(node.get(i), field, "a host id");
                     if (host != null && hosts.contains(host)) {
                         problem(field, "'" + host + "' is listed twice; list each host once");
                     } else if (host != null) {
@@ -201,9 +191,9 @@ public final class PackageFileLoader {
                 problem(field, describe(app) + " is not a mapping; give the application at least 'name:' and 'command:'");
                 return Optional.empty();
             }
-            int before = problems.size();
-            unknownFields(app, APP_FIELDS, field + ".");
-            String name = requiredName(app.get("name"), field + ".name", "the application's name");
+            int before = fields.problemCount();
+            fields.unknownFields(app, APP_FIELDS, field + ".");
+            String name = fields.name(app.get("name"), field + ".name", "the application's name");
             if (name != null && !names.add(name)) {
                 problem(field + ".name", "'" + name + "' is used twice; give each application its own name");
             }
@@ -212,7 +202,7 @@ public final class PackageFileLoader {
             Integer restartLimit = restartLimit(app.get("service_restart"), field + ".service_restart");
             Long failureWindow = failureWindow(app.get("failure_window"), field + ".failure_window");
             Backoff backoff = backoff(app.get("backoff"), field + ".backoff");
-            if (problems.size() > before) {
+            if (fields.problemCount() > before) {
                 return Optional.empty();
             }
             return Optional.of(new AppPolicy(name, EXEC, command, restartLimit, failureWindow, backoff));
@@ -236,7 +226,7 @@ public final class PackageFileLoader {
                 return null;
             }
             if (node.isBoolean()) {
-                problem(field, YAML_BOOLEAN + "; put the command in quotes");
+                problem(field, FieldReader.YAML_BOOLEAN + "; put the command in quotes");
                 return null;
             }
             if (!node.isValueNode()) {
@@ -306,7 +296,7 @@ public final class PackageFileLoader {
                         + "or remove the line to restart at once");
                 return DEFAULT_BACKOFF;
             }
-            unknownFields(node, BACKOFF_FIELDS, field + ".");
+            fields.unknownFields(node, BACKOFF_FIELDS, field + ".");
             OptionalLong initial = duration(node.get("initial"), field + ".initial", DEFAULT_BACKOFF.initialMs());
             double factor = factor(node.get("factor"), field + ".factor");
             OptionalLong max = duration(node.get("max"), field + ".max", DEFAULT_BACKOFF.maxMs());
@@ -354,73 +344,7 @@ public final class PackageFileLoader {
             return DEFAULT_BACKOFF.factor();
         }
 
-        private <E extends Enum<E>> E choice(JsonNode node, String field, String what, Class<E> type, E defaultValue) {
-            List<String> options = Arrays.stream(type.getEnumConstants()).map(Reader::lower).toList();
-            String fix = "use " + String.join(" or ", options);
-            if (node == null) {
-                return defaultValue;
-            }
-            if (node.isNull()) {
-                problem(field, "has no value; " + fix + ", or remove the line for the default " + lower(defaultValue));
-                return defaultValue;
-            }
-            for (E value : type.getEnumConstants()) {
-                if (node.isTextual() && lower(value).equals(node.asText())) {
-                    return value;
-                }
-            }
-            problem(field, describe(node) + " is not a " + what + "; " + fix);
-            return defaultValue;
-        }
-
-        private boolean flag(JsonNode node, String field, boolean defaultValue) {
-            if (node == null) {
-                return defaultValue;
-            }
-            if (node.isBoolean()) {
-                return node.booleanValue();
-            }
-            problem(field, (node.isNull() ? "has no value" : describe(node) + " is not true or false")
-                    + "; write true or false, or remove the line for the default " + defaultValue);
-            return defaultValue;
-        }
-
-        private String requiredName(JsonNode node, String field, String what) {
-            if (node == null || node.isNull() || (node.isValueNode() && node.asText().isBlank())) {
-                problem(field, "missing; set it to " + what + ": " + NAME_RULE);
-                return null;
-            }
-            if (node.isBoolean()) {
-                problem(field, YAML_BOOLEAN + "; put the name in quotes");
-                return null;
-            }
-            if (!node.isValueNode() || !NAME.matcher(node.asText()).matches()) {
-                problem(field, describe(node) + " is not a valid name; use " + NAME_RULE);
-                return null;
-            }
-            return node.asText();
-        }
-
-        private void unknownFields(JsonNode node, List<String> known, String prefix) {
-            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (known.contains(name)) {
-                    continue;
-                }
-                String knownList = String.join(", ", known);
-                String hint = hint(name, known);
-                if (hint != null) {
-                    problem(prefix + name, "unknown field; " + hint + " Known fields here: " + knownList);
-                } else {
-                    problem(prefix + name, "unknown field; remove it, or use one of " + knownList);
-                }
-            }
-        }
-
-        /**
-         * What the operator probably meant, or {@code null}: a Serviceguard name, an application's field
-         * at the top, a misspelling, or a part of a field's name ({@code restarts} for {@code service_restart}).
-         */
+        /** A Serviceguard name, or an application's field written at the top of the file. */
         private static String hint(String name, List<String> known) {
             String serviceguard = SERVICEGUARD_NAMES.get(name);
             if (serviceguard != null && known.contains(serviceguard)) {
@@ -429,54 +353,15 @@ public final class PackageFileLoader {
             if (known.equals(PACKAGE_FIELDS) && APP_FIELDS.contains(name)) {
                 return name + " is set on each application, under applications.";
             }
-            String singular = name.endsWith("s") ? name.substring(0, name.length() - 1) : name;
-            return known.stream()
-                    .filter(k -> distance(name, k) <= 2
-                            || Arrays.asList(k.split("_")).contains(singular)
-                            || (Math.min(name.length(), k.length()) >= 4 && (k.contains(name) || name.contains(k))))
-                    .min(Comparator.comparingInt(k -> distance(name, k)))
-                    .map(k -> "did you mean " + k + "?")
-                    .orElse(null);
-        }
-
-        /** Levenshtein distance, ignoring case: small enough for field names. */
-        private static int distance(String a, String b) {
-            String x = a.toLowerCase(Locale.ROOT);
-            String y = b.toLowerCase(Locale.ROOT);
-            int[] previous = new int[y.length() + 1];
-            int[] current = new int[y.length() + 1];
-            for (int j = 0; j <= y.length(); j++) {
-                previous[j] = j;
-            }
-            for (int i = 1; i <= x.length(); i++) {
-                current[0] = i;
-                for (int j = 1; j <= y.length(); j++) {
-                    int substitution = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
-                    current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-                }
-                int[] swap = previous;
-                previous = current;
-                current = swap;
-            }
-            return previous[y.length()];
+            return null;
         }
 
         private void problem(String field, String message) {
-            problems.add(file + ": " + field + ": " + message);
+            fields.problem(field, message);
         }
 
         private static String describe(JsonNode node) {
-            if (node.isArray()) {
-                return "a list";
-            }
-            if (node.isObject()) {
-                return "a mapping";
-            }
-            return "'" + node.asText() + "'";
-        }
-
-        private static String lower(Enum<?> value) {
-            return value.name().toLowerCase(Locale.ROOT);
+            return FieldReader.describe(node);
         }
     }
 }

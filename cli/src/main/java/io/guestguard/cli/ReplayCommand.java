@@ -54,6 +54,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "The engine's restart limit for guests without a package, as its guestguard.policy.restart-limit (default: ${DEFAULT-VALUE}).")
     String restartLimit;
 
+    @Option(names = "--scenario", paramLabel = "DIR",
+            description = "Run a scenario folder (facts.json, expected.json, summary.txt, view.json, as policy-core's golden scenarios) through the decider instead of a log: prints each fact with its decisions and every difference from expected.json; exit 3 when there is one. A folder of scenario folders runs them all.")
+    Path scenario;
+
     private final EventCodec codec = new EventCodec();
 
     @Override
@@ -68,6 +72,13 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
+        }
+        if (scenario != null) {
+            if (input != null || guest != null || from != null) {
+                err.println("--scenario replays a scenario folder, not a log; leave out --input, --guest and --from");
+                return ExitCodes.USAGE;
+            }
+            return new ScenarioReplay(out, err, limit).run(scenario);
         }
         EventLog log = input != null ? new FileLog(input, guest, err::println)
                 : new BrokerLog(kafka.bootstrapServers, kafka.topics(), guest, kafka.timeout);

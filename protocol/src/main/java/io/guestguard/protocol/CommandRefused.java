@@ -7,15 +7,27 @@ package io.guestguard.protocol;
  *
  * @param host the host that refused
  * @param commandId the refused command's id
- * @param command the command's kind, e.g. {@code start-guest}
- * @param reason why, for people
+ * @param command the command's kind, on the wire its name, e.g. {@code start-guest}
+ * @param refusal why, typed; {@code null} in records written before refusals were typed
+ * @param reason why, for people: the particulars (free text, the same field as before refusals were typed)
  */
-public record CommandRefused(String host, String commandId, String command, String reason) implements Fact {
+public record CommandRefused(String host, String commandId, CommandKind command, RefusalReason refusal, String reason)
+        implements Fact {
     /** The reason as sent, {@linkplain FreeText#clean cleaned}: it often quotes a hypervisor's or a script's error. */
     public CommandRefused {
         reason = FreeText.clean(reason);
     }
 
+    /**
+     * A refusal with no typed reason, as records written before refusals were typed read.
+     *
+     * @deprecated say why with a {@link RefusalReason}; kept for the callers (policy-core's tests) that
+     *             build refusals this way
+     */
+    @Deprecated
+    public CommandRefused(String host, String commandId, String command, String reason) {
+        this(host, commandId, CommandKind.fromWire(command), null, reason);
+    }
 
     @Override
     public <R> R accept(Visitor<R> visitor) {

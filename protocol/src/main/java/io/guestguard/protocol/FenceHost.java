@@ -15,4 +15,14 @@ public record FenceHost(String host, String lostHost, String decisionId) impleme
     public String guest() {
         return null;
     }
+
+    @Override
+    public CommandKind kind() {
+        return CommandKind.FENCE_HOST;
+    }
+
+    @Override
+    public <R> R accept(HostCommand.Visitor<R> visitor) {
+        return visitor.fenceHost(this);
+    }
 }

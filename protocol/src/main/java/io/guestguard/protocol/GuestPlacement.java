@@ -11,16 +11,24 @@ import java.util.TreeMap;
  *
  * @param host the host of the current placement, or {@code null} if never placed
  * @param epoch the placement's epoch
- * @param phase {@code DOWN}, {@code STARTING}, {@code RUNNING}, {@code HALTING}, {@code FENCING} or {@code WAITING}
+ * @param phase what the placement is doing (on the wire, the constant's name: {@code DOWN}, {@code RUNNING}...)
  * @param failures failures counted against each application's restart budget
  */
-public record GuestPlacement(String host, long epoch, String phase, Map<String, Integer> failures) implements Payload {
+public record GuestPlacement(String host, long epoch, PlacementPhase phase, Map<String, Integer> failures) implements Payload {
     public GuestPlacement {
         failures = failures == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(failures));
     }
 
-    /** Whether the guest may be running on {@link #host()} (it counts towards that host's load). */
-    public boolean occupiesHost() {
-        return host != null && !phase.equals("DOWN") && !phase.equals("WAITING");
+    /**
+     * Whether the guest may be running on {@link #host()} (it counts towards that host's load): a
+     * host is named and the {@linkplain PlacementPhase#mayRun() phase may run}.
+     */
+    public boolean mayRun() {
+        return host != null && phase != null && phase.mayRun();
+    }
+
+    /** Whether the guest may be running on {@code someHost}: {@link #mayRun()} there. */
+    public boolean mayRunOn(String someHost) {
+        return mayRun() && host.equals(someHost);
     }
 }

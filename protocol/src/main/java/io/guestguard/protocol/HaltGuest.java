@@ -10,4 +10,13 @@ package io.guestguard.protocol;
  * @param decisionId the decision that issued this command
  */
 public record HaltGuest(String guest, String host, long epoch, String decisionId) implements HostCommand {
+    @Override
+    public CommandKind kind() {
+        return CommandKind.HALT_GUEST;
+    }
+
+    @Override
+    public <R> R accept(HostCommand.Visitor<R> visitor) {
+        return visitor.haltGuest(this);
+    }
 }

@@ -13,4 +13,13 @@ package io.guestguard.protocol;
  * @param decisionId the decision that issued this command
  */
 public record MigrateGuest(String guest, String host, String target, long epoch, String decisionId) implements HostCommand {
+    @Override
+    public CommandKind kind() {
+        return CommandKind.MIGRATE_GUEST;
+    }
+
+    @Override
+    public <R> R accept(HostCommand.Visitor<R> visitor) {
+        return visitor.migrateGuest(this);
+    }
 }

@@ -10,4 +10,13 @@ package io.guestguard.protocol;
  * @param decisionId the decision or migration fact that issued this command
  */
 public record Rebind(String host, long epoch, String decisionId) implements GuestCommand {
+    @Override
+    public CommandKind kind() {
+        return CommandKind.REBIND;
+    }
+
+    @Override
+    public <R> R accept(GuestCommand.Visitor<R> visitor) {
+        return visitor.rebind(this);
+    }
 }

@@ -10,4 +10,13 @@ package io.guestguard.protocol;
  * @param decisionId the decision that issued this command
  */
 public record RestartApp(String app, int attempt, Integer limit, long delayMs, String decisionId) implements AppCommand {
+    @Override
+    public CommandKind kind() {
+        return CommandKind.RESTART_APP;
+    }
+
+    @Override
+    public <R> R accept(GuestCommand.Visitor<R> visitor) {
+        return visitor.restartApp(this);
+    }
 }

@@ -7,4 +7,13 @@ package io.guestguard.protocol;
  * @param decisionId the decision or operator request that issued this command
  */
 public record StartApp(String app, String decisionId) implements AppCommand {
+    @Override
+    public CommandKind kind() {
+        return CommandKind.START_APP;
+    }
+
+    @Override
+    public <R> R accept(GuestCommand.Visitor<R> visitor) {
+        return visitor.startApp(this);
+    }
 }

@@ -8,4 +8,13 @@ package io.guestguard.protocol;
  * @param decisionId the decision or operator request that issued this command
  */
 public record StopApp(String app, String decisionId) implements AppCommand {
+    @Override
+    public CommandKind kind() {
+        return CommandKind.STOP_APP;
+    }
+
+    @Override
+    public <R> R accept(GuestCommand.Visitor<R> visitor) {
+        return visitor.stopApp(this);
+    }
 }

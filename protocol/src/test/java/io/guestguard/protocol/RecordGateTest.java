@@ -29,7 +29,7 @@ class RecordGateTest {
     void aTopicRefusesWhatItDoesNotCarry() {
         byte[] beat = codec.encode(CloudEvent.ofGuest("b1", "/x", now, "g1", new Heartbeat("guest", "g1", List.of())));
         byte[] placement = codec.encode(new CloudEvent<>("p1", "/x", now, "g1", null, "h1", 1L,
-                new GuestPlacement("h1", 1, "RUNNING", Map.of())));
+                new GuestPlacement("h1", 1, PlacementPhase.RUNNING, Map.of())));
 
         assertRejected(() -> gate.fact("g1", beat), "not a fact");
         assertRejected(() -> gate.heartbeat("g1", placement), "not a heartbeat");

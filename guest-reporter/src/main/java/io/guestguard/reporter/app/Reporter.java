@@ -184,26 +184,44 @@ public class Reporter {
     }
 
     private void execute(CloudEvent<? extends GuestCommand> command) {
-        if (command.data() instanceof Rebind rebind) {
-            rebind(command.id(), rebind);
-            return;
+        String id = command.id();
+        command.data().accept(new GuestCommand.Visitor<Void>() {
+            @Override
+            public Void restartApp(RestartApp restart) {
+                restart(id, requireApp(restart));
+                return null;
+            }
+
+            @Override
+            public Void stopApp(StopApp stop) {
+                LOG.infof("stopping %s as asked (%s); it stays stopped until started again", requireApp(stop).app(), id);
+                held.hold(stop.app());
+                supervisor.stop(stop.app());
+                return null;
+            }
+
+            @Override
+            public Void startApp(StartApp start) {
+                LOG.infof("starting %s as asked (%s)", requireApp(start).app(), id);
+                held.release(start.app());
+                supervisor.start(start.app());
+                return null;
+            }
+
+            @Override
+            public Void rebind(Rebind rebind) {
+                Reporter.this.rebind(id, rebind);
+                return null;
+            }
+        });
+    }
+
+    /** {@code command}, if its application is one of this guest's; a command for another is rejected. */
+    private <C extends AppCommand> C requireApp(C command) {
+        if (!supervisor.has(command.app())) {
+            throw new RejectedRecordException("guest " + guest.guest() + " has no application '" + command.app() + "'");
         }
-        AppCommand data = (AppCommand) command.data();
-        String app = data.app();
-        if (!supervisor.has(app)) {
-            throw new RejectedRecordException("guest " + guest.guest() + " has no application '" + app + "'");
-        }
-        if (data instanceof RestartApp restart) {
-            restart(command.id(), restart);
-        } else if (data instanceof StopApp) {
-            LOG.infof("stopping %s as asked (%s); it stays stopped until started again", app, command.id());
-            held.hold(app);
-            supervisor.stop(app);
-        } else if (data instanceof StartApp) {
-            LOG.infof("starting %s as asked (%s)", app, command.id());
-            held.release(app);
-            supervisor.start(app);
-        }
+        return command;
     }
 
     private void restart(String commandId, RestartApp restart) {

@@ -1,6 +1,7 @@
 package io.guestguard.reporter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.guestguard.protocol.files.FieldReader;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class ApplicationReader {
             return null;
         }
         int before = fields.problemCount();
-        String name = fields.name(app.get("name"), field + ".name");
+        String name = fields.name(app.get("name"), field + ".name", "the application's name");
         if (name != null && !names.add(name)) {
             fields.problem(field + ".name", "'" + name + "' is used twice; give each application its own name");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.guestguard.protocol.files.FieldReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class GuestFileLoader {
         }
         FieldReader fields = new FieldReader(file);
         fields.unknownFields(root, TOP_LEVEL, "");
-        String guest = fields.name(root.get("guest"), "guest");
+        String guest = fields.name(root.get("guest"), "guest", "the guest id");
         Optional<String> servers = bootstrapServers(root.get("kafka"), fields);
         Path stateDir = stateDir(root.get("state_dir"), file, fields);
         Duration heartbeat = fields.duration(root.get("heartbeat_interval"), "heartbeat_interval", Duration.ofSeconds(1), Duration.ofMillis(1));

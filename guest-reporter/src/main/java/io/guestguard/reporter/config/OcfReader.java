@@ -1,6 +1,7 @@
 package io.guestguard.reporter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.guestguard.protocol.files.FieldReader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

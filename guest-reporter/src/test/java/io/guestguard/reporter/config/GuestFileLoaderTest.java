@@ -96,6 +96,25 @@ class GuestFileLoaderTest {
     }
 
     @Test
+    void aMisspeltFieldIsNamedWithWhatWasProbablyMeant() throws IOException {
+        Path file = write("""
+                guest: g1
+                heartbeat_intervall: 2s
+                applications:
+                  - name: app1
+                    command: sleep 1
+                    stopgrace: 5s
+                """);
+
+        assertThatThrownBy(() -> loader.load(file)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
+                assertThat(e.problems()).containsExactly(
+                        file + ": heartbeat_intervall: unknown field; did you mean heartbeat_interval? Known fields here: "
+                                + "guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications",
+                        file + ": applications[0].stopgrace: unknown field; did you mean stop_grace? Known fields here: "
+                                + "name, kind, probes, command, stop_grace"));
+    }
+
+    @Test
     void everyProblemNamesTheFileTheFieldAndTheFix() throws IOException {
         Path file = write("""
                 guest: "bad id!"
@@ -126,14 +145,14 @@ class GuestFileLoaderTest {
 
         assertThatThrownBy(() -> loader.load(file)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
                 assertThat(e.problems()).containsExactlyInAnyOrder(
-                        file + ": restarts: unknown field; remove it or use one of [applications, guest, heartbeat_interval, kafka, outbox, state_dir, stop_grace]",
+                        file + ": restarts: unknown field; remove it, or use one of guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications",
                         file + ": guest: 'bad id!' is not a valid name; use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
                         file + ": heartbeat_interval: '5' is not a duration; write a whole number with ms, s, m or h, e.g. 500ms, 30s, 10m, 1h, or remove the line for the default 1s",
                         file + ": outbox.max_facts: '3' is not a whole number from 10 to 2147483647; write one, or remove the line for the default 10000",
-                        file + ": applications[0].monitor: unknown field; remove it or use one of [command, kind, name, probes, stop_grace]",
+                        file + ": applications[0].monitor: unknown field; remove it, or use one of name, kind, probes, command, stop_grace",
                         file + ": applications[1].name: 'app1' is used twice; give each application its own name",
                         file + ": applications[1].command: missing or empty; give the command line that starts the application, e.g. 'sleep 86400'",
-                        file + ": applications[2].name: missing; set it to a name of letters, digits, '.', '_' or '-'",
+                        file + ": applications[2].name: missing; set it to the application's name: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
                         file + ": applications[2].command: is read as true or false (YAML takes yes, no, on, off, true and false for booleans); put it in quotes",
                         file + ": applications[3].stop: missing or empty; give the command line that stops the application and exits 0 once it stopped, e.g. /opt/db/stop.sh",
                         file + ": applications[3].monitor: missing or empty; give the command line that exits 0 while the application is healthy, e.g. /opt/db/monitor.sh",

@@ -9,6 +9,7 @@ import io.guestguard.host.hypervisor.Hypervisor;
 import io.guestguard.host.hypervisor.HypervisorException;
 import io.guestguard.journal.CommandJournal;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.EventType;
@@ -26,11 +27,14 @@ import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.MigrationStarted;
+import io.guestguard.protocol.PlacementPhase;
+import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.StartGuest;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +72,7 @@ public final class HostSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HostSupervisor.class);
     /** Placement phases in which this host may start (or report started) the placement's guest. */
-    private static final Set<String> STARTABLE = Set.of("STARTING", "RUNNING");
+    private static final Set<PlacementPhase> STARTABLE = EnumSet.of(PlacementPhase.STARTING, PlacementPhase.RUNNING);
 
     /**
      * @param haltGrace how long a halt waits for the guest to shut down before destroying it
@@ -146,7 +150,7 @@ public final class HostSupervisor implements AutoCloseable {
         Set<String> running = Set.copyOf(inventory());
         for (Map.Entry<String, GuestPlacement> placed : fleet.placementsOn(host).entrySet()) {
             GuestPlacement p = placed.getValue();
-            if (p.phase().equals("RUNNING") && !running.contains(placed.getKey())) {
+            if (p.phase() == PlacementPhase.RUNNING && !running.contains(placed.getKey())) {
                 facts.write(placed.getKey(), p.epoch(), new GuestHalted(host));
             }
         }
@@ -157,7 +161,7 @@ public final class HostSupervisor implements AutoCloseable {
         if (!host.equals(command.data().host())) {
             throw new RejectedRecordException("addressed to host " + command.data().host() + ", not " + host);
         }
-        String queue = command.data() instanceof FenceHost f ? "fence:" + f.lostHost() : guestOf(command);
+        String queue = queueOf(command);
         queues.enqueue(queue, () -> retried("command " + command.id(), () -> apply(command)).<Void>handle((done, e) -> {
             if (e != null && !workers.isShutdown()) { // closing cuts retries short: the journal keeps the command
                 givenUp.incrementAndGet();
@@ -228,15 +232,27 @@ public final class HostSupervisor implements AutoCloseable {
             LOG.warnf("placements not read up to their end within %s; checking %s against what was read",
                     settings.placementWait(), command.id());
         }
-        if (data instanceof StartGuest start) {
-            start(command, start);
-        } else if (data instanceof HaltGuest halt) {
-            halt(command, halt);
-        } else if (data instanceof MigrateGuest migrate) {
-            migrate(command, migrate);
-        } else if (data instanceof FenceHost fence) {
-            fence(command, fence);
-        }
+        data.accept(new HostCommand.Visitor<Step>() {
+            @Override
+            public Step startGuest(StartGuest start) {
+                return () -> start(command, start);
+            }
+
+            @Override
+            public Step haltGuest(HaltGuest halt) {
+                return () -> halt(command, halt);
+            }
+
+            @Override
+            public Step migrateGuest(MigrateGuest migrate) {
+                return () -> migrate(command, migrate);
+            }
+
+            @Override
+            public Step fenceHost(FenceHost fence) {
+                return () -> fence(command, fence);
+            }
+        }).run();
         journal.done(command.id());
     }
 
@@ -249,8 +265,8 @@ public final class HostSupervisor implements AutoCloseable {
         if (placed.isPresent() && !(host.equals(placed.get().host()) && STARTABLE.contains(placed.get().phase()))) {
             // E.g. a late copy of a start whose placement has since been halted: starting it now
             // would race the engine's next placement elsewhere.
-            refuse(command, guest, start.epoch(), "placement epoch " + start.epoch() + " of " + guest + " is "
-                    + placed.get().phase() + " on " + placed.get().host() + ", not starting here");
+            refuse(command, guest, start.epoch(), RefusalReason.NOT_STARTABLE_HERE, "placement epoch " + start.epoch()
+                    + " of " + guest + " is " + placed.get().phase() + " on " + placed.get().host() + ", not starting here");
             return;
         }
         if (runsHere(guest)) {
@@ -259,7 +275,8 @@ public final class HostSupervisor implements AutoCloseable {
         }
         Optional<String> blind = fleet.cannotVouchFor(guest, settings.peerTimeout());
         if (blind.isPresent()) {
-            refuse(command, guest, start.epoch(), blind.get()); // never a second runner, even at a bound
+            // never a second runner, even at a bound
+            refuse(command, guest, start.epoch(), RefusalReason.CANNOT_RULE_OUT_SECOND_RUNNER, blind.get());
             return;
         }
         Optional<String> elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
@@ -271,7 +288,7 @@ public final class HostSupervisor implements AutoCloseable {
             elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
         }
         if (elsewhere.isPresent()) {
-            refuse(command, guest, start.epoch(), guest + " still runs on " + elsewhere.get()
+            refuse(command, guest, start.epoch(), RefusalReason.RUNS_ELSEWHERE, guest + " still runs on " + elsewhere.get()
                     + " (its latest heartbeat lists it); starting it here would make a second runner");
             return;
         }
@@ -310,7 +327,7 @@ public final class HostSupervisor implements AutoCloseable {
         try {
             target = peers.apply(migrate.target());
         } catch (RuntimeException e) {
-            refuse(command, guest, migrate.epoch(), e.getMessage());
+            refuse(command, guest, migrate.epoch(), RefusalReason.TARGET_UNAVAILABLE, e.getMessage());
             return;
         }
         if (!runsHere(guest)) {
@@ -318,7 +335,7 @@ public final class HostSupervisor implements AutoCloseable {
                 // Moved before a restart cut this command short: report what happened.
                 facts.write(guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
             } else {
-                refuse(command, guest, migrate.epoch(), guest + " does not run on " + host);
+                refuse(command, guest, migrate.epoch(), RefusalReason.NOT_RUNNING_HERE, guest + " does not run on " + host);
             }
             return;
         }
@@ -341,7 +358,7 @@ public final class HostSupervisor implements AutoCloseable {
             // Stamped with the fence command's epoch: a late answer to an older fence changes nothing.
             facts.write(guest, command.epoch(), new HostFenced(fence.lostHost()));
         } else {
-            refuse(command, guest, command.epoch(), outcome.detail());
+            refuse(command, guest, command.epoch(), RefusalReason.FENCE_NOT_CONFIRMED, outcome.detail());
         }
     }
 
@@ -349,17 +366,18 @@ public final class HostSupervisor implements AutoCloseable {
     private boolean refusedAsStale(CloudEvent<? extends HostCommand> command, String guest, long epoch) {
         Optional<GuestPlacement> newest = fleet.placement(guest);
         if (newest.isPresent() && newest.get().epoch() > epoch) {
-            refuse(command, guest, epoch, "stale: placement epoch " + newest.get().epoch() + " of " + guest
-                    + " (on " + newest.get().host() + ") is newer than the command's epoch " + epoch);
+            refuse(command, guest, epoch, RefusalReason.STALE_EPOCH, "stale: placement epoch " + newest.get().epoch()
+                    + " of " + guest + " (on " + newest.get().host() + ") is newer than the command's epoch " + epoch);
             return true;
         }
         return false;
     }
 
-    private void refuse(CloudEvent<? extends HostCommand> command, String guest, Long epoch, String reason) {
-        String kind = EventType.of(command.data()).type().replaceFirst("^io\\.guestguard\\.command\\.", "").replaceFirst("\\.v\\d+$", "");
-        LOG.warnf("refusing %s %s for %s: %s", kind, command.id(), guest, reason);
-        facts.write(guest, epoch, new CommandRefused(host, command.id(), kind, reason));
+    private void refuse(CloudEvent<? extends HostCommand> command, String guest, Long epoch, RefusalReason why,
+                        String detail) {
+        CommandKind kind = command.data().kind();
+        LOG.warnf("refusing %s %s for %s (%s): %s", kind, command.id(), guest, why, detail);
+        facts.write(guest, epoch, new CommandRefused(host, command.id(), kind, why, detail));
     }
 
     private boolean runsHere(String guest) throws HypervisorException {
@@ -383,21 +401,46 @@ public final class HostSupervisor implements AutoCloseable {
                 () -> facts.write(guest, placement.get().epoch(), new GuestHalted(host))));
     }
 
+    /** The guest a command is about; for a fence, the guest it is done for (the event's {@code guestid}). */
     private static String guestOf(CloudEvent<? extends HostCommand> command) {
-        HostCommand data = command.data();
-        if (data instanceof StartGuest s) {
-            return s.guest();
-        }
-        if (data instanceof HaltGuest h) {
-            return h.guest();
-        }
-        if (data instanceof MigrateGuest m) {
-            return m.guest();
+        if (command.data().guest() != null) {
+            return command.data().guest();
         }
         if (command.guestId() == null) {
             throw new RejectedRecordException("a fence command must name the guest it is for (guestid)");
         }
         return command.guestId();
+    }
+
+    /** The queue a command waits in: its guest's, or for a fence the lost host's (one fence of a host at a time). */
+    private static String queueOf(CloudEvent<? extends HostCommand> command) {
+        return command.data().accept(new HostCommand.Visitor<String>() {
+            @Override
+            public String startGuest(StartGuest start) {
+                return start.guest();
+            }
+
+            @Override
+            public String haltGuest(HaltGuest halt) {
+                return halt.guest();
+            }
+
+            @Override
+            public String migrateGuest(MigrateGuest migrate) {
+                return migrate.guest();
+            }
+
+            @Override
+            public String fenceHost(FenceHost fence) {
+                return "fence:" + fence.lostHost();
+            }
+        });
+    }
+
+    /** One command's work, as the visitor in {@link #apply} picks it. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws HypervisorException;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +65,7 @@ class CommandRetryTest {
             flaky.set(new FlakyHypervisor(real, "g1", 2));
             return flaky.get();
         });
-        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
         fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
 
         await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
@@ -82,8 +83,8 @@ class CommandRetryTest {
     @Test
     void aCommandThatFailsOnEveryAttemptIsReportedAndFinishedByTheNextStart() throws Exception {
         HostNode h1 = fleet.start("h1", real -> new FlakyHypervisor(real, "g1", Integer.MAX_VALUE));
-        fleet.placement("g1", "h1", 1, "STARTING");
-        fleet.placement("g2", "h1", 1, "STARTING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
+        fleet.placement("g2", "h1", 1, PlacementPhase.STARTING);
         fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
         fleet.command("g2", 1L, new StartGuest("g2", "h1", 1, "d2"));
 

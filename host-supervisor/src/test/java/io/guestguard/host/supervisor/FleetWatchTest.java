@@ -7,6 +7,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,7 +91,7 @@ class FleetWatchTest {
 
     private byte[] placement(String guest, String host) {
         return codec.encode(new CloudEvent<>("placement-" + guest, "/policy-engine", Instant.now(), guest, null, host, 1L,
-                new GuestPlacement(host, 1, "RUNNING", Map.of())));
+                new GuestPlacement(host, 1, PlacementPhase.RUNNING, Map.of())));
     }
 
     private byte[] beat(String host) {

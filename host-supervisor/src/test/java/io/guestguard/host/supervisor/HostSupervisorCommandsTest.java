@@ -3,7 +3,9 @@ package io.guestguard.host.supervisor;
 import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.journal.CommandJournal;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHalted;
@@ -15,6 +17,7 @@ import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationStarted;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.process.ProcessGroups;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,7 +75,7 @@ class HostSupervisorCommandsTest {
     @Test
     void startsAndHaltsAGuestAndAnswersEachWithTheCommandsEpoch() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
         fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
 
         CloudEvent<?> started = await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> !f.isEmpty()).get(0);
@@ -92,13 +95,14 @@ class HostSupervisorCommandsTest {
     @Test
     void refusesACommandOlderThanTheNewestPlacementAndSaysWhy() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h2", 3, "RUNNING");
+        fleet.placement("g1", "h2", 3, PlacementPhase.RUNNING);
         String id = fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
 
         CloudEvent<?> refused = await().atMost(WAIT).until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0);
         CommandRefused why = (CommandRefused) refused.data();
         assertThat(why.commandId()).isEqualTo(id);
-        assertThat(why.command()).isEqualTo("start-guest");
+        assertThat(why.command()).isEqualTo(CommandKind.START_GUEST);
+        assertThat(why.refusal()).isEqualTo(RefusalReason.STALE_EPOCH);
         assertThat(why.reason()).contains("stale").contains("epoch 3").contains("epoch 2");
         assertThat(refused.epoch()).as("stamped with the refused command's epoch").isEqualTo(2L);
         assertThat(fleet.runners("g1")).isEmpty();
@@ -108,19 +112,20 @@ class HostSupervisorCommandsTest {
     @Test
     void refusesALateStartWhosePlacementIsNoLongerStarting() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h1", 2, "HALTING"); // started, then failed over: the engine is halting it
+        fleet.placement("g1", "h1", 2, PlacementPhase.HALTING); // started, then failed over: the engine is halting it
         fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1")); // a copy of the start, delivered late
 
         CommandRefused why = (CommandRefused) await().atMost(WAIT)
                 .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
         assertThat(why.reason()).contains("is HALTING on h1, not starting here");
+        assertThat(why.refusal()).isEqualTo(RefusalReason.NOT_STARTABLE_HERE);
         assertThat(fleet.runners("g1")).isEmpty();
     }
 
     @Test
     void refusesToStartAGuestThatAnotherHostsLiveBeatStillLists() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.placement("g1", "h1", 2, PlacementPhase.STARTING);
         ScheduledExecutorService h2 = Executors.newSingleThreadScheduledExecutor();
         try {
             h2.scheduleAtFixedRate(() -> fleet.beat("h2", List.of("g1")), 0, 100, TimeUnit.MILLISECONDS); // h2 beats on with g1
@@ -129,6 +134,7 @@ class HostSupervisorCommandsTest {
             CommandRefused why = (CommandRefused) await().atMost(WAIT)
                     .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
             assertThat(why.reason()).contains("still runs on h2");
+            assertThat(why.refusal()).isEqualTo(RefusalReason.RUNS_ELSEWHERE);
             assertThat(fleet.runners("g1")).isEmpty();
         } finally {
             h2.shutdownNow();
@@ -138,7 +144,7 @@ class HostSupervisorCommandsTest {
     @Test
     void refusesAStartWhileBeatsOfMoreHostsThanItKeepsArriveSinceASecondRunnerCouldNotBeRuledOut() throws Exception {
         HostNode h1 = fleet.with("max-hosts", "2").start("h1");
-        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.placement("g1", "h1", 2, PlacementPhase.STARTING);
         fleet.beat("h2", List.of());
         fleet.beat("h3", List.of());
         fleet.beat("forged-h4", List.of("g1")); // the one it has no room for
@@ -147,6 +153,7 @@ class HostSupervisorCommandsTest {
         CommandRefused why = (CommandRefused) await().atMost(WAIT)
                 .until(() -> fleet.facts("g1", CommandRefused.class), f -> !f.isEmpty()).get(0).data();
         assertThat(why.reason()).contains("max-hosts (2)").contains("cannot be ruled out");
+        assertThat(why.refusal()).isEqualTo(RefusalReason.CANNOT_RULE_OUT_SECOND_RUNNER);
         assertThat(fleet.runners("g1")).isEmpty();
         await().atMost(WAIT).until(() -> h1.troubles().isEmpty()); // once those beats are older than peer-timeout
     }
@@ -154,7 +161,7 @@ class HostSupervisorCommandsTest {
     @Test
     void aStartWaitsForTheNextBeatOfAHostThatJustStoppedTheGuest() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.placement("g1", "h1", 2, PlacementPhase.STARTING);
         fleet.beat("h2", List.of("g1")); // h2's last beat before its guest was fenced
         ScheduledExecutorService h2 = Executors.newSingleThreadScheduledExecutor();
         try {
@@ -172,7 +179,7 @@ class HostSupervisorCommandsTest {
     @Test
     void appliesEachCommandOnceAcrossRestartsAndFinishesWhatACrashCutShort() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
         CloudEvent<StartGuest> start = new CloudEvent<>("start-g1", "/policy-engine", Instant.now(), "g1", null, "h1", 1L,
                 new StartGuest("g1", "h1", 1, "d1"));
         fleet.resend(start);
@@ -181,7 +188,7 @@ class HostSupervisorCommandsTest {
 
         fleet.stop("h1");
         fleet.resend(start); // delivered again while the supervisor is down
-        fleet.placement("g2", "h1", 1, "STARTING");
+        fleet.placement("g2", "h1", 1, PlacementPhase.STARTING);
         // A start it had begun (journalled) when it crashed, before its fact was written.
         try (CommandJournal journal = CommandJournal.open(dir.resolve("h1").resolve("commands"))) {
             journal.begin("start-g2", 9_999, new EventCodec().encode(new CloudEvent<>("start-g2", "/policy-engine",
@@ -202,11 +209,11 @@ class HostSupervisorCommandsTest {
     void liveMigratesTheSameProcessesToTheTargetHost() throws Exception {
         fleet.start("h1");
         fleet.start("h2");
-        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
         fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
         await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
         long pid = fleet.runners("g1").get(0);
-        fleet.placement("g1", "h1", 1, "RUNNING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.RUNNING);
 
         fleet.command("g1", 1L, new MigrateGuest("g1", "h1", "h2", 1, "d2"));
 
@@ -245,7 +252,7 @@ class HostSupervisorCommandsTest {
         fleet.with("fence-command", fleet.fenceCommand());
         fleet.start("h1");
         fleet.start("h2");
-        fleet.placement("g1", "h1", 1, "STARTING");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
         fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
         await().atMost(WAIT).until(() -> fleet.runners("g1").size() == 1);
         fleet.stop("h1"); // hung: its supervisor is gone, its guest still runs
@@ -267,6 +274,8 @@ class HostSupervisorCommandsTest {
 
         CloudEvent<?> refused = await().atMost(WAIT).until(() -> fleet.facts("g1", CommandRefused.class), f -> f.size() == 1).get(0);
         assertThat(((CommandRefused) refused.data()).reason()).contains("exited 3").contains("BMC of h1 does not answer");
+        assertThat(((CommandRefused) refused.data()).refusal()).isEqualTo(RefusalReason.FENCE_NOT_CONFIRMED);
+        assertThat(((CommandRefused) refused.data()).command()).isEqualTo(CommandKind.FENCE_HOST);
         assertThat(refused.epoch()).isEqualTo(4L);
         assertThat(fleet.facts("g1", HostFenced.class)).isEmpty();
     }
@@ -274,10 +283,10 @@ class HostSupervisorCommandsTest {
     @Test
     void aGuestThatDiesUnaskedIsReportedHaltedWithItsPlacementsEpoch() throws Exception {
         fleet.start("h1");
-        fleet.placement("g1", "h1", 2, "STARTING");
+        fleet.placement("g1", "h1", 2, PlacementPhase.STARTING);
         fleet.command("g1", 2L, new StartGuest("g1", "h1", 2, "d1"));
         await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class), f -> f.size() == 1);
-        fleet.placement("g1", "h1", 2, "RUNNING");
+        fleet.placement("g1", "h1", 2, PlacementPhase.RUNNING);
         await().atMost(WAIT).until(() -> fleet.host("h1").supervisor() != null);
 
         ProcessGroups.kill(ProcessGroups.groupOf(fleet.runners("g1").get(0)));

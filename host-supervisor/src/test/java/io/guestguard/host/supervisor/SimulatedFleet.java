@@ -12,6 +12,7 @@ import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.process.ProcessGroups;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -167,7 +168,7 @@ final class SimulatedFleet implements AutoCloseable {
         send(topics.hostCommands(), event.data().host(), event);
     }
 
-    void placement(String guest, String host, long epoch, String phase) {
+    void placement(String guest, String host, long epoch, PlacementPhase phase) {
         send(topics.placements(), guest, new CloudEvent<>("placement-" + UUID.randomUUID(), "/policy-engine", Instant.now(),
                 guest, null, host, epoch, new GuestPlacement(host, epoch, phase, Map.of())));
     }

@@ -92,54 +92,65 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
                 ? java.util.OptionalLong.of(fence.dueMs()) : java.util.OptionalLong.empty();
     }
 
-    GuestState withApp(String name, AppBudget budget) {
+    /** What the state knows of hosts: lost, fenced, in maintenance, failed during this move. */
+    public KnownHosts hosts() {
+        return new KnownHosts(lostHosts, fencedHosts, hostsInMaintenance, failedTargets);
+    }
+
+    // ---- transitions: each returns the next state ----
+
+    /** A package is applied: it replaces the last one, and only the budgets of the applications it names stay. */
+    GuestState applied(PackageSpec next) {
+        Map<String, AppBudget> kept = new TreeMap<>(apps);
+        kept.keySet().retainAll(next.applications().stream().map(PackageSpec.AppPolicy::name).toList());
+        return edit().spec(next).apps(kept).done();
+    }
+
+    /** The placement changes; restart budgets stay (a halt, a fence, a live migration). */
+    GuestState placed(Placement next) {
+        return edit().placement(next).done();
+    }
+
+    /** The guest starts afresh at {@code next}, with fresh restart budgets, as Serviceguard's package start does. */
+    GuestState startedAfresh(Placement next) {
+        return edit().placement(next).apps(Map.of()).done();
+    }
+
+    /** {@code app}'s budget after a failure was counted. */
+    GuestState failureCounted(String app, AppBudget budget) {
         Map<String, AppBudget> next = new TreeMap<>(apps);
-        next.put(name, budget);
-        return withApps(next);
+        next.put(app, budget);
+        return edit().apps(next).done();
     }
 
-    GuestState withApps(Map<String, AppBudget> next) {
-        return new GuestState(spec, placement, next, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
+    /** What it knows of hosts changed. */
+    GuestState knowing(KnownHosts next) {
+        return edit().hosts(next).done();
     }
 
-    GuestState withSpec(PackageSpec next) {
-        return new GuestState(next, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
+    /** Switching enabled or disabled ({@code cmmodpkg -e/-d}). */
+    GuestState switching(boolean enabled) {
+        return edit().switchingEnabled(enabled).done();
     }
 
-    GuestState withPlacement(Placement next) {
-        return new GuestState(spec, next, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
+    /** The package put in or out of maintenance. */
+    GuestState packageMaintenance(boolean on) {
+        return edit().maintenance(on).done();
     }
 
-    GuestState withHosts(Set<String> lost, Set<String> fenced, Set<String> inMaintenance, Set<String> failed) {
-        return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled,
-                maintenance, clockMs, recentFacts, guestSeqs, fence);
+    /** The guest waits for a fence: {@code watch} says how often it was asked and when it is due. */
+    GuestState awaitingFence(FenceWatch watch) {
+        return edit().fence(watch).done();
     }
 
-    GuestState withFailedTargets(Set<String> failed) {
-        return withHosts(lostHosts, fencedHosts, hostsInMaintenance, failed);
+    /** The fence it waited for is over, one way or another. */
+    GuestState fenceOver() {
+        return edit().fence(null).done();
     }
 
-    GuestState withSwitching(boolean enabled) {
-        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                enabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
-    }
-
-    GuestState withMaintenance(boolean on) {
-        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, on, clockMs, recentFacts, guestSeqs, fence);
-    }
-
-    GuestState withFence(FenceWatch next) {
-        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, next);
-    }
-
-    GuestState withGuestSeqs(GuestSeqs next) {
-        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clockMs, recentFacts, next, fence);
+    /** The reporter sequence numbers decided on changed ({@link Numbering}). */
+    GuestState numbered(GuestSeqs next) {
+        return edit().guestSeqs(next).done();
     }
 
     /**
@@ -148,8 +159,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
      */
     GuestState seen(String factKey, Long guestSeq, long decisionTimeMs) {
         long clock = Math.max(clockMs, decisionTimeMs);
-        return new GuestState(spec, placement, apps, lostHosts, fencedHosts, hostsInMaintenance, failedTargets,
-                switchingEnabled, maintenance, clock, recentFacts.with(factKey, guestSeq, clock), guestSeqs, fence);
+        return edit().clockMs(clock).recentFacts(recentFacts.with(factKey, guestSeq, clock)).done();
     }
 
     /**
@@ -158,27 +168,70 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
      * failed sets keep the placement's host only, and the hosts an operator put in maintenance stay
      * (at most {@value #MAX_HOSTS_WITHOUT_PACKAGE}) until a package says which hosts matter.
      */
-    GuestState withHostsBounded() {
+    GuestState hostsBounded() {
         if (lostHosts.isEmpty() && fencedHosts.isEmpty() && hostsInMaintenance.isEmpty() && failedTargets.isEmpty()) {
             return this; // the usual case, checked without building anything
         }
+        KnownHosts known = hosts();
         Set<String> relevant = new TreeSet<>(spec == null ? List.of() : spec.hosts());
         if (placement.host() != null) {
             relevant.add(placement.host());
         }
-        boolean maintenanceKept = spec == null || relevant.containsAll(hostsInMaintenance);
-        if (relevant.containsAll(lostHosts) && relevant.containsAll(fencedHosts) && maintenanceKept
-                && relevant.containsAll(failedTargets)) {
-            return this;
-        }
-        return withHosts(retained(lostHosts, relevant), retained(fencedHosts, relevant),
-                spec == null ? hostsInMaintenance : retained(hostsInMaintenance, relevant), retained(failedTargets, relevant));
+        KnownHosts kept = known.keptTo(relevant, spec != null);
+        return kept == known ? this : knowing(kept);
     }
 
-    private static Set<String> retained(Set<String> hosts, Set<String> relevant) {
-        Set<String> kept = new TreeSet<>(hosts);
-        kept.retainAll(relevant);
-        return kept;
+    private Edit edit() {
+        return new Edit(this);
+    }
+
+    /** One transition's changes, on the fields of the state it starts from; {@link #done} builds the next state. */
+    private static final class Edit {
+        private PackageSpec spec;
+        private Placement placement;
+        private SortedMap<String, AppBudget> apps;
+        private SortedSet<String> lost, fenced, inMaintenance, failed;
+        private boolean switchingEnabled, maintenance;
+        private long clockMs;
+        private RecentFacts recentFacts;
+        private GuestSeqs guestSeqs;
+        private FenceWatch fence;
+
+        Edit(GuestState from) {
+            spec = from.spec;
+            placement = from.placement;
+            apps = from.apps;
+            hosts(from.hosts());
+            switchingEnabled = from.switchingEnabled;
+            maintenance = from.maintenance;
+            clockMs = from.clockMs;
+            recentFacts = from.recentFacts;
+            guestSeqs = from.guestSeqs;
+            fence = from.fence;
+        }
+
+        Edit spec(PackageSpec next) { spec = next; return this; }
+        Edit placement(Placement next) { placement = next; return this; }
+        Edit apps(Map<String, AppBudget> next) { apps = new TreeMap<>(next); return this; }
+        Edit switchingEnabled(boolean next) { switchingEnabled = next; return this; }
+        Edit maintenance(boolean next) { maintenance = next; return this; }
+        Edit clockMs(long next) { clockMs = next; return this; }
+        Edit recentFacts(RecentFacts next) { recentFacts = next; return this; }
+        Edit guestSeqs(GuestSeqs next) { guestSeqs = next; return this; }
+        Edit fence(FenceWatch next) { fence = next; return this; }
+
+        Edit hosts(KnownHosts next) {
+            lost = next.lost();
+            fenced = next.fenced();
+            inMaintenance = next.inMaintenance();
+            failed = next.failedTargets();
+            return this;
+        }
+
+        GuestState done() {
+            return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled,
+                    maintenance, clockMs, recentFacts, guestSeqs, fence);
+        }
     }
 
     private static <V> SortedMap<String, V> sorted(Map<String, V> map) {
@@ -186,7 +239,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
     }
 
     private static SortedSet<String> sorted(Set<String> set) {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(set));
+        return KnownHosts.sorted(set); // read-only and sorted: a set already made so is taken as it is
     }
 
     /**
@@ -210,6 +263,28 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         /** Restarts counted so far. */
         public int failures() {
             return failureTimesMs.size();
+        }
+
+        /** Whether a failure of {@code pid} is the last one counted, reported again. */
+        boolean counted(Long pid) {
+            return pid != null && lastFailedPid == pid;
+        }
+
+        /**
+         * The budget after a failure of {@code pid} counted at {@code atMs} (the decider's clock): the
+         * failures older than {@code windowMs} ({@code null}: none expire) no longer count, and at most
+         * {@value #MAX_REMEMBERED} are kept.
+         */
+        AppBudget failedAt(long atMs, Long windowMs, Long pid) {
+            List<Long> times = new java.util.ArrayList<>();
+            long horizon = windowMs == null ? Long.MIN_VALUE : atMs - windowMs;
+            failureTimesMs.stream().filter(t -> t >= horizon).forEach(times::add);
+            times.add(atMs);
+            times.sort(null);
+            while (times.size() > MAX_REMEMBERED) {
+                times.remove(0);
+            }
+            return new AppBudget(times, pid == null ? 0 : pid);
         }
     }
 

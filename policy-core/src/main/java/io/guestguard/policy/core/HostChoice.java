@@ -25,12 +25,7 @@ record HostChoice(String host, Map<String, Integer> loadsUsed) {
         if (state.spec() == null) {
             return List.of();
         }
-        return state.spec().hosts().stream()
-                .filter(h -> !state.lostHosts().contains(h))
-                .filter(h -> !state.hostsInMaintenance().contains(h))
-                .filter(h -> !state.failedTargets().contains(h))
-                .filter(h -> !exclude.contains(h))
-                .toList();
+        return state.hosts().eligible(state.spec().hosts(), exclude);
     }
 
     static Optional<HostChoice> choose(GuestState state, Set<String> exclude, FleetView view) {
@@ -52,10 +47,7 @@ record HostChoice(String host, Map<String, Integer> loadsUsed) {
         if (state.spec() == null) {
             return "no package is applied";
         }
-        return String.join(", ", state.spec().hosts().stream().map(h -> h + " "
-                + (exclude.contains(h) ? "is the one it leaves"
-                : state.lostHosts().contains(h) ? "is lost"
-                : state.hostsInMaintenance().contains(h) ? "is in maintenance"
-                : state.failedTargets().contains(h) ? "failed it during this move" : "is eligible")).toList());
+        KnownHosts known = state.hosts();
+        return String.join(", ", state.spec().hosts().stream().map(h -> h + " " + known.whyNot(h, exclude)).toList());
     }
 }

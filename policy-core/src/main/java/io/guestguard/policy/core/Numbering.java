@@ -61,8 +61,8 @@ enum Numbering {
     /** The state with the fact's number remembered as this rule says. */
     GuestState record(GuestState state, long seq) {
         return switch (this) {
-            case NEW -> state.withGuestSeqs(state.guestSeqs().with(seq));
-            case NEW_RUN -> state.withGuestSeqs(state.guestSeqs().restartedAt(seq));
+            case NEW -> state.numbered(state.guestSeqs().with(seq));
+            case NEW_RUN -> state.numbered(state.guestSeqs().restartedAt(seq));
             default -> state;
         };
     }

@@ -37,8 +37,62 @@ public record Placement(String host, long epoch, Phase phase, String nextHost, M
         OPERATOR_RUN
     }
 
-    Placement with(Phase newPhase) {
-        return new Placement(host, epoch, newPhase, nextHost, motive);
+    // ---- transitions: the placement that follows this one ----
+
+    /** Found running on {@code host} without the decider starting it (a guest adopted as it runs). */
+    static Placement adopted(String host, long epoch) {
+        return new Placement(host, epoch, Phase.RUNNING, null, Motive.NONE);
+    }
+
+    /** The start was confirmed: running, the move over. */
+    Placement confirmedRunning() {
+        return new Placement(host, epoch, Phase.RUNNING, null, Motive.NONE);
+    }
+
+    /** Still running, but an application used up its restarts: it fails over as soon as it may. */
+    Placement mustLeave() {
+        return new Placement(host, epoch, Phase.RUNNING, null, Motive.APP_FAILOVER);
+    }
+
+    /** A halt was sent; then the guest starts on {@code next} ({@code null}: it stays down). */
+    Placement halting(String next, Motive why) {
+        return new Placement(host, epoch, Phase.HALTING, next, why);
+    }
+
+    /** Waiting for the host to be fenced; then the guest starts on {@code next}, if any. */
+    Placement fencing(String next, Motive why) {
+        return new Placement(host, epoch, Phase.FENCING, next, why);
+    }
+
+    /** Not running any more, for {@code why}. */
+    Placement down(Motive why) {
+        return new Placement(host, epoch, Phase.DOWN, null, why);
+    }
+
+    /** Must run, but no host is eligible: waits for one, for the same motive. */
+    Placement waiting() {
+        return new Placement(host, epoch, Phase.WAITING, null, motive);
+    }
+
+    /** A start sent to {@code to}: the next epoch. */
+    Placement startingOn(String to, Motive why) {
+        return new Placement(to, epoch + 1, Phase.STARTING, null, why);
+    }
+
+    /** Live-migrated to {@code to} and still running there: the next epoch. */
+    Placement migratedTo(String to) {
+        return new Placement(to, epoch + 1, Phase.RUNNING, null, Motive.NONE);
+    }
+
+    /** Live-migrated to {@code to} while an operator's halt was under way: the halt follows it there. */
+    Placement haltFollowingTo(String to) {
+        return new Placement(to, epoch + 1, Phase.HALTING, null, Motive.OPERATOR_HALT);
+    }
+
+    /** In words, for reasons: "running on h1 as epoch 2", or "placed nowhere". */
+    String describe() {
+        return host == null ? "placed nowhere" : phase.name().toLowerCase(java.util.Locale.ROOT) + " on " + host
+                + " as epoch " + epoch;
     }
 
     /** The guest may be running on {@code host} (started and not yet confirmed halted or fenced). */

@@ -38,7 +38,7 @@ class ReporterConfigCheckTest {
 
         Result checked = run(file, "--check");
         assertThat(checked.exitCode).isEqualTo(1);
-        assertThat(checked.err).contains(file + ": colour: unknown field; remove it or use one of [applications, guest, heartbeat_interval, kafka, outbox, state_dir, stop_grace]",
+        assertThat(checked.err).contains(file + ": colour: unknown field; remove it, or use one of guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications",
                 file + ": applications[0].command: missing or empty; give the command line that starts the application");
 
         Result started = run(file);

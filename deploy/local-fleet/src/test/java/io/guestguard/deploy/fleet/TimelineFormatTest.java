@@ -3,7 +3,9 @@ package io.guestguard.deploy.fleet;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.Decision;
 import org.junit.jupiter.api.Test;
 
@@ -62,12 +64,14 @@ class TimelineFormatTest {
 
     @Test
     void aRefusedCommandStandsOutWithItsHostEpochAndReason() {
-        CommandRefused refused = new CommandRefused("h2", "start-f7", "start-guest", "g1 still runs on h1");
+        CommandRefused refused = new CommandRefused("h2", "start-f7", CommandKind.START_GUEST, RefusalReason.RUNS_ELSEWHERE,
+                "g1 still runs on h1");
 
         assertThat(format.line(new CloudEvent<>("7", "/host/h2", T, "g1", null, "h2", 3L, refused)))
                 .isEqualTo("12:00:01.234  g1  REFUSED by h2: start-guest start-f7 (epoch 3): g1 still runs on h1");
         assertThat(format.line(new CloudEvent<>("8", "/host/h2", T, "g1", null, "h2", null,
-                new CommandRefused("h2", "fence-f9", "fence-host", "fence hook exit 1"))))
+                new CommandRefused("h2", "fence-f9", CommandKind.FENCE_HOST, RefusalReason.FENCE_NOT_CONFIRMED,
+                        "fence hook exit 1"))))
                 .isEqualTo("12:00:01.234  g1  REFUSED by h2: fence-host fence-f9: fence hook exit 1");
     }
 }

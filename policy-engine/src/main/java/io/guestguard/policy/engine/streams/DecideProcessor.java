@@ -17,6 +17,7 @@ import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -163,7 +164,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         }
         Map<String, Integer> guestsPerHost = new TreeMap<>();
         placementsView.forEach((guest, p) -> {
-            if (p.occupiesHost()) {
+            if (p.mayRun()) {
                 guestsPerHost.merge(p.host(), 1, Integer::sum);
             }
         });
@@ -173,7 +174,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     static GuestPlacement placementOf(GuestState state) {
         Map<String, Integer> failures = new TreeMap<>();
         state.apps().forEach((app, budget) -> failures.put(app, budget.failures()));
-        return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase().name(), failures);
+        return new GuestPlacement(state.placement().host(), state.placement().epoch(), PlacementPhase.valueOf(state.placement().phase().name()), failures);
     }
 
 

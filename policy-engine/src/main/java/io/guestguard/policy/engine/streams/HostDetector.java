@@ -9,6 +9,7 @@ import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Ids;
+import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.streams.DeadLetterSink;
@@ -215,7 +216,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             // the guests placed on it, and those waiting for any host.
             Set<String> told = before.get().told();
             LOG.infof("host %s beats again after it was lost", host);
-            tell(at, (guest, p) -> told.contains(guest) || host.equals(p.host()) || p.phase().equals("WAITING")
+            tell(at, (guest, p) -> told.contains(guest) || host.equals(p.host()) || p.phase() == PlacementPhase.WAITING
                     ? fact(Ids.derive("host-available-", host + "-" + at + "-" + guest, ""), at, guest, new HostAvailable(host))
                     : null);
         }
@@ -246,7 +247,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         Map<String, Set<String>> told = new TreeMap<>();
         silent.keySet().forEach(host -> told.put(host, new TreeSet<>()));
         tell(at, (guest, p) -> {
-            if (!p.occupiesHost() || !silent.containsKey(p.host())) {
+            if (!p.mayRun() || !silent.containsKey(p.host())) {
                 return null;
             }
             told.get(p.host()).add(guest);

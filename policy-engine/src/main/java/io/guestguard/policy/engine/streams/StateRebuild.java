@@ -7,6 +7,7 @@ import io.guestguard.policy.core.Placement;
 import io.guestguard.policy.core.RecentFacts;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Collections;
 import java.util.Map;
@@ -49,12 +50,8 @@ final class StateRebuild {
                 RecentFacts.NONE, GuestSeqs.NONE, null);
     }
 
-    private static Placement.Phase phase(String name) {
-        for (Placement.Phase phase : Placement.Phase.values()) {
-            if (phase.name().equals(name)) {
-                return phase;
-            }
-        }
-        return Placement.Phase.DOWN;
+    /** The core's copy of the wire's phase, by name (the two enums list the same phases; a test keeps them so). */
+    private static Placement.Phase phase(PlacementPhase phase) {
+        return phase == null ? Placement.Phase.DOWN : Placement.Phase.valueOf(phase.name());
     }
 }

@@ -13,6 +13,7 @@ import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -131,7 +132,7 @@ class DecisionTopologyTest {
         });
         assertThat(placements.readRecordsToList()).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("g1");
-            assertThat(codec.decode(r.value()).data()).isEqualTo(new GuestPlacement("h1", 1, "STARTING", java.util.Map.of()));
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new GuestPlacement("h1", 1, PlacementPhase.STARTING, java.util.Map.of()));
         });
     }
 

@@ -12,6 +12,7 @@ import io.guestguard.protocol.HostAvailable;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -151,8 +152,8 @@ class HostDetectorTest {
     void aHostThatBeatsAgainIsAlsoAvailableToTheGuestsThatLeftItMeanwhile() {
         partition.pipe(new Log().beats("h1", 0, 0).beats("h2", 0, 1_200).ticks(100, 1_200));
         assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
-        partition.place("g1", "h2", "RUNNING"); // failed over while h1 was away: it still counts h1 out
-        partition.place("g5", "h2", "RUNNING");
+        partition.place("g1", "h2", PlacementPhase.RUNNING); // failed over while h1 was away: it still counts h1 out
+        partition.place("g5", "h2", PlacementPhase.RUNNING);
 
         partition.pipe(new Log().beats("h1", 1_250, 1_250));
 
@@ -244,11 +245,11 @@ class HostDetectorTest {
             placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
             guestLog = driver.createOutputTopic(topics.guestLog(), new StringDeserializer(), new ByteArrayDeserializer());
             deadLetters = driver.createOutputTopic(topics.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
-            place("g1", "h1", "RUNNING");
-            place("g2", "h2", "RUNNING");
-            place("g3", "h1", "DOWN");
-            place("g4", "h2", "WAITING");
-            place("g5", "h1", "STARTING");
+            place("g1", "h1", PlacementPhase.RUNNING);
+            place("g2", "h2", PlacementPhase.RUNNING);
+            place("g3", "h1", PlacementPhase.DOWN);
+            place("g4", "h2", PlacementPhase.WAITING);
+            place("g5", "h1", PlacementPhase.STARTING);
         }
 
         void pipe(Log log) {
@@ -264,7 +265,7 @@ class HostDetectorTest {
             input.pipeInput(host, hostBeat(host, now), now);
         }
 
-        void place(String guest, String host, String phase) {
+        void place(String guest, String host, PlacementPhase phase) {
             placements.pipeInput(guest, codec.encode(new CloudEvent<Payload>("p-" + guest, "/policy-engine", T0, guest, null,
                     host, 1L, new GuestPlacement(host, 1, phase, Map.of()))));
         }

@@ -8,6 +8,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -80,6 +81,6 @@ class PlacementsViewTest {
 
     private byte[] placement(String guest, String host) {
         return codec.encode(new CloudEvent<>("placement-" + guest, "/policy-engine", Instant.parse("2026-11-26T12:00:00Z"), guest,
-                null, host, 1L, new GuestPlacement(host, 1, "RUNNING", Map.of())));
+                null, host, 1L, new GuestPlacement(host, 1, PlacementPhase.RUNNING, Map.of())));
     }
 }

@@ -1,0 +1,135 @@
+package io.guestguard.policy.core;
+
+import io.guestguard.policy.core.Placement.Motive;
+import io.guestguard.policy.core.Placement.Phase;
+import io.guestguard.protocol.Decision.Action;
+import io.guestguard.protocol.OperatorRequest;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Operator requests (steps 5 and 6 of the {@link Decider}'s algorithm): halt ({@code cmhaltpkg}), run
+ * ({@code cmrunpkg}, on a named host or the chosen one), move, live-migrate, enable or disable
+ * switching ({@code cmmodpkg}), and package or host maintenance. A run starts a new move, so any host
+ * may be tried again; a halt of a guest whose host is being fenced is carried out by the fence; a
+ * request that cannot be carried out (a host that is not eligible, a move or migration of a guest that
+ * does not run) is answered with an alert, since an operator waits for an answer. When switching is
+ * enabled again or maintenance ends, what they held back is carried out ({@link HeldActions}).
+ */
+final class OperatorPolicy {
+    private final Moves moves;
+    private final HostPolicy hosts;
+    private final MigrationPolicy migrations;
+
+    OperatorPolicy(Moves moves, HostPolicy hosts, MigrationPolicy migrations) {
+        this.moves = moves;
+        this.hosts = hosts;
+        this.migrations = migrations;
+    }
+
+    void request(Turn t, OperatorRequest request) {
+        String who = request.operator();
+        switch (request.action()) {
+            case HALT -> halt(t, who);
+            case RUN -> run(t, who, request.host());
+            case MOVE -> move(t, who, request.host());
+            case MIGRATE -> migrate(t, who, request.host());
+            case ENABLE_SWITCHING -> {
+                t.state(t.state().switching(true));
+                t.holdsMayEnd();
+            }
+            case DISABLE_SWITCHING -> t.state(t.state().switching(false));
+            case MAINTENANCE_ON -> t.state(t.state().packageMaintenance(true));
+            case MAINTENANCE_OFF -> {
+                t.state(t.state().packageMaintenance(false));
+                t.holdsMayEnd();
+            }
+            case HOST_MAINTENANCE_ON -> hosts.intoMaintenance(t, request.host());
+            case HOST_MAINTENANCE_OFF -> hosts.outOfMaintenance(t, request.host());
+        }
+    }
+
+    private void halt(Turn t, String who) {
+        Placement p = t.placement();
+        if (p.phase() == Phase.FENCING) {
+            // No halt reaches a lost host: the fence under way is the halt, and after it the guest
+            // stays down instead of starting elsewhere.
+            t.place(p.fencing(null, Motive.OPERATOR_HALT));
+            t.decide(Action.NONE, DecisionReason.OPERATOR_HALT_BY_FENCE.toReason(who, t.guest(), p.host(), p.host()))
+                    .from(p.host()).epoch(p.epoch()).record();
+            return;
+        }
+        if (p.mayRun() || p.phase() == Phase.WAITING) {
+            if (p.phase() == Phase.WAITING || p.host() == null) {
+                t.place(p.down(Motive.OPERATOR_HALT));
+                return;
+            }
+            moves.leave(t, Action.HALT_GUEST, Motive.OPERATOR_HALT, null,
+                    DecisionReason.OPERATOR_HALT.toReason(who, t.guest(), p.host())).record();
+        }
+    }
+
+    private void run(Turn t, String who, String host) {
+        Placement p = t.placement();
+        if (p.phase() != Phase.DOWN && p.phase() != Phase.WAITING) {
+            return;
+        }
+        t.state(t.state().knowing(t.state().hosts().withoutFailedTargets())); // a new move: any host may be tried again
+        if (host != null) {
+            if (!moves.eligible(t, host)) {
+                moves.notEligible(t, who, "run", host);
+                return;
+            }
+            moves.start(t, host, Motive.OPERATOR_RUN, DecisionReason.OPERATOR_RUN.toReason(who, t.guest(), host,
+                    p.epoch() + 1), Map.of());
+            return;
+        }
+        moves.startSomewhere(t, Motive.OPERATOR_RUN, Set.of(),
+                (to, epoch) -> DecisionReason.OPERATOR_RUN.toReason(who, t.guest(), to, epoch));
+    }
+
+    private void move(Turn t, String who, String to) {
+        Placement p = t.placement();
+        if (!runsElsewhereThan(t, to, p, who)) {
+            return;
+        }
+        if (!moves.eligible(t, to)) {
+            moves.notEligible(t, who, "move", to);
+            return;
+        }
+        moves.leave(t, Action.MOVE, Motive.OPERATOR_MOVE, to, DecisionReason.OPERATOR_MOVE.toReason(who, t.guest(),
+                p.host(), to)).record();
+    }
+
+    private void migrate(Turn t, String who, String to) {
+        Placement p = t.placement();
+        if (!runsElsewhereThan(t, to, p, who)) {
+            return;
+        }
+        if (!moves.eligible(t, to)) {
+            moves.notEligible(t, who, "migrate", to);
+            return;
+        }
+        if (!moves.canAct(t, "operator " + who + " asks to migrate " + t.guest() + " from " + p.host() + " to " + to)) {
+            return;
+        }
+        // The placement stays until migration.completed moves it (epoch + 1, budgets kept);
+        // a migration that fails or is refused leaves the guest where it runs.
+        migrations.migrate(t, p, to, DecisionReason.OPERATOR_MIGRATE.toReason(who, t.guest(), p.host(), to, p.epoch()))
+                .record();
+    }
+
+    /**
+     * Whether the guest runs, somewhere else than {@code to}, so that an operator can move or
+     * migrate it there; if not, says so: an operator waits for an answer to every request.
+     */
+    private boolean runsElsewhereThan(Turn t, String to, Placement p, String who) {
+        if (to != null && p.phase() == Phase.RUNNING && !to.equals(p.host())) {
+            return true;
+        }
+        t.decide(Action.ALERT, DecisionReason.MIGRATION_NOT_POSSIBLE.toReason(who, t.guest(), to, p.describe()))
+                .from(p.host()).to(to).epoch(p.host() == null ? null : p.epoch()).record();
+        return false;
+    }
+}
