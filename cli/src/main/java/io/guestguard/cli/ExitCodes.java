@@ -14,6 +14,8 @@ final class ExitCodes {
     static final int KAFKA_UNAVAILABLE = 2;
     /** {@code replay --verify} found a decision the log and the replay disagree on. */
     static final int DIFFERENCE = 3;
+    /** {@code topics check} found a topic missing or not as GuestGuard needs it. */
+    static final int TOPICS_DIFFER = 4;
     /** sysexits {@code EX_USAGE}: an unknown option, a missing {@code -f}. */
     static final int USAGE = 64;
     /** sysexits {@code EX_SOFTWARE}: an exception no one expected, i.e. a bug. */

@@ -16,13 +16,14 @@ import java.util.logging.Logger;
  * commands. Each subcommand is its own class; those that talk to Kafka share {@link KafkaOptions}.
  */
 @Command(name = "guestguard", mixinStandardHelpOptions = true, versionProvider = GuestGuardCommand.Version.class,
-        subcommands = {CheckCommand.class, ApplyCommand.class, GuestPackageCommand.class, AppCommand.class, ReplayCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
-        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), replay the log to explain and verify decisions.",
+        subcommands = {CheckCommand.class, ApplyCommand.class, GuestPackageCommand.class, AppCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
+        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), replay the log to explain and verify decisions, create and check GuestGuard's topics on a cluster.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the package file is invalid or unreadable; every problem is listed",
                 "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
                 "3:replay --verify found a difference",
+                "4:topics check found a topic missing or not as GuestGuard needs it",
                 "64:wrong command line", "70:unexpected error (a bug)"})
 public final class GuestGuardCommand implements Runnable {
 
@@ -48,7 +49,7 @@ public final class GuestGuardCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply, guest, app, replay, export (or help)");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply, guest, app, replay, export, topics (or help)");
     }
 
     /** The version Maven wrote into the jar's manifest; none when run from classes (tests, IDE). */

@@ -140,8 +140,8 @@ final class OperatorWriter implements AutoCloseable {
                 Throwable cause = e.getCause();
                 if (cause instanceof UnknownTopicOrPartitionException) {
                     throw new KafkaUnavailableException("topic " + topic + " does not exist on Kafka at " + servers
-                            + "; create GuestGuard's topics first (see 'Running against an existing Kafka cluster' in "
-                            + "README.md), or check --topic-prefix");
+                            + "; create GuestGuard's topics first (guestguard topics create --bootstrap-servers " + servers
+                            + ", see 'Running against an existing Kafka cluster' in README.md), or check --topic-prefix");
                 }
                 if (cause instanceof TimeoutException) {
                     throw new KafkaUnavailableException("cannot reach Kafka at " + servers + " within "

@@ -188,7 +188,8 @@ class ApplyCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
         assertThat(run.err()).isEqualTo("apply " + file + ": topic elsewhere.guest-log.v1 does not exist on Kafka at "
-                + kafka.bootstrapServers() + "; create GuestGuard's topics first (see 'Running against an existing "
+                + kafka.bootstrapServers() + "; create GuestGuard's topics first (guestguard topics create "
+                + "--bootstrap-servers " + kafka.bootstrapServers() + ", see 'Running against an existing "
                 + "Kafka cluster' in README.md), or check --topic-prefix" + System.lineSeparator());
         assertThat(run.out()).isEmpty();
     }

@@ -3,8 +3,6 @@ package io.guestguard.host.supervisor;
 import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.Hypervisor;
 import io.guestguard.host.hypervisor.HypervisorException;
-import io.guestguard.host.hypervisor.LibvirtHypervisor;
-import io.guestguard.host.hypervisor.SimulatedHypervisor;
 import io.guestguard.journal.CommandJournal;
 import io.guestguard.journal.CommandListener;
 import io.guestguard.protocol.EventCodec;
@@ -80,7 +78,7 @@ public final class HostNode implements AutoCloseable {
                 new HostSupervisor.Settings(host, settings.haltGrace(), settings.peerTimeout(), placementWait,
                         settings.commandRetry()),
                 hypervisor, this::peer,
-                new GuestCatalog(settings.guestDir(), settings.guestCommand(), settings.guestMemoryMiB(), settings.guestVcpus()),
+                settings.hypervisors()::definition,
                 fleet, facts, fence, journal, codec));
         fleet.start();
         built.start();
@@ -132,13 +130,7 @@ public final class HostNode implements AutoCloseable {
     }
 
     private Hypervisor connect(String host) throws HypervisorException {
-        if (settings.hypervisor().equals("simulated")) {
-            // Only this host's own hypervisor serves its guests' network; a peer's is its own supervisor's.
-            return new SimulatedHypervisor(host, settings.registry(), settings.guestLogs(), settings.migrationDowntime(),
-                    host.equals(settings.host()) ? settings.gateway() : null);
-        }
-        return LibvirtHypervisor.connect(host.equals(settings.host()) ? settings.libvirtUri()
-                : settings.libvirtPeerUri().replace("{host}", host));
+        return settings.hypervisors().connect(host);
     }
 
     /** A migration target's hypervisor, connected on first use. */

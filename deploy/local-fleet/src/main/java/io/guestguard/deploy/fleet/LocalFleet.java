@@ -1,5 +1,7 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.host.simulated.SimulatedAdapter;
+import io.guestguard.host.simulated.SimulatedHypervisor;
 import io.guestguard.process.ProcessGroups;
 
 import io.guestguard.deploy.kafka.EmbeddedKafka;
@@ -229,17 +231,19 @@ public final class LocalFleet implements AutoCloseable {
                 throw new IllegalStateException(reporterJar + " does not exist: build first with ./mvnw -DskipTests install");
             }
             fleet.supervisorJar = supervisorJar;
-            fleet.supervisorProperties = Map.of(
-                    "kafka.bootstrap.servers", servers,
-                    "guestguard.host.hypervisor", "simulated",
-                    "guestguard.host.simulated.registry", registry.toString(),
-                    "guestguard.host.simulated.guest-command", String.join(" ", guestCommand),
-                    "guestguard.host.simulated.guest-logs", runDir.resolve("logs/guests").toString(),
-                    "guestguard.host.fence-command", "sh " + fenceScript + " " + registry,
-                    "guestguard.host.halt-grace", "10s",
-                    "guestguard.host.simulated.gateway.upstream", fleet.kafka.guestListener().orElseThrow(),
-                    "guestguard.host.simulated.gateway.port", Integer.toString(gatewayPort),
-                    "guestguard.host.simulated.gateway.name", GATEWAY_NAME);
+            fleet.supervisorProperties = Map.ofEntries(
+                    Map.entry("kafka.bootstrap.servers", servers),
+                    // The packaged supervisor has libvirt alone: the simulated host is plugged in (docs/architecture.md).
+                    Map.entry("guestguard.host.hypervisor", SimulatedAdapter.NAME),
+                    Map.entry("guestguard.host.hypervisor-path", SimulatedAdapter.classPath()),
+                    Map.entry("guestguard.host.simulated.registry", registry.toString()),
+                    Map.entry("guestguard.host.simulated.guest-command", String.join(" ", guestCommand)),
+                    Map.entry("guestguard.host.simulated.guest-logs", runDir.resolve("logs/guests").toString()),
+                    Map.entry("guestguard.host.fence-command", "sh " + fenceScript + " " + registry),
+                    Map.entry("guestguard.host.halt-grace", "10s"),
+                    Map.entry("guestguard.host.simulated.gateway.upstream", fleet.kafka.guestListener().orElseThrow()),
+                    Map.entry("guestguard.host.simulated.gateway.port", Integer.toString(gatewayPort)),
+                    Map.entry("guestguard.host.simulated.gateway.name", GATEWAY_NAME));
             fleet.hostProperties = options.hostProperties();
             // The engine first: it takes longest to be ready. A supervisor without a journal reads its
             // commands from the partition's end, so it must be reading before the engine's first
@@ -632,8 +636,7 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Makes simulated host {@code host} refuse (or accept again) guests migrated to it: a fault to inject. */
     public void refuseMigrations(String host, boolean refuse) {
-        // SimulatedHypervisor.REFUSE_MIGRATIONS: the fleet runs the supervisors, it does not link them.
-        Path file = registry().resolve(host).resolve(".refuse-migrations");
+        Path file = registry().resolve(host).resolve(SimulatedHypervisor.REFUSE_MIGRATIONS);
         try {
             if (refuse) {
                 Files.writeString(file, "refusing migrations (fault injected by the local fleet)\n");

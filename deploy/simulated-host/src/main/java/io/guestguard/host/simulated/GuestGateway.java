@@ -1,4 +1,4 @@
-package io.guestguard.host.hypervisor;
+package io.guestguard.host.simulated;
 
 import org.jboss.logging.Logger;
 

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * The host supervisor's port to the hypervisor of its host: what it needs to run, stop, pause and
- * move guests and to learn of their life. Two adapters implement it: libvirt (real hosts) and a
- * simulated one (the local fleet and tests). Guests are named by their GuestGuard guest id.
+ * move guests and to learn of their life. The supervisor has one adapter, libvirt (real hosts); others
+ * plug in as a {@link HypervisorAdapter} (the simulated host of the local fleet and the tests, module
+ * {@code deploy/simulated-host}). Guests are named by their GuestGuard guest id.
  */
 public interface Hypervisor extends AutoCloseable {
 

@@ -1,4 +1,7 @@
-package io.guestguard.host.hypervisor;
+package io.guestguard.host.simulated;
+
+import io.guestguard.host.hypervisor.Hypervisor;
+import io.guestguard.host.hypervisor.HypervisorException;
 
 import io.guestguard.process.ProcessGroups;
 
