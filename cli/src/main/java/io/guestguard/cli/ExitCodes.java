@@ -8,11 +8,11 @@ package io.guestguard.cli;
 final class ExitCodes {
 
     static final int OK = 0;
-    /** The package file is invalid or unreadable; nothing was sent. */
+    /** The package file or scenario folder is invalid or unreadable; nothing was sent. */
     static final int INVALID_PACKAGE = 1;
     /** Kafka could not be reached, lacks the topic, or did not acknowledge in time. */
     static final int KAFKA_UNAVAILABLE = 2;
-    /** {@code replay --verify} found a decision the log and the replay disagree on. */
+    /** {@code replay --verify} or {@code --scenario} found a decision the log (or the scenario) and the replay disagree on. */
     static final int DIFFERENCE = 3;
     /** {@code topics check} found a topic missing or not as GuestGuard needs it. */
     static final int TOPICS_DIFFER = 4;

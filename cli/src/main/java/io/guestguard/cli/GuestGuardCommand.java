@@ -20,9 +20,9 @@ import java.util.logging.Logger;
         description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), replay the log to explain and verify decisions, create and check GuestGuard's topics on a cluster.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:the package file is invalid or unreadable; every problem is listed",
+        exitCodeList = {"0:done", "1:the package file or scenario folder is invalid or unreadable; every problem is listed",
                 "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
-                "3:replay --verify found a difference",
+                "3:replay --verify or --scenario found a difference",
                 "4:topics check found a topic missing or not as GuestGuard needs it",
                 "64:wrong command line", "70:unexpected error (a bug)"})
 public final class GuestGuardCommand implements Runnable {
