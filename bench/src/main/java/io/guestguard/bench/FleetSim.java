@@ -52,16 +52,6 @@ final class FleetSim {
     static final int RESTART_LIMIT = 3;
     static final long FAILURE_WINDOW_MS = 600_000;
 
-    /** Command lines as operators write them: their length is part of the state a guest carries. */
-    private static final String[] COMMAND_LINES = {
-        "/opt/billing/bin/billing-server --config /etc/billing/server.yaml",
-        "/usr/sbin/nginx -g 'daemon off;' -c /etc/nginx/nginx.conf",
-        "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main",
-        "java -Xmx2g -jar /opt/orders/orders-service.jar --spring.profiles.active=prod",
-        "/usr/bin/redis-server /etc/redis/redis.conf --supervised no",
-        "/opt/reports/bin/report-worker --queue reports --concurrency 4",
-    };
-
     private final Decider decider = new Decider(DEFAULT_LIMIT);
     private final Random random;
     private final int hostPool;
@@ -140,7 +130,7 @@ final class FleetSim {
         for (int a = 1; a <= apps; a++) {
             // Half the applications back off exponentially, as the demo package's app1 does.
             PackageSpec.Backoff backoff = a % 2 == 1 ? new PackageSpec.Backoff(1000, 2, 30_000) : PackageSpec.Backoff.NONE;
-            policies.add(new AppPolicy("app" + a, "exec", COMMAND_LINES[(index + a) % COMMAND_LINES.length], RESTART_LIMIT,
+            policies.add(new AppPolicy("app" + a, RESTART_LIMIT,
                     FAILURE_WINDOW_MS, backoff));
         }
         return new PackageSpec(guestId(index), hosts, PackageSpec.FailoverPolicy.CONFIGURED_NODE,

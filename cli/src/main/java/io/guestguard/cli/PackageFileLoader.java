@@ -39,9 +39,7 @@ import java.util.Set;
  * auto_run: true
  * wait_for_fence: true
  * applications:
- *   - name: app1
- *     kind: exec
- *     command: sleep 86400
+ *   - name: app1                     # as the guest file names it
  *     service_restart: 3             # none | N | unlimited
  *     failure_window: 10m            # or never
  *     backoff: {initial: 1s, factor: 2, max: 30s}
@@ -59,17 +57,16 @@ public final class PackageFileLoader {
     public static final long DEFAULT_FAILURE_WINDOW_MS = 600_000;
     /** Restart at once: with an initial delay of 0 every delay is 0, whatever the factor. */
     public static final Backoff DEFAULT_BACKOFF = new Backoff(0, 2, 30_000);
-    /** The only application kind the guest reporter runs today: a command whose process is watched. */
-    public static final String EXEC = "exec";
 
     private static final List<String> PACKAGE_FIELDS = List.of("package", "hosts", "failover_policy", "failback_policy",
             "auto_run", "wait_for_fence", "applications");
-    private static final List<String> APP_FIELDS = List.of("name", "kind", "command", "service_restart",
-            "failure_window", "backoff");
+    private static final List<String> APP_FIELDS = List.of("name", "service_restart", "failure_window", "backoff");
+    /** What packages once carried, and the guest file holds: how an application runs. */
+    private static final List<String> GUEST_FILE_FIELDS = List.of("kind", "command", "service_cmd");
     private static final List<String> BACKOFF_FIELDS = List.of("initial", "factor", "max");
     /** Serviceguard's names for fields GuestGuard names differently: what a Serviceguard operator types first. */
     private static final Map<String, String> SERVICEGUARD_NAMES = Map.of("package_name", "package", "node_name", "hosts",
-            "service_name", "name", "service_cmd", "command");
+            "service_name", "name");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -171,12 +168,12 @@ public final class PackageFileLoader {
         private List<AppPolicy> applications(JsonNode node) {
             List<AppPolicy> apps = new ArrayList<>();
             if (node == null || node.isNull()) {
-                problem("applications", "missing; list at least one application with a name and a command");
+                problem("applications", "missing; list at least one application by the name its guest file gives it");
             } else if (!node.isArray()) {
                 problem("applications", describe(node) + " is not a list; write each application as a list item "
-                        + "('- name: ...') with a name and a command");
+                        + "('- name: ...')");
             } else if (node.isEmpty()) {
-                problem("applications", "empty; list at least one application with a name and a command");
+                problem("applications", "empty; list at least one application by the name its guest file gives it");
             } else {
                 Set<String> names = new HashSet<>();
                 for (int i = 0; i < node.size(); i++) {
@@ -188,7 +185,7 @@ public final class PackageFileLoader {
 
         private Optional<AppPolicy> application(JsonNode app, String field, Set<String> names) {
             if (!app.isObject()) {
-                problem(field, describe(app) + " is not a mapping; give the application at least 'name:' and 'command:'");
+                problem(field, describe(app) + " is not a mapping; give the application at least 'name:'");
                 return Optional.empty();
             }
             int before = fields.problemCount();
@@ -197,43 +194,13 @@ public final class PackageFileLoader {
             if (name != null && !names.add(name)) {
                 problem(field + ".name", "'" + name + "' is used twice; give each application its own name");
             }
-            kind(app.get("kind"), field + ".kind");
-            String command = command(app.get("command"), field + ".command");
             Integer restartLimit = restartLimit(app.get("service_restart"), field + ".service_restart");
             Long failureWindow = failureWindow(app.get("failure_window"), field + ".failure_window");
             Backoff backoff = backoff(app.get("backoff"), field + ".backoff");
             if (fields.problemCount() > before) {
                 return Optional.empty();
             }
-            return Optional.of(new AppPolicy(name, EXEC, command, restartLimit, failureWindow, backoff));
-        }
-
-        private void kind(JsonNode node, String field) {
-            if (node == null) {
-                return;
-            }
-            if (node.isNull()) {
-                problem(field, "has no value; write exec, or remove the line for the default exec");
-            } else if (!node.isTextual() || !EXEC.equals(node.asText())) {
-                problem(field, describe(node) + " is not supported; only exec is supported today (the command is run "
-                        + "and its process watched), so write exec or remove the line");
-            }
-        }
-
-        private String command(JsonNode node, String field) {
-            if (node == null || node.isNull() || (node.isValueNode() && node.asText().isBlank())) {
-                problem(field, "missing; give the command line that starts the application, e.g. sleep 86400");
-                return null;
-            }
-            if (node.isBoolean()) {
-                problem(field, FieldReader.YAML_BOOLEAN + "; put the command in quotes");
-                return null;
-            }
-            if (!node.isValueNode()) {
-                problem(field, describe(node) + " is not a command line; write the command as one line of text, e.g. sleep 86400");
-                return null;
-            }
-            return node.asText().strip();
+            return Optional.of(new AppPolicy(name, restartLimit, failureWindow, backoff));
         }
 
         /** {@code none} is 0 restarts, {@code unlimited} is {@code null}, as {@link AppPolicy#restartLimit()} has it. */
@@ -349,6 +316,10 @@ public final class PackageFileLoader {
             String serviceguard = SERVICEGUARD_NAMES.get(name);
             if (serviceguard != null && known.contains(serviceguard)) {
                 return "GuestGuard calls Serviceguard's " + name + " '" + serviceguard + "'.";
+            }
+            if (known.equals(APP_FIELDS) && GUEST_FILE_FIELDS.contains(name)) {
+                return "how an application runs (its kind and command) is set in the guest file its reporter reads "
+                        + "(docs/operations.md, \"The guest file\"); remove " + name + " here.";
             }
             if (known.equals(PACKAGE_FIELDS) && APP_FIELDS.contains(name)) {
                 return name + " is set on each application, under applications.";

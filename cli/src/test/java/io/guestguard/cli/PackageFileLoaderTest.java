@@ -21,7 +21,8 @@ class PackageFileLoaderTest {
 
     private static final String NAME_RULE = "1-63 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private static final String TOP_FIELDS = "package, hosts, failover_policy, failback_policy, auto_run, wait_for_fence, applications";
-    private static final String APP_FIELDS = "name, kind, command, service_restart, failure_window, backoff";
+    private static final String APP_FIELDS = "name, service_restart, failure_window, backoff";
+    private static final String GUEST_FILE = "how an application runs (its kind and command) is set in the guest file its reporter reads (docs/operations.md, \"The guest file\"); ";
     private static final String DURATION = "write a whole number with ms, s, m or h, e.g. 500ms, 30s, 10m, 1h";
 
     private final PackageFileLoader loader = new PackageFileLoader();
@@ -32,9 +33,9 @@ class PackageFileLoaderTest {
 
         assertThat(spec).isEqualTo(new PackageSpec("web-01", List.of("h1", "h2", "h3"),
                 FailoverPolicy.MIN_PACKAGE_NODE, FailbackPolicy.AUTOMATIC, false, false, List.of(
-                new AppPolicy("app1", "exec", "sleep 86400", 5, 3_600_000L, new Backoff(500, 1.5, 60_000)),
-                new AppPolicy("app2", "exec", "tail -f /dev/null", null, null, new Backoff(1_000, 2, 30_000)),
-                new AppPolicy("app3", "exec", "python3 -m http.server 8080", 0, 45_000L, new Backoff(0, 2, 30_000)))));
+                new AppPolicy("app1", 5, 3_600_000L, new Backoff(500, 1.5, 60_000)),
+                new AppPolicy("app2", null, null, new Backoff(1_000, 2, 30_000)),
+                new AppPolicy("app3", 0, 45_000L, new Backoff(0, 2, 30_000)))));
     }
 
     @Test
@@ -43,7 +44,7 @@ class PackageFileLoaderTest {
 
         assertThat(spec).isEqualTo(new PackageSpec("g1", List.of("h1"), FailoverPolicy.CONFIGURED_NODE,
                 FailbackPolicy.MANUAL, true, true, List.of(
-                new AppPolicy("app1", "exec", "sleep 86400", 3, 600_000L, new Backoff(0, 2, 30_000)))));
+                new AppPolicy("app1", 3, 600_000L, new Backoff(0, 2, 30_000)))));
         assertThat(spec.applications().get(0).backoff().delayMs(5)).as("the default restarts at once").isZero();
     }
 
@@ -55,8 +56,8 @@ class PackageFileLoaderTest {
 
         assertThat(spec).isEqualTo(new PackageSpec("g1", List.of("primary", "standby"), FailoverPolicy.CONFIGURED_NODE,
                 FailbackPolicy.MANUAL, true, true, List.of(
-                new AppPolicy("app1", "exec", "sleep 86400", 3, 600_000L, new Backoff(1_000, 2, 30_000)),
-                new AppPolicy("app2", "exec", "tail -f /dev/null", 3, 600_000L, new Backoff(0, 2, 30_000)))));
+                new AppPolicy("app1", 3, 600_000L, new Backoff(1_000, 2, 30_000)),
+                new AppPolicy("app2", 3, 600_000L, new Backoff(0, 2, 30_000)))));
     }
 
     @Test
@@ -74,21 +75,22 @@ class PackageFileLoaderTest {
                 file + ": failback_policy: 'AUTOMATIC' is not a failback policy; use manual or automatic",
                 file + ": auto_run: 'maybe' is not true or false; write true or false, or remove the line for the default true",
                 file + ": wait_for_fence: '1' is not true or false; write true or false, or remove the line for the default true",
-                file + ": applications[0].kind: 'ocf' is not supported; only exec is supported today (the command is run and its process watched), so write exec or remove the line",
+                file + ": applications[0].kind: unknown field; " + GUEST_FILE + "remove kind here. Known fields here: " + APP_FIELDS,
+                file + ": applications[0].command: unknown field; " + GUEST_FILE + "remove command here. Known fields here: " + APP_FIELDS,
                 file + ": applications[0].service_restart: '-1' is not a restart limit; use none, a number of restarts (0 or more) or unlimited",
                 file + ": applications[0].failure_window: '600' is not a duration; " + DURATION + ", or never",
                 file + ": applications[0].backoff.jitter: unknown field; remove it, or use one of initial, factor, max",
                 file + ": applications[0].backoff.factor: '0.5' would make each delay shorter than the one before; use 1 for a constant delay, or more to grow it, e.g. 2",
                 file + ": applications[0].backoff.max: '5s' is shorter than initial '10s'; set max to 10s or more",
+                file + ": applications[1].command: unknown field; " + GUEST_FILE + "remove command here. Known fields here: " + APP_FIELDS,
                 file + ": applications[1].restarts: unknown field; did you mean service_restart? Known fields here: " + APP_FIELDS,
                 file + ": applications[1].name: 'app1' is used twice; give each application its own name",
-                file + ": applications[1].command: missing; give the command line that starts the application, e.g. sleep 86400",
                 file + ": applications[1].service_restart: 'lots' is not a restart limit; use none, a number of restarts (0 or more) or unlimited",
                 file + ": applications[1].failure_window: '0s' would forget every failure at once; use a duration above 0, or never (for restarts without a limit, write service_restart: unlimited)",
+                file + ": applications[2].command: unknown field; " + GUEST_FILE + "remove command here. Known fields here: " + APP_FIELDS,
                 file + ": applications[2].name: missing; set it to the application's name: " + NAME_RULE,
-                file + ": applications[2].command: a list is not a command line; write the command as one line of text, e.g. sleep 86400",
                 file + ": applications[2].backoff.max: the default 30s is shorter than initial '1m'; set max to 1m or more",
-                file + ": applications[3]: 'just-a-string' is not a mapping; give the application at least 'name:' and 'command:'");
+                file + ": applications[3]: 'just-a-string' is not a mapping; give the application at least 'name:'");
     }
 
     @Test
@@ -98,7 +100,7 @@ class PackageFileLoaderTest {
         assertThat(problems(file)).containsExactly(
                 file + ": package: missing; set it to the guest id: " + NAME_RULE,
                 file + ": hosts: missing; list the hosts the guest may run on, most preferred first, e.g. [primary, standby]",
-                file + ": applications: missing; list at least one application with a name and a command");
+                file + ": applications: missing; list at least one application by the name its guest file gives it");
     }
 
     @Test
@@ -109,7 +111,7 @@ class PackageFileLoaderTest {
                 file + ": package: a list is not a valid name; use " + NAME_RULE,
                 file + ": hosts: 'h1' is not a list; write the hosts as a list, most preferred first, e.g. [primary, standby]",
                 file + ": auto_run: has no value; write true or false, or remove the line for the default true",
-                file + ": applications: a mapping is not a list; write each application as a list item ('- name: ...') with a name and a command");
+                file + ": applications: a mapping is not a list; write each application as a list item ('- name: ...')");
     }
 
     @Test
@@ -118,7 +120,6 @@ class PackageFileLoaderTest {
 
         assertThat(problems(file)).containsExactly(
                 file + ": hosts: empty; list at least one host the guest may run on, e.g. [primary, standby]",
-                file + ": applications[0].kind: has no value; write exec, or remove the line for the default exec",
                 file + ": applications[0].service_restart: has no value; use none, a number of restarts (0 or more) or unlimited, or remove the line for the default 3",
                 file + ": applications[0].failure_window: '10 minutes' is not a duration; " + DURATION + ", or never",
                 file + ": applications[0].backoff: a list is not a mapping; give initial, factor and max, e.g. {initial: 1s, factor: 2, max: 30s}, or remove the line to restart at once",

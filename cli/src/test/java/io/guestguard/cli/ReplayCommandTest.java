@@ -60,7 +60,7 @@ class ReplayCommandTest {
         kafka = EmbeddedKafka.startTemporary(TOPICS, 2);
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 2, 600_000L, new PackageSpec.Backoff(100, 2, 1000))));
+                List.of(new PackageSpec.AppPolicy("app1", 2, 600_000L, new PackageSpec.Backoff(100, 2, 1000))));
         for (String guest : List.of("g1", "g2")) {
             // g2's reporter and host run two hours behind: the times they stamp decide nothing.
             Instant own = guest.equals("g2") ? T0.minus(Duration.ofHours(2)) : T0;

@@ -1,5 +1,7 @@
 package io.guestguard.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -49,15 +51,17 @@ public record PackageSpec(String guest, List<String> hosts, FailoverPolicy failo
      * One application: how it runs (kinds are defined by the guest reporter) and how often it may
      * be restarted in place before the guest fails over.
      *
-     * @param name unique within the guest
-     * @param kind how it is started, stopped and monitored, e.g. {@code exec}
-     * @param command the command line that starts it
+     * <p>How the application runs (its kind and command line) is the guest file's, which the guest
+     * reporter reads; the package holds only policy. Records written when packages also carried
+     * {@code kind} and {@code command} still read: those two fields are ignored.
+     *
+     * @param name unique within the guest, the name the guest file gives the application
      * @param restartLimit Serviceguard's {@code service_restart}: restarts allowed, {@code null} for unlimited
      * @param failureWindowMs failures older than this no longer count, {@code null} for never
      * @param backoff the delay before each restart
      */
-    public record AppPolicy(String name, String kind, String command, Integer restartLimit, Long failureWindowMs,
-                            Backoff backoff) {
+    @JsonIgnoreProperties({"kind", "command"})
+    public record AppPolicy(String name, Integer restartLimit, Long failureWindowMs, Backoff backoff) {
     }
 
     /**

@@ -82,7 +82,7 @@ class FailoverSafetyTest {
         engine = startEngine();
         GUESTS.forEach(g -> fleet.fact(g, new PackageApplied(new PackageSpec(g, HOSTS, PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1000", 3, null, PackageSpec.Backoff.NONE))))));
+                List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE))))));
 
         Map<String, Integer> mostRunners = new ConcurrentHashMap<>();
         List<String> violations = new CopyOnWriteArrayList<>();

@@ -29,7 +29,7 @@ final class ApplicationPolicy {
      * @param defaultLimit the restart limit of applications of guests with no package applied
      */
     ApplicationPolicy(RestartLimit defaultLimit, Moves moves) {
-        this.defaultPolicy = new AppPolicy("*", "exec", null, defaultLimit.max(), null, PackageSpec.Backoff.NONE);
+        this.defaultPolicy = new AppPolicy("*", defaultLimit.max(), null, PackageSpec.Backoff.NONE);
         this.moves = moves;
     }
 

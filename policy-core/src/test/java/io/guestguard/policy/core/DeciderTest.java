@@ -298,7 +298,7 @@ class DeciderTest {
     private static PackageSpec spec(boolean autoRun) {
         return new PackageSpec("g1", List.of("h1", "h2", "h3"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, autoRun, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "/opt/app1", 3, null, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE)));
     }
 
     /** The package without auto_run, so the guest is placed only by the guest.started that follows. */

@@ -109,8 +109,8 @@ final class SyntheticHosts implements AutoCloseable {
     void place(String guest, String host, String standby) throws InterruptedException {
         send(topics.guestLog(), guest, CloudEvent.ofGuest(UUID.randomUUID().toString(), "/bench", Instant.now(), guest,
                 new PackageApplied(new PackageSpec(guest, List.of(host, standby), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
-                        PackageSpec.FailbackPolicy.MANUAL, true, true, List.of(new PackageSpec.AppPolicy("app1", "exec",
-                        "sleep 86400", 3, null, PackageSpec.Backoff.NONE))))));
+                        PackageSpec.FailbackPolicy.MANUAL, true, true, List.of(new PackageSpec.AppPolicy("app1", 3, null,
+                        PackageSpec.Backoff.NONE))))));
         long epoch = ((Decision) next(guest, Decision.Action.START_GUEST).data()).epoch();
         send(topics.guestLog(), guest, new CloudEvent<Payload>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 Instant.now(), guest, null, host, epoch, new GuestStarted(host)));

@@ -53,7 +53,7 @@ class ForgedStateTest {
             fleet.awaitEngineReady(Duration.ofSeconds(120));
             PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                     PackageSpec.FailbackPolicy.MANUAL, true, true,
-                    List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 3, null, PackageSpec.Backoff.NONE)));
+                    List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE)));
             send(producer, fleet, "g1", "f1", null, null, new PackageApplied(spec));
             send(producer, fleet, "g1", "f2", "h1", 1L, new GuestStarted("h1"));
             send(producer, fleet, "g1", "f3", null, 1L, AppFailed.killed("app1", 101, "KILL"));

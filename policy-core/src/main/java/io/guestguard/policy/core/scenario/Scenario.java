@@ -228,9 +228,6 @@ public record Scenario(String name, String summary, List<CloudEvent<? extends Fa
                         + app + "; write each application as {\"name\": \"app1\", ...}");
             }
             ObjectNode a = (ObjectNode) app;
-            String appName = a.path("name").asText("app");
-            putDefault(a, "kind", "exec");
-            putDefault(a, "command", "/opt/" + appName + "/bin/" + appName);
             if (!a.has("backoff")) {
                 a.putObject("backoff").put("initialMs", 0).put("factor", 1.0).put("maxMs", 0);
             }

@@ -32,7 +32,7 @@ class FoundByPropertiesTest {
     private static PackageSpec spec(boolean autoRun) {
         return new PackageSpec(Gen.GUEST, List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, autoRun, true,
-                List.of(new AppPolicy("app1", "exec", "/usr/bin/app", 0, null, PackageSpec.Backoff.NONE)));
+                List.of(new AppPolicy("app1", 0, null, PackageSpec.Backoff.NONE)));
     }
 
     /**
@@ -83,7 +83,7 @@ class FoundByPropertiesTest {
     void aFenceGoesToASurvivingHostNotToALostTarget() {
         PackageSpec spec = new PackageSpec(Gen.GUEST, List.of("h1", "h2", "h3"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new AppPolicy("app1", "exec", "/usr/bin/app", 0, null, PackageSpec.Backoff.NONE)));
+                List.of(new AppPolicy("app1", 0, null, PackageSpec.Backoff.NONE)));
         List<Outcome> outcomes = run(
                 fact("f0", null, null, new PackageApplied(spec)),
                 fact("f1", "h1", 1L, new GuestStarted("h1")),

@@ -51,14 +51,14 @@ final class Gen {
                 Combinators.combine(Arbitraries.longs().between(0, 2_000), Arbitraries.doubles().between(1, 3),
                         Arbitraries.longs().between(0, 10_000)).as(Backoff::new));
         return Combinators.combine(limit, window, backoff)
-                .as((l, w, b) -> new AppPolicy("?", "exec", "/usr/bin/app", l, w, b));
+                .as((l, w, b) -> new AppPolicy("?", l, w, b));
     }
 
     private static List<AppPolicy> named(List<AppPolicy> apps) {
         List<AppPolicy> named = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
             AppPolicy a = apps.get(i);
-            named.add(new AppPolicy("app" + (i + 1), a.kind(), a.command(), a.restartLimit(), a.failureWindowMs(),
+            named.add(new AppPolicy("app" + (i + 1), a.restartLimit(), a.failureWindowMs(),
                     a.backoff()));
         }
         return named;

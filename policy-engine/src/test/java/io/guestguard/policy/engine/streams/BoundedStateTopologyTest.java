@@ -82,7 +82,7 @@ class BoundedStateTopologyTest {
     void forgedGuestIdsAndNamesLeaveEveryStoredStateBounded() {
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "/opt/app1/bin/app1", 3, 600_000L, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 3, 600_000L, PackageSpec.Backoff.NONE)));
         pipe(CloudEvent.ofGuest("p", "/operator/alice", T0, "g1", new PackageApplied(spec)));
         pipe(new CloudEvent<>("s", "/host/h1", T0, "g1", null, "h1", 1L, new GuestStarted("h1")));
         for (int i = 0; i < KEYS; i++) {

@@ -70,7 +70,7 @@ class DecideProcessorFaultTest {
     private static CloudEvent<PackageApplied> applied(String id, String guest, PackageSpec.FailoverPolicy policy) {
         return CloudEvent.ofGuest(id, "/operator/test", Instant.parse("2026-11-26T12:00:00Z"), guest,
                 new PackageApplied(new PackageSpec(guest, List.of("h1", "h2"), policy, PackageSpec.FailbackPolicy.MANUAL, true,
-                        true, List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 1, null, PackageSpec.Backoff.NONE)))));
+                        true, List.of(new PackageSpec.AppPolicy("app1", 1, null, PackageSpec.Backoff.NONE)))));
     }
 
     private KeyValueStore<String, byte[]> store(String name) {

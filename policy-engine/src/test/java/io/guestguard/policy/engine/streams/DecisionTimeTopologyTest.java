@@ -125,7 +125,7 @@ class DecisionTimeTopologyTest {
     private static CloudEvent<PackageApplied> applied(int restartLimit) {
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", restartLimit, 600_000L, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", restartLimit, 600_000L, PackageSpec.Backoff.NONE)));
         return CloudEvent.ofGuest("p1", "/operator/test", T0, "g1", new PackageApplied(spec));
     }
 

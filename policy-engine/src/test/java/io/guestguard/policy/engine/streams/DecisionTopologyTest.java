@@ -116,7 +116,7 @@ class DecisionTopologyTest {
     void hostCommandsAreKeyedByTheirHostAndPackagesAndPlacementsAreKept() {
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 1, null, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 1, null, PackageSpec.Backoff.NONE)));
         guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("p1", "/operator/test", Instant.parse("2026-11-26T12:00:00Z"),
                 "g1", new PackageApplied(spec))));
 

@@ -188,7 +188,7 @@ class HostileEngineCampaignTest {
         Instant after = T0.plusSeconds(3600);
         PackageSpec spec = new PackageSpec("after-campaign", List.of("h1", "h2"), PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "/opt/app1", 3, null, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE)));
         guestLog.pipeInput("after-campaign", codec.encode(CloudEvent.ofGuest("real-1", "/operator/campaign", after,
                 "after-campaign", new PackageApplied(spec))), after);
         assertThat(hostCommands.readRecordsToList()).as("a min_package_node start over a view full of garbage")

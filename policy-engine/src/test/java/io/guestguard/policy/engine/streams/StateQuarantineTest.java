@@ -137,7 +137,7 @@ class StateQuarantineTest {
     private void runningOnH1WithOneRestartUsed() {
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 3, null, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE)));
         fact(new PackageApplied(spec));
         fact(new GuestStarted("h1"));
         fact(AppFailed.killed("app1", 101, "KILL"));
