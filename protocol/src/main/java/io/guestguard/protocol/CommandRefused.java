@@ -3,7 +3,8 @@ package io.guestguard.protocol;
 /**
  * A host supervisor did not carry out a command addressed to it: the command was stale (an older
  * placement epoch than one the supervisor knows), the guest still runs elsewhere, or the action
- * itself failed (a fence hook that did not confirm). Stamped with the command's epoch.
+ * itself failed (a fence hook that did not confirm). Stamped with the command's epoch. A record
+ * written before refusals were typed has no {@code refusal} and decodes with it {@code null}.
  *
  * @param host the host that refused
  * @param commandId the refused command's id
@@ -16,17 +17,6 @@ public record CommandRefused(String host, String commandId, CommandKind command,
     /** The reason as sent, {@linkplain FreeText#clean cleaned}: it often quotes a hypervisor's or a script's error. */
     public CommandRefused {
         reason = FreeText.clean(reason);
-    }
-
-    /**
-     * A refusal with no typed reason, as records written before refusals were typed read.
-     *
-     * @deprecated say why with a {@link RefusalReason}; kept for the callers (policy-core's tests) that
-     *             build refusals this way
-     */
-    @Deprecated
-    public CommandRefused(String host, String commandId, String command, String reason) {
-        this(host, commandId, CommandKind.fromWire(command), null, reason);
     }
 
     @Override

@@ -135,16 +135,19 @@ public final class FleetWatch implements AutoCloseable {
     }
 
     /**
-     * A host other than {@code self} whose latest beat, received within {@code fresh}, lists
-     * {@code guest} as running there.
+     * Every host's latest beat received within {@code fresh} (this JVM's clock): host to the guests
+     * it listed, by host. What {@link io.guestguard.protocol.admission.StartAdmission} judges a
+     * second runner by.
      */
-    public Optional<String> runningElsewhere(String guest, String self, Duration fresh) {
+    public Map<String, List<String>> liveBeats(Duration fresh) {
         long now = clock.millis();
-        return beats.entrySet().stream()
-                .filter(e -> !e.getKey().equals(self))
-                .filter(e -> now - e.getValue().receivedMs() <= fresh.toMillis())
-                .filter(e -> e.getValue().guests().contains(guest))
-                .map(Map.Entry::getKey).sorted().findFirst();
+        Map<String, List<String>> live = new java.util.TreeMap<>();
+        beats.forEach((host, beat) -> {
+            if (now - beat.receivedMs() <= fresh.toMillis()) {
+                live.put(host, beat.guests());
+            }
+        });
+        return live;
     }
 
     /**

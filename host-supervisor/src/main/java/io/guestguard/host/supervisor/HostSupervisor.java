@@ -31,10 +31,10 @@ import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.StartGuest;
+import io.guestguard.protocol.admission.StartAdmission;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +60,10 @@ import java.util.function.Function;
  * </ul>
  * A command is refused, with a {@code host.command-refused} fact, when it is stale (a newer placement
  * of the guest exists) or when starting would make a second runner (another host's live beat lists
- * the guest). Commands are journalled ({@link CommandJournal#begin}) before they are applied and marked
- * done once their fact is on the log; after a crash the unfinished ones are applied again, and every
+ * the guest): those rules are {@link StartAdmission}'s, pure and shared with policy-core's simulated
+ * fleet; this class keeps the per-guest queues, the journal and the hypervisor calls around them.
+ * Commands are journalled ({@link CommandJournal#begin}) before they are applied and marked done once
+ * their fact is on the log; after a crash the unfinished ones are applied again, and every
  * action is idempotent (starting a guest that runs here reports it started, halting one that does not
  * reports it halted). Commands for one guest run in order; different guests proceed in parallel. A
  * command whose execution throws (the hypervisor or Kafka failed) is tried again with a growing delay,
@@ -71,8 +73,6 @@ import java.util.function.Function;
 public final class HostSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HostSupervisor.class);
-    /** Placement phases in which this host may start (or report started) the placement's guest. */
-    private static final Set<PlacementPhase> STARTABLE = EnumSet.of(PlacementPhase.STARTING, PlacementPhase.RUNNING);
 
     /**
      * @param haltGrace how long a halt waits for the guest to shut down before destroying it
@@ -93,6 +93,8 @@ public final class HostSupervisor implements AutoCloseable {
     private final FenceHook fenceHook;
     private final CommandJournal journal;
     private final EventCodec codec;
+    /** The rules a start must pass; this class does the I/O around them. */
+    private final StartAdmission admission;
     /** Guests this supervisor is halting or migrating: their lifecycle events are its own doing. */
     private final Set<String> acting = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -119,6 +121,7 @@ public final class HostSupervisor implements AutoCloseable {
         this.fenceHook = fenceHook;
         this.journal = journal;
         this.codec = codec;
+        this.admission = new StartAdmission(host);
     }
 
     /**
@@ -256,40 +259,32 @@ public final class HostSupervisor implements AutoCloseable {
         journal.done(command.id());
     }
 
+    /**
+     * A start, as {@link StartAdmission} admits it: the placement rules first, then (unless the guest
+     * already runs here: reported started, a command applied again) the second-runner rules, asked
+     * again after the next beat of a host whose beat lists the guest.
+     */
     private void start(CloudEvent<? extends HostCommand> command, StartGuest start) throws HypervisorException {
         String guest = start.guest();
-        if (refusedAsStale(command, guest, start.epoch())) {
-            return;
-        }
-        Optional<GuestPlacement> placed = fleet.placement(guest).filter(p -> p.epoch() == start.epoch());
-        if (placed.isPresent() && !(host.equals(placed.get().host()) && STARTABLE.contains(placed.get().phase()))) {
-            // E.g. a late copy of a start whose placement has since been halted: starting it now
-            // would race the engine's next placement elsewhere.
-            refuse(command, guest, start.epoch(), RefusalReason.NOT_STARTABLE_HERE, "placement epoch " + start.epoch()
-                    + " of " + guest + " is " + placed.get().phase() + " on " + placed.get().host() + ", not starting here");
+        Optional<StartAdmission.Refusal> refusal = admission.placement(guest, start.epoch(), fleet.placement(guest));
+        if (refusal.isPresent()) {
+            refuse(command, guest, start.epoch(), refusal.get());
             return;
         }
         if (runsHere(guest)) {
             facts.write(guest, start.epoch(), new GuestStarted(host)); // started before (a command applied again)
             return;
         }
-        Optional<String> blind = fleet.cannotVouchFor(guest, settings.peerTimeout());
-        if (blind.isPresent()) {
-            // never a second runner, even at a bound
-            refuse(command, guest, start.epoch(), RefusalReason.CANNOT_RULE_OUT_SECOND_RUNNER, blind.get());
-            return;
-        }
-        Optional<String> elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
-        if (elsewhere.isPresent()) {
+        refusal = secondRunner(guest);
+        if (refusal.isPresent() && refusal.get().runsOn() != null) {
             // Judge by the other host's next beat, not one that may predate its stopping the guest
             // (a fence that just killed it): a host that beats on and lists it still runs it; a host
             // silent for peer-timeout no longer counts, as before.
-            fleet.awaitNextBeat(elsewhere.get(), settings.peerTimeout());
-            elsewhere = fleet.runningElsewhere(guest, host, settings.peerTimeout());
+            fleet.awaitNextBeat(refusal.get().runsOn(), settings.peerTimeout());
+            refusal = secondRunner(guest);
         }
-        if (elsewhere.isPresent()) {
-            refuse(command, guest, start.epoch(), RefusalReason.RUNS_ELSEWHERE, guest + " still runs on " + elsewhere.get()
-                    + " (its latest heartbeat lists it); starting it here would make a second runner");
+        if (refusal.isPresent()) {
+            refuse(command, guest, start.epoch(), refusal.get());
             return;
         }
         try {
@@ -298,6 +293,11 @@ public final class HostSupervisor implements AutoCloseable {
         } catch (HypervisorException e) {
             facts.write(guest, start.epoch(), new GuestStartFailed(host, e.getMessage()));
         }
+    }
+
+    private Optional<StartAdmission.Refusal> secondRunner(String guest) {
+        return admission.secondRunner(guest, fleet.cannotVouchFor(guest, settings.peerTimeout()),
+                fleet.liveBeats(settings.peerTimeout()));
     }
 
     private void halt(CloudEvent<? extends HostCommand> command, HaltGuest halt) throws HypervisorException {
@@ -362,15 +362,15 @@ public final class HostSupervisor implements AutoCloseable {
         }
     }
 
-    /** Refuses a command about an older placement than the newest one the engine wrote. */
+    /** Refuses a command about an older placement than the newest one the engine wrote ({@link StartAdmission#stale}). */
     private boolean refusedAsStale(CloudEvent<? extends HostCommand> command, String guest, long epoch) {
-        Optional<GuestPlacement> newest = fleet.placement(guest);
-        if (newest.isPresent() && newest.get().epoch() > epoch) {
-            refuse(command, guest, epoch, RefusalReason.STALE_EPOCH, "stale: placement epoch " + newest.get().epoch()
-                    + " of " + guest + " (on " + newest.get().host() + ") is newer than the command's epoch " + epoch);
-            return true;
-        }
-        return false;
+        Optional<StartAdmission.Refusal> stale = StartAdmission.stale(guest, epoch, fleet.placement(guest));
+        stale.ifPresent(refusal -> refuse(command, guest, epoch, refusal));
+        return stale.isPresent();
+    }
+
+    private void refuse(CloudEvent<? extends HostCommand> command, String guest, Long epoch, StartAdmission.Refusal refusal) {
+        refuse(command, guest, epoch, refusal.reason(), refusal.detail());
     }
 
     private void refuse(CloudEvent<? extends HostCommand> command, String guest, Long epoch, RefusalReason why,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
@@ -122,7 +123,7 @@ class BoundedStateTest {
             case 2 -> new HostLost(host);
             case 3 -> new HostFenced(host);
             case 4 -> new OperatorRequest(OperatorRequest.Action.HOST_MAINTENANCE_ON, host, "mallory");
-            case 5 -> new CommandRefused(host, "start-" + i, "start-guest", "forged");
+            case 5 -> new CommandRefused(host, "start-" + i, CommandKind.START_GUEST, null, "forged"); // untyped, as old records
             case 6 -> new MigrationCompleted("h1", host);
             default -> AppFailed.unhealthy(app, null, "monitor", "forged");
         };

@@ -4,7 +4,9 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestStarted;
@@ -243,7 +245,8 @@ class DeciderTest {
     @Test
     void aRefusalAboutTheCurrentPlacementIsAnAlertThatChangesNothing() {
         List<Outcome> outcomes = run(decider, applied("p"), guestStarted("s", "h1", 1),
-                onHost("r", "h2", 1L, new CommandRefused("h2", "start-x", "start-guest", "g1 still runs on h1")));
+                onHost("r", "h2", 1L, new CommandRefused("h2", "start-x", CommandKind.START_GUEST,
+                        RefusalReason.RUNS_ELSEWHERE, "g1 still runs on h1")));
 
         Outcome refused = outcomes.get(2);
         assertThat(refused.commands()).isEmpty();
@@ -267,9 +270,11 @@ class DeciderTest {
         GuestState onEpoch2 = run(decider, applied("p"), guestStarted("s", "h1", 2)).get(1).state();
 
         Outcome unstamped = run(decider, onEpoch2,
-                onHost("r1", "h1", null, new CommandRefused("h1", "fence-x", "fence-host", "fence hook exit 1"))).get(0);
+                onHost("r1", "h1", null, new CommandRefused("h1", "fence-x", CommandKind.FENCE_HOST,
+                        RefusalReason.FENCE_NOT_CONFIRMED, "fence hook exit 1"))).get(0);
         Outcome old = run(decider, onEpoch2,
-                onHost("r2", "h2", 1L, new CommandRefused("h2", "start-y", "start-guest", "stale epoch 1"))).get(0);
+                onHost("r2", "h2", 1L, new CommandRefused("h2", "start-y", CommandKind.START_GUEST,
+                        RefusalReason.STALE_EPOCH, "stale epoch 1"))).get(0);
 
         assertThat(unstamped.decisions()).singleElement()
                 .satisfies(d -> assertThat(d.data().reason().code()).isEqualTo("COMMAND_REFUSED"));

@@ -7,6 +7,7 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestHaltFailed;
@@ -108,8 +109,10 @@ final class Hostile {
             case HOST_AVAILABLE -> fact(id, offset, host, null, new HostAvailable(host));
             case OPERATOR_REQUEST -> operator(id, offset, n, s);
             case COMMAND_REFUSED -> {
-                String kind = List.of("start-guest", "halt-guest", "migrate-guest", "fence-host").get(n.other() % 4);
-                yield fact(id, offset, host, epoch, new CommandRefused(host, kind + "-f" + n.other(), kind, "refused"));
+                CommandKind kind = List.of(CommandKind.START_GUEST, CommandKind.HALT_GUEST, CommandKind.MIGRATE_GUEST,
+                        CommandKind.FENCE_HOST).get(n.other() % 4);
+                // untyped, as records written before refusals were typed read
+                yield fact(id, offset, host, epoch, new CommandRefused(host, kind + "-f" + n.other(), kind, null, "refused"));
             }
             case RESEND -> given.isEmpty() ? fact(id, offset, null, null, new AppStarted(app, nextPid++))
                     : given.get(given.size() - 1 - n.other() % given.size());

@@ -10,6 +10,7 @@ import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHaltFailed;
+import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStartFailed;
 import io.guestguard.protocol.GuestStarted;
@@ -25,14 +26,18 @@ import io.guestguard.protocol.MigrationStarted;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
+import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
+import io.guestguard.protocol.admission.StartAdmission;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -43,9 +48,9 @@ import java.util.TreeMap;
  *   <li>each host's supervisor reads its commands in order: it starts the guest only on
  *       {@code StartGuest}, halts it on {@code HaltGuest}, live-migrates it on {@code MigrateGuest}
  *       when the guest runs there as the command's epoch, refuses epochs older than one it has seen,
- *       and refuses a start older than the newest placement (which it reads from
- *       {@code placements.v1}: a start queued for a host before the guest was placed elsewhere must not
- *       run), and sometimes fails (start failed, halt failed, fence hook failed, migration failed).
+ *       and admits a start as the real supervisor does, by {@link StartAdmission}'s placement rules
+ *       against the newest placement (which it reads from {@code placements.v1}: a start queued for a
+ *       host before the guest was placed elsewhere must not run), and sometimes fails (start failed, halt failed, fence hook failed, migration failed).
  *       Every refusal, and a fence hook that did not confirm, is answered with {@code command-refused}
  *       stamped with the command's epoch;</li>
  *   <li>a fence powers the lost host off and is confirmed with the fence command's epoch; a crash
@@ -84,8 +89,11 @@ final class World {
     private final Map<String, Long> running = new TreeMap<>();
     /** The highest epoch each supervisor has seen for the guest. */
     private final Map<String, Long> seenEpoch = new TreeMap<>();
-    /** The newest placement's epoch, as every supervisor reads it from placements.v1. */
-    private long newestPlacement;
+    /**
+     * The newest placement, as every supervisor reads it from placements.v1: that of the newest
+     * start (the engine writes both in one transaction); null before the first.
+     */
+    private GuestPlacement newestPlacement;
     private final Map<String, Long> pids = new TreeMap<>();
     private String migrationFrom;
     private String migrationTo;
@@ -292,8 +300,9 @@ final class World {
         given.add(fact);
         for (CloudEvent<Command> c : outcome.commands()) {
             String to = c.data() instanceof HostCommand hc ? hc.host() : REPORTER;
-            if (c.data() instanceof StartGuest sg) {
-                newestPlacement = Math.max(newestPlacement, sg.epoch()); // placements.v1, same transaction
+            if (c.data() instanceof StartGuest sg && (newestPlacement == null || sg.epoch() >= newestPlacement.epoch())) {
+                // placements.v1, same transaction: every start is a new placement, on its host, starting
+                newestPlacement = new GuestPlacement(sg.host(), sg.epoch(), PlacementPhase.STARTING, null);
             }
             queues.get(to).add(c);
         }
@@ -313,9 +322,13 @@ final class World {
             return;
         }
         if (c.data() instanceof StartGuest sg) {
-            long newest = Math.max(seenEpoch.getOrDefault(queue, 0L), newestPlacement);
-            if (sg.epoch() < newest) {
-                refuse(queue, c, "start-guest", sg.epoch(), "stale: epoch " + sg.epoch() + " is older than " + newest);
+            // The supervisor's own admission rules. Its second-runner rules are not simulated (no
+            // beats are given): a decider that would make a second runner must fail ONE_RUNNER here,
+            // not be saved by that guard.
+            Optional<StartAdmission.Refusal> refused = new StartAdmission(queue)
+                    .placement(Gen.GUEST, sg.epoch(), known(queue));
+            if (refused.isPresent()) {
+                refuse(queue, c, sg.epoch(), refused.get().reason(), refused.get().detail());
                 return;
             }
             seenEpoch.put(queue, sg.epoch());
@@ -328,9 +341,9 @@ final class World {
                     + running : ""));
             write(queue, sg.epoch(), new GuestStarted(queue));
         } else if (c.data() instanceof HaltGuest hg) {
-            if (hg.epoch() < seenEpoch.getOrDefault(queue, 0L)) {
-                refuse(queue, c, "halt-guest", hg.epoch(), "stale: epoch " + hg.epoch() + " is older than "
-                        + seenEpoch.get(queue));
+            Optional<StartAdmission.Refusal> stale = StartAdmission.stale(Gen.GUEST, hg.epoch(), seen(queue));
+            if (stale.isPresent()) {
+                refuse(queue, c, hg.epoch(), stale.get().reason(), stale.get().detail());
                 return;
             }
             seenEpoch.put(queue, hg.epoch());
@@ -345,7 +358,8 @@ final class World {
             migrate(queue, c, mg, fail);
         } else if (c.data() instanceof FenceHost fh) {
             if (fail) {
-                refuse(queue, c, "fence-host", c.epoch(), "the fence hook did not confirm that " + fh.lostHost() + " is off");
+                refuse(queue, c, c.epoch(), RefusalReason.FENCE_NOT_CONFIRMED, "the fence hook did not confirm that "
+                        + fh.lostHost() + " is off");
                 return;
             }
             boolean wasUp = status.get(fh.lostHost()) == Status.UP;
@@ -368,13 +382,13 @@ final class World {
     private void migrate(String host, CloudEvent<Command> c, MigrateGuest mg, boolean fail) {
         Long runs = running.get(host);
         if (runs == null || runs != mg.epoch()) {
-            refuse(host, c, "migrate-guest", mg.epoch(), runs == null ? "the guest does not run on " + host
+            refuse(host, c, mg.epoch(), RefusalReason.NOT_RUNNING_HERE, runs == null ? "the guest does not run on " + host
                     : "the guest runs on " + host + " as epoch " + runs + ", not " + mg.epoch());
             return;
         }
         if (migrationFrom != null) {
-            refuse(host, c, "migrate-guest", mg.epoch(), "a migration " + migrationFrom + " -> " + migrationTo
-                    + " is under way");
+            // No typed reason: a real supervisor has no such rule (its hypervisor fails the second migration).
+            refuse(host, c, mg.epoch(), null, "a migration " + migrationFrom + " -> " + migrationTo + " is under way");
             return;
         }
         write(host, mg.epoch(), new MigrationStarted(host, mg.target()));
@@ -389,9 +403,29 @@ final class World {
         write(host, mg.epoch(), new MigrationCompleted(host, mg.target()));
     }
 
-    private void refuse(String host, CloudEvent<Command> c, String kind, Long epoch, String why) {
+    /**
+     * What the supervisor of {@code host} knows of the guest's placement: the newest one published,
+     * unless it has itself seen a newer epoch (a guest migrated here, a halt it carried out) that the
+     * decider has not published yet; that one is this host's.
+     */
+    private Optional<GuestPlacement> known(String host) {
+        Optional<GuestPlacement> seen = seen(host);
+        if (seen.isPresent() && (newestPlacement == null || seen.get().epoch() > newestPlacement.epoch())) {
+            return seen;
+        }
+        return Optional.ofNullable(newestPlacement);
+    }
+
+    /** The newest epoch the supervisor of {@code host} has seen, as a placement on that host. */
+    private Optional<GuestPlacement> seen(String host) {
+        return Optional.ofNullable(seenEpoch.get(host))
+                .map(epoch -> new GuestPlacement(host, epoch, running.containsKey(host) ? PlacementPhase.RUNNING
+                        : PlacementPhase.DOWN, null));
+    }
+
+    private void refuse(String host, CloudEvent<Command> c, Long epoch, RefusalReason reason, String why) {
         run.note(host + " refuses " + c.id() + ": " + why);
-        write(host, epoch, new CommandRefused(host, c.id(), kind, why));
+        write(host, epoch, new CommandRefused(host, c.id(), c.data().kind(), reason, why));
     }
 
     private void powerOff(String host, Status now, String why) {
