@@ -8,6 +8,7 @@ import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Command;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
@@ -115,7 +116,7 @@ class ReplayAppRequestsTest {
         assertThat(DECIDED).extracting(d -> d.data().action()).containsExactly(Decision.Action.START_GUEST,
                 Decision.Action.STOP_APP, Decision.Action.ALERT, Decision.Action.START_APP);
         assertThat(DECIDED.get(2).data().reason().text()).contains("names no application app9").contains("nothing is sent");
-        List<CloudEvent<?>> commands = OUTCOMES.stream().flatMap(o -> o.commands().stream()).<CloudEvent<?>>map(c -> c).toList();
+        List<CloudEvent<Command>> commands = OUTCOMES.stream().flatMap(o -> o.commands().stream()).toList();
         assertThat(commands).hasSize(3);
         assertThat(commands.get(0).data()).isInstanceOf(StartGuest.class); // the package's auto_run
         assertThat(commands.subList(1, 3)).extracting(CloudEvent::data).containsExactly(
