@@ -24,7 +24,7 @@ import java.util.Set;
  * application; otherwise the operator gets an alert that says why and nothing is sent. A stopped
  * application is reported {@code app.stopped}, never failed, so nothing counts against its restart
  * budget and nothing restarts it. The reporter keeps the stop in the guest's own state folder, so it
- * outlasts a reporter restart, a live migration and a failover (the guest's disk goes with it): the
+ * outlasts a reporter restart, a live migration and a failover (the guest starts from the same disk): the
  * application stays stopped on the new host until an operator starts it. The package's maintenance
  * and disabled switching do not hold these requests back: they hold the decider's own actions, not
  * an operator's.
