@@ -3,9 +3,7 @@ package io.guestguard.cli;
 import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
-import io.guestguard.protocol.GuestCommand;
-import io.guestguard.protocol.StartApp;
-import io.guestguard.protocol.StopApp;
+import io.guestguard.protocol.OperatorRequest;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,18 +18,34 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code guestguard app stop|start --guest G APP}: Serviceguard's {@code cmhaltserv} and
- * {@code cmrunserv}. A stop is reported as {@code app.stopped}, not a failure, so nothing restarts
- * the application, across reporter restarts too, until it is started again.
+ * {@code cmrunserv}. Like {@code guestguard guest halt}, the request is an {@code operator.request}
+ * fact on the guest log, not a command: the decider reads it in order with the guest's other facts
+ * and decides (a {@code STOP_APP} or {@code START_APP} decision and its command to the guest's
+ * reporter, or an alert that says why not), live and in replay alike. A stop is reported as
+ * {@code app.stopped}, not a failure, so nothing restarts the application, across reporter restarts
+ * and failovers too, until it is started again.
  */
 @Command(name = "app", mixinStandardHelpOptions = true,
-        description = "Stops or starts one application in a guest: sends the command to the guest's reporter and waits for Kafka's acknowledgement.",
+        description = "Stops or starts one application in a guest, as cmhaltserv and cmrunserv: writes an operator.request fact to the guest log and waits for Kafka's acknowledgement. The policy engine decides what follows.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:sent", "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
                 "64:wrong command line"})
 final class AppCommand implements Callable<Integer> {
 
-    enum Action { stop, start }
+    /** What the operator asks for; each maps to one {@link OperatorRequest.Action}. */
+    enum Action {
+        /** Stop the application; it stays stopped until started. */
+        stop(OperatorRequest.Action.STOP_APP),
+        /** Start the application again. */
+        start(OperatorRequest.Action.START_APP);
+
+        final OperatorRequest.Action request;
+
+        Action(OperatorRequest.Action request) {
+            this.request = request;
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -50,13 +64,13 @@ final class AppCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String requestId = "operator-" + UUID.randomUUID();
-        GuestCommand command = action == Action.stop ? new StopApp(app, requestId) : new StartApp(app, requestId);
-        CloudEvent<GuestCommand> event = CloudEvent.ofGuest(requestId, ApplyCommand.operatorSource(), Instant.now(),
-                guest, command);
-        try (OperatorWriter commands = OperatorWriter.open(kafka, new EventCodec(), kafka.topics().guestCommands())) {
-            RecordMetadata written = commands.append(event);
-            spec.commandLine().getOut().printf("sent %s %s to guest %s (%s partition %d, offset %d)%n",
+        String user = System.getProperty("user.name", "unknown");
+        OperatorRequest request = OperatorRequest.ofApp(action.request, app, user);
+        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(),
+                Instant.now(), guest, request);
+        try (OperatorWriter log = OperatorWriter.open(kafka, new EventCodec())) {
+            RecordMetadata written = log.append(event);
+            spec.commandLine().getOut().printf("asked to %s %s in guest %s (%s partition %d, offset %d)%n",
                     action, app, guest, written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;
         } catch (KafkaUnavailableException e) {

@@ -23,10 +23,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Appends an operator's records, keyed by guest, to a guest-keyed topic (facts to {@code guest-log.v1},
- * commands to {@code guest-commands.v1}), one at a time, each waited for until every in-sync replica
- * has it ({@code acks=all}, idempotent), so a command returns only once its record is durable and in
- * the guest's order.
+ * Appends an operator's facts, keyed by guest, to {@code guest-log.v1}, one at a time, each waited
+ * for until every in-sync replica has it ({@code acks=all}, idempotent), so a command returns only once
+ * its record is durable and in the guest's order. The CLI writes facts only, never a command: what
+ * follows from them is the decider's to decide.
  *
  * <p>Opening first asks the cluster whether the topic exists: a producer waits for metadata the same
  * way whether the brokers are down or the topic is missing, and the two need different fixes.
@@ -50,17 +50,13 @@ final class OperatorWriter implements AutoCloseable {
     }
 
     /**
-     * Connects to the cluster and checks that {@code topic} exists.
+     * Connects to the cluster and checks that the guest log exists.
      *
      * @throws KafkaUnavailableException with the reason and the fix, when the cluster cannot be
      *                                   reached in time or has no such topic
      */
     static OperatorWriter open(KafkaOptions kafka, EventCodec codec) throws KafkaUnavailableException {
-        return open(kafka, codec, kafka.topics().guestLog());
-    }
-
-    /** As {@link #open(KafkaOptions, EventCodec)}, for another guest-keyed topic (the guest commands). */
-    static OperatorWriter open(KafkaOptions kafka, EventCodec codec, String topic) throws KafkaUnavailableException {
+        String topic = kafka.topics().guestLog();
         String servers = kafka.bootstrapServers;
         String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
         try {

@@ -7,8 +7,6 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
-import io.guestguard.protocol.StartApp;
-import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -79,22 +77,38 @@ class ApplyCommandTest {
     }
 
     @Test
-    void appStopAndStartSendCommandsKeyedByTheGuestToTheGuestCommands() {
+    void appStopAndStartWriteOperatorRequestsKeyedByTheGuestToTheGuestLogAndNoCommand() {
+        String user = System.getProperty("user.name");
+        long commandsBefore = recordsOn(Topics.DEFAULT.guestCommands());
+
         Run stop = Run.of("app", "stop", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
         Run start = Run.of("app", "start", "app1", "-g", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
 
         assertThat(stop.err()).isEmpty();
         assertThat(stop.exitCode()).isZero();
+        assertThat(start.err()).isEmpty();
         assertThat(start.exitCode()).isZero();
-        List<ConsumerRecord<String, byte[]>> records = readBack(Topics.DEFAULT.guestCommands(), "web-07", 2);
-        assertThat(stop.out()).startsWith("sent stop app1 to guest web-07 (guestguard.guest-commands.v1 partition "
-                + records.get(0).partition() + ", offset " + records.get(0).offset() + ")");
+        List<ConsumerRecord<String, byte[]>> records = readBack(Topics.DEFAULT.guestLog(), "web-07", 2);
+        assertThat(stop.out()).isEqualTo("asked to stop app1 in guest web-07 (guestguard.guest-log.v1 partition "
+                + records.get(0).partition() + ", offset " + records.get(0).offset() + ")" + System.lineSeparator());
+        assertThat(start.out()).isEqualTo("asked to start app1 in guest web-07 (guestguard.guest-log.v1 partition "
+                + records.get(1).partition() + ", offset " + records.get(1).offset() + ")" + System.lineSeparator());
         CloudEvent<?> stopped = codec.decode(records.get(0).value());
         CloudEvent<?> started = codec.decode(records.get(1).value());
-        assertThat(stopped.data()).isEqualTo(new StopApp("app1", stopped.id()));
-        assertThat(started.data()).isEqualTo(new StartApp("app1", started.id()));
-        assertThat(stopped.id()).startsWith("operator-").isNotEqualTo(started.id());
-        assertThat(stopped.source()).isEqualTo("/operator/" + System.getProperty("user.name"));
+        assertThat(stopped.data()).isEqualTo(new OperatorRequest(OperatorRequest.Action.STOP_APP, null, user, "app1"));
+        assertThat(started.data()).isEqualTo(new OperatorRequest(OperatorRequest.Action.START_APP, null, user, "app1"));
+        assertThat(List.of(stopped, started)).allSatisfy(event -> {
+            assertThat(event.type()).isEqualTo("io.guestguard.operator.request.v1");
+            assertThat(event.guestId()).isEqualTo("web-07");
+            assertThat(event.source()).isEqualTo("/operator/" + user);
+            assertThat(UUID.fromString(event.id())).isNotNull();
+            assertThat(event.guestSeq()).isNull();
+            assertThat(event.hostId()).isNull();
+            assertThat(event.epoch()).isNull();
+        });
+        assertThat(stopped.id()).isNotEqualTo(started.id());
+        // The decider decides what follows: the CLI writes no command.
+        assertThat(recordsOn(Topics.DEFAULT.guestCommands())).isEqualTo(commandsBefore);
     }
 
     @Test
@@ -254,7 +268,11 @@ class ApplyCommandTest {
 
     /** Records ever written to the guest log: the sum of its partitions' end offsets. */
     private static long recordsOnGuestLog() {
-        String topic = Topics.DEFAULT.guestLog();
+        return recordsOn(Topics.DEFAULT.guestLog());
+    }
+
+    /** Records ever written to {@code topic}: the sum of its partitions' end offsets. */
+    private static long recordsOn(String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
                     .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -47,6 +47,10 @@ public record Decision(Action action, String app, Integer attempt, Integer limit
     public enum Action {
         /** Restart the application in place. */
         RESTART_APP,
+        /** Stop one application, which stays stopped until started (an operator asked). */
+        STOP_APP,
+        /** Start one application an operator stopped (an operator asked). */
+        START_APP,
         /** Halt the guest on its host so that it can start elsewhere. */
         FAILOVER,
         /** Halt the guest so that it can return to a more preferred host. */

@@ -2,20 +2,41 @@ package io.guestguard.protocol;
 
 /**
  * An operator's request about one guest package, as Serviceguard's {@code cmhaltpkg},
- * {@code cmrunpkg}, {@code cmmodpkg} and maintenance mode. A request about a host (host maintenance)
- * is written once for every guest whose package lists that host.
+ * {@code cmrunpkg}, {@code cmmodpkg} and maintenance mode, or about one of its applications, as
+ * {@code cmhaltserv} and {@code cmrunserv}. A request about a host (host maintenance) is written once
+ * for every guest whose package lists that host. Like every fact it is decided on, so the command it
+ * leads to (if any) has a decision that explains it and that a replay reproduces.
  *
  * @param action what the operator asks for
  * @param host the host concerned: required for {@code MOVE} and the host actions, optional for
  *             {@code RUN} (the first eligible host when absent), absent otherwise
  * @param operator who asked, for the audit trail
+ * @param app the application concerned: required for {@code STOP_APP} and {@code START_APP}, absent
+ *            otherwise (and in every request recorded before application requests existed)
  */
-public record OperatorRequest(Action action, String host, String operator) implements Fact {
+public record OperatorRequest(Action action, String host, String operator, String app) implements Fact {
+
+    /** A request about the whole guest package (every action but {@code STOP_APP} and {@code START_APP}). */
+    public OperatorRequest(Action action, String host, String operator) {
+        this(action, host, operator, null);
+    }
+
+    /** A request to stop or start one application ({@code cmhaltserv}, {@code cmrunserv}). */
+    public static OperatorRequest ofApp(Action action, String app, String operator) {
+        if (action != Action.STOP_APP && action != Action.START_APP) {
+            throw new IllegalArgumentException(action + " is not about an application");
+        }
+        return new OperatorRequest(action, null, operator, app);
+    }
 
     /** What an operator can ask for. */
     public enum Action {
         HALT, RUN, MOVE, MIGRATE, ENABLE_SWITCHING, DISABLE_SWITCHING, MAINTENANCE_ON, MAINTENANCE_OFF,
-        HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF
+        HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF,
+        /** Stop one application, which then stays stopped until started ({@code cmhaltserv}). */
+        STOP_APP,
+        /** Start one application an operator stopped ({@code cmrunserv}). */
+        START_APP
     }
 
     @Override
@@ -24,8 +45,13 @@ public record OperatorRequest(Action action, String host, String operator) imple
     }
 
     @Override
+    public String appName() {
+        return app;
+    }
+
+    @Override
     public String describe() {
         return "operator " + operator + " asks " + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                + (host == null ? "" : " " + host);
+                + (app == null ? "" : " " + app) + (host == null ? "" : " " + host);
     }
 }

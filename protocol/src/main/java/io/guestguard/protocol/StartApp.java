@@ -1,10 +1,13 @@
 package io.guestguard.protocol;
 
 /**
- * Start one application in the guest the command is keyed by, unless it already runs.
+ * Start one application in the guest the command is keyed by, unless it already runs; the reporter
+ * forgets an earlier {@link StopApp}.
  *
  * @param app the application to start
- * @param decisionId the decision or operator request that issued this command
+ * @param decisionId the decision that issued this command (the {@code STOP_APP} or {@code START_APP}
+ *                   decision on an operator's request; in records written before those decisions
+ *                   existed, the id the CLI gave the command it wrote itself)
  */
 public record StartApp(String app, String decisionId) implements AppCommand {
     @Override

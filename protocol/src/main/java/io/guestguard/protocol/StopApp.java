@@ -5,7 +5,9 @@ package io.guestguard.protocol;
  * not failed, so nothing restarts it until a {@link StartApp} or {@link RestartApp}.
  *
  * @param app the application to stop
- * @param decisionId the decision or operator request that issued this command
+ * @param decisionId the decision that issued this command (the {@code STOP_APP} or {@code START_APP}
+ *                   decision on an operator's request; in records written before those decisions
+ *                   existed, the id the CLI gave the command it wrote itself)
  */
 public record StopApp(String app, String decisionId) implements AppCommand {
     @Override

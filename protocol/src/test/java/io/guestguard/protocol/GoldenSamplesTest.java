@@ -2,6 +2,7 @@ package io.guestguard.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,6 +37,26 @@ class GoldenSamplesTest {
     void everyTypeHasASchemaResource(EventType type) {
         assertThat(EventType.class.getResource(type.schemaResource())).as(type.schemaResource()).isNotNull();
         assertThat(EventType.fromType(type.type())).contains(type);
+    }
+
+    /**
+     * An operator's request about one application (STOP_APP, START_APP) names it; the type's main
+     * sample, a MOVE written before application requests existed, still decodes without it.
+     */
+    @Test
+    void applicationRequestGoldenSampleValidatesAndRoundTrips() throws IOException {
+        byte[] golden;
+        try (InputStream in = getClass().getResourceAsStream("/golden/variants/io.guestguard.operator.request.v1.stop-app.json")) {
+            assertThat(in).isNotNull();
+            golden = in.readAllBytes();
+        }
+
+        CloudEvent<?> event = codec.decode(golden);
+
+        assertThat(event.data()).isEqualTo(OperatorRequest.ofApp(OperatorRequest.Action.STOP_APP, "app1", "alice"));
+        assertThat(mapper.readTree(codec.encode(event))).isEqualTo(mapper.readTree(golden));
+        assertThat(codec.decode(golden(EventType.OPERATOR_REQUEST)).data())
+                .isEqualTo(new OperatorRequest(OperatorRequest.Action.MOVE, "h2", "alice"));
     }
 
     static byte[] golden(EventType type) throws IOException {

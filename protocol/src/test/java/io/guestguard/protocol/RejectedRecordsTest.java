@@ -119,6 +119,12 @@ class RejectedRecordsTest {
     }
 
     @Test
+    void operatorStopAppWithoutAppIsRejected() {
+        assertDataRejected("io.guestguard.operator.request.v1", """
+                {"action":"STOP_APP","operator":"alice"}""", "app");
+    }
+
+    @Test
     void startGuestWithNegativeEpochIsRejected() {
         assertDataRejected("io.guestguard.command.start-guest.v1", """
                 {"guest":"g1","host":"h2","epoch":-1,"decisionId":"decision-1"}""", "epoch");

@@ -58,7 +58,10 @@ import java.time.Instant;
  *       when they end. A run starts a new move, so any host may be tried again. A host put in
  *       maintenance with the guest on it moves the guest off it. A halt follows the guest when a live
  *       migration completes during it, and is carried out by the fence when the guest's host is being
- *       fenced ({@link OperatorPolicy}; what holds held back: {@link HeldActions}).</li>
+ *       fenced ({@link OperatorPolicy}; what holds held back: {@link HeldActions}). Operators stop and
+ *       start one application of a running guest ({@code cmhaltserv}, {@code cmrunserv}): the
+ *       reporter is sent the command; a request for an application the package does not name, or
+ *       for a guest that is not confirmed running, is an alert and sends nothing.</li>
  *   <li>An operator's migrate asks the supervisor of the running guest's host to live-migrate it to an
  *       eligible target ({@code MigrateGuest}, stamped with the current epoch); the placement does not
  *       change until the migration completes ({@link OperatorPolicy}, {@link MigrationPolicy}).</li>

@@ -4,6 +4,8 @@ import io.guestguard.policy.core.Placement.Motive;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PlacementPhase;
+import io.guestguard.protocol.StartApp;
+import io.guestguard.protocol.StopApp;
 
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,16 @@ import java.util.Set;
  * request that cannot be carried out (a host that is not eligible, a move or migration of a guest that
  * does not run) is answered with an alert, since an operator waits for an answer. When switching is
  * enabled again or maintenance ends, what they held back is carried out ({@link HeldActions}).
+ *
+ * <p>An application's stop or start ({@code cmhaltserv}, {@code cmrunserv}) is sent to the guest's
+ * reporter only while the guest is confirmed running and its package (when it has one) names the
+ * application; otherwise the operator gets an alert that says why and nothing is sent. A stopped
+ * application is reported {@code app.stopped}, never failed, so nothing counts against its restart
+ * budget and nothing restarts it. The reporter keeps the stop in the guest's own state folder, so it
+ * outlasts a reporter restart, a live migration and a failover (the guest starts from the same disk): the
+ * application stays stopped on the new host until an operator starts it. The package's maintenance
+ * and disabled switching do not hold these requests back: they hold the decider's own actions, not
+ * an operator's.
  */
 final class OperatorPolicy {
     private final Moves moves;
@@ -47,6 +59,40 @@ final class OperatorPolicy {
             }
             case HOST_MAINTENANCE_ON -> hosts.intoMaintenance(t, request.host());
             case HOST_MAINTENANCE_OFF -> hosts.outOfMaintenance(t, request.host());
+            case STOP_APP -> application(t, who, request.app(), true);
+            case START_APP -> application(t, who, request.app(), false);
+        }
+    }
+
+    private void application(Turn t, String who, String app, boolean stop) {
+        Placement p = t.placement();
+        String verb = stop ? "stop" : "start";
+        if (app == null) { // the schema requires one; a request decoded without it still gets its answer
+            t.decide(Action.ALERT, DecisionReason.APP_REQUEST_WITHOUT_APP.toReason(who, verb, t.guest()))
+                    .from(p.host()).record();
+            return;
+        }
+        if (t.state().spec() != null && t.state().spec().application(app).isEmpty()) {
+            t.decide(Action.ALERT, DecisionReason.APP_REQUEST_NOT_IN_PACKAGE.toReason(who, verb, app, t.guest(), app))
+                    .app(app).from(p.host()).record();
+            return;
+        }
+        if (p.phase() != PlacementPhase.RUNNING || p.host() == null) {
+            // Starting, halting (a halt, a failover, a move), fenced or down: the reporter that would
+            // carry it out is not known to run, or is about to stop with the guest.
+            t.decide(Action.ALERT, DecisionReason.APP_REQUEST_GUEST_NOT_RUNNING.toReason(who, verb, app, t.guest(),
+                            t.guest(), p.describe()))
+                    .app(app).from(p.host()).epoch(p.host() == null ? null : p.epoch()).record();
+            return;
+        }
+        if (stop) {
+            t.decide(Action.STOP_APP, DecisionReason.OPERATOR_STOP_APP.toReason(who, app, t.guest(), p.host()))
+                    .app(app).from(p.host()).epoch(p.epoch())
+                    .command("stop-app", decision -> new StopApp(app, decision)).record();
+        } else {
+            t.decide(Action.START_APP, DecisionReason.OPERATOR_START_APP.toReason(who, app, t.guest(), p.host()))
+                    .app(app).from(p.host()).epoch(p.epoch())
+                    .command("start-app", decision -> new StartApp(app, decision)).record();
         }
     }
 

@@ -21,7 +21,9 @@ import java.time.format.DateTimeFormatter;
  * ({@code g1/app1  -> restart 1/2  [fact stamped 10:00:01.234, 2 h 0 min behind]}); a fact read from the
  * guest log is shown at its record's time the same way. A host's refusal of a command stands out
  * ({@code REFUSED by h2: ...}), as the alert the decider raises on it does, and so does the
- * migration watcher's escalation ({@code CONTACT LOST ...}); its rebinds show as commands.
+ * migration watcher's escalation ({@code CONTACT LOST ...}); its rebinds show as commands. An operator's
+ * application stop or start shows as the request ({@code g1/app1  operator alice asks stop app app1}) and
+ * the decision on it ({@code g1/app1  -> stop on h1 (epoch 1), as the operator asks}, or an alert).
  */
 final class TimelineFormat {
 
@@ -106,6 +108,8 @@ final class TimelineFormat {
         String limit = d.limit() == null ? "unlimited" : d.limit().toString();
         return switch (d.action()) {
             case RESTART_APP -> "restart " + d.attempt() + "/" + limit + (d.delayMs() != null && d.delayMs() > 0 ? " in " + d.delayMs() + " ms" : "");
+            case STOP_APP -> "stop on " + d.fromHost() + " (epoch " + d.epoch() + "), as the operator asks";
+            case START_APP -> "start on " + d.fromHost() + " (epoch " + d.epoch() + "), as the operator asks";
             case FAILOVER -> "fail over " + d.fromHost() + " -> " + d.toHost() + ": " + d.reason().text();
             case FAILBACK -> "fail back " + d.fromHost() + " -> " + d.toHost();
             case MOVE -> "move " + d.fromHost() + " -> " + d.toHost();

@@ -7,6 +7,7 @@ import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.RefusalReason;
 import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.OperatorRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -60,6 +61,27 @@ class TimelineFormatTest {
 
         assertThat(format.line(CloudEvent.ofGuest("6", "/s", T, "g1", migrate)))
                 .isEqualTo("12:00:01.234  g1  -> migrate g1 h1 -> h2");
+    }
+
+    @Test
+    void anOperatorsApplicationStopShowsAsTheRequestAndItsDecision() {
+        Decision stop = new Decision(Decision.Action.STOP_APP, "app1", null, null, null, "h1", null, 1L,
+                new Decision.Reason("OPERATOR_STOP_APP", "operator alice stops app1 in g1 on h1"), List.of("8"),
+                List.of("stop-app-8"), null);
+        Decision refused = new Decision(Decision.Action.ALERT, "app9", null, null, null, "h1", null, null,
+                new Decision.Reason("APP_REQUEST_NOT_IN_PACKAGE", "operator alice asked to stop app9 in g1, but its package names no application app9: nothing is sent"),
+                List.of("9"), List.of(), null);
+
+        assertThat(format.line(CloudEvent.ofGuest("8", "/operator/alice", T, "g1",
+                OperatorRequest.ofApp(OperatorRequest.Action.STOP_APP, "app1", "alice"))))
+                .isEqualTo("12:00:01.234  g1/app1  operator alice asks stop app app1");
+        assertThat(format.line(CloudEvent.ofGuest("d8", "/s", T, "g1", stop)))
+                .isEqualTo("12:00:01.234  g1/app1  -> stop on h1 (epoch 1), as the operator asks");
+        assertThat(format.line(CloudEvent.ofGuest("d9", "/s", T, "g1", refused)))
+                .isEqualTo("12:00:01.234  g1/app9  -> ALERT: operator alice asked to stop app9 in g1, but its package names no application app9: nothing is sent");
+        assertThat(format.line(CloudEvent.ofGuest("d10", "/s", T, "g1", new Decision(Decision.Action.START_APP, "app1", null,
+                null, null, "h1", null, 1L, new Decision.Reason("OPERATOR_START_APP", "x"), List.of("10"), List.of("start-app-10"), null))))
+                .isEqualTo("12:00:01.234  g1/app1  -> start on h1 (epoch 1), as the operator asks");
     }
 
     @Test

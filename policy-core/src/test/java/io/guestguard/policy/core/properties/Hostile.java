@@ -127,7 +127,10 @@ final class Hostile {
             case MOVE, MIGRATE, HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF -> host(n.host(), s);
             default -> null;
         };
-        return fact(id, offset, null, null, new OperatorRequest(action, host, "ops"));
+        // An application stop or start names an application, now and then one the package lacks.
+        String app = action == OperatorRequest.Action.STOP_APP || action == OperatorRequest.Action.START_APP
+                ? app(n.host()) : null;
+        return fact(id, offset, null, null, new OperatorRequest(action, host, "ops", app));
     }
 
     /** 0–29: the placed host; 30–39: the next host; 40–89: a listed host; 90–99: an unlisted one. */

@@ -6,6 +6,7 @@ import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
 import io.guestguard.policy.core.Placement;
 import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.protocol.AppCommand;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
 import io.guestguard.protocol.CommandRefused;
@@ -26,7 +27,9 @@ import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.StartApp;
 import io.guestguard.protocol.StartGuest;
+import io.guestguard.protocol.StopApp;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -227,6 +230,21 @@ final class Run {
             require(commands.isEmpty() && decisions.stream().allMatch(d -> d.data().action() == Action.ALERT)
                             && sameExceptBookkeeping(a, b),
                     () -> "a refused command changes nothing and raises an alert at most: " + decisions);
+        }
+        if (fact.data() instanceof OperatorRequest r && (r.action() == OperatorRequest.Action.STOP_APP
+                || r.action() == OperatorRequest.Action.START_APP) && !duplicate) {
+            // An application's stop or start reaches the reporter of a running guest, for an application
+            // its package names, and changes nothing else; otherwise it is an alert and sends nothing.
+            boolean sendable = p.phase() == PlacementPhase.RUNNING && p.host() != null && r.app() != null
+                    && (b.spec() == null || b.spec().application(r.app()).isPresent());
+            require(sameExceptBookkeeping(a, b), () -> "an application's stop or start changes no placement or budget");
+            require(commands.size() == (sendable ? 1 : 0) && commands.stream().allMatch(c -> c.data() instanceof AppCommand ac
+                            && ac.app().equals(r.app()) && p.host().equals(c.hostId()) && Objects.equals(c.epoch(), p.epoch())),
+                    () -> "an application's stop or start is sent " + (sendable ? "once, for the running placement" : "never")
+                            + " (placed " + p + "): " + commands);
+            require(decisions.size() == 1 && decisions.get(0).data().action() == (!sendable ? Action.ALERT
+                            : r.action() == OperatorRequest.Action.STOP_APP ? Action.STOP_APP : Action.START_APP),
+                    () -> "an application's stop or start is answered with one decision: " + decisions);
         }
         require(a.placement().epoch() >= p.epoch(), () -> "epochs never decrease: " + p.epoch() + " -> " + a.placement().epoch());
         require(a.clockMs() >= b.clockMs(), () -> "the decider's clock never goes back");
@@ -441,6 +459,8 @@ final class Run {
         ISSUES.put(Action.MIGRATE, MigrateGuest.class);
         ISSUES.put(Action.HALT_GUEST, HaltGuest.class);
         ISSUES.put(Action.FENCE_HOST, FenceHost.class);
+        ISSUES.put(Action.STOP_APP, StopApp.class);
+        ISSUES.put(Action.START_APP, StartApp.class);
         ISSUES.put(Action.HOLD, null);
         ISSUES.put(Action.ALERT, null);
         ISSUES.put(Action.NONE, null);

@@ -8,6 +8,9 @@ import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.OperatorRequest;
+import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.StartGuest;
@@ -110,6 +113,38 @@ class DecisionTopologyTest {
                 .isEqualTo(topics.guestLog());
         assertThat(commands.readRecordsToList()).as("the good record after the bad ones is decided")
                 .singleElement().satisfies(r -> assertThat(codec.decode(r.value()).id()).isEqualTo("restart-f3"));
+    }
+
+    @Test
+    void anOperatorsApplicationStopIsDecidedAndItsCommandKeyedByTheGuest() {
+        PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
+                PackageSpec.FailbackPolicy.MANUAL, true, true,
+                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 1, null, PackageSpec.Backoff.NONE)));
+        Instant t0 = Instant.parse("2026-11-26T12:00:00Z");
+        guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("p1", "/operator/test", t0, "g1", new PackageApplied(spec))));
+        guestLog.pipeInput("g1", codec.encode(new CloudEvent<>("s1", "/host/h1", t0.plusSeconds(1), "g1", null, "h1", 1L,
+                new GuestStarted("h1"))));
+        decisions.readRecordsToList();
+
+        guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("o1", "/operator/alice", t0.plusSeconds(2), "g1",
+                OperatorRequest.ofApp(OperatorRequest.Action.STOP_APP, "app1", "alice"))));
+
+        assertThat(commands.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("g1");
+            CloudEvent<?> command = codec.decode(r.value());
+            assertThat(command.data()).isEqualTo(new StopApp("app1", "decision-o1"));
+            assertThat(command.id()).isEqualTo("stop-app-o1");
+            assertThat(command.epoch()).isEqualTo(1L);
+        });
+        assertThat(decisions.readValuesToList()).singleElement().satisfies(v -> {
+            Decision decision = (Decision) codec.decode(v).data();
+            assertThat(decision.action()).isEqualTo(Decision.Action.STOP_APP);
+            assertThat(decision.app()).isEqualTo("app1");
+            assertThat(decision.commandIds()).containsExactly("stop-app-o1");
+            assertThat(decision.reason().text()).isEqualTo("operator alice stops app1 in g1 on h1; it is reported "
+                    + "stopped, not failed, and nothing restarts it until an operator starts it");
+        });
+        assertThat(hostCommands.readRecordsToList()).as("only the package's start went to a host").hasSize(1);
     }
 
     @Test
