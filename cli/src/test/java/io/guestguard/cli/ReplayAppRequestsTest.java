@@ -58,7 +58,7 @@ class ReplayAppRequestsTest {
         kafka = EmbeddedKafka.startTemporary(TOPICS, 2);
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 2, 600_000L, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 2, 600_000L, PackageSpec.Backoff.NONE)));
         Instant t0 = Instant.now();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(TOPICS.guestLog(), "g1",

@@ -119,7 +119,7 @@ class DecisionTopologyTest {
     void anOperatorsApplicationStopIsDecidedAndItsCommandKeyedByTheGuest() {
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
-                List.of(new PackageSpec.AppPolicy("app1", "exec", "sleep 1", 1, null, PackageSpec.Backoff.NONE)));
+                List.of(new PackageSpec.AppPolicy("app1", 1, null, PackageSpec.Backoff.NONE)));
         Instant t0 = Instant.parse("2026-11-26T12:00:00Z");
         guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("p1", "/operator/test", t0, "g1", new PackageApplied(spec))));
         guestLog.pipeInput("g1", codec.encode(new CloudEvent<>("s1", "/host/h1", t0.plusSeconds(1), "g1", null, "h1", 1L,
