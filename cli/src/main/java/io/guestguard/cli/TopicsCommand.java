@@ -71,7 +71,7 @@ final class TopicsCommand implements Runnable {
                 spec.commandLine().getErr().println("topics create: --partitions and --replication-factor must be at least 1");
                 return ExitCodes.USAGE;
             }
-            try (Admin admin = admin(kafka)) {
+            return withAdmin(spec, kafka, "create", admin -> {
                 Set<String> created = new TreeSet<>(TopicPlan.create(admin, kafka.topics(), shape.partitions,
                         shape.replicationFactor));
                 PrintWriter out = spec.commandLine().getOut();
@@ -80,14 +80,7 @@ final class TopicsCommand implements Runnable {
                 created.forEach(topic -> out.println("created " + topic + " " + describe(kafka, topic)));
                 existing.forEach(topic -> out.println("exists  " + topic + " (left as it is; guestguard topics check compares it)"));
                 return ExitCodes.OK;
-            } catch (ExecutionException e) {
-                return unavailable(spec, kafka, "create", e.getCause());
-            } catch (KafkaException e) {
-                return unavailable(spec, kafka, "create", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return unavailable(spec, kafka, "create", e);
-            }
+            });
         }
 
         private String describe(KafkaOptions kafka, String topic) {
@@ -114,7 +107,7 @@ final class TopicsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Admin admin = admin(kafka)) {
+            return withAdmin(spec, kafka, "check", admin -> {
                 List<TopicPlan.Problem> problems = TopicPlan.check(admin, kafka.bootstrapServers, kafka.topics(),
                         shape.partitions, shape.replicationFactor, kafka.timeout);
                 if (problems.isEmpty()) {
@@ -127,14 +120,7 @@ final class TopicsCommand implements Runnable {
                 err.println(problems.size() + " difference(s) on " + kafka.bootstrapServers
                         + "; the services may refuse to start or misbehave until they are fixed");
                 return ExitCodes.TOPICS_DIFFER;
-            } catch (ExecutionException e) {
-                return unavailable(spec, kafka, "check", e.getCause());
-            } catch (TimeoutException | KafkaException e) {
-                return unavailable(spec, kafka, "check", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return unavailable(spec, kafka, "check", e);
-            }
+            });
         }
     }
 
@@ -146,6 +132,25 @@ final class TopicsCommand implements Runnable {
                 // Both, or the client raises the API timeout to the 30 s request timeout.
                 CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
                 CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+    }
+
+    /** What a subcommand does with the cluster's admin client; its failures to reach Kafka are {@link #withAdmin}'s. */
+    private interface AdminWork {
+        int run(Admin admin) throws ExecutionException, InterruptedException, TimeoutException;
+    }
+
+    /** Runs {@code work} with an admin client, and turns Kafka not answering into exit code 2 with the fix. */
+    private static int withAdmin(CommandSpec spec, KafkaOptions kafka, String action, AdminWork work) {
+        try (Admin admin = admin(kafka)) {
+            return work.run(admin);
+        } catch (ExecutionException e) {
+            return unavailable(spec, kafka, action, e.getCause());
+        } catch (TimeoutException | KafkaException e) {
+            return unavailable(spec, kafka, action, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(spec, kafka, action, e);
+        }
     }
 
     private static int unavailable(CommandSpec spec, KafkaOptions kafka, String action, Throwable cause) {

@@ -161,10 +161,8 @@ final class HostPolicy {
         if (!moves.canAct(t, "host " + p.host() + " goes into maintenance with " + t.guest() + " on it")) {
             return;
         }
-        Set<String> leaving = Set.of(p.host());
-        Optional<HostChoice> target = HostChoice.choose(t.state(), leaving, t.view());
+        Optional<HostChoice> target = moves.awayFrom(t, p);
         if (target.isEmpty()) {
-            moves.noEligibleHost(t, p.host(), leaving).epoch(p.epoch()).record();
             return;
         }
         String to = target.get().host();

@@ -10,7 +10,6 @@ import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Live migration and contact (steps 6 and 7 of the {@link Decider}'s algorithm). A migration asks the
@@ -71,10 +70,8 @@ final class MigrationPolicy {
         if (!moves.canAct(t, what)) {
             return;
         }
-        Set<String> leaving = Set.of(p.host());
-        Optional<HostChoice> target = HostChoice.choose(t.state(), leaving, t.view());
+        Optional<HostChoice> target = moves.awayFrom(t, p);
         if (target.isEmpty()) {
-            moves.noEligibleHost(t, p.host(), leaving).epoch(p.epoch()).record();
             return;
         }
         String to = target.get().host();

@@ -56,15 +56,26 @@ final class Moves {
      * the guest marked to leave, so it fails over as soon as a host is eligible again.
      */
     void failOver(Turn t, Placement p, Function<String, Decision.Reason> reasonTo) {
-        Set<String> leaving = Set.of(p.host());
-        Optional<HostChoice> target = HostChoice.choose(t.state(), leaving, t.view());
+        Optional<HostChoice> target = awayFrom(t, p);
         if (target.isEmpty()) {
-            noEligibleHost(t, p.host(), leaving).epoch(p.epoch()).record();
             mustLeave(t);
             return;
         }
         String to = target.get().host();
         leave(t, Action.FAILOVER, Motive.APP_FAILOVER, to, reasonTo.apply(to)).loads(target.get().loadsUsed()).record();
+    }
+
+    /**
+     * The eligible host the guest goes to when it leaves {@code p}'s host, or empty once the alert
+     * that none is eligible is recorded.
+     */
+    Optional<HostChoice> awayFrom(Turn t, Placement p) {
+        Set<String> leaving = Set.of(p.host());
+        Optional<HostChoice> target = HostChoice.choose(t.state(), leaving, t.view());
+        if (target.isEmpty()) {
+            noEligibleHost(t, p.host(), leaving).epoch(p.epoch()).record();
+        }
+        return target;
     }
 
     /**
