@@ -1,7 +1,7 @@
 package io.guestguard.reporter.app;
 
-import io.guestguard.journal.CommandJournal;
-import io.guestguard.journal.CommandListener;
+import io.guestguard.agent.CommandJournal;
+import io.guestguard.agent.CommandListener;
 import io.guestguard.protocol.AppCommand;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;

@@ -1,6 +1,6 @@
 package io.guestguard.reporter.durable;
 
-import io.guestguard.journal.RecordLog;
+import io.guestguard.agent.RecordLog;
 
 import org.jboss.logging.Logger;
 

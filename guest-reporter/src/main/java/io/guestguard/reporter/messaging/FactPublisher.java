@@ -1,15 +1,13 @@
 package io.guestguard.reporter.messaging;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
+import io.guestguard.agent.AckedSender;
+import io.guestguard.agent.DeadLetterWriter;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
-import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.app.ApplicationSupervisor;
@@ -28,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.function.LongFunction;
 
 /**
@@ -45,15 +42,13 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     static final int DEAD_LETTER_ATTEMPTS = 8;
 
     private final Outbox outbox;
-    private final KafkaProducer<String, byte[]> direct;
+    /** Beats and dead letters: not facts, so they go straight to Kafka. */
+    private final AckedSender direct;
+    private final DeadLetterWriter deadLetters;
     private final Topics topics;
     private final String guestId;
     private final String source;
     private final EventCodec codec;
-    private final RetryPolicy<Object> deadLetterRetry;
-    private final int deadLetterAttempts;
-    /** Why the last dead letter was given up, until a write to Kafka succeeds; null while they land. */
-    private volatile String trouble;
 
     public FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec) {
         this(outbox, bootstrapServers, topics, guestId, codec, Duration.ofMillis(100), Duration.ofSeconds(5),
@@ -63,16 +58,8 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     /** With the dead-letter retries' first and longest delay and number of attempts (tests shorten them). */
     FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec,
                   Duration firstDelay, Duration maxDelay, int attempts) {
-        this.deadLetterAttempts = attempts;
-        this.deadLetterRetry = RetryPolicy.builder()
-                .withBackoff(firstDelay, maxDelay)
-                .withMaxAttempts(attempts)
-                .abortOn(InterruptedException.class)
-                .onRetry(e -> LOG.warnf("dead letter not written yet (%s); attempt %d of %d", e.getLastException(),
-                        e.getAttemptCount() + 1, attempts))
-                .build();
         this.outbox = outbox;
-        this.direct = new KafkaProducer<>(Map.of(
+        this.direct = new AckedSender(new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "guest-reporter-" + guestId + "-beats",
                 ProducerConfig.ACKS_CONFIG, "1",
@@ -81,7 +68,8 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000"),
-                new StringSerializer(), new ByteArraySerializer());
+                new StringSerializer(), new ByteArraySerializer()), attempts, firstDelay, maxDelay);
+        this.deadLetters = new DeadLetterWriter(direct, topics.deadLetter(), "guest-reporter");
         this.topics = topics;
         this.guestId = guestId;
         this.source = "/guest/" + guestId + "/reporter";
@@ -132,47 +120,19 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
      * (a dead letter or a heartbeat) succeeds again.
      */
     public void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
-        var letter = DeadLetter.record(topics.deadLetter(), record.key(), record.value(), reason,
-                record.topic(), record.partition(), record.offset(), SERVICE);
-        try {
-            Failsafe.with(deadLetterRetry).run(() -> direct.send(letter).get());
-            trouble = null;
-        } catch (RuntimeException e) { // a FailsafeException wraps what the last attempt threw
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            String why = "dead letter for " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " not written after " + deadLetterAttempts + " attempts: " + FreeText.clean(String.valueOf(
-                    cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause));
-            trouble = why;
-            throw new IllegalStateException(why, cause);
-        }
+        deadLetters.write(record, reason);
     }
 
     /** Why dead letters do not reach Kafka past their retries, if they do not: for the readiness check. */
     public Optional<String> trouble() {
-        return Optional.ofNullable(trouble);
+        return direct.trouble();
     }
 
     /** One liveness beat for this guest on {@code heartbeats.v1}, keyed by the guest id. */
     public void heartbeat() {
         CloudEvent<Heartbeat> beat = CloudEvent.ofGuest(UUID.randomUUID().toString(), source, Instant.now(), guestId,
                 new Heartbeat("guest", guestId, List.of()));
-        try {
-            direct.send(new ProducerRecord<>(topics.heartbeats(), guestId, codec.encode(beat)), this::logFailure);
-        } catch (RuntimeException e) {
-            LOG.debugf("heartbeat not sent: %s", e.getMessage()); // no metadata while Kafka is unreachable
-        }
-    }
-
-    private void logFailure(Object metadata, Exception error) {
-        if (error != null) {
-            LOG.debugf("a heartbeat was not delivered to Kafka: %s", error.getMessage());
-        } else {
-            trouble = null; // Kafka takes this producer's writes again
-        }
+        direct.sendAndForget(new ProducerRecord<>(topics.heartbeats(), guestId, codec.encode(beat)));
     }
 
     @Override

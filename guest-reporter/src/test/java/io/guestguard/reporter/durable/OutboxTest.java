@@ -1,7 +1,7 @@
 package io.guestguard.reporter.durable;
 
-import io.guestguard.journal.FileDamage;
-import io.guestguard.journal.LogCapture;
+import io.guestguard.agent.FileDamage;
+import io.guestguard.agent.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,10 @@
 package io.guestguard.host.supervisor;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
+import io.guestguard.agent.AckedSender;
+import io.guestguard.agent.DeadLetterWriter;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
-import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,7 +19,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Writes this host's facts to {@code guest-log.v1} (keyed by guest, stamped with the host id and the
@@ -37,17 +33,13 @@ public final class FactWriter implements AutoCloseable {
 
     static final int ATTEMPTS = 6;
     private static final Logger LOG = Logger.getLogger(FactWriter.class);
-    private static final String SERVICE = "host-supervisor";
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final AckedSender sender;
+    private final DeadLetterWriter deadLetters;
     private final Topics topics;
     private final String host;
     private final EventCodec codec;
     private final Clock clock;
-    private final RetryPolicy<Object> retry;
-    private volatile boolean closed;
-    /** Why the last write gave up, until a write succeeds; null while writes land. */
-    private volatile String trouble;
 
     public FactWriter(String bootstrapServers, Topics topics, String host, EventCodec codec, Clock clock) {
         this(bootstrapServers, topics, host, codec, clock, Duration.ofMillis(100), Duration.ofSeconds(5));
@@ -56,7 +48,7 @@ public final class FactWriter implements AutoCloseable {
     /** With the retries' first and longest delay (tests shorten them). */
     FactWriter(String bootstrapServers, Topics topics, String host, EventCodec codec, Clock clock, Duration firstDelay,
                Duration maxDelay) {
-        this.producer = new KafkaProducer<>(Map.of(
+        this.sender = new AckedSender(new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "host-supervisor-" + host + "-facts",
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -66,68 +58,35 @@ public final class FactWriter implements AutoCloseable {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
-                new StringSerializer(), new ByteArraySerializer());
+                new StringSerializer(), new ByteArraySerializer()), ATTEMPTS, firstDelay, maxDelay);
+        this.deadLetters = new DeadLetterWriter(sender, topics.deadLetter(), "host-supervisor");
         this.topics = topics;
         this.host = host;
         this.codec = codec;
         this.clock = clock;
-        this.retry = RetryPolicy.builder()
-                .withBackoff(firstDelay, maxDelay)
-                .withMaxAttempts(ATTEMPTS)
-                .abortOn(e -> closed || e instanceof InterruptedException)
-                .onRetry(e -> LOG.warnf("writing to Kafka failed (%s); attempt %d of %d", cause(e.getLastException()),
-                        e.getAttemptCount() + 1, ATTEMPTS))
-                .build();
     }
 
     /** Writes {@code fact} about {@code guest}'s placement {@code epoch}; returns once Kafka has it. */
     public CloudEvent<Fact> write(String guest, Long epoch, Fact fact) {
         CloudEvent<Fact> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 clock.instant(), guest, null, host, epoch, fact);
-        send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(event)));
+        sender.send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(event)), "fact about " + guest);
         LOG.infof("%s: %s (epoch %s)", guest, fact.describe(), epoch);
         return event;
     }
 
     /** Dead-letters a command record that cannot be applied, with the reason. */
     public void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
-        send(DeadLetter.record(topics.deadLetter(), record.key(), record.value(), reason, record.topic(),
-                record.partition(), record.offset(), SERVICE));
+        deadLetters.write(record, reason);
     }
 
     /** Why writes are failing past their limit, if they are: for the readiness check. */
     public Optional<String> trouble() {
-        return Optional.ofNullable(trouble);
-    }
-
-    private void send(ProducerRecord<String, byte[]> record) {
-        try {
-            Failsafe.with(retry).run(() -> producer.send(record).get());
-            trouble = null;
-        } catch (RuntimeException e) { // a FailsafeException wraps what the last attempt threw
-            Throwable cause = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            String why = closed ? "closed before " + record.topic() + " took the record"
-                    : "not written to " + record.topic() + " after " + ATTEMPTS + " attempts: " + cause(cause);
-            if (!closed) {
-                trouble = "facts: " + why;
-                LOG.errorf("%s", why);
-            }
-            throw new IllegalStateException(why, cause);
-        }
-    }
-
-    private static String cause(Throwable e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        return FreeText.clean(String.valueOf(cause));
+        return sender.trouble().map(why -> "facts: " + why);
     }
 
     @Override
     public void close() {
-        closed = true;
-        producer.close(Duration.ofSeconds(5));
+        sender.close();
     }
 }

@@ -7,7 +7,7 @@ import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.Hypervisor.DomainEvent;
 import io.guestguard.host.hypervisor.Hypervisor;
 import io.guestguard.host.hypervisor.HypervisorException;
-import io.guestguard.journal.CommandJournal;
+import io.guestguard.agent.CommandJournal;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;

@@ -1,7 +1,7 @@
 package io.guestguard.host.supervisor;
 
 import io.guestguard.deploy.kafka.EmbeddedKafka;
-import io.guestguard.journal.CommandJournal;
+import io.guestguard.agent.CommandJournal;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStarted;

@@ -1,7 +1,7 @@
 package io.guestguard.host.supervisor;
 
 import io.guestguard.deploy.kafka.EmbeddedKafka;
-import io.guestguard.journal.CommandJournal;
+import io.guestguard.agent.CommandJournal;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;

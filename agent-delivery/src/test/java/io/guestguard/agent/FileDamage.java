@@ -1,4 +1,4 @@
-package io.guestguard.journal;
+package io.guestguard.agent;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package io.guestguard.journal;
+package io.guestguard.agent;
 
 import org.jboss.logging.Logger;
 

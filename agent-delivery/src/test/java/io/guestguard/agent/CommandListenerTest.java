@@ -1,4 +1,4 @@
-package io.guestguard.journal;
+package io.guestguard.agent;
 
 import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.deploy.kafka.TopicCreator;

@@ -1,4 +1,4 @@
-package io.guestguard.journal;
+package io.guestguard.agent;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;

@@ -1,4 +1,4 @@
-package io.guestguard.journal;
+package io.guestguard.agent;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

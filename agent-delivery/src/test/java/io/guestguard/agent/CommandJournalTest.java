@@ -1,4 +1,4 @@
-package io.guestguard.journal;
+package io.guestguard.agent;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class CommandJournalTest {
     @TempDir
     Path dir;
     private CommandJournal journal;
-    private final LogCapture logs = new LogCapture("io.guestguard.journal");
+    private final LogCapture logs = new LogCapture("io.guestguard.agent");
 
     @AfterEach
     void closeAll() {
