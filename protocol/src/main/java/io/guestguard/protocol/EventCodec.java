@@ -15,6 +15,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.guestguard.protocol.trust.SigningKey;
+import io.guestguard.protocol.trust.Verifiability;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +75,15 @@ public final class EventCodec {
         }
     }
 
+    /** The event signed with {@code key} (the CloudEvents verifiability extension), as UTF-8 JSON bytes. */
+    public byte[] encode(CloudEvent<?> event, SigningKey key) {
+        try {
+            return mapper.writeValueAsBytes(Verifiability.sign(toJson(event), key));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.type(), e);
+        }
+    }
+
     /** The event as a JSON tree, attributes first, then {@code data}. */
     public ObjectNode toJson(CloudEvent<?> event) {
         ObjectNode node = mapper.createObjectNode();
@@ -105,6 +116,15 @@ public final class EventCodec {
      *                                 type or fails its schema
      */
     public CloudEvent<?> decode(byte[] bytes) {
+        return read(bytes).event();
+    }
+
+    /** A decoded record: the event, and its JSON as read (what its signature is checked against). */
+    public record Read(CloudEvent<?> event, JsonNode json) {
+    }
+
+    /** As {@link #decode}, keeping the JSON as read. */
+    public Read read(byte[] bytes) {
         if (bytes == null) {
             throw new RejectedRecordException("empty record: no value");
         }
@@ -123,7 +143,7 @@ public final class EventCodec {
         }
     }
 
-    private CloudEvent<?> decodeChecked(byte[] bytes) {
+    private Read decodeChecked(byte[] bytes) {
         JsonNode node;
         try {
             node = mapper.readTree(bytes);
@@ -144,8 +164,9 @@ public final class EventCodec {
         requireValid(dataSchemas.get(type), data, "data does not match the schema of " + typeName);
         try {
             Payload payload = mapper.treeToValue(data, type.payloadClass());
-            return new CloudEvent<>(node.get("id").asText(), node.get("source").asText(), time,
-                    text(node, "guestid"), number(node, "guestseq"), text(node, "hostid"), number(node, "epoch"), payload);
+            return new Read(new CloudEvent<>(node.get("id").asText(), node.get("source").asText(), time,
+                    text(node, "guestid"), number(node, "guestseq"), text(node, "hostid"), number(node, "epoch"), payload),
+                    node);
         } catch (IOException | IllegalArgumentException e) {
             throw new RejectedRecordException("data of " + typeName + " is invalid: " + e.getMessage(), e);
         }

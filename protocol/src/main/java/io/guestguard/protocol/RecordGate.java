@@ -1,5 +1,7 @@
 package io.guestguard.protocol;
 
+import io.guestguard.protocol.trust.Provenance;
+
 import java.util.Objects;
 
 /**
@@ -22,20 +24,39 @@ import java.util.Objects;
  *   <tr><td>{@code placements.v1}</td><td>{@link #placement}</td><td>placements</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code decisions.v1}</td><td>{@link #decision}</td><td>decisions</td><td>{@code guestid}</td></tr>
  * </table>
- * Thread-safe, like the codec it wraps.
+ * Given a {@link Provenance}, the gate first checks who signed the record and whether that principal
+ * may emit it (docs/security.md), and rejects it otherwise. Thread-safe, like the codec it wraps.
  */
 public final class RecordGate {
 
     private final EventCodec codec;
+    /** Checks who signed each record and whether it may say what it says; null: signatures not checked. */
+    private final Provenance provenance;
 
+    /** A gate that does not check signatures: for records from before signing (replays, tools). */
     public RecordGate(EventCodec codec) {
+        this(codec, null);
+    }
+
+    /** A gate that refuses a record, before anything else, unless {@code provenance} accepts its signer. */
+    public RecordGate(EventCodec codec, Provenance provenance) {
         this.codec = codec;
+        this.provenance = provenance;
+    }
+
+    /** Decodes {@code value} and checks its provenance. */
+    private CloudEvent<?> decode(byte[] value) {
+        EventCodec.Read read = codec.read(value);
+        if (provenance != null) {
+            provenance.check(read.json(), read.event());
+        }
+        return read.event();
     }
 
     /** A fact on {@code guest-log.v1}: keyed by the guest it is about. */
     @SuppressWarnings("unchecked")
     public CloudEvent<? extends Fact> fact(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        CloudEvent<?> event = decode(value);
         if (!(event.data() instanceof Fact)) {
             throw new RejectedRecordException("type " + event.type() + " is not a fact; the guest log carries facts only");
         }
@@ -45,7 +66,7 @@ public final class RecordGate {
 
     /** A liveness beat: keyed by the guest or host that beats, which its {@code guestid} or {@code hostid} names too, if set. */
     public CloudEvent<Heartbeat> heartbeat(String key, byte[] value) {
-        return heartbeat(key, codec.decode(value));
+        return heartbeat(key, decode(value));
     }
 
     @SuppressWarnings("unchecked")
@@ -69,7 +90,7 @@ public final class RecordGate {
      * every reader but the detector skips ticks.
      */
     public CloudEvent<?> hostHeartbeat(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        CloudEvent<?> event = decode(value);
         if (event.data() instanceof DetectorTick tick) {
             requireKey(key, tick.key(), "the key of data.partition's ticks");
             return event;
@@ -84,7 +105,7 @@ public final class RecordGate {
     /** A command for a guest's reporter: keyed by that guest. */
     @SuppressWarnings("unchecked")
     public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        CloudEvent<?> event = decode(value);
         if (!(event.data() instanceof GuestCommand)) {
             throw new RejectedRecordException("type " + event.type() + " is not a guest command");
         }
@@ -98,7 +119,7 @@ public final class RecordGate {
      */
     @SuppressWarnings("unchecked")
     public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        CloudEvent<?> event = decode(value);
         if (!(event.data() instanceof HostCommand command)) {
             throw new RejectedRecordException("type " + event.type() + " is not a host command");
         }
@@ -116,7 +137,7 @@ public final class RecordGate {
     /** A guest's placement on the compacted {@code placements.v1}: keyed by the guest. */
     @SuppressWarnings("unchecked")
     public CloudEvent<GuestPlacement> placement(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        CloudEvent<?> event = decode(value);
         if (!(event.data() instanceof GuestPlacement)) {
             throw new RejectedRecordException("type " + event.type() + " is not a placement");
         }
@@ -127,7 +148,7 @@ public final class RecordGate {
     /** An audit record on {@code decisions.v1}: keyed by the guest decided about. */
     @SuppressWarnings("unchecked")
     public CloudEvent<Decision> decision(String key, byte[] value) {
-        CloudEvent<?> event = codec.decode(value);
+        CloudEvent<?> event = decode(value);
         if (!(event.data() instanceof Decision)) {
             throw new RejectedRecordException("type " + event.type() + " is not a decision");
         }

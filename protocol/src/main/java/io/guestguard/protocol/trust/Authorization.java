@@ -1,0 +1,107 @@
+package io.guestguard.protocol.trust;
+
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.EventType;
+import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.RejectedRecordException;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import static io.guestguard.protocol.EventType.*;
+
+/**
+ * Who may emit what, about whom: the authorization table of docs/security.md, in code.
+ * <ul>
+ *   <li>a guest: its own {@code app.*} and {@code reporter.*} facts and its beats, naming itself
+ *       ({@code guestid}) and no host or epoch;</li>
+ *   <li>a host: the facts of guests' placements it carries out (started, halted, start or halt
+ *       failed, migrations, refused commands, fences it ran) and its beats, always naming itself
+ *       ({@code hostid});</li>
+ *   <li>the policy engine: commands but rebinds, decisions, placements, its own deadlines;</li>
+ *   <li>the host-loss detector: {@code host.lost}, {@code host.available} and its ticks;</li>
+ *   <li>the migration watcher: {@code rebind} and {@code contact-lost};</li>
+ *   <li>operators: {@code operator.request} and {@code package.applied}.</li>
+ * </ul>
+ * Which guests a host may speak for beyond itself (those placed on it or migrating to or from it)
+ * depends on the placements, which only the policy engine knows; the decider ignores a fact about a
+ * placement epoch older than the current one.
+ */
+public final class Authorization {
+
+    private static final Map<EventType, Set<Role>> EMITTERS = new EnumMap<>(EventType.class);
+
+    static {
+        allow(Role.GUEST, APP_STARTED, APP_FAILED, APP_STOPPED, REPORTER_STARTED, REBOUND, HEARTBEAT);
+        allow(Role.HOST, GUEST_STARTED, GUEST_HALTED, GUEST_START_FAILED, GUEST_HALT_FAILED, MIGRATION_STARTED,
+                MIGRATION_COMPLETED, MIGRATION_FAILED, COMMAND_REFUSED, HOST_FENCED, HEARTBEAT);
+        allow(Role.ENGINE, RESTART_APP, STOP_APP, START_APP, START_GUEST, HALT_GUEST, MIGRATE_GUEST, FENCE_HOST,
+                DECISION, PLACEMENT, DEADLINE_REACHED);
+        allow(Role.DETECTOR, HOST_LOST, HOST_AVAILABLE, DETECTOR_TICK);
+        allow(Role.WATCHER, REBIND, CONTACT_LOST);
+        allow(Role.OPERATOR, OPERATOR_REQUEST, PACKAGE_APPLIED);
+    }
+
+    private Authorization() {
+    }
+
+    private static void allow(Role role, EventType... types) {
+        Arrays.stream(types).forEach(type -> EMITTERS.computeIfAbsent(type, t -> EnumSet.noneOf(Role.class)).add(role));
+    }
+
+    /** The roles that may emit {@code type}: one row of the table. */
+    public static Set<Role> emitters(EventType type) {
+        return Collections.unmodifiableSet(EMITTERS.getOrDefault(type, EnumSet.noneOf(Role.class)));
+    }
+
+    /**
+     * @throws RejectedRecordException {@code not authorized: ...} when {@code who} may not emit {@code event}
+     */
+    public static void check(Principal who, CloudEvent<?> event) {
+        EventType type = EventType.of(event.data());
+        if (!emitters(type).contains(who.role())) {
+            throw refused(who, "emit " + shortName(type));
+        }
+        switch (who.role()) {
+            case GUEST -> {
+                String subject = event.data() instanceof Heartbeat beat ? beatOf(who, beat, "guest") : event.guestId();
+                if (!who.name().equals(subject)) {
+                    throw refused(who, "speak for guest " + subject);
+                }
+                if (event.hostId() != null || event.epoch() != null) {
+                    throw refused(who, "name a host or a placement epoch");
+                }
+            }
+            case HOST -> {
+                String subject = event.data() instanceof Heartbeat beat ? beatOf(who, beat, "host") : event.hostId();
+                if (!who.name().equals(subject)) {
+                    throw refused(who, subject == null ? "emit a fact without naming itself (hostid)" : "speak for host " + subject);
+                }
+            }
+            default -> {
+                // the services and operators speak about any guest or host
+            }
+        }
+    }
+
+    private static String beatOf(Principal who, Heartbeat beat, String role) {
+        if (!Objects.equals(beat.role(), role)) {
+            throw refused(who, "beat as a " + beat.role());
+        }
+        return beat.id();
+    }
+
+    private static RejectedRecordException refused(Principal who, String what) {
+        return new RejectedRecordException("not authorized: " + who + " may not " + what);
+    }
+
+    /** {@code host.lost} for {@code io.guestguard.host.lost.v1}: how the table and the reasons name types. */
+    public static String shortName(EventType type) {
+        return type.type().replaceFirst("^io\\.guestguard\\.", "").replaceFirst("\\.v\\d+$", "");
+    }
+}

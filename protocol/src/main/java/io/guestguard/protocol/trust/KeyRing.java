@@ -1,0 +1,55 @@
+package io.guestguard.protocol.trust;
+
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The public keys a consumer trusts, each with the principal it speaks for, and the revoked ones.
+ * Filled from the keys topic (each registration and revocation signed by an operator) and read by
+ * every consumer's {@link Provenance}; thread-safe, since the topic is read beside the consumers.
+ */
+public final class KeyRing {
+
+    /**
+     * @param revokedAt when an operator revoked the key, or {@code null}: from then on its records are
+     *                  refused, those still read from before included
+     */
+    public record Entry(String keyId, Principal principal, PublicKey key, Instant registeredAt, Instant revokedAt) {
+        public boolean revoked() {
+            return revokedAt != null;
+        }
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    /** Trusts {@code key} for {@code principal}; a key revoked before stays revoked. */
+    public Entry register(Principal principal, PublicKey key, Instant at) {
+        String keyId = SigningKey.keyId(key);
+        return entries.compute(keyId, (id, known) -> known != null && known.revoked() ? known
+                : new Entry(id, principal, key, at, null));
+    }
+
+    /** Registers the public half of {@code key}. */
+    public Entry register(SigningKey key, Instant at) {
+        return register(key.principal(), key.publicKey(), at);
+    }
+
+    /** Revokes the key {@code keyId}; returns whether it was known. */
+    public boolean revoke(String keyId, Instant at) {
+        return entries.computeIfPresent(keyId, (id, known) -> known.revoked() ? known
+                : new Entry(id, known.principal(), known.key(), known.registeredAt(), at)) != null;
+    }
+
+    public Optional<Entry> find(String keyId) {
+        return Optional.ofNullable(entries.get(keyId));
+    }
+
+    public Collection<Entry> entries() {
+        return List.copyOf(entries.values());
+    }
+}
