@@ -62,13 +62,16 @@ final class AppCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    SigningOptions signing;
+
     @Override
     public Integer call() {
         String user = System.getProperty("user.name", "unknown");
         OperatorRequest request = OperatorRequest.ofApp(action.request, app, user);
         CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(),
                 Instant.now(), guest, request);
-        try (OperatorWriter log = OperatorWriter.open(kafka, new EventCodec())) {
+        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             RecordMetadata written = log.append(event);
             spec.commandLine().getOut().printf("asked to %s %s in guest %s (%s partition %d, offset %d)%n",
                     action, app, guest, written.topic(), written.partition(), written.offset());

@@ -42,6 +42,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    SigningOptions signing;
+
     @Override
     public Integer call() {
         PackageSpec pkg;
@@ -53,7 +56,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         CloudEvent<PackageApplied> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), operatorSource(),
                 Instant.now(), pkg.guest(), new PackageApplied(pkg));
-        try (OperatorWriter log = OperatorWriter.open(kafka, new EventCodec())) {
+        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             RecordMetadata written = log.append(event);
             spec.commandLine().getOut().printf("applied package %s to %s (partition %d, offset %d)%n",
                     pkg.guest(), written.topic(), written.partition(), written.offset());

@@ -70,6 +70,9 @@ final class GuestPackageCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    SigningOptions signing;
+
     @Override
     public Integer call() {
         if (to == null && action.target == Target.REQUIRED) {
@@ -83,7 +86,7 @@ final class GuestPackageCommand implements Callable<Integer> {
         OperatorRequest request = new OperatorRequest(action.request, to, user);
         CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(),
                 Instant.now(), guest, request);
-        try (OperatorWriter log = OperatorWriter.open(kafka, new EventCodec())) {
+        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             RecordMetadata written = log.append(event);
             spec.commandLine().getOut().printf("asked to %s guest %s%s (%s partition %d, offset %d)%n", action, guest,
                     to == null ? "" : " to " + to, written.topic(), written.partition(), written.offset());

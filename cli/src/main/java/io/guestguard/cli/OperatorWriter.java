@@ -2,7 +2,7 @@ package io.guestguard.cli;
 
 import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,15 +37,15 @@ final class OperatorWriter implements AutoCloseable {
     private final String bootstrapServers;
     private final String topic;
     private final Duration timeout;
-    private final EventCodec codec;
+    private final Signer signer;
     private final KafkaProducer<String, byte[]> producer;
 
-    private OperatorWriter(String bootstrapServers, String topic, Duration timeout, EventCodec codec,
+    private OperatorWriter(String bootstrapServers, String topic, Duration timeout, Signer signer,
                            KafkaProducer<String, byte[]> producer) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.timeout = timeout;
-        this.codec = codec;
+        this.signer = signer;
         this.producer = producer;
     }
 
@@ -55,8 +55,12 @@ final class OperatorWriter implements AutoCloseable {
      * @throws KafkaUnavailableException with the reason and the fix, when the cluster cannot be
      *                                   reached in time or has no such topic
      */
-    static OperatorWriter open(KafkaOptions kafka, EventCodec codec) throws KafkaUnavailableException {
-        String topic = kafka.topics().guestLog();
+    static OperatorWriter open(KafkaOptions kafka, Signer signer) throws KafkaUnavailableException {
+        return open(kafka, signer, kafka.topics().guestLog());
+    }
+
+    /** As {@link #open(KafkaOptions, Signer)}, for another of GuestGuard's topics (the keys topic). */
+    static OperatorWriter open(KafkaOptions kafka, Signer signer, String topic) throws KafkaUnavailableException {
         String servers = kafka.bootstrapServers;
         String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
         try {
@@ -71,7 +75,7 @@ final class OperatorWriter implements AutoCloseable {
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs),
                     new StringSerializer(), new ByteArraySerializer());
-            return new OperatorWriter(servers, topic, kafka.timeout, codec, producer);
+            return new OperatorWriter(servers, topic, kafka.timeout, signer, producer);
         } catch (KafkaException e) {
             // Configuration the client refuses before any connection, e.g. no resolvable host; the
             // innermost cause says which ("Failed to create new KafkaAdminClient" does not).
@@ -96,7 +100,12 @@ final class OperatorWriter implements AutoCloseable {
      * @throws KafkaUnavailableException when the cluster did not acknowledge within the timeout
      */
     RecordMetadata append(CloudEvent<?> event) throws KafkaUnavailableException {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), codec.encode(event));
+        return append(event.key(), event);
+    }
+
+    /** As {@link #append(CloudEvent)}, keyed by {@code key}. */
+    RecordMetadata append(String key, CloudEvent<?> event) throws KafkaUnavailableException {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, signer.encode(event));
         try {
             return producer.send(record).get();
         } catch (ExecutionException e) {

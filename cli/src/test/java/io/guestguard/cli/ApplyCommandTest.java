@@ -8,6 +8,12 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.KeyFile;
+import io.guestguard.protocol.trust.KeyRing;
+import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.trust.Provenance;
+import io.guestguard.protocol.trust.Role;
+import io.guestguard.protocol.trust.SigningKey;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -16,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -41,9 +48,24 @@ class ApplyCommandTest {
     private static EmbeddedKafka kafka;
     private final EventCodec codec = new EventCodec();
 
+    /** The operator's key every command here signs with, as an operator's would. */
+    private static SigningKey operator;
+    private static Path operatorKey;
+
     @BeforeAll
-    static void startKafka() {
+    static void startKafka(@TempDir Path keys) throws IOException {
         kafka = EmbeddedKafka.startTemporary(Topics.DEFAULT, 3);
+        operator = SigningKey.generate(new Principal(Role.OPERATOR, "alice"));
+        operatorKey = keys.resolve("operator-alice.key");
+        KeyFile.write(operator, operatorKey, keys.resolve("operator-alice.pub"));
+    }
+
+    /** Runs a command as operator alice. */
+    private static Run op(String... args) {
+        String[] signed = java.util.Arrays.copyOf(args, args.length + 2);
+        signed[args.length] = "--key";
+        signed[args.length + 1] = operatorKey.toString();
+        return Run.of(signed);
     }
 
     @AfterAll
@@ -56,7 +78,7 @@ class ApplyCommandTest {
         Path file = sample("full.yaml");
         Instant before = Instant.now();
 
-        Run run = Run.of("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+        Run run = op("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers());
 
         Instant after = Instant.now();
         assertThat(run.err()).isEmpty();
@@ -65,6 +87,10 @@ class ApplyCommandTest {
         assertThat(run.out()).isEqualTo("applied package web-01 to guestguard.guest-log.v1 (partition "
                 + record.partition() + ", offset " + record.offset() + ")" + System.lineSeparator());
         CloudEvent<?> event = codec.decode(record.value());
+        KeyRing ring = new KeyRing();
+        ring.register(operator, Instant.now());
+        assertThat(new Provenance(ring).check(codec.read(record.value()).json(), event)).as("signed by the operator's key")
+                .isEqualTo(operator.principal());
         assertThat(event.data()).isEqualTo(new PackageApplied(new PackageFileLoader().load(file)));
         assertThat(event.type()).isEqualTo("io.guestguard.package.applied.v1");
         assertThat(event.guestId()).isEqualTo("web-01");
@@ -81,8 +107,8 @@ class ApplyCommandTest {
         String user = System.getProperty("user.name");
         long commandsBefore = recordsOn(Topics.DEFAULT.guestCommands());
 
-        Run stop = Run.of("app", "stop", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
-        Run start = Run.of("app", "start", "app1", "-g", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
+        Run stop = op("app", "stop", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
+        Run start = op("app", "start", "app1", "-g", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
 
         assertThat(stop.err()).isEmpty();
         assertThat(stop.exitCode()).isZero();
@@ -113,7 +139,7 @@ class ApplyCommandTest {
 
     @Test
     void appRejectsAnUnknownAction() {
-        Run run = Run.of("app", "pause", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
+        Run run = op("app", "pause", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("pause").contains("stop, start");
@@ -123,11 +149,11 @@ class ApplyCommandTest {
     void guestHaltRunMoveAndMigrateWriteOperatorRequestsToTheGuestLogInOrder() {
         String user = System.getProperty("user.name");
         List<Run> runs = List.of(
-                Run.of("guest", "halt", "--guest", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
-                Run.of("guest", "run", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
-                Run.of("guest", "run", "-g", "web-09", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers()),
-                Run.of("guest", "move", "-g", "web-09", "--to", "h1", "--bootstrap-servers", kafka.bootstrapServers()),
-                Run.of("guest", "migrate", "-g", "web-09", "--to", "h3", "--bootstrap-servers", kafka.bootstrapServers()));
+                op("guest", "halt", "--guest", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
+                op("guest", "run", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
+                op("guest", "run", "-g", "web-09", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers()),
+                op("guest", "move", "-g", "web-09", "--to", "h1", "--bootstrap-servers", kafka.bootstrapServers()),
+                op("guest", "migrate", "-g", "web-09", "--to", "h3", "--bootstrap-servers", kafka.bootstrapServers()));
 
         assertThat(runs).allSatisfy(run -> {
             assertThat(run.err()).isEmpty();
@@ -160,11 +186,11 @@ class ApplyCommandTest {
     void guestMoveAndMigrateNeedAHostAndHaltTakesNoneAndNothingIsSent() {
         long recordsBefore = recordsOnGuestLog();
 
-        Run move = Run.of("guest", "move", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
-        Run migrate = Run.of("guest", "migrate", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
-        Run halt = Run.of("guest", "halt", "-g", "web-10", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers());
-        Run unknown = Run.of("guest", "pause", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
-        Run noGuest = Run.of("guest", "halt", "--bootstrap-servers", kafka.bootstrapServers());
+        Run move = op("guest", "move", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
+        Run migrate = op("guest", "migrate", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
+        Run halt = op("guest", "halt", "-g", "web-10", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers());
+        Run unknown = op("guest", "pause", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
+        Run noGuest = op("guest", "halt", "--bootstrap-servers", kafka.bootstrapServers());
 
         assertThat(List.of(move, migrate, halt, unknown, noGuest)).allSatisfy(run -> {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -183,7 +209,7 @@ class ApplyCommandTest {
         Path file = sample("apply-g2-invalid.yaml");
         long recordsBefore = recordsOnGuestLog();
 
-        Run run = Run.of("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+        Run run = op("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.err()).isEqualTo(file + ": failover_policy: 'nearest' is not a failover policy; "
@@ -197,7 +223,7 @@ class ApplyCommandTest {
     void aMissingTopicIsNamedWithExitCode2() {
         Path file = sample("apply-g2.yaml");
 
-        Run run = Run.of("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+        Run run = op("apply", "-f", file.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--topic-prefix", "elsewhere.");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
@@ -213,7 +239,7 @@ class ApplyCommandTest {
         String nobody = "127.0.0.1:" + freePort();
         long start = System.nanoTime();
 
-        Run run = Run.of("apply", "-f", sample("apply-g2.yaml").toString(), "--bootstrap-servers", nobody,
+        Run run = op("apply", "-f", sample("apply-g2.yaml").toString(), "--bootstrap-servers", nobody,
                 "--timeout", "2s");
 
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -224,7 +250,7 @@ class ApplyCommandTest {
 
     @Test
     void bootstrapServersTheClientRefusesAreNamed() {
-        Run run = Run.of("apply", "-f", sample("apply-g2.yaml").toString(), "--bootstrap-servers", "broker-without-port");
+        Run run = op("apply", "-f", sample("apply-g2.yaml").toString(), "--bootstrap-servers", "broker-without-port");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
         assertThat(run.err()).contains("cannot use Kafka at 'broker-without-port': Invalid url in bootstrap.servers: "
@@ -245,7 +271,7 @@ class ApplyCommandTest {
 
     @Test
     void aZeroTimeoutIsAUsageError() {
-        Run run = Run.of("apply", "-f", "g1.yaml", "--timeout", "0s");
+        Run run = op("apply", "-f", "g1.yaml", "--timeout", "0s");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("'0s' is not a duration above 0");

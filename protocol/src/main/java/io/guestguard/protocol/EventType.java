@@ -42,7 +42,9 @@ public enum EventType {
     DECISION("io.guestguard.decision.v1", Decision.class),
     PLACEMENT("io.guestguard.placement.v1", GuestPlacement.class),
     HEARTBEAT("io.guestguard.heartbeat.v1", Heartbeat.class),
-    DETECTOR_TICK("io.guestguard.detector.tick.v1", DetectorTick.class);
+    DETECTOR_TICK("io.guestguard.detector.tick.v1", DetectorTick.class),
+    KEY_REGISTERED("io.guestguard.key.registered.v1", KeyRegistered.class),
+    KEY_REVOKED("io.guestguard.key.revoked.v1", KeyRevoked.class);
 
     private static final Map<String, EventType> BY_TYPE =
             Arrays.stream(values()).collect(Collectors.toMap(EventType::type, Function.identity()));

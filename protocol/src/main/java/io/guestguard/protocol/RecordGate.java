@@ -23,6 +23,7 @@ import java.util.Objects;
  *   <tr><td>{@code host-commands.v1}</td><td>{@link #hostCommand}</td><td>host commands</td><td>the command's {@code host}</td></tr>
  *   <tr><td>{@code placements.v1}</td><td>{@link #placement}</td><td>placements</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code decisions.v1}</td><td>{@link #decision}</td><td>decisions</td><td>{@code guestid}</td></tr>
+ *   <tr><td>{@code keys.v1}</td><td>{@link #keyRecord}</td><td>key registrations and revocations</td><td>{@code data.keyId}</td></tr>
  * </table>
  * Given a {@link Provenance}, the gate first checks who signed the record and whether that principal
  * may emit it (docs/security.md), and rejects it otherwise. Thread-safe, like the codec it wraps.
@@ -154,6 +155,17 @@ public final class RecordGate {
         }
         requireKey(key, event.guestId(), "guestid");
         return (CloudEvent<Decision>) event;
+    }
+
+    /** A registration or revocation on the compacted keys topic: keyed by the key's id. */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends KeyRecord> keyRecord(String key, byte[] value) {
+        CloudEvent<?> event = decode(value);
+        if (!(event.data() instanceof KeyRecord record)) {
+            throw new RejectedRecordException("type " + event.type() + " is not a key record");
+        }
+        requireKey(key, record.keyId(), "data.keyId");
+        return (CloudEvent<? extends KeyRecord>) event;
     }
 
     private static void requireKey(String key, String expected, String attribute) {

@@ -55,6 +55,11 @@ public record Topics(String prefix) {
         return prefix + "placements.v1";
     }
 
+    /** Compacted, keyed by key id: the principals' public keys and revocations, signed by the operator root. */
+    public String keys() {
+        return prefix + "keys.v1";
+    }
+
     public String deadLetter() {
         return prefix + "dead-letter.v1";
     }
@@ -62,11 +67,11 @@ public record Topics(String prefix) {
     /** Every topic, for creating them before any service starts. */
     public List<String> all() {
         return List.of(guestLog(), heartbeats(), hostHeartbeats(), guestCommands(), hostCommands(), decisions(), packages(),
-                placements(), deadLetter());
+                placements(), keys(), deadLetter());
     }
 
     /** The topics whose records are keyed state that only the latest value per key matters for. */
     public List<String> compacted() {
-        return List.of(packages(), placements());
+        return List.of(packages(), placements(), keys());
     }
 }

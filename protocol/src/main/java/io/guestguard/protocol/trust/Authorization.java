@@ -26,7 +26,8 @@ import static io.guestguard.protocol.EventType.*;
  *   <li>the policy engine: commands but rebinds, decisions, placements, its own deadlines;</li>
  *   <li>the host-loss detector: {@code host.lost}, {@code host.available} and its ticks;</li>
  *   <li>the migration watcher: {@code rebind} and {@code contact-lost};</li>
- *   <li>operators: {@code operator.request} and {@code package.applied}.</li>
+ *   <li>operators: {@code operator.request} and {@code package.applied};</li>
+ *   <li>the operator root: the keys topic's registrations and revocations, nothing else.</li>
  * </ul>
  * Which guests a host may speak for beyond itself (those placed on it or migrating to or from it)
  * depends on the placements, which only the policy engine knows; the decider ignores a fact about a
@@ -45,6 +46,7 @@ public final class Authorization {
         allow(Role.DETECTOR, HOST_LOST, HOST_AVAILABLE, DETECTOR_TICK);
         allow(Role.WATCHER, REBIND, CONTACT_LOST);
         allow(Role.OPERATOR, OPERATOR_REQUEST, PACKAGE_APPLIED);
+        allow(Role.ROOT, KEY_REGISTERED, KEY_REVOKED);
     }
 
     private Authorization() {

@@ -1,7 +1,15 @@
 package io.guestguard.protocol.trust;
 
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.KeyRecord;
+import io.guestguard.protocol.KeyRegistered;
+import io.guestguard.protocol.KeyRevoked;
+import io.guestguard.protocol.RejectedRecordException;
+
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +51,31 @@ public final class KeyRing {
     public boolean revoke(String keyId, Instant at) {
         return entries.computeIfPresent(keyId, (id, known) -> known.revoked() ? known
                 : new Entry(id, known.principal(), known.key(), known.registeredAt(), at)) != null;
+    }
+
+    /**
+     * Applies a record of the keys topic, already checked to be the root's ({@link io.guestguard.protocol.RecordGate#keyRecord}).
+     *
+     * @throws RejectedRecordException when a registration's key id is not its key's, or its key or role is not one
+     */
+    public void apply(CloudEvent<? extends KeyRecord> event) {
+        if (event.data() instanceof KeyRegistered registered) {
+            Role role = Role.fromWire(registered.role()).filter(r -> r != Role.ROOT)
+                    .orElseThrow(() -> new RejectedRecordException("role '" + registered.role() + "' cannot hold a key"));
+            PublicKey key;
+            try {
+                key = SigningKey.publicKey(Base64.getDecoder().decode(registered.publicKey()));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new RejectedRecordException("publicKey of key " + registered.keyId() + " is not a Base64 X.509 Ed25519 key");
+            }
+            if (!SigningKey.keyId(key).equals(registered.keyId())) {
+                throw new RejectedRecordException("key id " + registered.keyId() + " is not the id of the key it registers ("
+                        + SigningKey.keyId(key) + ")");
+            }
+            register(new Principal(role, registered.name()), key, event.time());
+        } else if (event.data() instanceof KeyRevoked revoked) {
+            revoke(revoked.keyId(), event.time());
+        }
     }
 
     public Optional<Entry> find(String keyId) {
