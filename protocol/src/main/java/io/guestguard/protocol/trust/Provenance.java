@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.RejectedRecordException;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * The one check every consumer applies to a record before anything else acts on it: whose key
  * signed it ({@link Verifiability}, against the {@link KeyRing}), and whether that principal may
@@ -13,10 +17,24 @@ import io.guestguard.protocol.RejectedRecordException;
  */
 public final class Provenance {
 
+    /** The kinds of refusal, each counted. */
+    public enum Refusal { UNSIGNED, BAD_SIGNATURE, UNKNOWN_KEY, REVOKED_KEY, NOT_AUTHORIZED }
+
     private final KeyRing keys;
+    private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
 
     public Provenance(KeyRing keys) {
         this.keys = keys;
+        for (Refusal refusal : Refusal.values()) {
+            refused.put(refusal, new LongAdder());
+        }
+    }
+
+    /** How many records were refused, by kind, since this check was made. */
+    public Map<Refusal, Long> refusals() {
+        Map<Refusal, Long> counts = new EnumMap<>(Refusal.class);
+        refused.forEach((refusal, count) -> counts.put(refusal, count.sum()));
+        return counts;
     }
 
     /**
@@ -25,6 +43,28 @@ public final class Provenance {
      * @throws RejectedRecordException with the reason, when the signature or the authorization fails
      */
     public Principal check(JsonNode json, CloudEvent<?> event) {
+        try {
+            return checked(json, event);
+        } catch (RejectedRecordException e) {
+            refused.get(kind(e.getMessage())).increment();
+            throw e;
+        }
+    }
+
+    private static Refusal kind(String reason) {
+        if (reason.startsWith("unsigned")) {
+            return Refusal.UNSIGNED;
+        } else if (reason.startsWith("unknown key")) {
+            return Refusal.UNKNOWN_KEY;
+        } else if (reason.startsWith("revoked key")) {
+            return Refusal.REVOKED_KEY;
+        } else if (reason.startsWith("not authorized")) {
+            return Refusal.NOT_AUTHORIZED;
+        }
+        return Refusal.BAD_SIGNATURE;
+    }
+
+    private Principal checked(JsonNode json, CloudEvent<?> event) {
         Verifiability.Claim claim = Verifiability.claim(json);
         KeyRing.Entry entry = keys.find(claim.keyId())
                 .orElseThrow(() -> new RejectedRecordException("unknown key " + quoteKey(claim.keyId())));
