@@ -15,6 +15,8 @@ import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.trust.Role;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,11 +102,37 @@ public final class LocalFleet implements AutoCloseable {
     /** Where the migration watcher serves its metrics ({@code /q/metrics}). */
     private final int watcherMetricsPort = EmbeddedKafka.freePort();
 
+    /** Every principal's key, registered before any service starts (docs/security.md). */
+    private final FleetKeys keys;
+
     private LocalFleet(EmbeddedKafka kafka, Topics topics, Path runDir) {
         this.kafka = kafka;
         this.topics = topics;
         this.runDir = runDir;
         this.clocks = new GuestClocks(runDir);
+        deleteRecursively(runDir.resolve("keys"));
+        this.keys = FleetKeys.create(runDir.resolve("keys"), kafka.bootstrapServers(), topics);
+        // All registered before any service starts, so no service reads a record whose key it has not loaded.
+        List.of(ENGINE, DETECTOR, WATCHER, OPERATOR).forEach(keys::key);
+        HOSTS.forEach(host -> keys.key(Principal.host(host)));
+        GUESTS.forEach(guest -> keys.key(Principal.guest(guest)));
+    }
+
+    /** The principals the fleet's services and operator speak as. */
+    static final Principal ENGINE = new Principal(Role.ENGINE, "policy-engine");
+    static final Principal DETECTOR = new Principal(Role.DETECTOR, "host-detector");
+    static final Principal WATCHER = new Principal(Role.WATCHER, "migration-watcher");
+    static final Principal OPERATOR = new Principal(Role.OPERATOR, "local-fleet");
+
+    /** The fleet's keys: for tests and benchmarks that write as one of its principals. */
+    public FleetKeys keys() {
+        return keys;
+    }
+
+    /** The trust settings of a service speaking as {@code principal}: the root's public key and its own key. */
+    private Map<String, String> trust(Principal principal) {
+        return Map.of("guestguard.trust.root-key-file", keys.rootPublicFile().toString(),
+                "guestguard.trust.key-file", keys.privateFile(principal).toString());
     }
 
     /**
@@ -354,7 +382,9 @@ public final class LocalFleet implements AutoCloseable {
             throw new IllegalStateException(running.name() + " runs already (pid " + running.pid() + ")");
         }
         String name = instanceName("policy-engine", n);
-        Map<String, String> properties = new LinkedHashMap<>(engineProperties);
+        Map<String, String> properties = new LinkedHashMap<>(trust(ENGINE));
+        properties.put("guestguard.trust.detector-key-file", keys.privateFile(DETECTOR).toString());
+        properties.putAll(engineProperties);
         properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
         properties.put("kafka-streams.client.id", name);
         ServiceProcess engine = ServiceProcess.start(name, engineJar, properties, runDir.resolve("logs/" + name + ".log"));
@@ -379,11 +409,11 @@ public final class LocalFleet implements AutoCloseable {
     private void startWatcher(Path home, int n) {
         Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
         String name = instanceName("migration-watcher", n);
-        services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, Map.of(
-                "kafka.bootstrap.servers", bootstrapServers(),
+        Map<String, String> properties = new LinkedHashMap<>(trust(WATCHER));
+        properties.putAll(Map.of("kafka.bootstrap.servers", bootstrapServers(),
                 "kafka-streams.state.dir", runDir.resolve(name + "-state").toString(),
-                "quarkus.http.port", Integer.toString(n == 1 ? watcherMetricsPort : EmbeddedKafka.freePort())),
-                runDir.resolve("logs/" + name + ".log")));
+                "quarkus.http.port", Integer.toString(n == 1 ? watcherMetricsPort : EmbeddedKafka.freePort())));
+        services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, properties, runDir.resolve("logs/" + name + ".log")));
     }
 
     /** The running service called {@code name} ({@code policy-engine}, {@code migration-watcher}, ...). */
@@ -401,7 +431,8 @@ public final class LocalFleet implements AutoCloseable {
         if (running != null && running.isAlive()) {
             throw new IllegalStateException("host " + host + "'s supervisor runs already (pid " + running.pid() + ")");
         }
-        Map<String, String> properties = new LinkedHashMap<>(supervisorProperties);
+        Map<String, String> properties = new LinkedHashMap<>(trust(Principal.host(host)));
+        properties.putAll(supervisorProperties);
         properties.putAll(hostProperties.getOrDefault(host, Map.of()));
         properties.put("guestguard.host.id", host);
         properties.put("quarkus.http.port", "0"); // two supervisors on one machine: each a free port for its health
@@ -544,6 +575,7 @@ public final class LocalFleet implements AutoCloseable {
                 operator.close(Duration.ofSeconds(5));
             }
         }
+        keys.close();
         kafka.close();
     }
 
@@ -610,7 +642,7 @@ public final class LocalFleet implements AutoCloseable {
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         }
         try {
-            operator.send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(CloudEvent.ofGuest(
+            operator.send(new ProducerRecord<>(topics.guestLog(), guest, keys.signer(OPERATOR).encode(CloudEvent.ofGuest(
                     UUID.randomUUID().toString(), "/operator/local-fleet", Instant.now(), guest, fact))))
                     .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
