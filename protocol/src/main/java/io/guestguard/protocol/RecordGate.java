@@ -1,6 +1,8 @@
 package io.guestguard.protocol;
 
+import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Provenance;
+import io.guestguard.protocol.trust.ReplayGuard;
 
 import java.util.Objects;
 
@@ -33,31 +35,50 @@ public final class RecordGate {
     private final EventCodec codec;
     /** Checks who signed each record and whether it may say what it says; null: signatures not checked. */
     private final Provenance provenance;
+    /** Refuses copies of genuine records, where the caller says where a record was read; null: not checked. */
+    private final ReplayGuard replays;
 
     /** A gate that does not check signatures: for records from before signing (replays, tools). */
     public RecordGate(EventCodec codec) {
-        this(codec, null);
+        this(codec, null, null);
     }
 
     /** A gate that refuses a record, before anything else, unless {@code provenance} accepts its signer. */
     public RecordGate(EventCodec codec, Provenance provenance) {
-        this.codec = codec;
-        this.provenance = provenance;
+        this(codec, provenance, null);
     }
 
-    /** Decodes {@code value} and checks its provenance. */
-    private CloudEvent<?> decode(byte[] value) {
+    /**
+     * As {@link #RecordGate(EventCodec, Provenance)}, also refusing, for the methods given a record's
+     * {@link ReplayGuard.Origin}, copies of genuine records ({@code replays}, one per consumer).
+     */
+    public RecordGate(EventCodec codec, Provenance provenance, ReplayGuard replays) {
+        this.codec = codec;
+        this.provenance = provenance;
+        this.replays = replays;
+    }
+
+    /** Decodes {@code value} and checks its provenance, and that it is no copy if {@code origin} is known. */
+    private CloudEvent<?> decode(byte[] value, ReplayGuard.Origin origin) {
         EventCodec.Read read = codec.read(value);
         if (provenance != null) {
-            provenance.check(read.json(), read.event());
+            Principal signer = provenance.check(read.json(), read.event());
+            if (replays != null && origin != null) {
+                replays.check(signer, read.event(), origin);
+            }
         }
         return read.event();
     }
 
     /** A fact on {@code guest-log.v1}: keyed by the guest it is about. */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends Fact> fact(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        return fact(key, value, null);
+    }
+
+    /** As {@link #fact(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends Fact> fact(String key, byte[] value, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, origin);
         if (!(event.data() instanceof Fact)) {
             throw new RejectedRecordException("type " + event.type() + " is not a fact; the guest log carries facts only");
         }
@@ -67,7 +88,12 @@ public final class RecordGate {
 
     /** A liveness beat: keyed by the guest or host that beats, which its {@code guestid} or {@code hostid} names too, if set. */
     public CloudEvent<Heartbeat> heartbeat(String key, byte[] value) {
-        return heartbeat(key, decode(value));
+        return heartbeat(key, value, null);
+    }
+
+    /** As {@link #heartbeat(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
+    public CloudEvent<Heartbeat> heartbeat(String key, byte[] value, ReplayGuard.Origin origin) {
+        return heartbeat(key, decode(value, origin));
     }
 
     @SuppressWarnings("unchecked")
@@ -91,7 +117,12 @@ public final class RecordGate {
      * every reader but the detector skips ticks.
      */
     public CloudEvent<?> hostHeartbeat(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        return hostHeartbeat(key, value, null);
+    }
+
+    /** As {@link #hostHeartbeat(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
+    public CloudEvent<?> hostHeartbeat(String key, byte[] value, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, origin);
         if (event.data() instanceof DetectorTick tick) {
             requireKey(key, tick.key(), "the key of data.partition's ticks");
             return event;
@@ -104,9 +135,14 @@ public final class RecordGate {
     }
 
     /** A command for a guest's reporter: keyed by that guest. */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        return guestCommand(key, value, null);
+    }
+
+    /** As {@link #guestCommand(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, origin);
         if (!(event.data() instanceof GuestCommand)) {
             throw new RejectedRecordException("type " + event.type() + " is not a guest command");
         }
@@ -118,9 +154,14 @@ public final class RecordGate {
      * A command for a host's supervisor: keyed by the host that carries it out; a command about one
      * guest names that guest in its data and its {@code guestid} alike.
      */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        return hostCommand(key, value, null);
+    }
+
+    /** As {@link #hostCommand(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, origin);
         if (!(event.data() instanceof HostCommand command)) {
             throw new RejectedRecordException("type " + event.type() + " is not a host command");
         }
@@ -138,7 +179,7 @@ public final class RecordGate {
     /** A guest's placement on the compacted {@code placements.v1}: keyed by the guest. */
     @SuppressWarnings("unchecked")
     public CloudEvent<GuestPlacement> placement(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        CloudEvent<?> event = decode(value, null);
         if (!(event.data() instanceof GuestPlacement)) {
             throw new RejectedRecordException("type " + event.type() + " is not a placement");
         }
@@ -149,7 +190,7 @@ public final class RecordGate {
     /** An audit record on {@code decisions.v1}: keyed by the guest decided about. */
     @SuppressWarnings("unchecked")
     public CloudEvent<Decision> decision(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        CloudEvent<?> event = decode(value, null);
         if (!(event.data() instanceof Decision)) {
             throw new RejectedRecordException("type " + event.type() + " is not a decision");
         }
@@ -160,7 +201,7 @@ public final class RecordGate {
     /** A registration or revocation on the compacted keys topic: keyed by the key's id. */
     @SuppressWarnings("unchecked")
     public CloudEvent<? extends KeyRecord> keyRecord(String key, byte[] value) {
-        CloudEvent<?> event = decode(value);
+        CloudEvent<?> event = decode(value, null);
         if (!(event.data() instanceof KeyRecord record)) {
             throw new RejectedRecordException("type " + event.type() + " is not a key record");
         }

@@ -34,7 +34,8 @@ public final class Trust implements AutoCloseable {
         this.codec = codec;
         this.reader = reader;
         this.provenance = provenance;
-        this.gate = new RecordGate(codec, provenance);
+        this.gate = provenance == null ? new RecordGate(codec)
+                : new RecordGate(codec, provenance, new ReplayGuard(ReplayGuard.DEFAULT_WINDOW, ReplayGuard.DEFAULT_CAPACITY));
     }
 
     /**
@@ -103,7 +104,10 @@ public final class Trust implements AutoCloseable {
         return Signer.with(codec, key);
     }
 
-    /** The gate every record this service reads goes through: checking provenance when on. */
+    /**
+     * The gate every record this service reads goes through: checking provenance when on, and
+     * refusing copies of genuine records where the reader gives their origin.
+     */
     public RecordGate gate() {
         return gate;
     }

@@ -30,7 +30,8 @@ class HostileCodecCampaignTest {
         Map<String, BiConsumer<String, byte[]>> gates = Map.of(
                 "fact", gate::fact, "heartbeat", gate::heartbeat, "hostHeartbeat", gate::hostHeartbeat,
                 "guestCommand", gate::guestCommand,
-                "hostCommand", gate::hostCommand, "placement", gate::placement, "decision", gate::decision);
+                "hostCommand", gate::hostCommand, "placement", gate::placement, "decision", gate::decision,
+                "keyRecord", gate::keyRecord);
         Map<String, int[]> outcomes = new TreeMap<>(); // gate -> {accepted, rejected}
         int[] seen = {0};
         hostile.forEach(20261206L, RECORDS, record -> {
@@ -65,6 +66,7 @@ class HostileCodecCampaignTest {
                 case "host-command" -> gate.hostCommand(original.key(), original.value());
                 case "placement" -> gate.placement(original.key(), original.value());
                 case "decision" -> gate.decision(original.key(), original.value());
+                case "key" -> gate.keyRecord(original.key(), original.value());
                 default -> throw new AssertionError("unknown family " + original.family());
             }
         });

@@ -244,6 +244,9 @@ public final class HostileRecords {
         if (type.equals(EventType.DETECTOR_TICK.type())) {
             return DetectorTick.key(data.path("partition").asInt());
         }
+        if (type.startsWith("io.guestguard.key.")) {
+            return data.path("keyId").asText(); // the keys topic is keyed by key id
+        }
         return json.path("guestid").asText(null);
     }
 
@@ -263,6 +266,9 @@ public final class HostileRecords {
         }
         if (name.startsWith("io.guestguard.command.")) {
             return name.contains("-app") || name.contains("rebind") ? "guest-command" : "host-command";
+        }
+        if (name.startsWith("io.guestguard.key.")) {
+            return "key";
         }
         return "fact";
     }
