@@ -3,6 +3,7 @@ package io.guestguard.deploy.fleet;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.KeyRegistered;
+import io.guestguard.protocol.KeyRevoked;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.KeyFile;
 import io.guestguard.protocol.trust.Principal;
@@ -96,15 +97,27 @@ public final class FleetKeys implements AutoCloseable {
                 Base64.getEncoder().encodeToString(key.publicKey().getEncoded()));
         CloudEvent<KeyRegistered> event = new CloudEvent<>("key-registered-" + key.keyId(), "/operator/root", Instant.now(),
                 null, null, null, null, registration);
+        publish(key.keyId(), event, "register " + principal + "'s key");
+        return key;
+    }
+
+    /** Revokes {@code principal}'s key on the keys topic, signed by the root: its records are refused from then on. */
+    public void revoke(Principal principal, String reason) {
+        SigningKey key = key(principal);
+        CloudEvent<KeyRevoked> event = new CloudEvent<>("key-revoked-" + key.keyId(), "/operator/root", Instant.now(),
+                null, null, null, null, new KeyRevoked(key.keyId(), reason));
+        publish(key.keyId(), event, "revoke " + principal + "'s key");
+    }
+
+    private void publish(String keyId, CloudEvent<?> event, String what) {
         try {
-            registrations.send(new ProducerRecord<>(topics.keys(), key.keyId(), codec.encode(event, root))).get(30, TimeUnit.SECONDS);
+            registrations.send(new ProducerRecord<>(topics.keys(), keyId, codec.encode(event, root))).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while registering " + principal + "'s key");
+            throw new IllegalStateException("interrupted while trying to " + what);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot register " + principal + "'s key on " + topics.keys() + ": " + e, e);
+            throw new IllegalStateException("cannot " + what + " on " + topics.keys() + ": " + e, e);
         }
-        return key;
     }
 
     @Override
