@@ -95,7 +95,7 @@ class SignedAttacksFleetTest {
                     "policy-engine", "not authorized: guest g2 may not emit package.applied"));
             attacks.add(new Attack("contact-lost signed by its guest", log, "g2",
                     signed(keys, Principal.guest("g2"), event("forged-contact-lost", "g2", null,
-                            new ContactLost("primary", 1, "rebind", 0, 0, "forged"))),
+                            new ContactLost("primary", 1, "heartbeats-stopped", 0, 0, "forged"))),
                     "policy-engine", "not authorized: guest g2 may not emit guest.contact-lost"));
             attacks.add(new Attack("a guest's genuine key used for another guest", log, "g2",
                     signed(keys, Principal.guest("g1"), event("forged-failure", "g2", null,
