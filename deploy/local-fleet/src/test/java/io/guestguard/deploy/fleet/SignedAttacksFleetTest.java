@@ -120,7 +120,7 @@ class SignedAttacksFleetTest {
                             Instant.now(), null, null, "primary", null, new Heartbeat("host", "primary", List.of()))),
                     "policy-engine", "not authorized: host standby may not speak for host primary"));
 
-            Map<String, String> letters = new TreeMap<>(); // "topic partition@offset" -> "service: reason"
+            Map<String, List<String>> letters = new TreeMap<>(); // "topic partition@offset" -> "service: reason" of each letter
             Map<String, Attack> sentAt = new TreeMap<>();
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
@@ -133,16 +133,16 @@ class SignedAttacksFleetTest {
                 await("each attack dead-lettered by the service that read it").atMost(DEADLINE)
                         .pollInterval(Duration.ofMillis(300)).until(() -> {
                             for (ConsumerRecord<String, byte[]> letter : deadLetters.pollNew(Duration.ofMillis(200))) {
-                                letters.put(header(letter, DeadLetter.TOPIC) + " " + header(letter, DeadLetter.PARTITION) + "@"
-                                                + header(letter, DeadLetter.OFFSET),
-                                        header(letter, DeadLetter.SERVICE) + ": " + header(letter, DeadLetter.REASON));
+                                letters.computeIfAbsent(header(letter, DeadLetter.TOPIC) + " " + header(letter, DeadLetter.PARTITION)
+                                                + "@" + header(letter, DeadLetter.OFFSET), k -> new ArrayList<>())
+                                        .add(header(letter, DeadLetter.SERVICE) + ": " + header(letter, DeadLetter.REASON));
                             }
-                            return sentAt.entrySet().stream().allMatch(e -> letters.getOrDefault(e.getKey(), "")
-                                    .startsWith(e.getValue().service() + ": " + e.getValue().reason()));
+                            return sentAt.entrySet().stream().allMatch(e -> letters.getOrDefault(e.getKey(), List.of()).stream()
+                                    .anyMatch(l -> l.startsWith(e.getValue().service() + ": " + e.getValue().reason())));
                         });
             } finally {
                 sentAt.forEach((at, attack) -> System.out.printf("attack: %-48s -> %s%n", attack.name(),
-                        letters.getOrDefault(at, "(no dead letter)")));
+                        letters.getOrDefault(at, List.of("(no dead letter)"))));
             }
 
             Set<String> forgedIds = attacks.stream().map(a -> codec.decode(a.value()).id()).collect(Collectors.toSet());
