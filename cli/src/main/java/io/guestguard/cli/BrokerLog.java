@@ -2,6 +2,7 @@ package io.guestguard.cli;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
@@ -9,21 +10,26 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The log as it is on a broker: {@code guest-log.v1} and {@code decisions.v1}, each partition read
  * from its beginning to the end it had when the replay began (committed records only). Records the
- * services dead-lettered are skipped here too, since the engine never decided on them. Each fact's
+ * engine dead-lettered are skipped here too, since it never decided on them: those that do not
+ * decode, and those its dead letters name (refused signatures, copies, failed processing). Each fact's
  * decision time is its record's timestamp, the one the engine's decider read: on a
  * {@code LogAppendTime} guest log the broker's append time; on a log written to a {@code CreateTime}
  * topic (before decision times were the broker's), the time its producer gave the record.
@@ -46,7 +52,34 @@ final class BrokerLog implements EventLog {
 
     @Override
     public void facts(Consumer<LoggedEvent> sink) {
-        read(topics.guestLog(), sink);
+        Set<String> refused = refusedByTheEngine();
+        read(topics.guestLog(), logged -> {
+            if (!refused.contains(logged.where())) {
+                sink.accept(logged);
+            }
+        });
+    }
+
+    /**
+     * Where on the guest log the engine dead-lettered a record ({@code topic-partition@offset}), as its
+     * dead letters say: records that decode but that it refused (unsigned, not authorized, a copy) or
+     * could not process. It decided nothing on them, so neither does the replay.
+     */
+    private Set<String> refusedByTheEngine() {
+        Set<String> refused = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            readAll(consumer, topics.deadLetter(), record -> {
+                if ("policy-engine".equals(header(record, DeadLetter.SERVICE)) && topics.guestLog().equals(header(record, DeadLetter.TOPIC))) {
+                    refused.add(topics.guestLog() + "-" + header(record, DeadLetter.PARTITION) + "@" + header(record, DeadLetter.OFFSET));
+                }
+            });
+        }
+        return refused;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -72,25 +105,33 @@ final class BrokerLog implements EventLog {
     /** Reads every partition of {@code topic} to the end it has now, one partition after the other. */
     private void read(String topic, Consumer<LoggedEvent> sink) {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            for (TopicPartition partition : partitions(consumer, topic)) {
-                consumer.assign(List.of(partition));
-                consumer.seekToBeginning(List.of(partition));
-                long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-                while (consumer.position(partition, timeout) < end) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-                        if (record.offset() >= end) {
-                            break;
-                        }
-                        if (guest != null && !guest.equals(record.key())) {
-                            continue;
-                        }
-                        try {
-                            sink.accept(new LoggedEvent(codec.decode(record.value()),
-                                    partition + "@" + record.offset(), record.offset(), Instant.ofEpochMilli(record.timestamp())));
-                        } catch (RejectedRecordException e) {
-                            // dead-lettered by the engine as well: not part of what it decided on
-                        }
+            readAll(consumer, topic, record -> {
+                if (guest != null && !guest.equals(record.key())) {
+                    return;
+                }
+                try {
+                    sink.accept(new LoggedEvent(codec.decode(record.value()),
+                            new TopicPartition(topic, record.partition()) + "@" + record.offset(), record.offset(),
+                            Instant.ofEpochMilli(record.timestamp())));
+                } catch (RejectedRecordException e) {
+                    // dead-lettered by the engine as well: not part of what it decided on
+                }
+            });
+        }
+    }
+
+    /** Every record of {@code topic} up to the end it has now, one partition after the other. */
+    private void readAll(KafkaConsumer<String, byte[]> consumer, String topic, Consumer<ConsumerRecord<String, byte[]>> sink) {
+        for (TopicPartition partition : partitions(consumer, topic)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+            while (consumer.position(partition, timeout) < end) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+                    if (record.offset() >= end) {
+                        break;
                     }
+                    sink.accept(record);
                 }
             }
         }
