@@ -1,5 +1,6 @@
 package io.guestguard.migration.config;
 
+import io.guestguard.streams.ServiceTrust;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -15,6 +16,9 @@ public interface WatcherConfig {
     String topicPrefix();
 
     Watcher watcher();
+
+    /** Signed provenance (docs/security.md, docs/operations.md): off unless {@code root-key-file} is set. */
+    ServiceTrust.Settings trust();
 
     interface Watcher {
         /** How long to wait for {@code rebound}, or for a gap to heal, before rebinding again. */

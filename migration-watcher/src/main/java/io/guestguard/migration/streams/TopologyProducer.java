@@ -5,17 +5,43 @@ import io.guestguard.migration.watch.ContactWatcher;
 import io.guestguard.migration.watch.WatchSettings;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Role;
+import io.guestguard.protocol.trust.Trust;
+import io.guestguard.streams.ServiceTrust;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.Topology;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Hands Quarkus Kafka Streams the watcher's topology, built from configuration. */
+/**
+ * Hands Quarkus Kafka Streams the watcher's topology, built from configuration; with signatures on,
+ * after the key ring is read from the keys topic and the watcher's key from its file, so that a bad
+ * setting stops the watcher at start, naming it.
+ */
 @ApplicationScoped
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(WatcherConfig config, MeterRegistry registry) {
+    @Singleton
+    public Trust trust(WatcherConfig config) {
+        Config settings = ConfigProvider.getConfig();
+        return ServiceTrust.open("migration-watcher", config.trust().rootKeyFile(),
+                ServiceTrust.clientSettings(settings.getPropertyNames(), name -> settings.getOptionalValue(name, String.class),
+                        settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class), ConsumerConfig.configNames()),
+                new Topics(config.topicPrefix()), new EventCodec());
+    }
+
+    void close(@Disposes Trust trust) {
+        trust.close();
+    }
+
+    @Produces
+    public Topology topology(WatcherConfig config, MeterRegistry registry, Trust trust) {
         var w = config.watcher();
         WatchSettings settings;
         try {
@@ -25,7 +51,13 @@ public class TopologyProducer {
             throw new IllegalArgumentException("application.properties: guestguard.watcher.*: " + e.getMessage()
                     + "; set guestguard.watcher.rebind-attempts to 1 or more and every timeout to a positive duration, e.g. 2s", e);
         }
+        WatcherTrust signing = new WatcherTrust(trust.gate(),
+                trust.signer(ServiceTrust.KEY_FILE, config.trust().keyFile().orElse(null), Role.WATCHER));
+        WatchMetrics metrics = new WatchMetrics(registry);
+        if (trust.on()) {
+            metrics.refusalsOf(trust);
+        }
         return WatchTopology.build(new Topics(config.topicPrefix()), new ContactWatcher(settings), new EventCodec(),
-                w.checkInterval(), new WatchMetrics(registry));
+                w.checkInterval(), metrics, signing);
     }
 }

@@ -13,6 +13,7 @@ import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -60,6 +61,9 @@ import java.util.TreeSet;
  * the reporter's answer may be among the records not read yet, behind a burst of beats. Rebinds
  * go out meanwhile; they only ask the reporter to answer.
  *
+ * <p>With signatures on, a fact or a beat it reads counts only if a key entitled to it signed it
+ * (docs/security.md), and its rebinds and {@code contact-lost} facts are signed with the watcher's key.
+ *
  * <p>What cannot be read goes to the dead-letter topic with its reason; the watcher goes on. Nothing a
  * record or a stored watch holds can stop the stream thread:
  * <ul>
@@ -85,6 +89,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final ContactWatcher watcher;
     private final EventCodec codec;
     private final RecordGate gate;
+    /** The watcher's key: only it may rebind or say contact was lost. */
+    private final Signer signer;
     private final String heartbeatsTopic;
     private final Duration checkEvery;
     private final WatchMetrics metrics;
@@ -105,9 +111,15 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
+        this(watcher, codec, WatcherTrust.off(codec), heartbeatsTopic, checkEvery, metrics);
+    }
+
+    WatchProcessor(ContactWatcher watcher, EventCodec codec, WatcherTrust trust, String heartbeatsTopic, Duration checkEvery,
+                   WatchMetrics metrics) {
         this.watcher = watcher;
         this.codec = codec;
-        this.gate = new RecordGate(codec);
+        this.gate = trust.gate();
+        this.signer = trust.signer();
         this.heartbeatsTopic = heartbeatsTopic;
         this.checkEvery = checkEvery;
         this.metrics = metrics;
@@ -267,7 +279,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
             if (effect instanceof SendRebind rebind) {
                 CloudEvent<Rebind> command = new CloudEvent<>(rebind.commandId(), SOURCE, Instant.ofEpochMilli(now), guest,
                         null, rebind.host(), rebind.epoch(), new Rebind(rebind.host(), rebind.epoch(), rebind.causeId()));
-                Record<String, byte[]> out = new Record<>(guest, codec.encode(command), now);
+                Record<String, byte[]> out = new Record<>(guest, signer.encode(command), now);
                 writes.add(() -> {
                     context.forward(out, WatchTopology.REBINDS);
                     metrics.rebindSent();
@@ -278,7 +290,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 var lost = escalate.lost();
                 CloudEvent<Fact> fact = new CloudEvent<>(escalate.factId(), SOURCE, Instant.ofEpochMilli(now), guest, null,
                         lost.host(), lost.epoch(), lost);
-                Record<String, byte[]> out = new Record<>(guest, codec.encode(fact), now);
+                Record<String, byte[]> out = new Record<>(guest, signer.encode(fact), now);
                 writes.add(() -> {
                     context.forward(out, WatchTopology.ESCALATIONS);
                     LOG.warnf("%s: %s", guest, lost.describe());

@@ -14,7 +14,8 @@ import java.time.Duration;
  * guest, so they must have as many partitions) into {@link WatchProcessor}, which owns the per-guest
  * store; rebinds out to {@code guest-commands.v1}, {@code contact-lost} facts to {@code guest-log.v1},
  * what cannot be read to {@code dead-letter.v1}. With {@code exactly_once_v2}, a guest's new state and
- * what it caused commit together.
+ * what it caused commit together. With signatures on, every record read goes through the trust's gate
+ * and every record written is signed with the watcher's key.
  */
 public final class WatchTopology {
 
@@ -29,14 +30,20 @@ public final class WatchTopology {
     private WatchTopology() {
     }
 
+    /** Signatures off: nothing signed or checked. */
     public static Topology build(Topics topics, ContactWatcher watcher, EventCodec codec, Duration checkEvery,
                                  WatchMetrics metrics) {
+        return build(topics, watcher, codec, checkEvery, metrics, WatcherTrust.off(codec));
+    }
+
+    public static Topology build(Topics topics, ContactWatcher watcher, EventCodec codec, Duration checkEvery,
+                                 WatchMetrics metrics, WatcherTrust trust) {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
         topology.addSource(GUEST_LOG, strings.deserializer(), bytes.deserializer(), topics.guestLog());
         topology.addSource(HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.heartbeats());
-        topology.addProcessor(PROCESSOR, () -> new WatchProcessor(watcher, codec, topics.heartbeats(), checkEvery, metrics), GUEST_LOG,
+        topology.addProcessor(PROCESSOR, () -> new WatchProcessor(watcher, codec, trust, topics.heartbeats(), checkEvery, metrics), GUEST_LOG,
                 HEARTBEATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), strings, bytes), PROCESSOR);
         topology.addSink(REBINDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);

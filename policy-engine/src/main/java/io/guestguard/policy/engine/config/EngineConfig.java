@@ -1,5 +1,6 @@
 package io.guestguard.policy.engine.config;
 
+import io.guestguard.streams.ServiceTrust;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -14,6 +15,15 @@ public interface EngineConfig {
     String topicPrefix();
 
     Policy policy();
+
+    Trust trust();
+
+    /** Signed provenance (docs/security.md, docs/operations.md): off unless {@code root-key-file} is set. */
+    interface Trust extends ServiceTrust.Settings {
+        /** The host-loss detector's private key file (role {@code detector}): host losses and its ticks. */
+        @WithName("detector-key-file")
+        java.util.Optional<java.nio.file.Path> detectorKeyFile();
+    }
 
     interface Policy {
         /** Restarts allowed per application: {@code none}, {@code unlimited} or a number. */

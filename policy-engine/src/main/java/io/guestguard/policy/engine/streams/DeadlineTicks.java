@@ -4,8 +4,8 @@ import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadlineReached;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Ids;
+import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,12 +32,13 @@ final class DeadlineTicks {
 
     private final ProcessorContext<String, byte[]> context;
     private final KeyValueStore<String, Long> dueAt;
-    private final EventCodec codec;
+    /** The engine's: a deadline is the engine's fact. */
+    private final Signer signer;
 
-    DeadlineTicks(ProcessorContext<String, byte[]> context, KeyValueStore<String, Long> dueAt, EventCodec codec) {
+    DeadlineTicks(ProcessorContext<String, byte[]> context, KeyValueStore<String, Long> dueAt, Signer signer) {
         this.context = context;
         this.dueAt = dueAt;
-        this.codec = codec;
+        this.signer = signer;
     }
 
     /** Keeps {@code guest}'s due time as its state after a fact says; touches the store only when one is involved. */
@@ -65,7 +66,7 @@ final class DeadlineTicks {
             CloudEvent<DeadlineReached> fact = new CloudEvent<>(Ids.derive("deadline-", entry.key + "-" + entry.value + "-" + nowMs, ""),
                     Decider.SOURCE, Instant.ofEpochMilli(nowMs), entry.key, null, null, null,
                     new DeadlineReached(dueAtTime, "a fence not confirmed yet"));
-            context.forward(new Record<>(entry.key, codec.encode(fact), nowMs), DecisionTopology.DEADLINE_FACTS);
+            context.forward(new Record<>(entry.key, signer.encode(fact), nowMs), DecisionTopology.DEADLINE_FACTS);
             dueAt.delete(entry.key);
         }
     }

@@ -18,6 +18,7 @@ import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,7 +43,10 @@ import java.util.TreeMap;
  * carry them out), the placement when it changed, and an applied package to the packages topic; and,
  * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
- * with its reason; the processor goes on with the next record.
+ * with its reason; the processor goes on with the next record. With signatures on, the gate refuses
+ * a fact, before anything else, unless a key entitled to it signed it (docs/security.md), and
+ * everything the processor writes is signed with the engine's key; an applied package goes to the
+ * packages topic as the operator signed it.
  *
  * <p>Nothing a record holds can stop the stream thread:
  * <ul>
@@ -66,6 +70,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private final Decider decider;
     private final EventCodec codec;
     private final RecordGate gate;
+    private final Signer signer;
+    private final VerifiedPlacements verifiedPlacements;
     private ProcessorContext<String, byte[]> context;
     private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> states;
@@ -77,9 +83,15 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private final List<Runnable> writes = new ArrayList<>();
 
     DecideProcessor(Decider decider, EventCodec codec) {
+        this(decider, codec, EngineTrust.off(codec));
+    }
+
+    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust) {
         this.decider = decider;
         this.codec = codec;
-        this.gate = new RecordGate(codec);
+        this.gate = trust.gate();
+        this.signer = trust.engine();
+        this.verifiedPlacements = trust.placements();
     }
 
     @Override
@@ -87,9 +99,9 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         this.context = context;
         this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, SERVICE);
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
-        this.placementsView = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), gate);
+        this.placementsView = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), verifiedPlacements);
         this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
-        this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), codec);
+        this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), signer);
         context.schedule(DecisionTopology.DEADLINE_CHECK, PunctuationType.WALL_CLOCK_TIME, deadlines::tick);
     }
 
@@ -178,7 +190,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
 
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {
-        Record<String, byte[]> out = new Record<>(key, codec.encode(event), cause.timestamp());
+        Record<String, byte[]> out = new Record<>(key, signer.encode(event), cause.timestamp());
         writes.add(() -> context.forward(out, sink));
     }
 

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  * reads {@code host-heartbeats.v1} (host beats and its own ticks, never the guests' beats) and writes
  * host-loss facts to the guest log. A global store follows {@code placements.v1}: the fleet-wide view
  * (guests per host) that {@code min_package_node} needs, and where the detector finds the guests of
- * a host whose heartbeats stopped.
+ * a host whose heartbeats stopped. Given an {@link EngineTrust} with signatures on, every record read
+ * goes through its gate and every record written is signed (the engine's key, or the detector's).
  */
 public final class DecisionTopology {
 
@@ -97,12 +98,18 @@ public final class DecisionTopology {
         return build(topics, decider, codec, HostDetection.DEFAULT);
     }
 
+    /** Signatures off: nothing signed or checked (the benchmarks, and a fleet without keys). */
     public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection) {
+        return build(topics, decider, codec, detection, EngineTrust.off(codec));
+    }
+
+    /** The topology that reads through {@code trust}'s gate and signs with its keys. */
+    public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection, EngineTrust trust) {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
-        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), strings,
@@ -117,7 +124,7 @@ public final class DecisionTopology {
         // The host-loss detector: host beats and its own ticks in (never the guests' beats), host.lost /
         // host.available facts out to the guest log, each tick back into the partition it was read from.
         topology.addSource(HOST_HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.hostHeartbeats());
-        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(codec, detection), HOST_HEARTBEATS);
+        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(trust, detection), HOST_HEARTBEATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOST_WATCH), strings, bytes),
                 HOST_DETECTOR);
         topology.addSink(DETECTED_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), HOST_DETECTOR);

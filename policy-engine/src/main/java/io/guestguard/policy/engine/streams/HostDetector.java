@@ -3,7 +3,6 @@ package io.guestguard.policy.engine.streams;
 import io.guestguard.policy.engine.streams.DecisionTopology.HostDetection;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DetectorTick;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.HostAvailable;
@@ -12,6 +11,7 @@ import io.guestguard.protocol.Ids;
 import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -63,7 +63,10 @@ import java.util.function.BiFunction;
  * told; the partition's clock under {@link #CLOCK}), so a standby or a restarted detector goes on
  * exactly where the last one committed: host loss is a function of the partition's content. Fact
  * ids and times derive from the host and the append times they follow, so a detector that
- * detects the same loss again writes the same ids, which the decider drops.
+ * detects the same loss again writes the same ids, which the decider drops. With signatures on, a
+ * beat counts only if its own host signed it and a tick only if the detector did (anything else is
+ * dead-lettered with the reason, and keeps no host alive), and what it writes is signed with the
+ * detector's key.
  */
 final class HostDetector implements Processor<String, byte[], String, byte[]> {
 
@@ -72,8 +75,10 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     static final String CLOCK = "#clock";
     private static final Logger LOG = Logger.getLogger(HostDetector.class);
 
-    private final EventCodec codec;
     private final RecordGate gate;
+    /** The detector's own key: only it may say a host is lost, or tick. */
+    private final Signer signer;
+    private final VerifiedPlacements verifiedPlacements;
     private final HostDetection detection;
     private ProcessorContext<String, byte[]> context;
     private DeadLetterSink deadLetters;
@@ -91,9 +96,10 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     /** The multiple of the check interval (wall clock) the last tick was written in. */
     private long tickSlot = -1;
 
-    HostDetector(EventCodec codec, HostDetection detection) {
-        this.codec = codec;
-        this.gate = new RecordGate(codec);
+    HostDetector(EngineTrust trust, HostDetection detection) {
+        this.gate = trust.gate();
+        this.signer = trust.detector();
+        this.verifiedPlacements = trust.placements();
         this.detection = detection;
     }
 
@@ -102,7 +108,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         this.context = context;
         this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, "policy-engine");
         this.watch = context.getStateStore(DecisionTopology.HOST_WATCH);
-        this.placements = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), gate);
+        this.placements = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), verifiedPlacements);
         this.partition = context.taskId().partition();
         // Looked at ten times per check interval, a tick written at each multiple of it on the wall
         // clock: the ticks of all partitions an instance reads then fall into one transaction.
@@ -178,7 +184,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private void writeTick(long now) {
         CloudEvent<DetectorTick> tick = new CloudEvent<>(DetectorTick.key(partition) + "-" + now, SOURCE,
                 Instant.ofEpochMilli(now), null, null, null, null, new DetectorTick(partition));
-        context.forward(new Record<>(DetectorTick.key(partition), codec.encode(tick), now), DecisionTopology.TICKS);
+        context.forward(new Record<>(DetectorTick.key(partition), signer.encode(tick), now), DecisionTopology.TICKS);
     }
 
     /**
@@ -263,7 +269,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         placements.forEach((guest, p) -> {
             CloudEvent<Fact> event = factFor.apply(guest, p);
             if (event != null) {
-                context.forward(new Record<>(guest, codec.encode(event), at), DecisionTopology.DETECTED_FACTS);
+                context.forward(new Record<>(guest, signer.encode(event), at), DecisionTopology.DETECTED_FACTS);
             }
         });
     }

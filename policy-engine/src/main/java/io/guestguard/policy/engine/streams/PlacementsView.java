@@ -15,18 +15,23 @@ import java.util.function.BiConsumer;
  * engine or by anyone else who could write there. Kafka Streams restores a global store from its topic
  * without its processor, so the bytes are kept as written and every entry is gated where it is used;
  * what cannot be read is skipped. A scan logs one line for all it skipped, so that a view full of
- * forged records cannot turn each decision into thousands of log lines.
+ * forged records cannot turn each decision into thousands of log lines. The entries are gated through
+ * {@link VerifiedPlacements}, so bytes already accepted are not checked again.
  */
 final class PlacementsView {
 
     private static final Logger LOG = Logger.getLogger(PlacementsView.class);
 
     private final ReadOnlyKeyValueStore<String, byte[]> store;
-    private final RecordGate gate;
+    private final VerifiedPlacements verified;
 
     PlacementsView(ReadOnlyKeyValueStore<String, byte[]> store, RecordGate gate) {
+        this(store, new VerifiedPlacements(gate));
+    }
+
+    PlacementsView(ReadOnlyKeyValueStore<String, byte[]> store, VerifiedPlacements verified) {
         this.store = store;
-        this.gate = gate;
+        this.verified = verified;
     }
 
     /** The guest's placement as last published, or {@code null} if none is known or it cannot be read. */
@@ -36,7 +41,7 @@ final class PlacementsView {
             return null;
         }
         try {
-            return gate.placement(guest, placed).data();
+            return verified.read(guest, placed);
         } catch (RejectedRecordException e) {
             LOG.warnf("placements view: the published placement of %s is unreadable: %s", guest, e.reason());
             return null;
@@ -52,7 +57,7 @@ final class PlacementsView {
                 KeyValue<String, byte[]> entry = all.next();
                 GuestPlacement placement;
                 try {
-                    placement = gate.placement(entry.key, entry.value).data();
+                    placement = verified.read(entry.key, entry.value);
                 } catch (RejectedRecordException e) {
                     if (skipped++ == 0) {
                         first = entry.key + ": " + e.reason();

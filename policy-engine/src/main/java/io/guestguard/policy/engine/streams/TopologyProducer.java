@@ -6,41 +6,53 @@ import io.guestguard.policy.engine.config.EngineConfig;
 import io.guestguard.policy.engine.config.BrokerClock;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Role;
+import io.guestguard.protocol.trust.Trust;
+import io.guestguard.streams.ServiceTrust;
 import io.guestguard.streams.ThreadReplacer;
 import io.quarkus.runtime.Quarkus;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Hands Quarkus Kafka Streams the engine's topology, built from configuration, once the guest log and
  * the hosts' beats are known to be stamped by the broker ({@link BrokerClock}): Kafka Streams builds the
- * topology before it starts, so nothing is decided on times a guest or a host could set. Also what to do when
- * a stream thread dies: replace it, with a backoff and a limit, then exit (see {@link ThreadReplacer}).
+ * topology before it starts, so nothing is decided on times a guest or a host could set. With
+ * signatures on, the key ring is read from the keys topic first and the engine's and the detector's
+ * keys are read from their files, so a bad setting stops the engine at start, naming it. Also what to
+ * do when a stream thread dies: replace it, with a backoff and a limit, then exit (see {@link ThreadReplacer}).
  */
 @ApplicationScoped
 public class TopologyProducer {
 
-    /** The guest log's settings, read with the bootstrap servers and client settings Kafka Streams has. */
+    static final String DETECTOR_KEY_FILE = "guestguard.trust.detector-key-file";
+
+    private RefusalLog refusals;
+
+    /** The client settings Kafka Streams has, for a client that knows {@code names}. */
+    private static Map<String, Object> clientSettings(Set<String> names) {
+        Config settings = ConfigProvider.getConfig();
+        return ServiceTrust.clientSettings(settings.getPropertyNames(), name -> settings.getOptionalValue(name, String.class),
+                settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class), names);
+    }
+
     private static void requireBrokerClock(Topics topics) {
-        org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        String servers = settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class);
-        Map<String, Object> client = new HashMap<>();
-        for (String name : settings.getPropertyNames()) {
-            String key = name.startsWith("kafka-streams.") ? name.substring("kafka-streams.".length()) : null;
-            if (key != null && AdminClientConfig.configNames().contains(key)) {
-                settings.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
-            }
-        }
-        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        Map<String, Object> client = clientSettings(AdminClientConfig.configNames());
+        String servers = (String) client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(client)) {
             BrokerClock.require(admin, topics.guestLog(), BrokerClock.DECIDER, servers, Duration.ofSeconds(1));
             BrokerClock.require(admin, topics.hostHeartbeats(), BrokerClock.DETECTOR, servers, Duration.ofSeconds(1));
@@ -48,7 +60,18 @@ public class TopologyProducer {
     }
 
     @Produces
-    public Topology topology(EngineConfig config) {
+    @Singleton
+    public Trust trust(EngineConfig config) {
+        return ServiceTrust.open("policy-engine", config.trust().rootKeyFile(), clientSettings(ConsumerConfig.configNames()),
+                new Topics(config.topicPrefix()), new EventCodec());
+    }
+
+    void close(@Disposes Trust trust) {
+        trust.close();
+    }
+
+    @Produces
+    public Topology topology(EngineConfig config, Trust trust) {
         RestartLimit limit;
         try {
             limit = RestartLimit.parse(config.policy().restartLimit());
@@ -57,9 +80,20 @@ public class TopologyProducer {
                     + e.getMessage() + "; set it to none, unlimited or a whole number", e);
         }
         Topics topics = new Topics(config.topicPrefix());
+        EngineTrust signing = new EngineTrust(trust.gate(),
+                trust.signer(ServiceTrust.KEY_FILE, config.trust().keyFile().orElse(null), Role.ENGINE),
+                trust.signer(DETECTOR_KEY_FILE, config.trust().detectorKeyFile().orElse(null), Role.DETECTOR));
         requireBrokerClock(topics);
+        refusals = RefusalLog.start("policy-engine", trust);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
-                new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()));
+                new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()), signing);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (refusals != null) {
+            refusals.close();
+        }
     }
 
     @Produces
