@@ -1,5 +1,6 @@
 package io.guestguard.migration.streams;
 
+import io.guestguard.streams.RecordOrigin;
 import io.guestguard.migration.watch.ContactWatcher;
 import io.guestguard.migration.watch.ContactWatcher.Escalate;
 import io.guestguard.migration.watch.ContactWatcher.SendRebind;
@@ -167,12 +168,12 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         CloudEvent<? extends Fact> fact;
         try {
             if (beat) {
-                if (gate.heartbeat(record.key(), record.value()).data().role().equals("guest")) {
+                if (gate.heartbeat(record.key(), record.value(), RecordOrigin.of(context, record)).data().role().equals("guest")) {
                     beats.heard(record.key(), now);
                 }
                 return; // a host beat from a supervisor older than host-heartbeats.v1: the engine's
             }
-            fact = gate.fact(record.key(), record.value());
+            fact = gate.fact(record.key(), record.value(), RecordOrigin.of(context, record));
         } catch (RejectedRecordException e) {
             deadLetter(record, e.reason());
             return;

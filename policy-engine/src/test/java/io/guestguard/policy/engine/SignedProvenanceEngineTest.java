@@ -112,6 +112,11 @@ class SignedProvenanceEngineTest {
             forged.put(forge(guest, new CloudEvent<>("sg3-contact", "/attacker", Instant.now(), guest, null, "sprimary", epoch,
                     new ContactLost("sprimary", epoch, "heartbeats-stopped", 3, 6000, "forged")), sg3),
                     "not authorized: guest sg3 may not emit guest.contact-lost");
+            // A genuine host fact written twice: the copy is refused (the replay check, given the record's origin).
+            CloudEvent<GuestStarted> again = new CloudEvent<>("sg3-started-again", "/host/sprimary/supervisor", Instant.now(), guest,
+                    null, "sprimary", epoch, new GuestStarted("sprimary"));
+            send(guest, again, sprimary);
+            send(guest, again, sprimary);
             // The detector's genuine word comes last: decided, it shows that every forgery before it was read.
             send(guest, lost(guest, "sg3-lost-genuine"), key(TrustedEngineResource.DETECTOR));
 
@@ -121,6 +126,10 @@ class SignedProvenanceEngineTest {
             Map<String, String> reasons = await().atMost(WAIT).until(() -> reasonsById(deadLetters.poll(), guest),
                     r -> r.keySet().containsAll(forged.keySet()));
             forged.forEach((id, reason) -> assertThat(reasons.get(id)).as(id).startsWith(reason));
+            Map<String, String> copies = await().atMost(WAIT).until(() -> reasonsById(deadLetters.poll(), guest),
+                    r -> r.containsKey(again.id()));
+            assertThat(copies.get(again.id())).startsWith("replayed: event sg3-started-again of host sprimary was read before at "
+                    + topics.guestLog());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.guestguard.policy.engine.streams;
 
+import io.guestguard.streams.RecordOrigin;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.FleetView;
 import io.guestguard.policy.core.GuestState;
@@ -123,7 +124,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private void decide(Record<String, byte[]> record) {
         CloudEvent<? extends Fact> fact;
         try {
-            fact = gate.fact(record.key(), record.value());
+            fact = gate.fact(record.key(), record.value(), RecordOrigin.of(context, record));
         } catch (RejectedRecordException e) {
             deadLetter(record, e.reason());
             return;

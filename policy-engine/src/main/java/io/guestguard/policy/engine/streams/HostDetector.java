@@ -1,5 +1,6 @@
 package io.guestguard.policy.engine.streams;
 
+import io.guestguard.streams.RecordOrigin;
 import io.guestguard.policy.engine.streams.DecisionTopology.HostDetection;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DetectorTick;
@@ -121,7 +122,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         rebuild();
         CloudEvent<?> event;
         try {
-            event = gate.hostHeartbeat(record.key(), record.value());
+            event = gate.hostHeartbeat(record.key(), record.value(), RecordOrigin.of(context, record));
             if (event.data() instanceof DetectorTick tick && tick.partition() != partition) {
                 throw new RejectedRecordException("a tick for partition " + tick.partition() + " read from partition "
                         + partition + ": a detector writes its ticks into the partition it reads");
