@@ -1,7 +1,7 @@
 package io.guestguard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.guestguard.bench.FleetSim.Mix;
+import io.guestguard.bench.Mixes.Mix;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
@@ -25,7 +25,7 @@ import java.util.TreeMap;
 import java.util.function.IntSupplier;
 
 /**
- * Decisions per second of one core, on a pre-built realistic mix ({@link FleetSim#randomMix}) held in
+ * Decisions per second of one core, on a pre-built realistic mix ({@link Mixes#randomMix}) held in
  * memory and decided single-threaded in a loop, after warm-up runs. Three ways, each over the same
  * facts from empty states:
  * <ol>
@@ -81,7 +81,7 @@ final class CoreBenchmark {
     private static final String[] STEPS = {"decode fact", "read state", "decide", "write state", "encode outputs"};
 
     private final Mix mix;
-    private final Decider decider = new Decider(FleetSim.DEFAULT_LIMIT);
+    private final Decider decider = new Decider(Mixes.DEFAULT_LIMIT);
     private final EventCodec codec = new EventCodec();
     private final ObjectMapper mapper = codec.mapper();
     private final List<CloudEvent<Fact>> facts;
@@ -103,7 +103,7 @@ final class CoreBenchmark {
     }
 
     static Result run(Options options, PrintStream out) {
-        Mix mix = FleetSim.randomMix(options.guests(), options.facts(), options.seed());
+        Mix mix = Mixes.randomMix(options.guests(), options.facts(), options.seed());
         out.println("mix: " + mix.summary());
         CoreBenchmark bench = new CoreBenchmark(mix);
         Measurement pure = bench.measure("pure core", options.warmup(), options.runs(), bench::pure);

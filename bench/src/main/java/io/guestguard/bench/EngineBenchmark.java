@@ -1,6 +1,6 @@
 package io.guestguard.bench;
 
-import io.guestguard.bench.FleetSim.Mix;
+import io.guestguard.bench.Mixes.Mix;
 import io.guestguard.policy.engine.streams.DecisionTopology;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * The engine's throughput on a real broker against what Kafka alone allows on the same broker in the
- * same run. The mix ({@link FleetSim#randomMix}) is loaded into a fresh {@code guest-log.v1}; then,
+ * same run. The mix ({@link Mixes#randomMix}) is loaded into a fresh {@code guest-log.v1}; then,
  * one after the other, each reading all of it:
  * <ol>
  *   <li>a transactional passthrough ({@link Passthrough}): the engine's exactly-once cost in Kafka
@@ -119,11 +119,11 @@ final class EngineBenchmark {
             if (options.warmupFacts() > 0) {
                 int warmupGuests = Math.max(100, (int) ((long) options.guests() * options.warmupFacts() / options.facts()));
                 broker.create(warmupTopics);
-                bench.round(warmupTopics, FleetSim.randomMix(warmupGuests, options.warmupFacts(), options.seed() + 1), out);
+                bench.round(warmupTopics, Mixes.randomMix(warmupGuests, options.warmupFacts(), options.seed() + 1), out);
                 out.printf(Locale.ROOT, "warm-up: %,d facts through each pipeline, not counted%n", options.warmupFacts());
             }
             long built = System.nanoTime();
-            Mix mix = FleetSim.randomMix(options.guests(), options.facts(), options.seed());
+            Mix mix = Mixes.randomMix(options.guests(), options.facts(), options.seed());
             out.printf(Locale.ROOT, "mix (built in %.1f s): %s%n", (System.nanoTime() - built) / 1e9, mix.summary());
             Result result = bench.round(topics, mix, out);
             out.println(line("transactional passthrough", result.transactional()));

@@ -68,7 +68,7 @@ final class EngineInstance implements AutoCloseable {
     private long startNanos;
 
     EngineInstance(String bootstrapServers, Topics topics, String applicationId, Path stateDir, Map<String, String> overrides) {
-        this(bootstrapServers, DecisionTopology.build(topics, new Decider(FleetSim.DEFAULT_LIMIT), new EventCodec()),
+        this(bootstrapServers, DecisionTopology.build(topics, new Decider(Mixes.DEFAULT_LIMIT), new EventCodec()),
                 applicationId, stateDir, overrides);
     }
 

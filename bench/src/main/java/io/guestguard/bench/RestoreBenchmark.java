@@ -1,7 +1,7 @@
 package io.guestguard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.guestguard.bench.FleetSim.Mix;
+import io.guestguard.bench.Mixes.Mix;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.engine.streams.DecisionTopology;
@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * How long a restarted engine takes to have every guest's state back when its local state is gone
  * (a new machine, a lost disk): the engine's topology decides a fleet's facts
- * ({@link FleetSim#onboardAndFailOnce}: package applied, guest started, one failure per guest) and
+ * ({@link Mixes#onboardAndFailOnce}: package applied, guest started, one failure per guest) and
  * stops; its state folder is deleted; a new instance with the same application id starts, restores
  * the store from its changelog (and the global placements view from {@code placements.v1}), and is
  * timed from {@code start()} until it is RUNNING and sampled guests, one on every partition at
@@ -101,7 +101,7 @@ final class RestoreBenchmark {
         Topics topics = new Topics(prefix);
         String applicationId = prefix + "policy-engine";
         String changelog = applicationId + "-" + DecisionTopology.STATE_STORE + "-changelog";
-        Mix mix = FleetSim.onboardAndFailOnce(options.guests(), options.apps(), options.seed());
+        Mix mix = Mixes.onboardAndFailOnce(options.guests(), options.apps(), options.seed());
         out.println("fleet: " + mix.summary());
         try (Broker broker = Broker.open(options.bootstrapServers(), topics, options.partitions(), options.replicationFactor());
              Admin admin = KafkaOps.admin(broker.bootstrapServers())) {
@@ -188,7 +188,7 @@ final class RestoreBenchmark {
         Set<String> chosen = new LinkedHashSet<>();
         Set<Integer> covered = new java.util.HashSet<>();
         for (int i = 0; i < options.guests() && covered.size() < options.partitions(); i++) {
-            String guest = FleetSim.guestId(i);
+            String guest = Mixes.guestId(i);
             int partition = BuiltInPartitioner.partitionForKey(guest.getBytes(StandardCharsets.UTF_8), options.partitions());
             if (covered.add(partition)) {
                 chosen.add(guest);
@@ -196,7 +196,7 @@ final class RestoreBenchmark {
         }
         int wanted = Math.min(options.guests(), Math.max(options.samples(), chosen.size()));
         for (int s = 0; chosen.size() < wanted && s < options.guests(); s++) {
-            chosen.add(FleetSim.guestId((int) ((long) s * options.guests() / Math.max(1, options.samples()) % options.guests())));
+            chosen.add(Mixes.guestId((int) ((long) s * options.guests() / Math.max(1, options.samples()) % options.guests())));
         }
         return new ArrayList<>(chosen);
     }
@@ -207,7 +207,7 @@ final class RestoreBenchmark {
      * reads them.
      */
     private static Map<String, GuestState> replayed(Mix mix, List<String> samples, Map<String, Long> decisionTimes) {
-        Decider decider = new Decider(FleetSim.DEFAULT_LIMIT);
+        Decider decider = new Decider(Mixes.DEFAULT_LIMIT);
         Map<String, GuestState> states = new HashMap<>();
         samples.forEach(guest -> states.put(guest, GuestState.EMPTY));
         for (CloudEvent<Fact> fact : mix.facts()) {
@@ -240,7 +240,7 @@ final class RestoreBenchmark {
      */
     private int verifyNextDecisions(Map<String, GuestState> states, List<String> samples, Broker broker, Topics topics,
                                     Admin admin, EngineInstance engine) {
-        Decider decider = new Decider(FleetSim.DEFAULT_LIMIT);
+        Decider decider = new Decider(Mixes.DEFAULT_LIMIT);
         List<CloudEvent<Fact>> next = new ArrayList<>();
         for (String guest : samples) {
             next.add(CloudEvent.ofGuest("after-restore-" + guest, "/guest/" + guest + "/reporter",

@@ -2,7 +2,7 @@ package io.guestguard.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.guestguard.bench.FleetSim.Mix;
+import io.guestguard.bench.Mixes.Mix;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.protocol.EventCodec;
 import org.apache.kafka.common.record.DefaultRecord;
@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * What one guest's state costs, as the engine stores it: the state JSON (the engine's mapper, as
  * {@code DecideProcessor} writes it to its store) of long-lived guests built by the real decider
- * ({@link FleetSim#guestsWithHistory}), per application; which fields the bytes go to; and the
+ * ({@link Mixes#guestsWithHistory}), per application; which fields the bytes go to; and the
  * record that carries it on the store's changelog topic (key = guest id, value = the same bytes,
  * no headers, no compression: Kafka Streams' defaults).
  */
@@ -56,7 +56,7 @@ final class StateBenchmark {
     }
 
     static Result run(Options options, PrintStream out) {
-        Mix mix = FleetSim.guestsWithHistory(options.guests(), options.apps(), options.failures(), options.seed());
+        Mix mix = Mixes.guestsWithHistory(options.guests(), options.apps(), options.failures(), options.seed());
         out.println("guests: " + mix.summary());
         ObjectMapper mapper = new EventCodec().mapper();
         long total = 0;

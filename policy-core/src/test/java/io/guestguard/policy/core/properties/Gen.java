@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * The generators: a random guest package, the fleet loads the decider sees, and the two kinds of
  * script: {@link Noise} (hostile facts, resolved against the decider's state as the run goes) and
- * {@link Move} (what a well-behaved {@link World} does next). Scripts are plain data, so jqwik can
+ * {@link Move} (what the well-behaved simulated fleet does next, see {@link FleetScript}). Scripts are plain data, so jqwik can
  * shrink them; every selector shrinks towards 0, which always means the most ordinary choice.
  */
 final class Gen {
@@ -140,6 +140,8 @@ final class Gen {
         MIGRATE_BEGIN,
         MIGRATE_END,
         OPERATOR,
+        /** An operator stops or starts one application (cmhaltserv, cmrunserv). */
+        APP_REQUEST,
         /** An outbox resends one of the latest facts with its original id. */
         RESEND,
         /** The package is applied again (auto_run and failback may change). */
@@ -162,6 +164,7 @@ final class Gen {
                 Tuple.of(4, MoveKind.MIGRATE_BEGIN),
                 Tuple.of(5, MoveKind.MIGRATE_END),
                 Tuple.of(6, MoveKind.OPERATOR),
+                Tuple.of(4, MoveKind.APP_REQUEST),
                 Tuple.of(2, MoveKind.RESEND),
                 Tuple.of(1, MoveKind.REAPPLY));
         Arbitrary<Integer> choice = Arbitraries.integers().between(0, 99);

@@ -58,7 +58,7 @@ import java.util.stream.Collectors;
  *   <li>an operator's halt holds until the operator runs the guest again.</li>
  * </ul>
  * Each property turns on the checks it is about ({@link Check}), so a failure names its property.
- * With {@code trueFacts} (the facts come from a well-behaved {@link World}) it also keeps a ledger of
+ * With {@code trueFacts} (the facts come from the well-behaved simulated fleet, {@link FleetScript}) it also keeps a ledger of
  * every placement that may run, independent of the decider's own state, and fails as soon as the
  * decider starts the guest while another host's placement is still on it.
  */

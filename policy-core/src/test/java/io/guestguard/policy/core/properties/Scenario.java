@@ -35,9 +35,9 @@ sealed interface Scenario {
     record Simulated(PackageSpec spec, List<FleetView> views, List<Gen.Move> script) implements Scenario {
         @Override
         public List<CloudEvent<Fact>> play(Run run) {
-            World world = new World(spec, views, run);
-            world.play(script);
-            return world.given();
+            FleetScript fleet = new FleetScript(spec, views, run);
+            fleet.play(script);
+            return fleet.given();
         }
     }
 }
