@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
 /** The reporter against a real broker, with real applications from src/test/resources/test-guest.yaml. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
-@QuarkusTestResource(TestGuestResource.class)
+@QuarkusTestResource(value = TestGuestResource.class, restrictToAnnotatedClass = true) // ReporterTrustTest runs another guest
 class ReporterTest {
 
     private static final String GUEST = "reporter-test";

@@ -1,9 +1,13 @@
 package io.guestguard.host;
 
+import io.guestguard.agent.AgentTrust;
 import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.HypervisorException;
 import io.guestguard.host.supervisor.HostNode;
+import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.trust.Signer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,12 +17,17 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The host supervisor process: reads and checks its settings, then runs this host's
- * {@link HostNode}. Invalid settings stop it at start (exit 1) with every problem listed.
+ * The host supervisor process: reads and checks its settings, then its trust (with
+ * {@value #ROOT_KEY_FILE} set: its key files, and the key ring loaded from the keys topic), then runs
+ * this host's {@link HostNode}. Invalid settings or key files stop it at start (exit 1), each problem
+ * named with its fix.
  */
 @ApplicationScoped
 public class SupervisorService {
@@ -26,10 +35,15 @@ public class SupervisorService {
     private static final Logger LOG = Logger.getLogger(SupervisorService.class);
     /** The engine writes a command and its placement in one transaction; both are read within this. */
     private static final Duration PLACEMENT_WAIT = Duration.ofSeconds(5);
+    /** The operator root's public key file; unset: trust off. */
+    static final String ROOT_KEY_FILE = "guestguard.trust.root-key-file";
+    /** This host's private key file (role host, named as the host). */
+    static final String KEY_FILE = "guestguard.trust.key-file";
 
     private final String bootstrapServers;
     private final Topics topics;
     private volatile HostNode node;
+    private volatile Signer signer;
 
     SupervisorService(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                       @ConfigProperty(name = "guestguard.topic-prefix") String topicPrefix) {
@@ -37,16 +51,21 @@ public class SupervisorService {
         this.topics = new Topics(topicPrefix);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event) throws InterruptedException {
         HostSettings settings;
+        AgentTrust trust;
         try {
-            settings = HostSettings.read(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
-        } catch (IllegalArgumentException e) {
+            settings = HostSettings.read(SupervisorService::setting);
+            trust = AgentTrust.start(new AgentTrust.KeyFiles(ROOT_KEY_FILE, setting(ROOT_KEY_FILE).map(Path::of),
+                    KEY_FILE, setting(KEY_FILE).map(Path::of)), Principal.host(settings.host()),
+                    Map.of("bootstrap.servers", bootstrapServers), topics, new EventCodec());
+        } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.error(e.getMessage());
             Quarkus.asyncExit(1);
             return;
         }
-        HostNode started = new HostNode(settings, bootstrapServers, topics, PLACEMENT_WAIT, e -> Quarkus.asyncExit(1));
+        signer = trust.signer();
+        HostNode started = new HostNode(settings, bootstrapServers, topics, trust, PLACEMENT_WAIT, e -> Quarkus.asyncExit(1));
         try {
             started.start();
             node = started;
@@ -55,6 +74,21 @@ public class SupervisorService {
             started.close();
             Quarkus.asyncExit(1);
         }
+    }
+
+    private static Optional<String> setting(String name) {
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class);
+    }
+
+    /** How this host signs its beats; empty until its trust is read at start. */
+    public Optional<Signer> signer() {
+        return Optional.ofNullable(signer);
+    }
+
+    /** The records refused for their signature or signer so far, by kind: for the readiness details. */
+    public Map<String, Long> refused() {
+        HostNode n = node;
+        return n == null ? Map.of() : n.refused();
     }
 
     /** The guests running here, for heartbeats; empty until the supervisor is ready. */

@@ -1,12 +1,12 @@
 package io.guestguard.reporter.app;
 
+import io.guestguard.agent.AgentTrust;
 import io.guestguard.agent.CommandJournal;
 import io.guestguard.agent.CommandListener;
 import io.guestguard.protocol.AppCommand;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestCommand;
-import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.Rebound;
 import io.guestguard.protocol.RejectedRecordException;
@@ -15,6 +15,7 @@ import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartApp;
 import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Principal;
 import io.guestguard.reporter.config.GuestFileLoader;
 import io.guestguard.reporter.config.GuestSpec;
 import io.guestguard.reporter.config.InvalidConfigException;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +47,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ol>
  *   <li>Read the guest file; refuse to start (exit 1) when it is invalid, naming every problem.</li>
+ *   <li>With {@code trust} in the guest file, check both key files and load the key ring from the keys
+ *       topic (waiting for Kafka up to a minute: a reporter that cannot tell genuine commands from
+ *       forged ones does not start); from then on every fact and beat is signed with the guest's key
+ *       and every command checked (signer, authorization) before anything else.</li>
  *   <li>Open the state folder: the outbox (facts not yet acknowledged by Kafka, and the sequence
  *       numbering) and the command journal. A {@code reporter.started} fact is the first of this run.</li>
  *   <li>Start the outbox's sender, then the applications (adopting those a previous reporter left
@@ -52,10 +58,11 @@ import java.util.concurrent.TimeUnit;
  *       backoff until it is due), then the command listener, so a command never
  *       races the start-up, then the heartbeats.</li>
  *   <li>On shutdown, stop the listener, the applications (each reported stopped), then the sender,
- *       which delivers what it can in its close timeout; the rest stays in the outbox.</li>
+ *       which delivers what it can in its close timeout; the rest stays in the outbox; then stop
+ *       following the keys topic.</li>
  * </ol>
- * Kafka need not be reachable for any of this: facts wait in the outbox and commands are read once
- * Kafka answers.
+ * Without trust, Kafka need not be reachable for any of this: facts wait in the outbox and commands
+ * are read once Kafka answers.
  */
 @ApplicationScoped
 public class Reporter {
@@ -71,6 +78,7 @@ public class Reporter {
     private final String[] args;
     private final EventCodec codec = new EventCodec();
     private GuestSpec guest;
+    private AgentTrust trust;
     private Outbox outbox;
     private OutboxSender sender;
     private CommandJournal journal;
@@ -100,12 +108,27 @@ public class Reporter {
         Path file = Path.of(config.reporter().configFile());
         try {
             GuestSpec spec = new GuestFileLoader().load(file);
+            AgentTrust.KeyFiles keyFiles = keyFiles(file, spec);
+            String signing = keyFiles.on()
+                    ? "signed with key " + AgentTrust.check(keyFiles, Principal.guest(spec.guest())).keyId() + " of guest "
+                      + spec.guest() + "; commands checked against the keys the root in " + keyFiles.root().get() + " registered"
+                    : "off (no trust in the file): records are neither signed nor checked";
             System.out.printf("%s: OK (guest %s, %d applications)%n", file, spec.guest(), spec.applications().size());
+            System.out.printf("%s: trust: %s%n", file, signing);
             return 0;
         } catch (InvalidConfigException e) {
             e.problems().forEach(System.err::println);
             return 1;
+        } catch (IllegalArgumentException e) { // a key file
+            System.err.println(e.getMessage());
+            return 1;
         }
+    }
+
+    /** The guest file's key files, named as the file names them. */
+    private static AgentTrust.KeyFiles keyFiles(Path file, GuestSpec spec) {
+        return new AgentTrust.KeyFiles(file + ": trust.root_key_file", spec.trust().rootKeyFile(),
+                file + ": trust.key_file", spec.trust().keyFile());
     }
 
     void onStart(@Observes StartupEvent event) throws InterruptedException {
@@ -136,8 +159,16 @@ public class Reporter {
             return;
         }
         Topics topics = new Topics(config.topicPrefix());
+        try {
+            trust = AgentTrust.start(keyFiles(file, guest), Principal.guest(guest.guest()),
+                    Map.of("bootstrap.servers", servers), topics, codec);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.errorf("refusing to start: %s", e.getMessage());
+            Quarkus.asyncExit(1);
+            return;
+        }
         int unsent = outbox.size();
-        publisher = new FactPublisher(outbox, servers, topics, guest.guest(), codec);
+        publisher = new FactPublisher(outbox, servers, topics, guest.guest(), trust.signer());
         publisher.publish(new ReporterStarted(unsent, outbox.droppedCount()));
         var reporter = config.reporter();
         sender = new OutboxSender(outbox, topics.guestLog(), guest.guest(), OutboxSender.kafkaProducers(
@@ -148,7 +179,7 @@ public class Reporter {
         supervisor.startAll(held.all());
         held.restartsDue().forEach(this::restartWhenDue);
         commands = new CommandListener<GuestCommand>(servers, topics.guestCommands(), guest.guest(), "guest-reporter-" + guest.guest(),
-                CommandListener.Mode.AT_MOST_ONCE, new RecordGate(codec)::guestCommand, journal, this::execute,
+                CommandListener.Mode.AT_MOST_ONCE, trust.gate()::guestCommand, journal, this::execute,
                 publisher::deadLetter, e -> Quarkus.asyncExit(1));
         commands.start();
         if (!commands.awaitAssigned(ASSIGN_WAIT)) {
@@ -180,6 +211,9 @@ public class Reporter {
         }
         if (outbox != null) {
             outbox.close();
+        }
+        if (trust != null) {
+            trust.close();
         }
     }
 
@@ -289,6 +323,11 @@ public class Reporter {
         }
         publisher.trouble().ifPresent(troubles::add);
         return troubles;
+    }
+
+    /** The commands refused for their signature or signer so far, by kind: for the readiness details. */
+    public Map<String, Long> refused() {
+        return trust == null ? Map.of() : trust.refused();
     }
 
     /** The supervisor, for tests and health checks. */

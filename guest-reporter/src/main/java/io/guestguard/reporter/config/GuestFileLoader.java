@@ -25,6 +25,9 @@ import java.util.Optional;
  * heartbeat_interval: 1s
  * stop_grace: 5s                          # default for exec applications
  * outbox: {max_facts: 10000, fsync: true}
+ * trust:                                  # optional: without it nothing is signed or checked
+ *   root_key_file: keys/root-root.pub     # the operator root's public key; relative to this file
+ *   key_file: keys/guest-g1.key           # this guest's private key (role guest, name = guest)
  * applications:
  *   - name: web                           # kind exec (the default): one long-running command
  *     command: python3 -m http.server 8080
@@ -52,7 +55,7 @@ public final class GuestFileLoader {
     public static final Path DEFAULT_OCF_ROOT = Path.of("/usr/lib/ocf");
 
     private static final List<String> TOP_LEVEL = List.of("guest", "kafka", "state_dir", "heartbeat_interval",
-            "stop_grace", "outbox", "applications");
+            "stop_grace", "outbox", "applications", "trust");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -96,11 +99,12 @@ public final class GuestFileLoader {
         Duration heartbeat = fields.duration(root.get("heartbeat_interval"), "heartbeat_interval", Duration.ofSeconds(1), Duration.ofMillis(1));
         Duration stopGrace = fields.duration(root.get("stop_grace"), "stop_grace", Duration.ofSeconds(5), Duration.ZERO);
         GuestSpec.Outbox outbox = outbox(root.get("outbox"), fields);
+        GuestSpec.Trust trust = trust(root.get("trust"), file, fields);
         List<AppSpec> apps = new ApplicationReader(fields, new OcfReader(fields, ocfRoot)).read(root.get("applications"), stopGrace);
         if (!fields.problems().isEmpty()) {
             throw new InvalidConfigException(fields.problems());
         }
-        return new GuestSpec(guest, servers, stateDir, heartbeat, stopGrace, outbox, apps);
+        return new GuestSpec(guest, servers, stateDir, heartbeat, stopGrace, outbox, apps, trust);
     }
 
     private static Optional<String> bootstrapServers(JsonNode kafka, FieldReader fields) {
@@ -117,6 +121,27 @@ public final class GuestFileLoader {
         Path base = file.toAbsolutePath().getParent();
         String text = fields.optionalText(node, "state_dir", "give a folder for the outbox, journal and pid records, or remove the line for 'state' beside this file");
         return base.resolve(text == null ? "state" : text).normalize();
+    }
+
+    /**
+     * The key files, relative to the file's own folder like the state folder. Only their presence is
+     * checked here; the reporter reads them ({@code --check} and the start, with {@code AgentTrust.check}).
+     */
+    private static GuestSpec.Trust trust(JsonNode node, Path file, FieldReader fields) {
+        if (node == null || fields.mapping(node, "trust", "write 'trust: {root_key_file: FILE, key_file: FILE}', or remove it") == null) {
+            return GuestSpec.Trust.OFF;
+        }
+        fields.unknownFields(node, List.of("root_key_file", "key_file"), "trust.");
+        Path base = file.toAbsolutePath().getParent();
+        Optional<Path> rootFile = Optional.ofNullable(fields.optionalText(node.get("root_key_file"), "trust.root_key_file",
+                "give the operator root's public key file (root-NAME.pub), or remove trust to run unsigned")).map(base::resolve);
+        Optional<Path> keyFile = Optional.ofNullable(fields.optionalText(node.get("key_file"), "trust.key_file",
+                "give this guest's private key file (guest-ID.key)")).map(base::resolve);
+        if (rootFile.isPresent() && keyFile.isEmpty()) {
+            fields.problem("trust.key_file", "missing; give this guest's private key file (guestguard keys create --role guest "
+                    + "--name GUEST inside the guest, then register its .pub), or remove trust.root_key_file to run unsigned");
+        }
+        return new GuestSpec.Trust(rootFile, keyFile);
     }
 
     private static GuestSpec.Outbox outbox(JsonNode node, FieldReader fields) {

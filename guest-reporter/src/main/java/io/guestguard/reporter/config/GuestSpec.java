@@ -17,12 +17,28 @@ import java.util.Optional;
  * @param stopGrace the default time an exec application gets between SIGTERM and SIGKILL
  * @param outbox how the durable outbox keeps facts while Kafka is unreachable
  * @param applications the applications to start and supervise, in start order, with unique names
+ * @param trust the operator root's public key file and the guest's private key file (absolute), if
+ *              given; trust is off without the root's
  */
 public record GuestSpec(String guest, Optional<String> bootstrapServers, Path stateDir, Duration heartbeatInterval,
-                        Duration stopGrace, Outbox outbox, List<AppSpec> applications) {
+                        Duration stopGrace, Outbox outbox, List<AppSpec> applications, Trust trust) {
 
     public GuestSpec {
         applications = List.copyOf(applications);
+    }
+
+    /** A guest file without {@code trust}: nothing signed or checked. */
+    public GuestSpec(String guest, Optional<String> bootstrapServers, Path stateDir, Duration heartbeatInterval,
+                     Duration stopGrace, Outbox outbox, List<AppSpec> applications) {
+        this(guest, bootstrapServers, stateDir, heartbeatInterval, stopGrace, outbox, applications, Trust.OFF);
+    }
+
+    /**
+     * @param rootKeyFile the operator root's public key file; empty: trust off
+     * @param keyFile the guest's private key file, required with the root's
+     */
+    public record Trust(Optional<Path> rootKeyFile, Optional<Path> keyFile) {
+        public static final Trust OFF = new Trust(Optional.empty(), Optional.empty());
     }
 
     /**

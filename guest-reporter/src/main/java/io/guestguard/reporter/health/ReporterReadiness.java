@@ -13,7 +13,9 @@ import java.util.List;
  * {@code /q/health/ready}: UP while the reporter's facts reach Kafka; DOWN, with each reason as data,
  * before it started, while its outbox sender has failed past its limit (it keeps trying; the facts
  * wait on disk), and after a dead letter was given up until Kafka takes a write again
- * (docs/operations.md, "Health").
+ * (docs/operations.md, "Health"). With trust on, the commands refused for their signature or signer
+ * are counted in the details ({@code refused-unsigned: 2}); they do not make it DOWN: a forged
+ * command is an attack on the reporter, not a fault of it.
  */
 @Readiness
 @ApplicationScoped
@@ -32,6 +34,7 @@ public class ReporterReadiness implements HealthCheck {
         for (int i = 0; i < troubles.size(); i++) {
             response.withData("trouble-" + (i + 1), troubles.get(i));
         }
+        reporter.refused().forEach((kind, count) -> response.withData("refused-" + kind, count));
         return response.build();
     }
 }

@@ -6,10 +6,10 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Signer;
 import io.guestguard.reporter.app.ApplicationSupervisor;
 import io.guestguard.reporter.durable.Outbox;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,15 +48,16 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     private final Topics topics;
     private final String guestId;
     private final String source;
-    private final EventCodec codec;
+    /** Signs every fact and beat with the guest's key (when trust is on): at encoding, since the outbox keeps bytes. */
+    private final Signer signer;
 
-    public FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec) {
-        this(outbox, bootstrapServers, topics, guestId, codec, Duration.ofMillis(100), Duration.ofSeconds(5),
+    public FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, Signer signer) {
+        this(outbox, bootstrapServers, topics, guestId, signer, Duration.ofMillis(100), Duration.ofSeconds(5),
                 DEAD_LETTER_ATTEMPTS);
     }
 
     /** With the dead-letter retries' first and longest delay and number of attempts (tests shorten them). */
-    FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, EventCodec codec,
+    FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, Signer signer,
                   Duration firstDelay, Duration maxDelay, int attempts) {
         this.outbox = outbox;
         this.direct = new AckedSender(new KafkaProducer<>(Map.of(
@@ -73,7 +74,7 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
         this.topics = topics;
         this.guestId = guestId;
         this.source = "/guest/" + guestId + "/reporter";
-        this.codec = codec;
+        this.signer = signer;
     }
 
     @Override
@@ -108,7 +109,7 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
         return outbox.append(keepOnOverflow, seq ->
-                codec.encode(CloudEvent.ofGuest(id, source, now, guestId, (Fact) factAt.apply(seq)).withGuestSeq(seq)));
+                signer.encode(CloudEvent.ofGuest(id, source, now, guestId, (Fact) factAt.apply(seq)).withGuestSeq(seq)));
     }
 
     /**
@@ -132,7 +133,7 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     public void heartbeat() {
         CloudEvent<Heartbeat> beat = CloudEvent.ofGuest(UUID.randomUUID().toString(), source, Instant.now(), guestId,
                 new Heartbeat("guest", guestId, List.of()));
-        direct.sendAndForget(new ProducerRecord<>(topics.heartbeats(), guestId, codec.encode(beat)));
+        direct.sendAndForget(new ProducerRecord<>(topics.heartbeats(), guestId, signer.encode(beat)));
     }
 
     @Override

@@ -109,7 +109,7 @@ class GuestFileLoaderTest {
         assertThatThrownBy(() -> loader.load(file)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
                 assertThat(e.problems()).containsExactly(
                         file + ": heartbeat_intervall: unknown field; did you mean heartbeat_interval? Known fields here: "
-                                + "guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications",
+                                + "guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications, trust",
                         file + ": applications[0].stopgrace: unknown field; did you mean stop_grace? Known fields here: "
                                 + "name, kind, probes, command, stop_grace"));
     }
@@ -145,7 +145,7 @@ class GuestFileLoaderTest {
 
         assertThatThrownBy(() -> loader.load(file)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
                 assertThat(e.problems()).containsExactlyInAnyOrder(
-                        file + ": restarts: unknown field; remove it, or use one of guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications",
+                        file + ": restarts: unknown field; remove it, or use one of guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications, trust",
                         file + ": guest: 'bad id!' is not a valid name; use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
                         file + ": heartbeat_interval: '5' is not a duration; write a whole number with ms, s, m or h, e.g. 500ms, 30s, 10m, 1h, or remove the line for the default 1s",
                         file + ": outbox.max_facts: '3' is not a whole number from 10 to 2147483647; write one, or remove the line for the default 10000",
@@ -253,6 +253,21 @@ class GuestFileLoaderTest {
         Path file = write("guest: g1\n");
         assertThatThrownBy(() -> loader.load(file))
                 .hasMessageContaining(file + ": applications: missing or empty; list at least one application");
+    }
+
+    @Test
+    void trustNamesKeyFilesRelativeToTheFileAndTheRootNeedsTheGuestsKey() throws IOException {
+        GuestSpec spec = loader.load(write("guest: g1\ntrust: {root_key_file: keys/root-root.pub, key_file: /etc/guestguard/guest-g1.key}\n"
+                + "applications: [{name: a, command: sleep 1}]\n"));
+        assertThat(spec.trust()).isEqualTo(new GuestSpec.Trust(Optional.of(dir.resolve("keys/root-root.pub")),
+                Optional.of(Path.of("/etc/guestguard/guest-g1.key"))));
+        assertThat(loader.load(write("guest: g1\napplications: [{name: a, command: sleep 1}]\n")).trust()).isEqualTo(GuestSpec.Trust.OFF);
+
+        Path noKey = write("guest: g1\ntrust: {root_key_file: root.pub}\napplications: [{name: a, command: sleep 1}]\n");
+        assertThatThrownBy(() -> loader.load(noKey)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
+                assertThat(e.problems()).containsExactly(noKey + ": trust.key_file: missing; give this guest's private key file "
+                        + "(guestguard keys create --role guest --name GUEST inside the guest, then register its .pub), "
+                        + "or remove trust.root_key_file to run unsigned"));
     }
 
     @Test

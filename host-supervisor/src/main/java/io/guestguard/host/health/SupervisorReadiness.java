@@ -13,7 +13,9 @@ import java.util.List;
  * {@code /q/health/ready}: UP while this host's supervisor carries out its commands; DOWN, with each
  * reason as data, before it started, while facts do not reach Kafka past their retries, after a
  * command failed on every attempt (until a restart applies it again), and while its fleet watch cannot
- * read or is at a bound (docs/operations.md, "Health").
+ * read or is at a bound (docs/operations.md, "Health"). With trust on, the records refused for their
+ * signature or signer are counted in the details ({@code refused-unsigned: 2}); they do not make it
+ * DOWN: a forged record is an attack on the supervisor, not a fault of it.
  */
 @Readiness
 @ApplicationScoped
@@ -32,6 +34,7 @@ public class SupervisorReadiness implements HealthCheck {
         for (int i = 0; i < troubles.size(); i++) {
             response.withData("trouble-" + (i + 1), troubles.get(i));
         }
+        service.refused().forEach((kind, count) -> response.withData("refused-" + kind, count));
         return response.build();
     }
 }

@@ -1,7 +1,6 @@
 package io.guestguard.host.messaging;
 
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.host.SupervisorService;
 import io.guestguard.protocol.Heartbeat;
 import io.smallrye.mutiny.Multi;
@@ -13,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -20,12 +20,13 @@ import java.util.UUID;
  * with the guests running here. The policy engine's detector turns missing beats into host-lost
  * facts; other hosts' supervisors read the inventories to refuse starting a guest that still runs.
  * The broker stamps each beat on append ({@code LogAppendTime}): the detector measures silence on
- * the broker's clock, so this host's clock does not matter.
+ * the broker's clock, so this host's clock does not matter. Each beat is signed with the host's key
+ * when trust is on; none is sent before the supervisor has read its trust at start, since a beat it
+ * could not sign would be refused.
  */
 @ApplicationScoped
 public class HostHeartbeats {
 
-    private final EventCodec codec = new EventCodec();
     private final String hostId;
     private final Duration interval;
     private final SupervisorService supervisor;
@@ -40,13 +41,17 @@ public class HostHeartbeats {
 
     @Outgoing("host-heartbeats")
     public Multi<Message<byte[]>> beats() {
-        return Multi.createFrom().ticks().every(interval).map(tick -> beat());
+        return Multi.createFrom().ticks().every(interval).map(tick -> beat())
+                .select().where(Optional::isPresent).map(Optional::get);
     }
 
-    Message<byte[]> beat() {
-        CloudEvent<Heartbeat> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + hostId + "/supervisor",
-                Instant.now(), null, null, hostId, null, new Heartbeat("host", hostId, supervisor.inventory()));
-        return Message.of(codec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build());
+    /** This host's beat now; empty while the supervisor has not read its trust yet. */
+    Optional<Message<byte[]>> beat() {
+        return supervisor.signer().map(signer -> {
+            CloudEvent<Heartbeat> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + hostId + "/supervisor",
+                    Instant.now(), null, null, hostId, null, new Heartbeat("host", hostId, supervisor.inventory()));
+            return Message.of(signer.encode(event))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build());
+        });
     }
 }

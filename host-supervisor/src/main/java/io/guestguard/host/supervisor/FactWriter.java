@@ -3,9 +3,9 @@ package io.guestguard.host.supervisor;
 import io.guestguard.agent.AckedSender;
 import io.guestguard.agent.DeadLetterWriter;
 import io.guestguard.protocol.CloudEvent;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,15 +38,16 @@ public final class FactWriter implements AutoCloseable {
     private final DeadLetterWriter deadLetters;
     private final Topics topics;
     private final String host;
-    private final EventCodec codec;
+    /** Signs each fact with the host's key, when trust is on. */
+    private final Signer signer;
     private final Clock clock;
 
-    public FactWriter(String bootstrapServers, Topics topics, String host, EventCodec codec, Clock clock) {
-        this(bootstrapServers, topics, host, codec, clock, Duration.ofMillis(100), Duration.ofSeconds(5));
+    public FactWriter(String bootstrapServers, Topics topics, String host, Signer signer, Clock clock) {
+        this(bootstrapServers, topics, host, signer, clock, Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
     /** With the retries' first and longest delay (tests shorten them). */
-    FactWriter(String bootstrapServers, Topics topics, String host, EventCodec codec, Clock clock, Duration firstDelay,
+    FactWriter(String bootstrapServers, Topics topics, String host, Signer signer, Clock clock, Duration firstDelay,
                Duration maxDelay) {
         this.sender = new AckedSender(new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -62,7 +63,7 @@ public final class FactWriter implements AutoCloseable {
         this.deadLetters = new DeadLetterWriter(sender, topics.deadLetter(), "host-supervisor");
         this.topics = topics;
         this.host = host;
-        this.codec = codec;
+        this.signer = signer;
         this.clock = clock;
     }
 
@@ -70,7 +71,7 @@ public final class FactWriter implements AutoCloseable {
     public CloudEvent<Fact> write(String guest, Long epoch, Fact fact) {
         CloudEvent<Fact> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 clock.instant(), guest, null, host, epoch, fact);
-        sender.send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(event)), "fact about " + guest);
+        sender.send(new ProducerRecord<>(topics.guestLog(), guest, signer.encode(event)), "fact about " + guest);
         LOG.infof("%s: %s (epoch %s)", guest, fact.describe(), epoch);
         return event;
     }

@@ -89,6 +89,12 @@ public final class FleetWatch implements AutoCloseable {
      */
     public FleetWatch(String bootstrapServers, Topics topics, String clientId, EventCodec codec, Clock clock,
                       int maxGuests, int maxHosts, Duration beatLifetime) {
+        this(bootstrapServers, topics, clientId, new RecordGate(codec), clock, maxGuests, maxHosts, beatLifetime);
+    }
+
+    /** @param gate what each record read passes first: with trust on, it refuses what the engine (placements) or a host (beats) did not sign */
+    public FleetWatch(String bootstrapServers, Topics topics, String clientId, RecordGate gate, Clock clock,
+                      int maxGuests, int maxHosts, Duration beatLifetime) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
@@ -96,7 +102,7 @@ public final class FleetWatch implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
-        this.gate = new RecordGate(codec);
+        this.gate = gate;
         this.clock = clock;
         this.maxGuests = maxGuests;
         this.maxHosts = maxHosts;

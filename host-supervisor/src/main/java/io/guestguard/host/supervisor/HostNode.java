@@ -3,12 +3,13 @@ package io.guestguard.host.supervisor;
 import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.Hypervisor;
 import io.guestguard.host.hypervisor.HypervisorException;
+import io.guestguard.agent.AgentTrust;
 import io.guestguard.agent.CommandJournal;
 import io.guestguard.agent.CommandListener;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.HostCommand;
-import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Principal;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -25,7 +26,9 @@ import java.util.function.UnaryOperator;
  * One host's supervisor wired to its hypervisor and to Kafka: the fleet watch, the fact writer, the
  * command journal and the listener of this host's commands, started in that order (so commands are
  * only read once the placements are known and unfinished commands are finished) and closed in the
- * reverse one. The Quarkus service runs one; tests run several in one JVM.
+ * reverse one. With trust on, every fact it writes is signed with the host's key and every record
+ * it reads (commands, placements, other hosts' beats) passes the trust's gate first; the node owns
+ * the trust and closes it last. The Quarkus service runs one; tests run several in one JVM.
  */
 public final class HostNode implements AutoCloseable {
 
@@ -39,6 +42,7 @@ public final class HostNode implements AutoCloseable {
     private final Duration placementWait;
     private final Consumer<RuntimeException> fatal;
     private final UnaryOperator<Hypervisor> around;
+    private final AgentTrust trust;
     private final EventCodec codec = new EventCodec();
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final Map<String, Hypervisor> peers = new ConcurrentHashMap<>();
@@ -50,14 +54,22 @@ public final class HostNode implements AutoCloseable {
      * @param placementWait how long a command waits for the placements written with it to be read
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
-    public HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
-                    Consumer<RuntimeException> fatal) {
-        this(settings, bootstrapServers, topics, placementWait, fatal, UnaryOperator.identity());
+    public HostNode(HostSettings settings, String bootstrapServers, Topics topics, AgentTrust trust,
+                    Duration placementWait, Consumer<RuntimeException> fatal) {
+        this(settings, bootstrapServers, topics, trust, placementWait, fatal, UnaryOperator.identity());
     }
 
-    /** With {@code around} wrapped around this host's hypervisor (tests inject its faults so). */
+    /** Trust off, with {@code around} wrapped around this host's hypervisor (tests inject its faults so). */
     HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
              Consumer<RuntimeException> fatal, UnaryOperator<Hypervisor> around) {
+        this(settings, bootstrapServers, topics, AgentTrust.off(new EventCodec(), Principal.host(settings.host())),
+                placementWait, fatal, around);
+    }
+
+    /** With {@code trust}, which this node closes, and {@code around} wrapped around this host's hypervisor. */
+    HostNode(HostSettings settings, String bootstrapServers, Topics topics, AgentTrust trust,
+             Duration placementWait, Consumer<RuntimeException> fatal, UnaryOperator<Hypervisor> around) {
+        this.trust = open(trust); // opened first, so closed last: the readers before it may still check a record
         this.around = around;
         this.settings = settings;
         this.bootstrapServers = bootstrapServers;
@@ -69,9 +81,9 @@ public final class HostNode implements AutoCloseable {
     public void start() throws HypervisorException {
         String host = settings.host();
         Hypervisor hypervisor = open(around.apply(connect(host)));
-        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, codec, Clock.systemUTC(),
+        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, trust.gate(), Clock.systemUTC(),
                 settings.maxGuests(), settings.maxHosts(), settings.peerTimeout()));
-        FactWriter facts = open(new FactWriter(bootstrapServers, topics, host, codec, Clock.systemUTC()));
+        FactWriter facts = open(new FactWriter(bootstrapServers, topics, host, trust.signer(), Clock.systemUTC()));
         CommandJournal journal = open(CommandJournal.open(settings.stateDir().resolve("commands")));
         FenceHook fence = new FenceHook(settings.fenceCommand(), settings.fenceTimeout(), host, Clock.systemUTC());
         HostSupervisor built = open(new HostSupervisor(
@@ -83,7 +95,7 @@ public final class HostNode implements AutoCloseable {
         fleet.start();
         built.start();
         CommandListener<HostCommand> commands = new CommandListener<HostCommand>(bootstrapServers, topics.hostCommands(), host,
-                "host-supervisor-" + host, CommandListener.Mode.UNTIL_DONE, new RecordGate(codec)::hostCommand, journal,
+                "host-supervisor-" + host, CommandListener.Mode.UNTIL_DONE, trust.gate()::hostCommand, journal,
                 built::accept, facts::deadLetter, fatal);
         open(commands);
         commands.start();
@@ -122,6 +134,11 @@ public final class HostNode implements AutoCloseable {
         s.trouble().ifPresent(troubles::add);
         fleet.trouble().ifPresent(troubles::add);
         return troubles;
+    }
+
+    /** The records refused for their signature or signer so far, by kind: for the readiness details. */
+    public Map<String, Long> refused() {
+        return trust.refused();
     }
 
     /** The running supervisor, or {@code null} before {@link #start} and after {@link #close}. */

@@ -38,7 +38,7 @@ class ReporterConfigCheckTest {
 
         Result checked = run(file, "--check");
         assertThat(checked.exitCode).isEqualTo(1);
-        assertThat(checked.err).contains(file + ": colour: unknown field; remove it, or use one of guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications",
+        assertThat(checked.err).contains(file + ": colour: unknown field; remove it, or use one of guest, kafka, state_dir, heartbeat_interval, stop_grace, outbox, applications, trust",
                 file + ": applications[0].command: missing or empty; give the command line that starts the application");
 
         Result started = run(file);
