@@ -4,6 +4,7 @@ import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.HypervisorException;
 import io.guestguard.host.supervisor.HostNode;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,13 +28,12 @@ public class SupervisorService {
     /** The engine writes a command and its placement in one transaction; both are read within this. */
     private static final Duration PLACEMENT_WAIT = Duration.ofSeconds(5);
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final Topics topics;
     private volatile HostNode node;
 
-    SupervisorService(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                      @ConfigProperty(name = "guestguard.topic-prefix") String topicPrefix) {
-        this.bootstrapServers = bootstrapServers;
+    SupervisorService(KafkaClientSettings kafka, @ConfigProperty(name = "guestguard.topic-prefix") String topicPrefix) {
+        this.kafka = kafka;
         this.topics = new Topics(topicPrefix);
     }
 
@@ -46,7 +46,7 @@ public class SupervisorService {
             Quarkus.asyncExit(1);
             return;
         }
-        HostNode started = new HostNode(settings, bootstrapServers, topics, PLACEMENT_WAIT, e -> Quarkus.asyncExit(1));
+        HostNode started = new HostNode(settings, kafka, topics, PLACEMENT_WAIT, e -> Quarkus.asyncExit(1));
         try {
             started.start();
             node = started;

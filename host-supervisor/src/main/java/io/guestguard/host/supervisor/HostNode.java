@@ -1,14 +1,15 @@
 package io.guestguard.host.supervisor;
 
+import io.guestguard.agent.CommandJournal;
+import io.guestguard.agent.CommandListener;
 import io.guestguard.host.config.HostSettings;
 import io.guestguard.host.hypervisor.Hypervisor;
 import io.guestguard.host.hypervisor.HypervisorException;
-import io.guestguard.agent.CommandJournal;
-import io.guestguard.agent.CommandListener;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -34,7 +35,7 @@ public final class HostNode implements AutoCloseable {
     private static final Duration ASSIGN_WAIT = Duration.ofSeconds(30);
 
     private final HostSettings settings;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final Topics topics;
     private final Duration placementWait;
     private final Consumer<RuntimeException> fatal;
@@ -50,17 +51,17 @@ public final class HostNode implements AutoCloseable {
      * @param placementWait how long a command waits for the placements written with it to be read
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
-    public HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
+    public HostNode(HostSettings settings, KafkaClientSettings kafka, Topics topics, Duration placementWait,
                     Consumer<RuntimeException> fatal) {
-        this(settings, bootstrapServers, topics, placementWait, fatal, UnaryOperator.identity());
+        this(settings, kafka, topics, placementWait, fatal, UnaryOperator.identity());
     }
 
     /** With {@code around} wrapped around this host's hypervisor (tests inject its faults so). */
-    HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
+    HostNode(HostSettings settings, KafkaClientSettings kafka, Topics topics, Duration placementWait,
              Consumer<RuntimeException> fatal, UnaryOperator<Hypervisor> around) {
         this.around = around;
         this.settings = settings;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topics = topics;
         this.placementWait = placementWait;
         this.fatal = fatal;
@@ -69,9 +70,9 @@ public final class HostNode implements AutoCloseable {
     public void start() throws HypervisorException {
         String host = settings.host();
         Hypervisor hypervisor = open(around.apply(connect(host)));
-        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, codec, Clock.systemUTC(),
+        FleetWatch fleet = open(new FleetWatch(kafka, topics, "host-supervisor-" + host, codec, Clock.systemUTC(),
                 settings.maxGuests(), settings.maxHosts(), settings.peerTimeout()));
-        FactWriter facts = open(new FactWriter(bootstrapServers, topics, host, codec, Clock.systemUTC()));
+        FactWriter facts = open(new FactWriter(kafka, topics, host, codec, Clock.systemUTC()));
         CommandJournal journal = open(CommandJournal.open(settings.stateDir().resolve("commands")));
         FenceHook fence = new FenceHook(settings.fenceCommand(), settings.fenceTimeout(), host, Clock.systemUTC());
         HostSupervisor built = open(new HostSupervisor(
@@ -82,7 +83,7 @@ public final class HostNode implements AutoCloseable {
                 fleet, facts, fence, journal, codec));
         fleet.start();
         built.start();
-        CommandListener<HostCommand> commands = new CommandListener<HostCommand>(bootstrapServers, topics.hostCommands(), host,
+        CommandListener<HostCommand> commands = new CommandListener<HostCommand>(kafka, topics.hostCommands(), host,
                 "host-supervisor-" + host, CommandListener.Mode.UNTIL_DONE, new RecordGate(codec)::hostCommand, journal,
                 built::accept, facts::deadLetter, fatal);
         open(commands);

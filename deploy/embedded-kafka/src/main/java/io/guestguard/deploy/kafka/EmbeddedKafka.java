@@ -70,6 +70,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String guestListener;
     private final Path logDir;
     private Path deleteOnClose;
+    /** The SASL_SSL and mutual-TLS listeners with ACLs on, or {@code null}. */
+    private BrokerSecurity security;
 
     private EmbeddedKafka(KafkaRaftServer server, Properties props, String bootstrapServers, String guestListener,
                           Path logDir, Path deleteOnClose) {
@@ -116,6 +118,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** As {@link #start(Path, boolean, Topics, int)}, with a listener for guests behind a gateway, if not {@code null}. */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
                                       GuestListener guests) {
+        return start(logDir, deleteLogDirOnClose, topics, partitions, guests, null);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, Topics, int)}, with a SASL_SSL listener, a mutual-TLS listener
+     * and ACLs enforced ({@link BrokerSecurity}); certificates and users' password files go to
+     * {@code securityDir}. {@link #bootstrapServers()} stays the harness's plaintext super-user listener.
+     */
+    public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions) {
+        return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir));
+    }
+
+    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
+                                       GuestListener guests, BrokerSecurity security) {
         QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         SILENT_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         // Every fresh single-node cluster "warns" that it activates its empty metadata log; keep the
@@ -159,11 +175,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "250");
         props.put("auto.create.topics.enable", "false");
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        if (security != null) {
+            security.configure(props);
+        }
         try {
             Files.createDirectories(logDir);
             format(logDir, props);
             EmbeddedKafka kafka = new EmbeddedKafka(startServer(props), props, "127.0.0.1:" + brokerPort, guestListener,
                     logDir, deleteLogDirOnClose ? logDir : null);
+            kafka.security = security;
+            if (security != null) {
+                security.started(kafka.bootstrapServers());
+            }
             try {
                 TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
             } catch (RuntimeException e) {
@@ -184,6 +207,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} of the listener for guests behind a gateway; empty when started without one. */
     public java.util.Optional<String> guestListener() {
         return java.util.Optional.ofNullable(guestListener);
+    }
+
+    /** The secure listeners, when started with {@link #startSecure}. */
+    public java.util.Optional<BrokerSecurity> security() {
+        return java.util.Optional.ofNullable(security);
     }
 
     public Path logDir() {

@@ -2,23 +2,21 @@ package io.guestguard.policy.engine.streams;
 
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.RestartLimit;
-import io.guestguard.policy.engine.config.EngineConfig;
 import io.guestguard.policy.engine.config.BrokerClock;
+import io.guestguard.policy.engine.config.EngineConfig;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.streams.ThreadReplacer;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Hands Quarkus Kafka Streams the engine's topology, built from configuration, once the guest log and
@@ -29,26 +27,17 @@ import java.util.Map;
 @ApplicationScoped
 public class TopologyProducer {
 
-    /** The guest log's settings, read with the bootstrap servers and client settings Kafka Streams has. */
-    private static void requireBrokerClock(Topics topics) {
-        org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        String servers = settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class);
-        Map<String, Object> client = new HashMap<>();
-        for (String name : settings.getPropertyNames()) {
-            String key = name.startsWith("kafka-streams.") ? name.substring("kafka-streams.".length()) : null;
-            if (key != null && AdminClientConfig.configNames().contains(key)) {
-                settings.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
-            }
-        }
-        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        try (Admin admin = Admin.create(client)) {
+    /** The guest log's and the beats' settings, read with the service's Kafka settings (as Kafka Streams has them). */
+    private static void requireBrokerClock(Topics topics, KafkaClientSettings kafka) {
+        String servers = kafka.bootstrapServers();
+        try (Admin admin = Admin.create(kafka.properties())) {
             BrokerClock.require(admin, topics.guestLog(), BrokerClock.DECIDER, servers, Duration.ofSeconds(1));
             BrokerClock.require(admin, topics.hostHeartbeats(), BrokerClock.DETECTOR, servers, Duration.ofSeconds(1));
         }
     }
 
     @Produces
-    public Topology topology(EngineConfig config) {
+    public Topology topology(EngineConfig config, KafkaClientSettings kafka) {
         RestartLimit limit;
         try {
             limit = RestartLimit.parse(config.policy().restartLimit());
@@ -57,7 +46,7 @@ public class TopologyProducer {
                     + e.getMessage() + "; set it to none, unlimited or a whole number", e);
         }
         Topics topics = new Topics(config.topicPrefix());
-        requireBrokerClock(topics);
+        requireBrokerClock(topics, kafka);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()));
     }
