@@ -176,7 +176,8 @@ public final class KafkaClientSettings {
                     password("ssl.key.password", false, out);
                 }
             } else {
-                refuse(TLS_STORES, protocol, protocol.sasl() ? "SASL_SSL" : "SSL");
+                boolean sasl = protocol.sasl() || value("sasl.username") != null || value("sasl.jaas.config") != null;
+                refuse(TLS_STORES, protocol, sasl ? "SASL_SSL" : "SSL");
             }
             return new KafkaClientSettings(protocol, out);
         }

@@ -62,7 +62,8 @@ class KafkaClientSettingsTest {
                 "ssl.truststore.location", "/etc/ca.p12")))
                 .hasMessageContaining("kafka.sasl.username: is set but security.protocol is PLAINTEXT, which does not use it; "
                         + "set kafka.security.protocol=SASL_SSL, or remove it")
-                .hasMessageContaining("kafka.ssl.truststore.location: is set but security.protocol is PLAINTEXT");
+                .hasMessageContaining("kafka.ssl.truststore.location: is set but security.protocol is PLAINTEXT, which does not use it; "
+                        + "set kafka.security.protocol=SASL_SSL");
         assertThatThrownBy(() -> read(Map.of("bootstrap.servers", "b1:9092", "security.protocol", "TLS")))
                 .hasMessage("configuration: kafka.security.protocol: 'TLS' is not a security protocol; write PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
     }

@@ -49,10 +49,13 @@ public final class BrokerSecurity {
         this.mutualTls = "127.0.0.1:" + EmbeddedKafka.freePort();
     }
 
-    /** Makes the certificates in {@code dir}, ports for both listeners and room for the users' password files. */
-    static BrokerSecurity create(Path dir) {
+    /**
+     * Makes the certificates in {@code dir} (the broker's valid for {@code brokerNames} too), ports for
+     * both listeners and room for the users' password files.
+     */
+    static BrokerSecurity create(Path dir, String... brokerNames) {
         TestCertificates certificates = TestCertificates.create(dir);
-        certificates.keystore("broker");
+        certificates.keystore("broker", brokerNames);
         return new BrokerSecurity(certificates, dir);
     }
 
@@ -63,9 +66,7 @@ public final class BrokerSecurity {
                 + "," + TLS_LISTENER + "://" + mutualTls);
         props.put("listener.security.protocol.map", props.getProperty("listener.security.protocol.map") + ","
                 + SCRAM_LISTENER + ":SASL_SSL," + TLS_LISTENER + ":SSL");
-        String scram = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
-        props.put(scram + "sasl.enabled.mechanisms", KafkaClientSettings.SCRAM);
-        props.put(scram + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        scram(props, SCRAM_LISTENER);
         props.put("listener.name." + TLS_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".ssl.client.auth", "required");
         props.put("ssl.keystore.location", dir.resolve("broker.p12").toString());
         props.put("ssl.keystore.type", "PKCS12");
@@ -78,6 +79,13 @@ public final class BrokerSecurity {
         props.put("allow.everyone.if.no.acl.found", "false");
         // The harness's plaintext listener and the controller's: anonymous, on 127.0.0.1 only.
         props.put("super.users", "User:ANONYMOUS");
+    }
+
+    /** Makes {@code listener} (a SASL_SSL one) take SCRAM-SHA-512 logins. */
+    void scram(Properties props, String listener) {
+        String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+        props.put(prefix + "sasl.enabled.mechanisms", KafkaClientSettings.SCRAM);
+        props.put(prefix + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     }
 
     void started(String plaintextServers) {

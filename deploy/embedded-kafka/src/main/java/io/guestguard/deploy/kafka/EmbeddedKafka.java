@@ -130,6 +130,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir));
     }
 
+    /** As {@link #startSecure(Path, Path, Topics, int)}, with a SASL_SSL listener for guests behind a gateway. */
+    public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions, GuestListener guests) {
+        return start(logDir, false, topics, partitions, guests, BrokerSecurity.create(securityDir, guests.name()));
+    }
+
     private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
                                        GuestListener guests, BrokerSecurity security) {
         QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
@@ -151,7 +156,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (guests != null) {
             listeners += "," + GUEST_LISTENER + "://" + guestListener;
             advertised += "," + GUEST_LISTENER + "://" + guests.name() + ":" + guests.advertisedPort();
-            protocols += "," + GUEST_LISTENER + ":PLAINTEXT";
+            protocols += "," + GUEST_LISTENER + (security == null ? ":PLAINTEXT" : ":SASL_SSL");
+            if (security != null) {
+                security.scram(props, GUEST_LISTENER);
+            }
         }
         props.put("listeners", listeners);
         props.put("advertised.listeners", advertised);

@@ -44,16 +44,17 @@ public final class TestCertificates {
     }
 
     /**
-     * A keystore for {@code commonName} signed by the authority, valid for 127.0.0.1 and localhost (so
-     * clients may verify a broker's name), e.g. the broker's, or a client's for mutual TLS.
+     * A keystore for {@code commonName} signed by the authority, valid for 127.0.0.1, localhost and
+     * {@code dnsNames} (so clients may verify a broker's name), e.g. the broker's, or a client's for mutual TLS.
      */
-    public Path keystore(String commonName) {
+    public Path keystore(String commonName, String... dnsNames) {
         String store = commonName + ".p12";
         keytool("-genkeypair", "-keystore", store, "-alias", "key", "-dname", "CN=" + commonName,
                 "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2");
         keytool("-certreq", "-keystore", store, "-alias", "key", "-file", commonName + ".csr");
         keytool("-gencert", "-keystore", "ca.p12", "-alias", "ca", "-infile", commonName + ".csr", "-outfile", commonName + ".pem",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2");
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost" + java.util.Arrays.stream(dnsNames).map(n -> ",dns:" + n)
+                        .collect(java.util.stream.Collectors.joining()), "-validity", "2");
         keytool("-importcert", "-keystore", store, "-alias", "ca", "-file", "ca.pem", "-noprompt");
         keytool("-importcert", "-keystore", store, "-alias", "key", "-file", commonName + ".pem");
         return dir.resolve(store);

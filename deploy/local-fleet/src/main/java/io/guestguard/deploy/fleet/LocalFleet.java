@@ -132,10 +132,12 @@ public final class LocalFleet implements AutoCloseable {
      *                  keeps a hot standby of another's state, and takes its partitions when it stops)
      * @param guestClocks a guest's own clock offset (a libfaketime offset such as {@code -2h}), by guest:
      *                    its reporter runs under faketime ({@link GuestClocks})
+     * @param secure whether the broker takes SASL_SSL only, with ACLs on: each service, host and guest logs
+     *               in as its own SCRAM user, granted what {@code guestguard acls} prints ({@link FleetAcls})
      */
     public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances,
-                          Map<String, String> guestClocks) {
-        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of());
+                          Map<String, String> guestClocks, boolean secure) {
+        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of(), false);
 
         public Options {
             if (instances < 1) {
@@ -144,29 +146,34 @@ public final class LocalFleet implements AutoCloseable {
         }
 
         public Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
-            this(watcher, hostProperties, 1, Map.of());
+            this(watcher, hostProperties, 1, Map.of(), false);
         }
 
         public Options withoutWatcher() {
-            return new Options(false, hostProperties, instances, guestClocks);
+            return new Options(false, hostProperties, instances, guestClocks, secure);
+        }
+
+        /** Transport security and ACLs on ({@code ./fleet --secure}). */
+        public Options withSecurity() {
+            return new Options(watcher, hostProperties, instances, guestClocks, true);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, all, instances, guestClocks);
+            return new Options(watcher, all, instances, guestClocks, secure);
         }
 
         /** {@code count} instances of the policy engine and of the migration watcher. */
         public Options withInstances(int count) {
-            return new Options(watcher, hostProperties, count, guestClocks);
+            return new Options(watcher, hostProperties, count, guestClocks, secure);
         }
 
         /** {@code guest}'s reporter runs on a clock {@code offset} off (e.g. {@code -2h}, {@code +0}). */
         public Options withGuestClock(String guest, String offset) {
             Map<String, String> all = new LinkedHashMap<>(guestClocks);
             all.put(guest, offset);
-            return new Options(watcher, hostProperties, instances, all);
+            return new Options(watcher, hostProperties, instances, all, secure);
         }
     }
 
@@ -188,7 +195,7 @@ public final class LocalFleet implements AutoCloseable {
         }
         GuestClocks.check(options.guestClocks(), GUESTS);
         Path faketime = options.guestClocks().isEmpty() ? null : GuestClocks.library();
-        List.of("kafka", "g1-state", "hosts", "registry", "guests", "packages", "logs", "clocks")
+        List.of("kafka", "security", "g1-state", "hosts", "registry", "guests", "packages", "logs", "clocks")
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         for (int n = 1; n <= options.instances(); n++) {
             deleteRecursively(runDir.resolve(instanceName("policy-engine", n) + "-state"));
@@ -208,10 +215,16 @@ public final class LocalFleet implements AutoCloseable {
         // Guests reach Kafka through their host's guest network (see GuestGateway): at GATEWAY_NAME:port,
         // which the broker's guest listener advertises and each guest resolves to its own address.
         int gatewayPort = EmbeddedKafka.freePort();
-        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3,
-                new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPort)), topics, runDir);
+        EmbeddedKafka.GuestListener guestListener = new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPort);
+        LocalFleet fleet = new LocalFleet(options.secure()
+                ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3, guestListener)
+                : EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3, guestListener), topics, runDir);
         try {
-            String servers = fleet.kafka.bootstrapServers();
+            fleet.kafka.security().ifPresent(security -> {
+                security.allow(fleet.acls(HOSTS, GUESTS).all());
+                GUESTS.forEach(guest -> appendGuestKafkaSecurity(runDir.resolve("guests/" + guest + ".yaml"),
+                        security.scramUser(FleetAcls.guestUser(guest))));
+            });
             fleet.apply(specs);
             // Guests run at a lower CPU priority, as a real host's VMs do not starve its own services:
             // three reporter JVMs starting at once on two cores otherwise delay the host supervisors'
@@ -236,7 +249,6 @@ public final class LocalFleet implements AutoCloseable {
             }
             fleet.supervisorJar = supervisorJar;
             fleet.supervisorProperties = Map.ofEntries(
-                    Map.entry("kafka.bootstrap.servers", servers),
                     // The packaged supervisor has libvirt alone: the simulated host is plugged in (docs/architecture.md).
                     Map.entry("guestguard.host.hypervisor", SimulatedAdapter.NAME),
                     Map.entry("guestguard.host.hypervisor-path", SimulatedAdapter.classPath()),
@@ -253,7 +265,7 @@ public final class LocalFleet implements AutoCloseable {
             // commands from the partition's end, so it must be reading before the engine's first
             // start-guest; a Quarkus supervisor is up in seconds, the Kafka Streams engine later.
             fleet.engineJar = engineJar;
-            fleet.engineProperties = Map.of("kafka.bootstrap.servers", servers);
+            fleet.engineProperties = fleet.kafkaProperties(FleetAcls.ENGINE_USER);
             for (int n = 1; n <= options.instances(); n++) {
                 fleet.startEngine(n);
             }
@@ -465,6 +477,7 @@ public final class LocalFleet implements AutoCloseable {
         }
         Map<String, String> properties = new LinkedHashMap<>(supervisorProperties);
         properties.putAll(hostProperties.getOrDefault(host, Map.of()));
+        properties.putAll(kafkaProperties(FleetAcls.hostUser(host)));
         properties.put("guestguard.host.id", host);
         properties.put("quarkus.http.port", "0"); // two supervisors on one machine: each a free port for its health
         // Its command journal survives a restart, so a command read before a crash is not applied twice.

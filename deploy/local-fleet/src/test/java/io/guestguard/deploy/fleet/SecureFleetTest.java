@@ -96,9 +96,27 @@ class SecureFleetTest {
         }
     }
 
-    /** The pid of app1's first start other than {@code not}'s, if it has been reported. */
+    @Test
+    void theTwoHostFleetRunsSecureWithEveryHostAndGuestItsOwnUser(@TempDir Path runDir) {
+        try (LocalFleet fleet = LocalFleet.start(HOME, runDir, "2", LocalFleet.Options.DEFAULT.withSecurity());
+             TopicReader guestLog = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestLog())) {
+            // The engine's start-guest reaches primary's supervisor, which starts g1, whose reporter (through the
+            // guest gateway, over SASL_SSL) starts app1; its kill is decided and g1's reporter restarts it.
+            long pid = await().atMost(Duration.ofSeconds(120)).until(() -> startedPid(guestLog, "g1", -1), Optional::isPresent).orElseThrow();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            long newPid = await().atMost(Duration.ofSeconds(60)).until(() -> startedPid(guestLog, "g1", pid), Optional::isPresent).orElseThrow();
+            assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(fleet.services()).allMatch(ServiceProcess::isAlive);
+        }
+    }
+
     private Optional<Long> startedPid(TopicReader guestLog, long not) {
-        return guestLog.poll().stream().map(r -> codec.decode(r.value()))
+        return startedPid(guestLog, "g1", not);
+    }
+
+    /** The pid of {@code guest}'s app1's first start other than {@code not}'s, if it has been reported. */
+    private Optional<Long> startedPid(TopicReader guestLog, String guest, long not) {
+        return guestLog.poll().stream().map(r -> codec.decode(r.value())).filter(e -> guest.equals(e.guestId()))
                 .filter(e -> e.data() instanceof AppStarted s && s.app().equals("app1") && s.pid() != not)
                 .map(e -> ((AppStarted) e.data()).pid()).findFirst();
     }
