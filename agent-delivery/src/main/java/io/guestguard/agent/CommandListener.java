@@ -4,6 +4,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Command;
 import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,17 +88,16 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
      *                    is logged with the reason, and the next record is read
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
-    public CommandListener(String bootstrapServers, String topic, String key, String clientId, Mode mode,
+    public CommandListener(KafkaClientSettings kafka, String topic, String key, String clientId, Mode mode,
                            Decoder<C> decoder, CommandJournal journal, Consumer<CloudEvent<? extends C>> handler,
                            BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters,
                            Consumer<RuntimeException> fatal) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 // A resume offset the topic no longer has (retention, a new cluster): its end.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.key = key;

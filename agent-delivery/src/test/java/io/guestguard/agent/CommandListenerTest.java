@@ -125,7 +125,7 @@ class CommandListenerTest {
                         BiConsumer<ConsumerRecord<String, byte[]>, String> letters) throws InterruptedException {
         TopicCreator.create(broker.bootstrapServers(), topics, 1, (short) 1);
         journal = CommandJournal.open(dir.resolve("commands"));
-        listener = new CommandListener<>(broker.bootstrapServers(), topics.hostCommands(), "h1", "test-h1",
+        listener = new CommandListener<>(io.guestguard.protocol.kafka.KafkaClientSettings.plaintext(broker.bootstrapServers()), topics.hostCommands(), "h1", "test-h1",
                 CommandListener.Mode.UNTIL_DONE, new RecordGate(codec)::hostCommand, journal, handler, letters, fatal::add);
         listener.start();
         assertThat(listener.awaitAssigned(WAIT)).isTrue();

@@ -6,6 +6,7 @@ import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,15 +37,15 @@ import java.util.function.Consumer;
  */
 final class BrokerLog implements EventLog {
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final Topics topics;
     private final String guest;
     private final Duration timeout;
     private final EventCodec codec = new EventCodec();
     private Long size;
 
-    BrokerLog(String bootstrapServers, Topics topics, String guest, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+    BrokerLog(KafkaClientSettings kafka, Topics topics, String guest, Duration timeout) {
+        this.kafka = kafka;
         this.topics = topics;
         this.guest = guest;
         this.timeout = timeout;
@@ -142,12 +143,11 @@ final class BrokerLog implements EventLog {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()),
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
  * {@code recordtime}, so the replay of an export decides at the same times as the engine did.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         description = "Writes the guest log's facts and the audit log's decisions to a file, one CloudEvent per line, for 'replay --input'.")
 final class ExportCommand implements Callable<Integer> {
 
@@ -40,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EventCodec codec = new EventCodec();
-        BrokerLog log = new BrokerLog(kafka.bootstrapServers, kafka.topics(), guest, kafka.timeout);
+        BrokerLog log = new BrokerLog(kafka.settings(), kafka.topics(), guest, kafka.timeout);
         long[] lines = new long[1];
         try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             // Each fact with its decision time, the record timestamp the engine decided it by.

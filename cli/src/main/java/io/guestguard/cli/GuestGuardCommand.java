@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * commands. Each subcommand is its own class; those that talk to Kafka share {@link KafkaOptions}.
  */
 @Command(name = "guestguard", mixinStandardHelpOptions = true, versionProvider = GuestGuardCommand.Version.class,
-        subcommands = {CheckCommand.class, ApplyCommand.class, GuestPackageCommand.class, AppCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
-        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), replay the log to explain and verify decisions, create and check GuestGuard's topics on a cluster, manage the signing keys.",
+        subcommands = {CheckCommand.class, ApplyCommand.class, GuestPackageCommand.class, AppCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class, KeysCommand.class, AclsCommand.class, CommandLine.HelpCommand.class},
+        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), replay the log to explain and verify decisions, create and check GuestGuard's topics on a cluster, manage the signing keys, print the fleet's least-privilege Kafka ACLs.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the package file or scenario folder is invalid or unreadable; every problem is listed",
@@ -49,7 +49,7 @@ public final class GuestGuardCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply, guest, app, replay, export, topics (or help)");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: name one of check, apply, guest, app, replay, export, topics, acls (or help)");
     }
 
     /** The version Maven wrote into the jar's manifest; none when run from classes (tests, IDE). */

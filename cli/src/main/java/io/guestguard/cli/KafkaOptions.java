@@ -2,11 +2,22 @@ package io.guestguard.cli;
 
 import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 import java.util.OptionalLong;
 
 /**
@@ -15,10 +26,20 @@ import java.util.OptionalLong;
  */
 final class KafkaOptions {
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka brokers to contact first (default: KAFKA_BOOTSTRAP_SERVERS, else localhost:9092; now ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            defaultValue = "${env:GUESTGUARD_KAFKA_CONFIG}",
+            description = "Kafka client settings (a properties file, as Kafka's own tools take): security.protocol, "
+                    + "sasl.username with sasl.password.file, ssl.truststore.location, ssl.keystore.location... "
+                    + "(default: GUESTGUARD_KAFKA_CONFIG; see docs/operations.md, 'Kafka settings').")
+    Path commandConfig;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
             description = "Prefix of GuestGuard's topic names, as the services' guestguard.topic-prefix (default: ${DEFAULT-VALUE}).")
@@ -27,6 +48,32 @@ final class KafkaOptions {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = PositiveDuration.class,
             description = "How long to wait for Kafka to answer, then give up with exit code 2 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    /**
+     * The bootstrap servers and the security of {@code --command-config}, checked.
+     *
+     * @throws ParameterException naming the file, the setting and the fix
+     */
+    KafkaClientSettings settings() {
+        Map<String, String> settings = new HashMap<>();
+        if (commandConfig != null) {
+            Properties file = new Properties();
+            try (Reader in = Files.newBufferedReader(commandConfig)) {
+                file.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), commandConfig + ": cannot be read (" + e.getMessage()
+                        + "); point --command-config at a readable properties file");
+            }
+            file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));
+        }
+        settings.put("bootstrap.servers", bootstrapServers);
+        try {
+            return KafkaClientSettings.read(settings, commandConfig == null ? "--bootstrap-servers" : commandConfig.toString(),
+                    key -> key.equals("bootstrap.servers") ? "(--bootstrap-servers)" : key);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     Topics topics() {
         return new Topics(topicPrefix);

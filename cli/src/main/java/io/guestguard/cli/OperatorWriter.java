@@ -1,7 +1,8 @@
 package io.guestguard.cli;
 
-import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Durations;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,19 +62,19 @@ final class OperatorWriter implements AutoCloseable {
 
     /** As {@link #open(KafkaOptions, Signer)}, for another of GuestGuard's topics (the keys topic). */
     static OperatorWriter open(KafkaOptions kafka, Signer signer, String topic) throws KafkaUnavailableException {
-        String servers = kafka.bootstrapServers;
+        KafkaClientSettings settings = kafka.settings();
+        String servers = settings.bootstrapServers();
         String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
         try {
-            requireTopic(servers, topic, kafka.timeout, timeoutMs);
-            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+            requireTopic(settings, topic, kafka.timeout, timeoutMs);
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.with(Map.of(
                     ProducerConfig.CLIENT_ID_CONFIG, "guestguard-cli",
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                     ProducerConfig.LINGER_MS_CONFIG, "0",
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs),
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs)),
                     new StringSerializer(), new ByteArraySerializer());
             return new OperatorWriter(servers, topic, kafka.timeout, signer, producer);
         } catch (KafkaException e) {
@@ -130,14 +131,14 @@ final class OperatorWriter implements AutoCloseable {
                 + "); check that the brokers are up and that this user may write to " + topic);
     }
 
-    private static void requireTopic(String servers, String topic, Duration timeout, String timeoutMs)
+    private static void requireTopic(KafkaClientSettings settings, String topic, Duration timeout, String timeoutMs)
             throws KafkaUnavailableException {
-        Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+        String servers = settings.bootstrapServers();
+        Admin admin = Admin.create(settings.with(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "guestguard-cli-admin",
                 // Both, or the client raises the API timeout to the 30 s request timeout.
                 CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs)));
         try {
             try {
                 admin.describeTopics(List.of(topic)).allTopicNames().get();

@@ -27,6 +27,7 @@ import java.util.function.Predicate;
  * Pacemaker's {@code crm_simulate}, it explains a decision by reproducing it.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         description = {"Re-runs the decider over the guest log and, with --verify, compares its decisions with the audit log.",
             "Prints 'N decisions, 0 differences', or the first difference with both versions side by side."})
 final class ReplayCommand implements Callable<Integer> {
@@ -81,7 +82,7 @@ final class ReplayCommand implements Callable<Integer> {
             return new ScenarioReplay(out, err, limit).run(scenario);
         }
         EventLog log = input != null ? new FileLog(input, guest, err::println)
-                : new BrokerLog(kafka.bootstrapServers, kafka.topics(), guest, kafka.timeout);
+                : new BrokerLog(kafka.settings(), kafka.topics(), guest, kafka.timeout);
         Progress progress = new Progress(err, log);
         Replayer replayer = new Replayer(new Decider(limit), compared,
                 decision -> {

@@ -126,12 +126,11 @@ final class TopicsCommand implements Runnable {
 
     private static Admin admin(KafkaOptions kafka) {
         String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers,
+        return Admin.create(kafka.settings().with(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "guestguard-cli-topics",
                 // Both, or the client raises the API timeout to the 30 s request timeout.
                 CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs));
+                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs)));
     }
 
     /** What a subcommand does with the cluster's admin client; its failures to reach Kafka are {@link #withAdmin}'s. */

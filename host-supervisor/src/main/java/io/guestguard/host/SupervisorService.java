@@ -8,6 +8,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,14 +41,13 @@ public class SupervisorService {
     /** This host's private key file (role host, named as the host). */
     static final String KEY_FILE = "guestguard.trust.key-file";
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final Topics topics;
     private volatile HostNode node;
     private volatile Signer signer;
 
-    SupervisorService(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                      @ConfigProperty(name = "guestguard.topic-prefix") String topicPrefix) {
-        this.bootstrapServers = bootstrapServers;
+    SupervisorService(KafkaClientSettings kafka, @ConfigProperty(name = "guestguard.topic-prefix") String topicPrefix) {
+        this.kafka = kafka;
         this.topics = new Topics(topicPrefix);
     }
 
@@ -58,14 +58,14 @@ public class SupervisorService {
             settings = HostSettings.read(SupervisorService::setting);
             trust = AgentTrust.start(new AgentTrust.KeyFiles(ROOT_KEY_FILE, setting(ROOT_KEY_FILE).map(Path::of),
                     KEY_FILE, setting(KEY_FILE).map(Path::of)), Principal.host(settings.host()),
-                    Map.of("bootstrap.servers", bootstrapServers), topics, new EventCodec());
+                    kafka.properties(), topics, new EventCodec());
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.error(e.getMessage());
             Quarkus.asyncExit(1);
             return;
         }
         signer = trust.signer();
-        HostNode started = new HostNode(settings, bootstrapServers, topics, trust, PLACEMENT_WAIT, e -> Quarkus.asyncExit(1));
+        HostNode started = new HostNode(settings, kafka, topics, trust, PLACEMENT_WAIT, e -> Quarkus.asyncExit(1));
         try {
             started.start();
             node = started;

@@ -7,11 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
  * How a Kafka Streams service turns its settings into its {@link Trust}: on when
@@ -41,7 +38,7 @@ public final class ServiceTrust {
     }
 
     /**
-     * @param kafka the Kafka client settings (bootstrap servers, security), e.g. {@link #clientSettings}
+     * @param kafka the Kafka client settings (bootstrap servers, security): the service's {@code kafka.*}
      * @throws IllegalArgumentException naming the setting or the file, the field and the fix
      * @throws IllegalStateException    when the keys topic cannot be read in {@link Trust#LOAD_TIMEOUT}
      */
@@ -62,26 +59,5 @@ public final class ServiceTrust {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ROOT_KEY_FILE + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The Kafka client settings a service's Kafka Streams has ({@code kafka-streams.*}), limited to
-     * those a client of {@code names} knows, with the bootstrap servers: so that what the service
-     * reads beside Kafka Streams reaches the cluster the same way (security included).
-     *
-     * @param properties every setting name of the service
-     * @param value      a setting's value, if it has one
-     */
-    public static Map<String, Object> clientSettings(Iterable<String> properties, Function<String, Optional<String>> value,
-                                                     String servers, Set<String> names) {
-        Map<String, Object> client = new HashMap<>();
-        for (String name : properties) {
-            String key = name.startsWith("kafka-streams.") ? name.substring("kafka-streams.".length()) : null;
-            if (key != null && names.contains(key)) {
-                value.apply(name).ifPresent(v -> client.put(key, v));
-            }
-        }
-        client.put("bootstrap.servers", servers);
-        return client;
     }
 }

@@ -9,6 +9,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestCommand;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.Rebound;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.RestartApp;
@@ -16,6 +17,7 @@ import io.guestguard.protocol.StartApp;
 import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.reporter.config.GuestFileLoader;
 import io.guestguard.reporter.config.GuestSpec;
 import io.guestguard.reporter.config.InvalidConfigException;
@@ -137,12 +139,10 @@ public class Reporter {
             return;
         }
         Path file = Path.of(config.reporter().configFile());
-        String servers;
+        KafkaClientSettings kafka;
         try {
             guest = new GuestFileLoader().load(file);
-            servers = bootstrapOverride.or(guest::bootstrapServers).orElseThrow(() -> new InvalidConfigException(List.of(
-                    file + ": kafka.bootstrap_servers: missing; name the Kafka cluster as HOST:PORT[,HOST:PORT...], "
-                            + "or set kafka.bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS)")));
+            kafka = guest.kafka(file, bootstrapOverride);
         } catch (InvalidConfigException e) {
             LOG.errorf("refusing to start: %s", e.getMessage());
             Quarkus.asyncExit(1);
@@ -161,24 +161,24 @@ public class Reporter {
         Topics topics = new Topics(config.topicPrefix());
         try {
             trust = AgentTrust.start(keyFiles(file, guest), Principal.guest(guest.guest()),
-                    Map.of("bootstrap.servers", servers), topics, codec);
+                    kafka.properties(), topics, codec);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.errorf("refusing to start: %s", e.getMessage());
             Quarkus.asyncExit(1);
             return;
         }
         int unsent = outbox.size();
-        publisher = new FactPublisher(outbox, servers, topics, guest.guest(), trust.signer());
+        publisher = new FactPublisher(outbox, kafka, topics, guest.guest(), trust.signer());
         publisher.publish(new ReporterStarted(unsent, outbox.droppedCount()));
         var reporter = config.reporter();
         sender = new OutboxSender(outbox, topics.guestLog(), guest.guest(), OutboxSender.kafkaProducers(
-                OutboxSender.producerConfig(servers, "guest-reporter-" + guest.guest(), reporter.deliveryTimeout(),
+                OutboxSender.producerConfig(kafka, "guest-reporter-" + guest.guest(), reporter.deliveryTimeout(),
                         reporter.requestTimeout())), reporter.stallTimeout(), Duration.ofSeconds(5));
         sender.start();
         supervisor = new ApplicationSupervisor(guest.applications(), publisher, guest.stateDir(), timers);
         supervisor.startAll(held.all());
         held.restartsDue().forEach(this::restartWhenDue);
-        commands = new CommandListener<GuestCommand>(servers, topics.guestCommands(), guest.guest(), "guest-reporter-" + guest.guest(),
+        commands = new CommandListener<GuestCommand>(kafka, topics.guestCommands(), guest.guest(), "guest-reporter-" + guest.guest(),
                 CommandListener.Mode.AT_MOST_ONCE, trust.gate()::guestCommand, journal, this::execute,
                 publisher::deadLetter, e -> Quarkus.asyncExit(1));
         commands.start();
@@ -188,7 +188,7 @@ public class Reporter {
         long beatMs = guest.heartbeatInterval().toMillis();
         beats.scheduleAtFixedRate(publisher::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
         LOG.infof("reporting for guest %s (%d applications, %d earlier facts to send) to %s", guest.guest(),
-                guest.applications().size(), unsent, servers);
+                guest.applications().size(), unsent, kafka.bootstrapServers());
     }
 
     void onStop(@Observes ShutdownEvent event) {

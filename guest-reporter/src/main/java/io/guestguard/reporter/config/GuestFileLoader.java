@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Optional;
  * guest: g1                               # required
  * kafka:
  *   bootstrap_servers: 127.0.0.1:9092     # optional
+ *   security_protocol: SASL_SSL           # and sasl: and tls: ({@link GuestKafkaFields})
  * state_dir: /var/lib/guestguard/g1       # default: "state" beside this file; relative paths are too
  * heartbeat_interval: 1s
  * stop_grace: 5s                          # default for exec applications
@@ -94,7 +96,11 @@ public final class GuestFileLoader {
         FieldReader fields = new FieldReader(file);
         fields.unknownFields(root, TOP_LEVEL, "");
         String guest = fields.name(root.get("guest"), "guest", "the guest id");
-        Optional<String> servers = bootstrapServers(root.get("kafka"), fields);
+        JsonNode kafka = kafka(root.get("kafka"), fields);
+        Optional<String> servers = kafka == null ? Optional.empty() : Optional.ofNullable(fields.optionalText(
+                kafka.get("bootstrap_servers"), "kafka.bootstrap_servers",
+                "give host:port of one or more brokers, comma-separated, e.g. broker1:9092,broker2:9092"));
+        Map<String, String> security = kafka == null ? Map.of() : GuestKafkaFields.read(kafka, file, fields);
         Path stateDir = stateDir(root.get("state_dir"), file, fields);
         Duration heartbeat = fields.duration(root.get("heartbeat_interval"), "heartbeat_interval", Duration.ofSeconds(1), Duration.ofMillis(1));
         Duration stopGrace = fields.duration(root.get("stop_grace"), "stop_grace", Duration.ofSeconds(5), Duration.ZERO);
@@ -104,16 +110,13 @@ public final class GuestFileLoader {
         if (!fields.problems().isEmpty()) {
             throw new InvalidConfigException(fields.problems());
         }
-        return new GuestSpec(guest, servers, stateDir, heartbeat, stopGrace, outbox, apps, trust);
+        return new GuestSpec(guest, servers, security, stateDir, heartbeat, stopGrace, outbox, apps, trust);
     }
 
-    private static Optional<String> bootstrapServers(JsonNode kafka, FieldReader fields) {
-        if (kafka == null || fields.mapping(kafka, "kafka", "write e.g. 'kafka: {bootstrap_servers: broker1:9092}', or remove it") == null) {
-            return Optional.empty();
-        }
-        fields.unknownFields(kafka, List.of("bootstrap_servers"), "kafka.");
-        return Optional.ofNullable(fields.optionalText(kafka.get("bootstrap_servers"), "kafka.bootstrap_servers",
-                "give host:port of one or more brokers, comma-separated, e.g. broker1:9092,broker2:9092"));
+    /** The {@code kafka:} mapping, or {@code null} if absent or not a mapping (a problem then). */
+    private static JsonNode kafka(JsonNode kafka, FieldReader fields) {
+        return kafka == null ? null
+                : fields.mapping(kafka, "kafka", "write e.g. 'kafka: {bootstrap_servers: broker1:9092}', or remove it");
     }
 
     /** Relative to the file's own folder, so a file and its state move together. */

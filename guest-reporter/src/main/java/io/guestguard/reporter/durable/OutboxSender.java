@@ -1,5 +1,6 @@
 package io.guestguard.reporter.durable;
 
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,14 +111,13 @@ public final class OutboxSender implements AutoCloseable {
      * (then resent by this sender), a request after {@code requestTimeout}; {@code send} blocks at most
      * {@code deliveryTimeout} for metadata.
      */
-    public static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Duration deliveryTimeout,
+    public static Map<String, Object> producerConfig(KafkaClientSettings kafka, String clientId, Duration deliveryTimeout,
                                                      Duration requestTimeout) {
         if (deliveryTimeout.compareTo(requestTimeout) < 0) {
             throw new IllegalArgumentException("delivery timeout " + deliveryTimeout + " is shorter than request timeout "
                     + requestTimeout);
         }
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = new HashMap<>(kafka.properties());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());

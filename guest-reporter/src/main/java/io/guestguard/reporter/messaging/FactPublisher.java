@@ -10,6 +10,7 @@ import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.reporter.app.ApplicationSupervisor;
 import io.guestguard.reporter.durable.Outbox;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,24 +52,23 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     /** Signs every fact and beat with the guest's key (when trust is on): at encoding, since the outbox keeps bytes. */
     private final Signer signer;
 
-    public FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, Signer signer) {
-        this(outbox, bootstrapServers, topics, guestId, signer, Duration.ofMillis(100), Duration.ofSeconds(5),
+    public FactPublisher(Outbox outbox, KafkaClientSettings kafka, Topics topics, String guestId, Signer signer) {
+        this(outbox, kafka, topics, guestId, signer, Duration.ofMillis(100), Duration.ofSeconds(5),
                 DEAD_LETTER_ATTEMPTS);
     }
 
     /** With the dead-letter retries' first and longest delay and number of attempts (tests shorten them). */
-    FactPublisher(Outbox outbox, String bootstrapServers, Topics topics, String guestId, Signer signer,
+    FactPublisher(Outbox outbox, KafkaClientSettings kafka, Topics topics, String guestId, Signer signer,
                   Duration firstDelay, Duration maxDelay, int attempts) {
         this.outbox = outbox;
-        this.direct = new AckedSender(new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.direct = new AckedSender(new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "guest-reporter-" + guestId + "-beats",
                 ProducerConfig.ACKS_CONFIG, "1",
                 ProducerConfig.LINGER_MS_CONFIG, "0",
                 // A beat older than a few seconds says nothing any more: give up on it rather than queue it.
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000"),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000")),
                 new StringSerializer(), new ByteArraySerializer()), attempts, firstDelay, maxDelay);
         this.deadLetters = new DeadLetterWriter(direct, topics.deadLetter(), "guest-reporter");
         this.topics = topics;

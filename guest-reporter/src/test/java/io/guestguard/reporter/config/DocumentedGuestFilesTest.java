@@ -28,6 +28,10 @@ class DocumentedGuestFilesTest {
         }
         assertThat(examples).as("guest files in " + DOC).hasSizeGreaterThanOrEqualTo(4);
 
+        // The files the documented Kafka security settings name, beside the guest file.
+        for (String name : List.of("kafka.password", "ca.p12", "ca.p12.password")) {
+            Files.writeString(dir.resolve(name), "x");
+        }
         for (int i = 0; i < examples.size(); i++) {
             Path file = Files.writeString(dir.resolve("example-" + i + ".yaml"), examples.get(i));
             GuestSpec spec = new GuestFileLoader().load(file);

@@ -36,7 +36,7 @@ class GuestFileLoaderTest {
                     command: "python3 -m http.server 8080"
                 """));
 
-        assertThat(spec).isEqualTo(new GuestSpec("g1", Optional.empty(), dir.resolve("state"), Duration.ofSeconds(1),
+        assertThat(spec).isEqualTo(new GuestSpec("g1", Optional.empty(), java.util.Map.of(), dir.resolve("state"), Duration.ofSeconds(1),
                 Duration.ofSeconds(5), new GuestSpec.Outbox(10_000, true), List.of(
                 new ExecApp("app1", "sleep 86400", Duration.ofSeconds(5), List.of()),
                 new ExecApp("web", "python3 -m http.server 8080", Duration.ofSeconds(5), List.of()))));
@@ -80,7 +80,7 @@ class GuestFileLoaderTest {
                 """));
 
         ProbeSpec.Target tcp = new ProbeSpec.Tcp("127.0.0.1", 8080);
-        assertThat(spec).isEqualTo(new GuestSpec("g1", Optional.of("broker1:9092,broker2:9092"), dir.resolve("run/g1"),
+        assertThat(spec).isEqualTo(new GuestSpec("g1", Optional.of("broker1:9092,broker2:9092"), java.util.Map.of(), dir.resolve("run/g1"),
                 Duration.ofMillis(250), Duration.ofSeconds(2), new GuestSpec.Outbox(50, false), List.of(
                 new ExecApp("web", "python3 -m http.server 8080", Duration.ofSeconds(10), List.of(
                         new ProbeSpec(tcp, Duration.ofSeconds(5), Duration.ofSeconds(1), 3, Duration.ofSeconds(10)),
@@ -93,6 +93,51 @@ class GuestFileLoaderTest {
                 new OcfApp("dummy", new OcfAgent(OCF_ROOT, "heartbeat", "Dummy"), Map.of("state", "/tmp/x.state", "fake", "3"),
                         new ActionTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(1)),
                         List.of()))));
+    }
+
+    @Test
+    void kafkaSecurityIsReadRelativeToTheFileAndMadeIntoTheClientsSettings() throws IOException {
+        Files.writeString(dir.resolve("kafka.password"), "secret\n");
+        Files.writeString(dir.resolve("ca.p12"), "x");
+        Path file = write("""
+                guest: g1
+                kafka:
+                  bootstrap_servers: broker1:9093
+                  security_protocol: SASL_SSL
+                  sasl: {username: guest-g1, password_file: kafka.password}
+                  tls: {truststore: ca.p12}
+                applications:
+                  - name: app1
+                    command: sleep 1
+                """);
+
+        Map<String, Object> client = loader.load(file).kafka(file, Optional.empty()).properties();
+
+        assertThat(client).containsEntry("bootstrap.servers", "broker1:9093").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("ssl.truststore.location", dir.resolve("ca.p12").toString())
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"guest-g1\" password=\"secret\";");
+    }
+
+    @Test
+    void kafkaSecurityProblemsNameTheGuestFilesOwnFields() throws IOException {
+        Path file = write("""
+                guest: g1
+                kafka:
+                  security_protocol: SASL_SSL
+                  sasl: {user: guest-g1}
+                  tls: {truststore: missing.p12}
+                applications:
+                  - name: app1
+                    command: sleep 1
+                """);
+
+        assertThatThrownBy(() -> loader.load(file)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
+                assertThat(e.problems()).contains(
+                        file + ": kafka.sasl.user: unknown field; did you mean username? Known fields here: mechanism, password_file, username",
+                        file + ": kafka.sasl.username: missing; security.protocol SASL_SSL needs the SCRAM user's name (and kafka.sasl.password_file)",
+                        file + ": kafka.tls.truststore: " + dir.resolve("missing.p12")
+                                + " is not a readable file; point it at the truststore (PKCS12 or JKS) holding the cluster's CA certificate"));
     }
 
     @Test

@@ -188,7 +188,7 @@ class OutboxSenderTest {
     @Test
     void lostAcknowledgementsOnlyCauseDuplicatesBehindTheFirstCopies() {
         String guest = "g-lost-acks";
-        Map<String, Object> config = OutboxSender.producerConfig(shared.bootstrapServers(), "guest-reporter-" + guest,
+        Map<String, Object> config = OutboxSender.producerConfig(io.guestguard.protocol.kafka.KafkaClientSettings.plaintext(shared.bootstrapServers()), "guest-reporter-" + guest,
                 DELIVERY_TIMEOUT, REQUEST_TIMEOUT);
         // Writes to the real broker, but its acknowledgements never reach the sender.
         KafkaProducer<String, byte[]> deaf = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()) {
@@ -214,7 +214,7 @@ class OutboxSenderTest {
     }
 
     private static Supplier<Producer<String, byte[]>> producers(EmbeddedKafka kafka, String guest) {
-        return OutboxSender.kafkaProducers(OutboxSender.producerConfig(kafka.bootstrapServers(), "guest-reporter-" + guest,
+        return OutboxSender.kafkaProducers(OutboxSender.producerConfig(io.guestguard.protocol.kafka.KafkaClientSettings.plaintext(kafka.bootstrapServers()), "guest-reporter-" + guest,
                 DELIVERY_TIMEOUT, REQUEST_TIMEOUT));
     }
 

@@ -6,6 +6,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -42,15 +43,14 @@ public final class FactWriter implements AutoCloseable {
     private final Signer signer;
     private final Clock clock;
 
-    public FactWriter(String bootstrapServers, Topics topics, String host, Signer signer, Clock clock) {
-        this(bootstrapServers, topics, host, signer, clock, Duration.ofMillis(100), Duration.ofSeconds(5));
+    public FactWriter(KafkaClientSettings kafka, Topics topics, String host, Signer signer, Clock clock) {
+        this(kafka, topics, host, signer, clock, Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
     /** With the retries' first and longest delay (tests shorten them). */
-    FactWriter(String bootstrapServers, Topics topics, String host, Signer signer, Clock clock, Duration firstDelay,
+    FactWriter(KafkaClientSettings kafka, Topics topics, String host, Signer signer, Clock clock, Duration firstDelay,
                Duration maxDelay) {
-        this.sender = new AckedSender(new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.sender = new AckedSender(new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "host-supervisor-" + host + "-facts",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
@@ -58,7 +58,7 @@ public final class FactWriter implements AutoCloseable {
                 // One attempt ends within these, so the attempts above bound a write.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000")),
                 new StringSerializer(), new ByteArraySerializer()), ATTEMPTS, firstDelay, maxDelay);
         this.deadLetters = new DeadLetterWriter(sender, topics.deadLetter(), "host-supervisor");
         this.topics = topics;

@@ -2,10 +2,11 @@ package io.guestguard.host.supervisor;
 
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
-import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,19 +88,18 @@ public final class FleetWatch implements AutoCloseable {
      * @param maxHosts the most hosts whose latest beat is kept
      * @param beatLifetime how old a beat may be and still count (the supervisor's peer timeout)
      */
-    public FleetWatch(String bootstrapServers, Topics topics, String clientId, EventCodec codec, Clock clock,
+    public FleetWatch(KafkaClientSettings kafka, Topics topics, String clientId, EventCodec codec, Clock clock,
                       int maxGuests, int maxHosts, Duration beatLifetime) {
-        this(bootstrapServers, topics, clientId, new RecordGate(codec), clock, maxGuests, maxHosts, beatLifetime);
+        this(kafka, topics, clientId, new RecordGate(codec), clock, maxGuests, maxHosts, beatLifetime);
     }
 
     /** @param gate what each record read passes first: with trust on, it refuses what the engine (placements) or a host (beats) did not sign */
-    public FleetWatch(String bootstrapServers, Topics topics, String clientId, RecordGate gate, Clock clock,
+    public FleetWatch(KafkaClientSettings kafka, Topics topics, String clientId, RecordGate gate, Clock clock,
                       int maxGuests, int maxHosts, Duration beatLifetime) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
         this.gate = gate;

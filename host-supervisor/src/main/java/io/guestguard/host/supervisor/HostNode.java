@@ -10,6 +10,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -37,7 +38,7 @@ public final class HostNode implements AutoCloseable {
     private static final Duration ASSIGN_WAIT = Duration.ofSeconds(30);
 
     private final HostSettings settings;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final Topics topics;
     private final Duration placementWait;
     private final Consumer<RuntimeException> fatal;
@@ -54,25 +55,25 @@ public final class HostNode implements AutoCloseable {
      * @param placementWait how long a command waits for the placements written with it to be read
      * @param fatal told when commands can no longer be applied (the journal cannot be written)
      */
-    public HostNode(HostSettings settings, String bootstrapServers, Topics topics, AgentTrust trust,
+    public HostNode(HostSettings settings, KafkaClientSettings kafka, Topics topics, AgentTrust trust,
                     Duration placementWait, Consumer<RuntimeException> fatal) {
-        this(settings, bootstrapServers, topics, trust, placementWait, fatal, UnaryOperator.identity());
+        this(settings, kafka, topics, trust, placementWait, fatal, UnaryOperator.identity());
     }
 
     /** Trust off, with {@code around} wrapped around this host's hypervisor (tests inject its faults so). */
-    HostNode(HostSettings settings, String bootstrapServers, Topics topics, Duration placementWait,
+    HostNode(HostSettings settings, KafkaClientSettings kafka, Topics topics, Duration placementWait,
              Consumer<RuntimeException> fatal, UnaryOperator<Hypervisor> around) {
-        this(settings, bootstrapServers, topics, AgentTrust.off(new EventCodec(), Principal.host(settings.host())),
+        this(settings, kafka, topics, AgentTrust.off(new EventCodec(), Principal.host(settings.host())),
                 placementWait, fatal, around);
     }
 
     /** With {@code trust}, which this node closes, and {@code around} wrapped around this host's hypervisor. */
-    HostNode(HostSettings settings, String bootstrapServers, Topics topics, AgentTrust trust,
+    HostNode(HostSettings settings, KafkaClientSettings kafka, Topics topics, AgentTrust trust,
              Duration placementWait, Consumer<RuntimeException> fatal, UnaryOperator<Hypervisor> around) {
         this.trust = open(trust); // opened first, so closed last: the readers before it may still check a record
         this.around = around;
         this.settings = settings;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topics = topics;
         this.placementWait = placementWait;
         this.fatal = fatal;
@@ -81,9 +82,9 @@ public final class HostNode implements AutoCloseable {
     public void start() throws HypervisorException {
         String host = settings.host();
         Hypervisor hypervisor = open(around.apply(connect(host)));
-        FleetWatch fleet = open(new FleetWatch(bootstrapServers, topics, "host-supervisor-" + host, trust.gate(), Clock.systemUTC(),
+        FleetWatch fleet = open(new FleetWatch(kafka, topics, "host-supervisor-" + host, trust.gate(), Clock.systemUTC(),
                 settings.maxGuests(), settings.maxHosts(), settings.peerTimeout()));
-        FactWriter facts = open(new FactWriter(bootstrapServers, topics, host, trust.signer(), Clock.systemUTC()));
+        FactWriter facts = open(new FactWriter(kafka, topics, host, trust.signer(), Clock.systemUTC()));
         CommandJournal journal = open(CommandJournal.open(settings.stateDir().resolve("commands")));
         FenceHook fence = new FenceHook(settings.fenceCommand(), settings.fenceTimeout(), host, Clock.systemUTC());
         HostSupervisor built = open(new HostSupervisor(
@@ -94,7 +95,7 @@ public final class HostNode implements AutoCloseable {
                 fleet, facts, fence, journal, codec));
         fleet.start();
         built.start();
-        CommandListener<HostCommand> commands = new CommandListener<HostCommand>(bootstrapServers, topics.hostCommands(), host,
+        CommandListener<HostCommand> commands = new CommandListener<HostCommand>(kafka, topics.hostCommands(), host,
                 "host-supervisor-" + host, CommandListener.Mode.UNTIL_DONE, trust.gate()::hostCommand, journal,
                 built::accept, facts::deadLetter, fatal);
         open(commands);

@@ -6,8 +6,8 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.Heartbeat;
-import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.PlacementPhase;
+import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,7 +54,7 @@ class FleetWatchTest {
         Topics topics = new Topics("flood.");
         TopicCreator.create(broker.bootstrapServers(), topics, 3, (short) 1);
         long before = usedHeap();
-        try (FleetWatch watch = new FleetWatch(broker.bootstrapServers(), topics, "flood-test", codec, Clock.systemUTC(),
+        try (FleetWatch watch = new FleetWatch(io.guestguard.protocol.kafka.KafkaClientSettings.plaintext(broker.bootstrapServers()), topics, "flood-test", codec, Clock.systemUTC(),
                 1_000, 100, Duration.ofSeconds(1));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, "20"),

@@ -4,6 +4,7 @@ import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.deploy.kafka.TopicCreator;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.host.config.HostSettings;
+import io.guestguard.process.ProcessGroups;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
@@ -11,9 +12,8 @@ import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostCommand;
 import io.guestguard.protocol.Payload;
-import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.PlacementPhase;
-import io.guestguard.process.ProcessGroups;
+import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -138,7 +138,7 @@ final class SimulatedFleet implements AutoCloseable {
     /** Starts host {@code id}'s supervisor with {@code faults} around its hypervisor. */
     HostNode start(String id, java.util.function.UnaryOperator<io.guestguard.host.hypervisor.Hypervisor> faults)
             throws Exception {
-        HostNode node = new HostNode(settings(id), broker.bootstrapServers(), topics, Duration.ofSeconds(5), e -> { }, faults);
+        HostNode node = new HostNode(settings(id), io.guestguard.protocol.kafka.KafkaClientSettings.plaintext(broker.bootstrapServers()), topics, Duration.ofSeconds(5), e -> { }, faults);
         node.start();
         hosts.put(id, node);
         return node;

@@ -5,6 +5,7 @@ import io.guestguard.migration.watch.ContactWatcher;
 import io.guestguard.migration.watch.WatchSettings;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.protocol.trust.Role;
 import io.guestguard.protocol.trust.Trust;
 import io.guestguard.streams.ServiceTrust;
@@ -13,10 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.Topology;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Hands Quarkus Kafka Streams the watcher's topology, built from configuration; with signatures on,
@@ -28,11 +26,8 @@ public class TopologyProducer {
 
     @Produces
     @Singleton
-    public Trust trust(WatcherConfig config) {
-        Config settings = ConfigProvider.getConfig();
-        return ServiceTrust.open("migration-watcher", config.trust().rootKeyFile(),
-                ServiceTrust.clientSettings(settings.getPropertyNames(), name -> settings.getOptionalValue(name, String.class),
-                        settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class), ConsumerConfig.configNames()),
+    public Trust trust(WatcherConfig config, KafkaClientSettings kafka) {
+        return ServiceTrust.open("migration-watcher", config.trust().rootKeyFile(), kafka.properties(),
                 new Topics(config.topicPrefix()), new EventCodec());
     }
 

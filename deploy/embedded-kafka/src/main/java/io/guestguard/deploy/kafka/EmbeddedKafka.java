@@ -70,6 +70,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String guestListener;
     private final Path logDir;
     private Path deleteOnClose;
+    /** The SASL_SSL and mutual-TLS listeners with ACLs on, or {@code null}. */
+    private BrokerSecurity security;
 
     private EmbeddedKafka(KafkaRaftServer server, Properties props, String bootstrapServers, String guestListener,
                           Path logDir, Path deleteOnClose) {
@@ -116,6 +118,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** As {@link #start(Path, boolean, Topics, int)}, with a listener for guests behind a gateway, if not {@code null}. */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
                                       GuestListener guests) {
+        return start(logDir, deleteLogDirOnClose, topics, partitions, guests, null);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, Topics, int)}, with a SASL_SSL listener, a mutual-TLS listener
+     * and ACLs enforced ({@link BrokerSecurity}); certificates and users' password files go to
+     * {@code securityDir}. {@link #bootstrapServers()} stays the harness's plaintext super-user listener.
+     */
+    public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions) {
+        return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir));
+    }
+
+    /** As {@link #startSecure(Path, Path, Topics, int)}, with a SASL_SSL listener for guests behind a gateway. */
+    public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions, GuestListener guests) {
+        return start(logDir, false, topics, partitions, guests, BrokerSecurity.create(securityDir, guests.name()));
+    }
+
+    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
+                                       GuestListener guests, BrokerSecurity security) {
         QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         SILENT_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         // Every fresh single-node cluster "warns" that it activates its empty metadata log; keep the
@@ -135,7 +156,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (guests != null) {
             listeners += "," + GUEST_LISTENER + "://" + guestListener;
             advertised += "," + GUEST_LISTENER + "://" + guests.name() + ":" + guests.advertisedPort();
-            protocols += "," + GUEST_LISTENER + ":PLAINTEXT";
+            protocols += "," + GUEST_LISTENER + (security == null ? ":PLAINTEXT" : ":SASL_SSL");
+            if (security != null) {
+                security.scram(props, GUEST_LISTENER);
+            }
         }
         props.put("listeners", listeners);
         props.put("advertised.listeners", advertised);
@@ -159,11 +183,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "250");
         props.put("auto.create.topics.enable", "false");
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        if (security != null) {
+            security.configure(props);
+        }
         try {
             Files.createDirectories(logDir);
             format(logDir, props);
             EmbeddedKafka kafka = new EmbeddedKafka(startServer(props), props, "127.0.0.1:" + brokerPort, guestListener,
                     logDir, deleteLogDirOnClose ? logDir : null);
+            kafka.security = security;
+            if (security != null) {
+                security.started(kafka.bootstrapServers());
+            }
             try {
                 TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
             } catch (RuntimeException e) {
@@ -184,6 +215,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} of the listener for guests behind a gateway; empty when started without one. */
     public java.util.Optional<String> guestListener() {
         return java.util.Optional.ofNullable(guestListener);
+    }
+
+    /** The secure listeners, when started with {@link #startSecure}. */
+    public java.util.Optional<BrokerSecurity> security() {
+        return java.util.Optional.ofNullable(security);
     }
 
     public Path logDir() {

@@ -58,6 +58,11 @@ public final class FleetCommand implements Callable<Integer> {
                     + "e.g. --guest-clock g1=-2h --guest-clock g2=+2h. Decisions do not follow a guest's clock.")
     Map<String, String> guestClocks = new LinkedHashMap<>();
 
+    @Option(names = "--secure", description = "The broker takes SASL_SSL only, with ACLs on: the engine, the watcher, each "
+            + "host's supervisor and each guest's reporter log in as their own SCRAM user over TLS, granted what "
+            + "'guestguard acls' prints; certificates and password files in RUN/security (docs/operations.md, Kafka settings).")
+    boolean secure;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -69,6 +74,9 @@ public final class FleetCommand implements Callable<Integer> {
     /** The fleet's options from the command line ({@code --guest-clock}). */
     LocalFleet.Options options() {
         LocalFleet.Options options = LocalFleet.Options.DEFAULT.withInstances(engines);
+        if (secure) {
+            options = options.withSecurity();
+        }
         for (var clock : guestClocks.entrySet()) {
             options = options.withGuestClock(clock.getKey(), clock.getValue());
         }
@@ -111,6 +119,9 @@ public final class FleetCommand implements Callable<Integer> {
         out.printf("GuestGuard local fleet: 2 simulated hosts, 3 guests%s%n", engines > 1
                 ? ", " + engines + " instances of the policy engine and of the migration watcher" : "");
         out.printf("  broker                    %s (log folder %s)%n", servers, run.resolve("kafka"));
+        fleet.security().ifPresent(security -> out.printf("  secure listener           %s (SASL_SSL, ACLs on; each service, host and guest its own "
+                + "SCRAM user; certificates and password files in %s); the broker address above is the harness's, a super user%n",
+                security.saslSsl(), run.resolve("security")));
         for (ServiceProcess service : fleet.services()) {
             out.printf("  %-25s pid %d, log %s%n", service.name(), service.pid(), service.log());
         }

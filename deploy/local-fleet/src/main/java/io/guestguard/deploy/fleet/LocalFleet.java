@@ -4,10 +4,12 @@ import io.guestguard.host.simulated.SimulatedAdapter;
 import io.guestguard.host.simulated.SimulatedHypervisor;
 import io.guestguard.process.ProcessGroups;
 
-import io.guestguard.deploy.kafka.EmbeddedKafka;
-import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.cli.InvalidPackageException;
 import io.guestguard.cli.PackageFileLoader;
+import io.guestguard.cli.acls.FleetAcls;
+import io.guestguard.deploy.kafka.BrokerSecurity;
+import io.guestguard.deploy.kafka.EmbeddedKafka;
+import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
@@ -74,6 +76,8 @@ public final class LocalFleet implements AutoCloseable {
 
     public static final String ENGINE_APPLICATION_ID = "guestguard-policy-engine";
     public static final String WATCHER_APPLICATION_ID = "guestguard-migration-watcher";
+    /** The operator's user on a secure broker. */
+    public static final String OPERATOR_USER = "guestguard-operator";
     public static final List<String> HOSTS = List.of("primary", "standby");
     public static final List<String> GUESTS = List.of("g1", "g2", "g3");
     /** The name guests reach Kafka by, through their host's guest network. */
@@ -156,10 +160,12 @@ public final class LocalFleet implements AutoCloseable {
      *                  keeps a hot standby of another's state, and takes its partitions when it stops)
      * @param guestClocks a guest's own clock offset (a libfaketime offset such as {@code -2h}), by guest:
      *                    its reporter runs under faketime ({@link GuestClocks})
+     * @param secure whether the broker takes SASL_SSL only, with ACLs on: each service, host and guest logs
+     *               in as its own SCRAM user, granted what {@code guestguard acls} prints ({@link FleetAcls})
      */
     public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances,
-                          Map<String, String> guestClocks) {
-        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of());
+                          Map<String, String> guestClocks, boolean secure) {
+        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of(), false);
 
         public Options {
             if (instances < 1) {
@@ -168,29 +174,34 @@ public final class LocalFleet implements AutoCloseable {
         }
 
         public Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
-            this(watcher, hostProperties, 1, Map.of());
+            this(watcher, hostProperties, 1, Map.of(), false);
         }
 
         public Options withoutWatcher() {
-            return new Options(false, hostProperties, instances, guestClocks);
+            return new Options(false, hostProperties, instances, guestClocks, secure);
+        }
+
+        /** Transport security and ACLs on ({@code ./fleet --secure}). */
+        public Options withSecurity() {
+            return new Options(watcher, hostProperties, instances, guestClocks, true);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, all, instances, guestClocks);
+            return new Options(watcher, all, instances, guestClocks, secure);
         }
 
         /** {@code count} instances of the policy engine and of the migration watcher. */
         public Options withInstances(int count) {
-            return new Options(watcher, hostProperties, count, guestClocks);
+            return new Options(watcher, hostProperties, count, guestClocks, secure);
         }
 
         /** {@code guest}'s reporter runs on a clock {@code offset} off (e.g. {@code -2h}, {@code +0}). */
         public Options withGuestClock(String guest, String offset) {
             Map<String, String> all = new LinkedHashMap<>(guestClocks);
             all.put(guest, offset);
-            return new Options(watcher, hostProperties, instances, all);
+            return new Options(watcher, hostProperties, instances, all, secure);
         }
     }
 
@@ -212,7 +223,7 @@ public final class LocalFleet implements AutoCloseable {
         }
         GuestClocks.check(options.guestClocks(), GUESTS);
         Path faketime = options.guestClocks().isEmpty() ? null : GuestClocks.library();
-        List.of("kafka", "g1-state", "hosts", "registry", "guests", "packages", "logs", "clocks")
+        List.of("kafka", "security", "g1-state", "hosts", "registry", "guests", "packages", "logs", "clocks")
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         for (int n = 1; n <= options.instances(); n++) {
             deleteRecursively(runDir.resolve(instanceName("policy-engine", n) + "-state"));
@@ -232,10 +243,16 @@ public final class LocalFleet implements AutoCloseable {
         // Guests reach Kafka through their host's guest network (see GuestGateway): at GATEWAY_NAME:port,
         // which the broker's guest listener advertises and each guest resolves to its own address.
         int gatewayPort = EmbeddedKafka.freePort();
-        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3,
-                new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPort)), topics, runDir);
+        EmbeddedKafka.GuestListener guestListener = new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPort);
+        LocalFleet fleet = new LocalFleet(options.secure()
+                ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3, guestListener)
+                : EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3, guestListener), topics, runDir);
         try {
-            String servers = fleet.kafka.bootstrapServers();
+            fleet.kafka.security().ifPresent(security -> {
+                security.allow(fleet.acls(HOSTS, GUESTS).all());
+                GUESTS.forEach(guest -> appendGuestKafkaSecurity(runDir.resolve("guests/" + guest + ".yaml"),
+                        security.scramUser(FleetAcls.guestUser(guest))));
+            });
             fleet.apply(specs);
             // Guests run at a lower CPU priority, as a real host's VMs do not starve its own services:
             // three reporter JVMs starting at once on two cores otherwise delay the host supervisors'
@@ -260,7 +277,6 @@ public final class LocalFleet implements AutoCloseable {
             }
             fleet.supervisorJar = supervisorJar;
             fleet.supervisorProperties = Map.ofEntries(
-                    Map.entry("kafka.bootstrap.servers", servers),
                     // The packaged supervisor has libvirt alone: the simulated host is plugged in (docs/architecture.md).
                     Map.entry("guestguard.host.hypervisor", SimulatedAdapter.NAME),
                     Map.entry("guestguard.host.hypervisor-path", SimulatedAdapter.classPath()),
@@ -277,7 +293,7 @@ public final class LocalFleet implements AutoCloseable {
             // commands from the partition's end, so it must be reading before the engine's first
             // start-guest; a Quarkus supervisor is up in seconds, the Kafka Streams engine later.
             fleet.engineJar = engineJar;
-            fleet.engineProperties = Map.of("kafka.bootstrap.servers", servers);
+            fleet.engineProperties = fleet.kafkaProperties(FleetAcls.ENGINE_USER);
             for (int n = 1; n <= options.instances(); n++) {
                 fleet.startEngine(n);
             }
@@ -311,27 +327,50 @@ public final class LocalFleet implements AutoCloseable {
      * {@code watcher}: the one reader of guest beats, for measurements under guest-beat load.
      */
     public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher) {
+        return startSingleReporter(home, runDir, restartLimit, watcher, false);
+    }
+
+    /**
+     * As {@link #startSingleReporter(Path, Path, String, boolean)} with the watcher, on a broker with
+     * SASL_SSL and ACLs on: each service logs in as its own SCRAM user, granted only what
+     * {@code guestguard acls} prints for this fleet ({@link FleetAcls}). The fleet's own observers
+     * ({@link #bootstrapServers()}, {@link #tell}) keep the harness's plaintext listener.
+     */
+    public static LocalFleet startSecureSingleReporter(Path home, Path runDir, String restartLimit) {
+        return startSingleReporter(home, runDir, restartLimit, true, true);
+    }
+
+    private static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher, boolean secure) {
         Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path guestFile = runDir.resolve("g1.yaml");
         // A fresh fleet each time: the previous run's broker log, engine and reporter state and logs go.
-        List.of("kafka", "policy-engine-state", "migration-watcher-state", "g1-state", "logs")
+        List.of("kafka", "security", "policy-engine-state", "migration-watcher-state", "g1-state", "logs")
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         copyResource("/demo-guest.yaml", guestFile, Map.of());
         Topics topics = Topics.DEFAULT;
-        LocalFleet fleet = new LocalFleet(EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
+        LocalFleet fleet = new LocalFleet(secure ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3)
+                : EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
         try {
-            String servers = fleet.kafka.bootstrapServers();
+            fleet.kafka.security().ifPresent(security -> security.allow(fleet.acls(List.of(), List.of("g1")).all()));
             fleet.engineJar = engineJar;
-            fleet.engineProperties = Map.of("kafka.bootstrap.servers", servers, "guestguard.policy.restart-limit", restartLimit);
+            Map<String, String> engine = new LinkedHashMap<>(fleet.kafkaProperties(FleetAcls.ENGINE_USER));
+            engine.put("guestguard.policy.restart-limit", restartLimit);
+            fleet.engineProperties = engine;
             fleet.startEngine(1);
             if (watcher) {
                 fleet.startWatcher(home, 1);
             }
-            fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, Map.of(
-                    "kafka.bootstrap.servers", servers,
-                    "guestguard.reporter.config-file", guestFile.toString(),
-                    "quarkus.http.port", "0"),
+            Map<String, String> reporter = new LinkedHashMap<>(Map.of(
+                    "guestguard.reporter.config-file", guestFile.toString(), "quarkus.http.port", "0"));
+            String servers = fleet.kafka.bootstrapServers();
+            if (secure) {
+                Map<String, String> g1 = fleet.kafka.security().orElseThrow().scramUser(FleetAcls.guestUser("g1"));
+                servers = g1.get("bootstrap.servers");
+                appendGuestKafkaSecurity(guestFile, g1);
+            }
+            reporter.put("kafka.bootstrap.servers", servers);
+            fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, reporter,
                     runDir.resolve("logs/guest-reporter-g1.log")));
             return fleet;
         } catch (RuntimeException e) {
@@ -410,10 +449,46 @@ public final class LocalFleet implements AutoCloseable {
         Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
         String name = instanceName("migration-watcher", n);
         Map<String, String> properties = new LinkedHashMap<>(trust(WATCHER));
-        properties.putAll(Map.of("kafka.bootstrap.servers", bootstrapServers(),
-                "kafka-streams.state.dir", runDir.resolve(name + "-state").toString(),
-                "quarkus.http.port", Integer.toString(n == 1 ? watcherMetricsPort : EmbeddedKafka.freePort())));
+        properties.putAll(kafkaProperties(FleetAcls.WATCHER_USER));
+        properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
+        properties.put("quarkus.http.port", Integer.toString(n == 1 ? watcherMetricsPort : EmbeddedKafka.freePort()));
         services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, properties, runDir.resolve("logs/" + name + ".log")));
+    }
+
+    /** The least-privilege ACLs of this fleet with {@code hosts} and {@code guests}, as {@code guestguard acls} prints them. */
+    public FleetAcls acls(List<String> hosts, List<String> guests) {
+        return new FleetAcls(topics, ENGINE_APPLICATION_ID, WATCHER_APPLICATION_ID, hosts, guests, List.of(OPERATOR_USER),
+                FleetAcls.Authentication.SCRAM_SHA_512);
+    }
+
+    /**
+     * A service's Kafka settings as {@code kafka.*} properties: the plaintext listener, or on a secure
+     * broker, {@code user}'s SCRAM login over TLS (its password in a file, never on the command line).
+     */
+    private Map<String, String> kafkaProperties(String user) {
+        Map<String, String> settings = kafka.security().map(security -> security.scramUser(user))
+                .orElse(Map.of("bootstrap.servers", bootstrapServers()));
+        Map<String, String> properties = new LinkedHashMap<>();
+        settings.forEach((key, value) -> properties.put("kafka." + key, value));
+        return properties;
+    }
+
+    /** The secure broker's listeners and users, when the fleet was started secure. */
+    public java.util.Optional<BrokerSecurity> security() {
+        return kafka.security();
+    }
+
+    /** Adds {@code settings} (a SCRAM user's, from {@link BrokerSecurity#scramUser}) to a guest file's {@code kafka:}. */
+    private static void appendGuestKafkaSecurity(Path guestFile, Map<String, String> settings) {
+        String block = "kafka:\n  security_protocol: " + settings.get("security.protocol")
+                + "\n  sasl: {username: " + settings.get("sasl.username") + ", password_file: " + settings.get("sasl.password.file") + "}"
+                + "\n  tls: {truststore: " + settings.get("ssl.truststore.location")
+                + ", truststore_password_file: " + settings.get("ssl.truststore.password.file") + "}\n";
+        try {
+            Files.writeString(guestFile, block, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + guestFile, e);
+        }
     }
 
     /** The running service called {@code name} ({@code policy-engine}, {@code migration-watcher}, ...). */
@@ -434,6 +509,7 @@ public final class LocalFleet implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(trust(Principal.host(host)));
         properties.putAll(supervisorProperties);
         properties.putAll(hostProperties.getOrDefault(host, Map.of()));
+        properties.putAll(kafkaProperties(FleetAcls.hostUser(host)));
         properties.put("guestguard.host.id", host);
         properties.put("quarkus.http.port", "0"); // two supervisors on one machine: each a free port for its health
         // Its command journal survives a restart, so a command read before a crash is not applied twice.

@@ -2,13 +2,14 @@ package io.guestguard.policy.engine.streams;
 
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.RestartLimit;
-import io.guestguard.policy.engine.config.EngineConfig;
 import io.guestguard.policy.engine.config.BrokerClock;
+import io.guestguard.policy.engine.config.EngineConfig;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Role;
 import io.guestguard.protocol.trust.Trust;
 import io.guestguard.streams.ServiceTrust;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.streams.ThreadReplacer;
 import io.quarkus.runtime.Quarkus;
 import jakarta.annotation.PreDestroy;
@@ -17,16 +18,12 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Hands Quarkus Kafka Streams the engine's topology, built from configuration, once the guest log and
@@ -43,17 +40,10 @@ public class TopologyProducer {
 
     private RefusalLog refusals;
 
-    /** The client settings Kafka Streams has, for a client that knows {@code names}. */
-    private static Map<String, Object> clientSettings(Set<String> names) {
-        Config settings = ConfigProvider.getConfig();
-        return ServiceTrust.clientSettings(settings.getPropertyNames(), name -> settings.getOptionalValue(name, String.class),
-                settings.getValue("quarkus.kafka-streams.bootstrap-servers", String.class), names);
-    }
-
-    private static void requireBrokerClock(Topics topics) {
-        Map<String, Object> client = clientSettings(AdminClientConfig.configNames());
-        String servers = (String) client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        try (Admin admin = Admin.create(client)) {
+    /** The guest log's and the beats' settings, read with the service's Kafka settings (as Kafka Streams has them). */
+    private static void requireBrokerClock(Topics topics, KafkaClientSettings kafka) {
+        String servers = kafka.bootstrapServers();
+        try (Admin admin = Admin.create(kafka.properties())) {
             BrokerClock.require(admin, topics.guestLog(), BrokerClock.DECIDER, servers, Duration.ofSeconds(1));
             BrokerClock.require(admin, topics.hostHeartbeats(), BrokerClock.DETECTOR, servers, Duration.ofSeconds(1));
         }
@@ -61,8 +51,8 @@ public class TopologyProducer {
 
     @Produces
     @Singleton
-    public Trust trust(EngineConfig config) {
-        return ServiceTrust.open("policy-engine", config.trust().rootKeyFile(), clientSettings(ConsumerConfig.configNames()),
+    public Trust trust(EngineConfig config, KafkaClientSettings kafka) {
+        return ServiceTrust.open("policy-engine", config.trust().rootKeyFile(), kafka.properties(),
                 new Topics(config.topicPrefix()), new EventCodec());
     }
 
@@ -71,7 +61,7 @@ public class TopologyProducer {
     }
 
     @Produces
-    public Topology topology(EngineConfig config, Trust trust) {
+    public Topology topology(EngineConfig config, KafkaClientSettings kafka, Trust trust) {
         RestartLimit limit;
         try {
             limit = RestartLimit.parse(config.policy().restartLimit());
@@ -83,7 +73,7 @@ public class TopologyProducer {
         EngineTrust signing = new EngineTrust(trust.gate(),
                 trust.signer(ServiceTrust.KEY_FILE, config.trust().keyFile().orElse(null), Role.ENGINE),
                 trust.signer(DETECTOR_KEY_FILE, config.trust().detectorKeyFile().orElse(null), Role.DETECTOR));
-        requireBrokerClock(topics);
+        requireBrokerClock(topics, kafka);
         refusals = RefusalLog.start("policy-engine", trust);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()), signing);
