@@ -19,6 +19,10 @@ import io.guestguard.protocol.StartApp;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.KeyFile;
+import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.trust.Role;
+import io.guestguard.protocol.trust.SigningKey;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,8 +32,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +60,11 @@ class ReplayAppRequestsTest {
     private static final List<Run> RUNS = new ArrayList<>();
 
     @BeforeAll
-    static void writeALogWithAppRequestsAndDecideIt() throws Exception {
+    static void writeALogWithAppRequestsAndDecideIt(@TempDir Path keys) throws Exception {
         kafka = EmbeddedKafka.startTemporary(TOPICS, 2);
+        // The operator signs the requests, as operators do.
+        Path operatorKey = keys.resolve("operator-ops.key");
+        KeyFile.write(SigningKey.generate(new Principal(Role.OPERATOR, "ops")), operatorKey, keys.resolve("operator-ops.pub"));
         PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                 PackageSpec.FailbackPolicy.MANUAL, true, true,
                 List.of(new PackageSpec.AppPolicy("app1", 2, 600_000L, PackageSpec.Backoff.NONE)));
@@ -68,7 +77,7 @@ class ReplayAppRequestsTest {
         }
         for (String[] request : List.of(new String[]{"stop", "app1"}, new String[]{"stop", "app9"}, new String[]{"start", "app1"})) {
             RUNS.add(Run.of("app", request[0], request[1], "--guest", "g1", "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--topic-prefix", TOPICS.prefix()));
+                    "--topic-prefix", TOPICS.prefix(), "--key", operatorKey.toString()));
         }
         // As the engine: each fact, read back from the guest log, decided at its record's timestamp.
         AtomicReference<List<ConsumerRecord<String, byte[]>>> log = new AtomicReference<>();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code guestguard topics create|check} against a real KRaft broker. */
 class TopicsCommandTest {
@@ -73,6 +74,9 @@ class TopicsCommandTest {
                 new NewTopic(topics.placements(), 2, (short) 1),
                 new NewTopic(topics.hostHeartbeats(), 4, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime",
                         "segment.ms", "120000")))).all().get();
+        // Created on the controller; wait until the brokers' metadata has them, as a check run later would.
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get()
+                .containsAll(List.of(topics.guestLog(), topics.placements(), topics.hostHeartbeats())));
 
         Run checked = run("check", topics, "--partitions", "2", "--replication-factor", "1");
         assertThat(checked.exitCode()).isEqualTo(4);
