@@ -96,7 +96,8 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
             Grants grants = new Grants(principal(operator));
             // The keys topic: registrations and revocations, which only the root's signature makes count.
             grants.topic(AclOperation.WRITE, topics.guestLog(), topics.keys());
-            grants.topic(AclOperation.READ, topics.guestLog(), topics.decisions(), topics.keys());
+            // replay reads the guest log, the decisions, and the engine's dead letters (what it refused).
+            grants.topic(AclOperation.READ, topics.guestLog(), topics.decisions(), topics.keys(), topics.deadLetter());
             grants.cluster(AclOperation.IDEMPOTENT_WRITE);
             all.put(operator, grants.acls);
         }

@@ -328,7 +328,7 @@ public final class FleetCommand implements Callable<Integer> {
             if (synthetic) {
                 try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "3", guestBeatRate > 0)) {
                     HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
-                            bench.fleet().topics());
+                            bench.fleet().topics(), bench.fleet().keys());
                     bench.ready();
                     out.printf("host loss -> failover decided (synthetic hosts): %d runs, hosts beating every %d ms%s%n", runs,
                             HostLossBenchmark.BEAT.toMillis(), guestBeatRate > 0

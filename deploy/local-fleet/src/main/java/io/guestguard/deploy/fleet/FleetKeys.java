@@ -2,9 +2,12 @@ package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.EventType;
+import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.KeyRegistered;
 import io.guestguard.protocol.KeyRevoked;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Authorization;
 import io.guestguard.protocol.trust.KeyFile;
 import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Role;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +82,25 @@ public final class FleetKeys implements AutoCloseable {
     /** A signer for {@code principal}: for tests and benchmarks that write as that principal would. */
     public Signer signer(Principal principal) {
         return Signer.with(codec, key(principal));
+    }
+
+    /**
+     * {@code event} signed by the principal that writes it in a fleet, by the authorization table: a
+     * guest's by that guest, a host's by the host it names, the rest by the fleet's service or operator.
+     */
+    public byte[] encodeAsWriter(CloudEvent<?> event) {
+        Set<Role> roles = Authorization.emitters(EventType.of(event.data()));
+        Principal writer;
+        if (roles.contains(Role.GUEST)) {
+            writer = Principal.guest(event.data() instanceof Heartbeat beat ? beat.id() : event.guestId());
+        } else if (roles.contains(Role.HOST)) {
+            writer = Principal.host(event.data() instanceof Heartbeat beat ? beat.id() : event.hostId());
+        } else {
+            Role role = roles.iterator().next();
+            writer = Map.of(Role.ENGINE, LocalFleet.ENGINE, Role.DETECTOR, LocalFleet.DETECTOR, Role.WATCHER, LocalFleet.WATCHER)
+                    .getOrDefault(role, LocalFleet.OPERATOR);
+        }
+        return signer(writer).encode(event);
     }
 
     /** {@code principal}'s key, created, written and registered the first time it is asked for. */

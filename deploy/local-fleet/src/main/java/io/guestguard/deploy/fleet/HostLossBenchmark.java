@@ -30,8 +30,8 @@ final class HostLossBenchmark {
 
     private final SyntheticHosts hosts;
 
-    HostLossBenchmark(Timeline timeline, String bootstrapServers, Topics topics) {
-        this.hosts = new SyntheticHosts(timeline, bootstrapServers, topics);
+    HostLossBenchmark(Timeline timeline, String bootstrapServers, Topics topics, FleetKeys keys) {
+        this.hosts = new SyntheticHosts(timeline, bootstrapServers, topics, keys);
     }
 
     /** Milliseconds from the last beat to the committed decision, sorted, one per run. */

@@ -2,7 +2,6 @@ package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
-import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostLost;
@@ -10,6 +9,7 @@ import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.trust.Principal;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +45,6 @@ final class SyntheticHosts implements AutoCloseable {
     private static final Duration DECISION_WAIT = Duration.ofSeconds(60);
 
     private final Topics topics;
-    private final EventCodec codec = new EventCodec();
     private final KafkaProducer<String, byte[]> producer;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
         Thread thread = new Thread(r, "synthetic-hosts");
@@ -53,14 +52,17 @@ final class SyntheticHosts implements AutoCloseable {
         return thread;
     });
     private final Map<String, ScheduledFuture<?>> beating = new ConcurrentHashMap<>();
+    /** Each synthetic host signs as itself, and the packages as the fleet's operator. */
+    private final FleetKeys keys;
     /** Each host's last acknowledged beat: its append time on the broker's clock (the topic is LogAppendTime). */
     private final Map<String, AtomicLong> lastBeatAt = new ConcurrentHashMap<>();
     private final BlockingQueue<CloudEvent<?>> decisions = new LinkedBlockingQueue<>();
     private final List<CloudEvent<?>> losses = new CopyOnWriteArrayList<>();
     private final List<CloudEvent<?>> fences = new CopyOnWriteArrayList<>();
 
-    SyntheticHosts(Timeline timeline, String bootstrapServers, Topics topics) {
+    SyntheticHosts(Timeline timeline, String bootstrapServers, Topics topics, FleetKeys keys) {
         this.topics = topics;
+        this.keys = keys;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, "0", ProducerConfig.ACKS_CONFIG, "all",
                 // Back on the broker soon after a pause, as the host supervisor's beats are.
@@ -81,6 +83,7 @@ final class SyntheticHosts implements AutoCloseable {
     /** {@code host} beats from now on, every {@link #BEAT}. */
     void beat(String host) {
         lastBeatAt.putIfAbsent(host, new AtomicLong(-1));
+        keys.key(Principal.host(host)); // registered before its first beat
         beating.computeIfAbsent(host, h -> scheduler.scheduleAtFixedRate(() -> send(h), 0, BEAT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
@@ -107,12 +110,12 @@ final class SyntheticHosts implements AutoCloseable {
      * supervisor would.
      */
     void place(String guest, String host, String standby) throws InterruptedException {
-        send(topics.guestLog(), guest, CloudEvent.ofGuest(UUID.randomUUID().toString(), "/bench", Instant.now(), guest,
+        send(topics.guestLog(), guest, LocalFleet.OPERATOR, CloudEvent.ofGuest(UUID.randomUUID().toString(), "/bench", Instant.now(), guest,
                 new PackageApplied(new PackageSpec(guest, List.of(host, standby), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
                         PackageSpec.FailbackPolicy.MANUAL, true, true, List.of(new PackageSpec.AppPolicy("app1", 3, null,
                         PackageSpec.Backoff.NONE))))));
         long epoch = ((Decision) next(guest, Decision.Action.START_GUEST).data()).epoch();
-        send(topics.guestLog(), guest, new CloudEvent<Payload>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
+        send(topics.guestLog(), guest, Principal.host(host), new CloudEvent<Payload>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 Instant.now(), guest, null, host, epoch, new GuestStarted(host)));
     }
 
@@ -141,7 +144,7 @@ final class SyntheticHosts implements AutoCloseable {
     }
 
     private void send(String host) {
-        producer.send(new ProducerRecord<>(topics.hostHeartbeats(), host, codec.encode(new CloudEvent<>(
+        producer.send(new ProducerRecord<>(topics.hostHeartbeats(), host, keys.signer(Principal.host(host)).encode(new CloudEvent<>(
                 UUID.randomUUID().toString(), "/host/" + host + "/supervisor", Instant.now(), null, null, host, null,
                 new Heartbeat("host", host, List.of())))), (metadata, e) -> {
             if (e == null) {
@@ -150,8 +153,8 @@ final class SyntheticHosts implements AutoCloseable {
         });
     }
 
-    private void send(String topic, String key, CloudEvent<?> event) {
-        producer.send(new ProducerRecord<>(topic, key, codec.encode(event)));
+    private void send(String topic, String key, Principal as, CloudEvent<?> event) {
+        producer.send(new ProducerRecord<>(topic, key, keys.signer(as).encode(event)));
     }
 
     @Override

@@ -117,6 +117,10 @@ final class TakeoverBenchmark implements AutoCloseable {
 
     TakeoverBenchmark(LocalFleet fleet) {
         this.fleet = fleet;
+        // Each storm guest signs as itself, registered before the storm begins.
+        for (int g = 0; g < GUESTS; g++) {
+            fleet.keys().key(io.guestguard.protocol.trust.Principal.guest("storm-g" + g));
+        }
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.LINGER_MS_CONFIG, "0"),
                 new StringSerializer(), new ByteArraySerializer());
@@ -165,7 +169,7 @@ final class TakeoverBenchmark implements AutoCloseable {
                 String guest = "storm-g" + (n % GUESTS);
                 String id = "storm-" + n;
                 sent.put(id, System.nanoTime());
-                producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, codec.encode(CloudEvent.ofGuest(id,
+                producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, fleet.keys().encodeAsWriter(CloudEvent.ofGuest(id,
                         "/guest/" + guest + "/reporter", Instant.now(), guest, AppFailed.killed("app1", 1000 + n, "KILL")))),
                         (metadata, e) -> {
                             if (metadata != null) {

@@ -61,7 +61,7 @@ class EngineLeavesGroupTest {
             });
             for (int g = 0; g < 12; g++) { // guests on every partition
                 String guest = "leave-g" + g;
-                producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, codec.encode(CloudEvent.ofGuest(
+                producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, fleet.keys().encodeAsWriter(CloudEvent.ofGuest(
                         guest + "-f1", "/guest/" + guest + "/reporter", Instant.now(), guest, AppFailed.killed("app1", 100, "KILL")))));
             }
             producer.flush();

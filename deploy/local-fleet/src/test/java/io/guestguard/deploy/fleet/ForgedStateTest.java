@@ -91,7 +91,7 @@ class ForgedStateTest {
 
     private void send(KafkaProducer<String, byte[]> producer, LocalFleet fleet, String guest, String id, String host, Long epoch,
                       Fact fact) throws Exception {
-        producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, codec.encode(new CloudEvent<>(id, "/test/forged-state",
+        producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, fleet.keys().encodeAsWriter(new CloudEvent<>(id, "/test/forged-state",
                 Instant.now(), guest, null, host, epoch, fact)))).get();
     }
 }

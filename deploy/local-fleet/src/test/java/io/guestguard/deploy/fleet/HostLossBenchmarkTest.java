@@ -22,7 +22,7 @@ class HostLossBenchmarkTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (BenchFleet bench = BenchFleet.singleReporter(Path.of(System.getProperty("guestguard.home", "../..")), runDir, "3")) {
             HostLossBenchmark benchmark = new HostLossBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
-                    bench.fleet().topics());
+                    bench.fleet().topics(), bench.fleet().keys());
             bench.ready();
 
             List<Long> millis = benchmark.run(1, new PrintStream(printed, true, StandardCharsets.UTF_8));
