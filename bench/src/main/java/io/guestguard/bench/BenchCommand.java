@@ -118,6 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the mix (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--signed-facts", defaultValue = "5000",
+                description = "Facts of the mix also run signed: checked by the gate with provenance, their outputs signed (default: ${DEFAULT-VALUE}).")
+        int signedFacts;
+
         @Override
         public Integer call() {
             PrintStream out = parent.out;
@@ -129,6 +133,9 @@ public final class BenchCommand implements Callable<Integer> {
                             + "%,.0f with the engine's whole per-record work (target pure >= %,.0f: %s)%n",
                     r.pure().median(), r.withState().median(), r.perRecord().median(), TARGET,
                     target(r.pure().median() >= TARGET));
+            if (signedFacts > 0) {
+                out.println(SignedRecordCost.run(r.mix(), signedFacts).line());
+            }
             out.println("machine: " + Machine.describe());
             return 0;
         }

@@ -20,7 +20,7 @@ class BenchCommandTest {
     @Test
     void coreDecidesTheMixAndReportsEachWay() {
         String out = run("core", "--guests", "100", "--facts", "1000", "--warmup", "1", "--runs", "3", "--json-warmup", "0",
-                "--json-runs", "1");
+                "--json-runs", "1", "--signed-facts", "200");
 
         String result = resultLine(out);
         double pure = number(result, "core ([\\d,]+) facts/s per core");
@@ -30,6 +30,10 @@ class BenchCommandTest {
         assertThat(withState).isPositive();
         assertThat(perRecord).isPositive();
         assertThat(out).contains("mix: 1,000 facts for 100 guests").contains("RESTART_APP").contains("per-record work by step");
+        // Every fact of the signed pass passes the gate (or the run throws), and its cost is reported.
+        assertThat(number(out, "signed records, ([\\d,]+) facts")).isEqualTo(200);
+        assertThat(number(out, "engine: verify ([\\d,]+) µs")).isPositive();
+        assertThat(number(out, "; ([\\d,]+) facts/s on one core")).isPositive();
         assertMachine(out);
     }
 
