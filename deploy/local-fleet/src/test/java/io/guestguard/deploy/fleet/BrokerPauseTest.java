@@ -38,7 +38,8 @@ class BrokerPauseTest {
                      Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                              "kafka-streams.state.dir", dir.resolve("engine-state").toString()), dir.resolve("engine.log"));
              Timeline timeline = new Timeline(kafka.bootstrapServers(), topics, new PrintStream(PrintStream.nullOutputStream()));
-             SyntheticHosts hosts = new SyntheticHosts(timeline, kafka.bootstrapServers(), topics)) {
+             FleetKeys keys = FleetKeys.create(dir.resolve("keys"), kafka.bootstrapServers(), topics);
+             SyntheticHosts hosts = new SyntheticHosts(timeline, kafka.bootstrapServers(), topics, keys)) {
             timeline.start();
             hosts.beat("h1");
             hosts.beat("h2");

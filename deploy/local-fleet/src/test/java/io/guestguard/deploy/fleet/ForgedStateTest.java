@@ -56,7 +56,7 @@ class ForgedStateTest {
                     List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE)));
             send(producer, fleet, "g1", "f1", null, null, new PackageApplied(spec));
             send(producer, fleet, "g1", "f2", "h1", 1L, new GuestStarted("h1"));
-            send(producer, fleet, "g1", "f3", null, 1L, AppFailed.killed("app1", 101, "KILL"));
+            send(producer, fleet, "g1", "f3", null, null, AppFailed.killed("app1", 101, "KILL"));
             await().atMost(Duration.ofSeconds(60)).until(() -> restarts(commands, "g1").size() == 1);
 
             fleet.engines().get(1).terminate();
@@ -64,7 +64,7 @@ class ForgedStateTest {
             producer.send(new ProducerRecord<>(CHANGELOG, "g1", forged)).get();
             fleet.startEngine(1);
             fleet.awaitEngineReady(Duration.ofSeconds(120));
-            send(producer, fleet, "g1", "f4", null, 1L, AppFailed.killed("app1", 102, "KILL"));
+            send(producer, fleet, "g1", "f4", null, null, AppFailed.killed("app1", 102, "KILL"));
             send(producer, fleet, "g2", "f5", null, null, AppFailed.killed("app1", 201, "KILL"));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> restarts(commands, "g1").size() == 2 && restarts(commands, "g2").size() == 1);

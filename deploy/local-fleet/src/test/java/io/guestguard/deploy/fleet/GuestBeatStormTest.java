@@ -47,7 +47,8 @@ class GuestBeatStormTest {
                              "kafka-streams.state.dir", dir.resolve("watcher-state").toString(),
                              "quarkus.http.port", "0"), dir.resolve("watcher.log"));
              Timeline timeline = new Timeline(kafka.bootstrapServers(), topics, new PrintStream(PrintStream.nullOutputStream()));
-             SyntheticHosts hosts = new SyntheticHosts(timeline, kafka.bootstrapServers(), topics)) {
+             FleetKeys keys = FleetKeys.create(dir.resolve("keys"), kafka.bootstrapServers(), topics);
+             SyntheticHosts hosts = new SyntheticHosts(timeline, kafka.bootstrapServers(), topics, keys)) {
             timeline.start();
             hosts.beat("h1");
             hosts.beat("h2");
