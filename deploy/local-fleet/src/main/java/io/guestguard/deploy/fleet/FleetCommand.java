@@ -140,6 +140,8 @@ public final class FleetCommand implements Callable<Integer> {
         out.println("try, in another terminal:");
         out.printf("  Figure 16    kill -9 PID, PID from the last 'g1/app1  started (pid PID)' line below; again each time app1 is back:%n"
                 + "               after %s restarts g1 fails over to standby (or watch it played: ./fleet demo)%n", restartLimit);
+        out.printf("  sign first   export GUESTGUARD_KEY=%s  (the fleet's operator key: the fleet refuses unsigned requests)%n",
+                fleet.keys().privateFile(LocalFleet.OPERATOR));
         out.printf("  migrate      ./guestguard guest migrate --guest g2 --to standby --bootstrap-servers %s%n"
                 + "               (the source cuts g2's connections; the watcher's rebind checks its reporter is back)%n", servers);
         out.printf("  host loss    kill %d  (primary's supervisor): standby fences primary, then starts its guests%n",
