@@ -2,6 +2,7 @@ package io.guestguard.protocol.trust;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.KeyRecord;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
@@ -114,6 +115,9 @@ public final class KeyRingReader implements AutoCloseable {
             ring.apply(event);
         } catch (RejectedRecordException e) {
             rejected.accept(record, e.getMessage());
+        } catch (RuntimeException e) {
+            // Whatever a record provokes, it must not stop the reading: a revocation may follow it.
+            rejected.accept(record, "unreadable key record: " + FreeText.clean(String.valueOf(e)));
         }
     }
 
