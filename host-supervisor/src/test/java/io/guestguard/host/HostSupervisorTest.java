@@ -50,7 +50,10 @@ class HostSupervisorTest {
         try (TopicReader heartbeats = new TopicReader(servers, Topics.DEFAULT.hostHeartbeats());
              TopicReader guestLog = new TopicReader(servers, Topics.DEFAULT.guestLog())) {
             List<CloudEvent<?>> beats = await().atMost(WAIT).until(() -> beatsOf(heartbeats), b -> b.size() >= 2);
-            assertThat(beats.get(1).time()).isAfter(beats.get(0).time());
+            // Two beats, not one sent twice: their order on the topic is the producer's (a retried first
+            // send may land after the second), and the detector judges by the broker's append times anyway.
+            assertThat(beats.stream().map(CloudEvent::id).distinct()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(beats.stream().map(CloudEvent::time).distinct()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(beats).allSatisfy(beat -> assertThat(beat.hostId()).isEqualTo("test-host"));
 
             send(new StartGuest("g1", "test-host", 1, "d1"));
