@@ -85,6 +85,8 @@ public final class LocalFleet implements AutoCloseable {
     /** Seven JVMs share two cores here: C1 only, the serial collector and small stacks keep them light. */
     static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
     private static final Duration GUEST_STOP_GRACE = Duration.ofSeconds(10);
+    /** How long a started service may take to say where it listens. */
+    private static final Duration SERVICE_START = Duration.ofSeconds(60);
 
     private final EmbeddedKafka kafka;
     private final Topics topics;
@@ -104,7 +106,6 @@ public final class LocalFleet implements AutoCloseable {
     /** The guests' own clocks, when the fleet was started with some ({@link Options#guestClocks()}). */
     private final GuestClocks clocks;
     /** Where the migration watcher serves its metrics ({@code /q/metrics}). */
-    private final int watcherMetricsPort = EmbeddedKafka.freePort();
 
     /** Every principal's key, registered before any service starts (docs/security.md). */
     private final FleetKeys keys;
@@ -443,7 +444,8 @@ public final class LocalFleet implements AutoCloseable {
 
     /**
      * Starts migration watcher instance {@code n} ({@code migration-watcher}, then {@code
-     * migration-watcher-N}); the first serves the metrics on the port the fleet prints, others on free ports.
+     * migration-watcher-N}). Each listens on a port the system gives it: a port chosen here could be
+     * taken by the time the watcher binds it, and the watcher would exit.
      */
     private void startWatcher(Path home, int n) {
         Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
@@ -451,7 +453,7 @@ public final class LocalFleet implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(trust(WATCHER));
         properties.putAll(kafkaProperties(FleetAcls.WATCHER_USER));
         properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
-        properties.put("quarkus.http.port", Integer.toString(n == 1 ? watcherMetricsPort : EmbeddedKafka.freePort()));
+        properties.put("quarkus.http.port", "0");
         services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, properties, runDir.resolve("logs/" + name + ".log")));
     }
 
@@ -532,7 +534,7 @@ public final class LocalFleet implements AutoCloseable {
                 for (String host : hosts) {
                     ServiceProcess supervisor = supervisor(host);
                     if (!supervisor.isAlive()) {
-                        throw new IllegalStateException(supervisor.name() + " exited; see " + supervisor.log());
+                        throw supervisor.exited();
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -554,10 +556,22 @@ public final class LocalFleet implements AutoCloseable {
         return supervisor;
     }
 
-    /** The simulated hosts' shared registry: REGISTRY/HOST/GUEST holds "PGID STARTTICKS". */
-    /** The migration watcher's Prometheus endpoint. */
+    /** The (first) migration watcher's Prometheus endpoint, on the port it logs once started. */
     public String watcherMetricsUrl() {
-        return "http://127.0.0.1:" + watcherMetricsPort + "/q/metrics";
+        ServiceProcess watcher = services.stream().filter(s -> s.name().equals("migration-watcher")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("this fleet runs no migration watcher"));
+        long deadline = System.nanoTime() + SERVICE_START.toNanos();
+        try {
+            while (watcher.httpPort().isEmpty() && watcher.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100); // polling the watcher's log; the deadline bounds it
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int port = watcher.httpPort().orElseThrow(() -> watcher.isAlive() ? new IllegalStateException(
+                "the migration watcher did not log its HTTP port within " + SERVICE_START + "; see " + watcher.log())
+                : watcher.exited());
+        return "http://127.0.0.1:" + port + "/q/metrics";
     }
 
     public Path registry() {
@@ -622,7 +636,7 @@ public final class LocalFleet implements AutoCloseable {
                     // not there yet
                 }
                 services().stream().filter(s -> !s.isAlive()).findFirst().ifPresent(s -> {
-                    throw new IllegalStateException(s.name() + " exited; see " + s.log());
+                    throw s.exited();
                 });
                 Thread.sleep(100); // polling an external system's state; the deadline bounds it
             }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One GuestGuard service running as its own JVM ({@code java -jar .../quarkus-run.jar}), its output
@@ -18,6 +21,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final long GRACE_SECONDS = 15;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final int LOG_TAIL = 30;
+    private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^ ]*:(\\d+)");
 
     private final String name;
     private final Process process;
@@ -74,6 +79,34 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * The error to raise when this service has exited while it should run: its exit code and the end
+     * of its log, so a failure seen only in CI says why without the run directory.
+     */
+    public IllegalStateException exited() {
+        String code = process.isAlive() ? "still running" : "exit code " + process.exitValue();
+        return new IllegalStateException(name + " exited (" + code + "); see " + log + "; its last lines:\n"
+                + String.join("\n", lastLines(LOG_TAIL)));
+    }
+
+    /** The port its HTTP server listens on, as Quarkus logs it once started ("Listening on: http://…:PORT"). */
+    public OptionalInt httpPort() {
+        try (var lines = Files.lines(log)) {
+            return lines.map(LISTENING::matcher).filter(Matcher::find).mapToInt(m -> Integer.parseInt(m.group(1))).findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private List<String> lastLines(int count) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return all.subList(Math.max(0, all.size() - count), all.size());
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(cannot read " + log + ": " + e.getMessage() + ")");
+        }
     }
 
     /** This service and everything it started, as far as the OS still knows them. */
