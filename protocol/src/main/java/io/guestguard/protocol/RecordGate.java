@@ -5,6 +5,8 @@ import io.guestguard.protocol.trust.Provenance;
 import io.guestguard.protocol.trust.ReplayGuard;
 
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The one decoding boundary every GuestGuard consumer passes a record through before it acts on it.
@@ -84,6 +86,24 @@ public final class RecordGate {
         }
         requireKey(key, event.guestId(), "guestid");
         return (CloudEvent<? extends Fact>) event;
+    }
+
+    /**
+     * How many keys were revoked so far, 0 without signatures: a cache of what this gate accepted is
+     * forgotten when it changes.
+     */
+    public long revocations() {
+        return provenance == null ? 0 : provenance.revocations();
+    }
+
+    /**
+     * With signatures checked, refuses {@code fact} when it is a host's report about a guest the host
+     * may not hold: none of {@code hostsOfGuest}, read from the guest's state only then (docs/security.md).
+     */
+    public void requireHostOfGuest(CloudEvent<? extends Fact> fact, Supplier<Set<String>> hostsOfGuest) {
+        if (provenance != null && fact.hostId() != null) {
+            provenance.checkHostOfGuest(fact, hostsOfGuest.get());
+        }
     }
 
     /** A liveness beat: keyed by the guest or host that beats, which its {@code guestid} or {@code hostid} names too, if set. */

@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       both topics do it (the watch only reads).</li>
  *   <li>At most {@code maxGuests} placements: the placement of one more guest is skipped (counted and
  *       logged), and from then on a start of a guest whose placement is unknown is refused
- *       ({@link #cannotVouchFor}), since it cannot be checked; a tombstone frees a place.</li>
+ *       ({@link #cannotVouchFor}), since it cannot be checked. A tombstone is skipped too: GuestGuard
+ *       never deletes a placement, and a tombstone cannot be signed.</li>
  *   <li>At most {@code maxHosts} hosts' beats: at the bound, beats older than {@code beatLifetime}
  *       (which no longer count) make room; if none is that old, the new host's beat is skipped, and
  *       starts are refused for that long, since a second runner could not be ruled out.</li>
@@ -296,10 +297,11 @@ public final class FleetWatch implements AutoCloseable {
         try {
             if (record.topic().equals(topics.placements())) {
                 if (record.value() == null) {
-                    placements.remove(record.key()); // a tombstone: the guest's package is gone
-                } else {
-                    keepPlacement(record.key(), gate.placement(record.key(), record.value()).data());
+                    // GuestGuard never deletes a placement, and a tombstone cannot be signed: forgetting
+                    // one on anyone's word would let a start through that the placement forbids.
+                    throw new RejectedRecordException("a tombstone: placements are never deleted");
                 }
+                keepPlacement(record.key(), gate.placement(record.key(), record.value()).data());
             } else {
                 if (gate.hostHeartbeat(record.key(), record.value()).data() instanceof Heartbeat beat) {
                     keepBeat(beat.id(), beat.guests()); // not a detector's tick

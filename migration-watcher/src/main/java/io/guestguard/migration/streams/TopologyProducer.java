@@ -9,6 +9,7 @@ import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.protocol.trust.Role;
 import io.guestguard.protocol.trust.Trust;
 import io.guestguard.streams.ServiceTrust;
+import io.guestguard.streams.TrustMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -49,9 +50,7 @@ public class TopologyProducer {
         WatcherTrust signing = new WatcherTrust(trust.gate(),
                 trust.signer(ServiceTrust.KEY_FILE, config.trust().keyFile().orElse(null), Role.WATCHER));
         WatchMetrics metrics = new WatchMetrics(registry);
-        if (trust.on()) {
-            metrics.refusalsOf(trust);
-        }
+        TrustMetrics.serve(registry, trust);
         return WatchTopology.build(new Topics(config.topicPrefix()), new ContactWatcher(settings), new EventCodec(),
                 w.checkInterval(), metrics, signing);
     }

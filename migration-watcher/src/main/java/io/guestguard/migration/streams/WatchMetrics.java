@@ -8,10 +8,7 @@ import io.guestguard.migration.watch.ContactWatcher.MigrationSeen;
 import io.guestguard.migration.watch.ContactWatcher.Observation;
 import io.guestguard.migration.watch.ContactWatcher.SeqNeverAssigned;
 import io.guestguard.migration.watch.ContactWatcher.SeqNotResent;
-import io.guestguard.protocol.trust.Provenance;
-import io.guestguard.protocol.trust.Trust;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -29,8 +26,7 @@ import java.time.Duration;
  * {@code guestguard_watcher_states_quarantined_total} and
  * {@code guestguard_watcher_escalations_held_total} (escalations that waited for the watcher to read its
  * input up to their deadline: it was behind), and, with signatures on,
- * {@code guestguard_trust_refusals_total{kind}} (records refused for their provenance: {@code unsigned},
- * {@code bad-signature}, {@code unknown-key}, {@code revoked-key}, {@code not-authorized}).
+ * {@code guestguard_trust_refusals_total{kind}} ({@link io.guestguard.streams.TrustMetrics}).
  * They count what the stream thread did; a record processed again after a crash counts again.
  */
 public final class WatchMetrics {
@@ -61,15 +57,6 @@ public final class WatchMetrics {
         // Registered up front, so the series exist (at 0) before the first migration.
         for (String outcome : new String[] {"started", "completed", "failed", "abandoned"}) {
             migrations(outcome);
-        }
-    }
-
-    /** Serves {@code trust}'s refusals by kind, read from its counts at each scrape. */
-    public void refusalsOf(Trust trust) {
-        for (Provenance.Refusal kind : Provenance.Refusal.values()) {
-            FunctionCounter.builder("guestguard.trust.refusals", trust, t -> t.refusals().getOrDefault(kind, 0L))
-                    .description("records refused for their provenance (signature, key or authorization)")
-                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).register(registry);
         }
     }
 

@@ -98,6 +98,24 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         return new KnownHosts(lostHosts, fencedHosts, hostsInMaintenance, failedTargets);
     }
 
+    /**
+     * The hosts that may hold this guest, and so report about it: those its package names, the one it
+     * is placed on and the one it is going to. Empty for a guest with neither package nor placement.
+     */
+    public SortedSet<String> hostsThatMayHoldIt() {
+        SortedSet<String> hosts = new TreeSet<>();
+        if (spec != null) {
+            hosts.addAll(spec.hosts());
+        }
+        if (placement.host() != null) {
+            hosts.add(placement.host());
+        }
+        if (placement.nextHost() != null) {
+            hosts.add(placement.nextHost());
+        }
+        return hosts;
+    }
+
     // ---- transitions: each returns the next state ----
 
     /** A package is applied: it replaces the last one, and only the budgets of the applications it names stay. */

@@ -8,6 +8,7 @@ import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostLost;
@@ -24,6 +25,7 @@ import io.guestguard.protocol.trust.Role;
 import io.guestguard.protocol.trust.SigningKey;
 import io.guestguard.protocol.trust.TestKeys;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,6 +36,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +59,8 @@ import static org.awaitility.Awaitility.await;
  * The engine with signatures on, on a real broker: what a key entitled to it signed is decided and
  * what the engine writes is signed with its keys; the attack that opened issue 15 (a {@code host.lost}
  * about a healthy host, written by anyone) and other forgeries are dead-lettered with their reason
- * and decide nothing; the detector counts a host's beats only when that host signed them.
+ * and decide nothing (a host's report about a guest it may not hold too), counted on {@code /q/metrics};
+ * the detector counts a host's beats only when that host signed them.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
@@ -69,6 +76,8 @@ class SignedProvenanceEngineTest {
     private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
             new StringSerializer(), new ByteArraySerializer());
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
 
     @AfterEach
     void close() {
@@ -112,6 +121,10 @@ class SignedProvenanceEngineTest {
             forged.put(forge(guest, new CloudEvent<>("sg3-contact", "/attacker", Instant.now(), guest, null, "sprimary", epoch,
                     new ContactLost("sprimary", epoch, "heartbeats-stopped", 3, 6000, "forged")), sg3),
                     "not authorized: guest sg3 may not emit guest.contact-lost");
+            // A registered host reporting about a guest it may not hold (sg3's hosts are sprimary and sstandby).
+            forged.put(forge(guest, new CloudEvent<>("sg3-halted-elsewhere", "/host/dstandby/supervisor", Instant.now(), guest,
+                    null, "dstandby", epoch, new GuestHalted("dstandby")), key(Principal.host("dstandby"))),
+                    "not authorized: host dstandby may not speak for guest sg3 (its hosts: sprimary, sstandby)");
             // A genuine host fact written twice: the copy is refused (the replay check, given the record's origin).
             CloudEvent<GuestStarted> again = new CloudEvent<>("sg3-started-again", "/host/sprimary/supervisor", Instant.now(), guest,
                     null, "sprimary", epoch, new GuestStarted("sprimary"));
@@ -126,6 +139,9 @@ class SignedProvenanceEngineTest {
             Map<String, String> reasons = await().atMost(WAIT).until(() -> reasonsById(deadLetters.poll(), guest),
                     r -> r.keySet().containsAll(forged.keySet()));
             forged.forEach((id, reason) -> assertThat(reasons.get(id)).as(id).startsWith(reason));
+            assertThat(refusals("unsigned")).isPositive();
+            assertThat(refusals("not-authorized")).as("a guest's host.lost, a host's operator request and report "
+                    + "about another's guest, a guest's contact-lost").isGreaterThanOrEqualTo(4);
             Map<String, String> copies = await().atMost(WAIT).until(() -> reasonsById(deadLetters.poll(), guest),
                     r -> r.containsKey(again.id()));
             assertThat(copies.get(again.id())).startsWith("replayed: event sg3-started-again of host sprimary was read before at "
@@ -162,6 +178,15 @@ class SignedProvenanceEngineTest {
             assertThat(await().atMost(WAIT).until(() -> reasonsOf(deadLetters.poll(), "dprimary"), r -> !r.isEmpty()))
                     .contains("not authorized: host dstandby may not speak for host dprimary");
         }
+    }
+
+    /** The engine's {@code guestguard_trust_refusals_total} of {@code kind}, as {@code /q/metrics} serves it. */
+    private double refusals(String kind) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        String series = "guestguard_trust_refusals_total{kind=\"" + kind + "\"} ";
+        return body.lines().filter(line -> line.startsWith(series)).mapToDouble(line -> Double.parseDouble(line.substring(series.length())))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + "in\n" + body));
     }
 
     /**

@@ -29,9 +29,8 @@ import static io.guestguard.protocol.EventType.*;
  *   <li>operators: {@code operator.request} and {@code package.applied};</li>
  *   <li>the operator root: the keys topic's registrations and revocations, nothing else.</li>
  * </ul>
- * Which guests a host may speak for beyond itself (those placed on it or migrating to or from it)
- * depends on the placements, which only the policy engine knows; the decider ignores a fact about a
- * placement epoch older than the current one.
+ * Which guests a host may report about ({@link #checkHostOfGuest}) depends on each guest's package
+ * and placement, which only the policy engine holds: it checks that once it has the guest's state.
  */
 public final class Authorization {
 
@@ -88,6 +87,27 @@ public final class Authorization {
             default -> {
                 // the services and operators speak about any guest or host
             }
+        }
+    }
+
+    /** Whether {@code type} is a host's report about a guest: a type only hosts emit, keyed by the guest. */
+    public static boolean hostReport(EventType type) {
+        return type != EventType.HEARTBEAT && emitters(type).equals(EnumSet.of(Role.HOST));
+    }
+
+    /**
+     * A host's report about a guest ({@link #hostReport}) may come only from a host that may hold the
+     * guest: one its package names, the one it is placed on or the one it is going to (a fence is always
+     * run by one of those). {@code hostsOfGuest} empty: a guest with neither package nor placement, which
+     * any host may report found running. Other events pass.
+     *
+     * @throws RejectedRecordException {@code not authorized: host h may not speak for guest g (its hosts: a, b)}
+     */
+    public static void checkHostOfGuest(CloudEvent<?> event, Set<String> hostsOfGuest) {
+        String host = event.hostId();
+        if (hostReport(EventType.of(event.data())) && !hostsOfGuest.isEmpty() && !hostsOfGuest.contains(host)) {
+            throw refused(Principal.host(host), "speak for guest " + event.guestId() + " (its hosts: "
+                    + String.join(", ", hostsOfGuest) + ")");
         }
     }
 

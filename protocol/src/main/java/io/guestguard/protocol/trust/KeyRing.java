@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The public keys a consumer trusts, each with the principal it speaks for, and the revoked ones.
@@ -34,6 +35,7 @@ public final class KeyRing {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong revocations = new AtomicLong();
 
     /** Trusts {@code key} for {@code principal}; a key revoked before stays revoked. */
     public Entry register(Principal principal, PublicKey key, Instant at) {
@@ -49,8 +51,21 @@ public final class KeyRing {
 
     /** Revokes the key {@code keyId}; returns whether it was known. */
     public boolean revoke(String keyId, Instant at) {
-        return entries.computeIfPresent(keyId, (id, known) -> known.revoked() ? known
-                : new Entry(id, known.principal(), known.key(), known.registeredAt(), at)) != null;
+        return entries.computeIfPresent(keyId, (id, known) -> {
+            if (known.revoked()) {
+                return known;
+            }
+            revocations.incrementAndGet();
+            return new Entry(id, known.principal(), known.key(), known.registeredAt(), at);
+        }) != null;
+    }
+
+    /**
+     * How many keys were revoked so far: what a cache of records accepted earlier compares to forget
+     * them when it changes (a record accepted before its key's revocation is refused after it).
+     */
+    public long revocations() {
+        return revocations.get();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.guestguard.protocol.RejectedRecordException;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,6 +38,11 @@ public final class Provenance {
         return counts;
     }
 
+    /** How many keys were revoked so far ({@link KeyRing#revocations}). */
+    public long revocations() {
+        return keys.revocations();
+    }
+
     /**
      * The principal that signed {@code event}, whose JSON form as read is {@code json}.
      *
@@ -47,6 +53,19 @@ public final class Provenance {
             return checked(json, event);
         } catch (RejectedRecordException e) {
             refused.get(kind(e.getMessage())).increment();
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses, and counts, a host's report about a guest the host may not hold
+     * ({@link Authorization#checkHostOfGuest}).
+     */
+    public void checkHostOfGuest(CloudEvent<?> event, Set<String> hostsOfGuest) {
+        try {
+            Authorization.checkHostOfGuest(event, hostsOfGuest);
+        } catch (RejectedRecordException e) {
+            refused.get(Refusal.NOT_AUTHORIZED).increment();
             throw e;
         }
     }

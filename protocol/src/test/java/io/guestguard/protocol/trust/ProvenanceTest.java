@@ -7,6 +7,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.EventType;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostLost;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,6 +93,24 @@ class ProvenanceTest {
         assertThat(gate.fact("g1", codec.encode(event("g1", null, new OperatorRequest(OperatorRequest.Action.HALT, null, "alice")), alice))
                 .data()).isInstanceOf(OperatorRequest.class);
         assertThat(gate.fact("g1", codec.encode(event("g1", "primary", new GuestStarted("primary")), primary)).hostId()).isEqualTo("primary");
+    }
+
+    @Test
+    void aHostReportsOnlyAboutGuestsItMayHold() {
+        CloudEvent<? extends Fact> halted = gate.fact("g1", codec.encode(event("g1", "standby", new GuestHalted("standby")), standby));
+        Provenance provenance = new Provenance(ring);
+        RecordGate checking = new RecordGate(codec, provenance);
+
+        assertRejected(() -> checking.requireHostOfGuest(halted, () -> Set.of("primary", "spare")),
+                "not authorized: host standby may not speak for guest g1 (its hosts: primary, spare)");
+        assertThat(provenance.refusals()).containsEntry(Provenance.Refusal.NOT_AUTHORIZED, 1L);
+        checking.requireHostOfGuest(halted, () -> Set.of("primary", "standby"));
+        checking.requireHostOfGuest(halted, Set::of); // a guest nothing is known of: any host may find it running
+        // A detector's word about a host is no host's report; without signatures nothing is checked.
+        checking.requireHostOfGuest(gate.fact("g1", codec.encode(event("g1", null, new HostLost("standby")), detector)),
+                () -> Set.of("primary"));
+        new RecordGate(codec).requireHostOfGuest(halted, () -> Set.of("primary"));
+        assertThat(provenance.refusals()).containsEntry(Provenance.Refusal.NOT_AUTHORIZED, 1L);
     }
 
     @Test

@@ -427,6 +427,7 @@ public final class LocalFleet implements AutoCloseable {
         properties.putAll(engineProperties);
         properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
         properties.put("kafka-streams.client.id", name);
+        properties.put("quarkus.http.port", "0"); // its metrics: several instances on one machine
         ServiceProcess engine = ServiceProcess.start(name, engineJar, properties, runDir.resolve("logs/" + name + ".log"));
         engines.put(n, engine);
         return engine;

@@ -45,7 +45,8 @@ import java.util.TreeMap;
  * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record. With signatures on, the gate refuses
- * a fact, before anything else, unless a key entitled to it signed it (docs/security.md), and
+ * a fact, before anything else, unless a key entitled to it signed it, and a host's report about a
+ * guest unless the guest's state names that host (docs/security.md); and
  * everything the processor writes is signed with the engine's key; an applied package goes to the
  * packages topic as the operator signed it.
  *
@@ -133,6 +134,14 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         // broker's time of the fact, which no guest, host or operator sets and a replay reads again.
         Instant decisionTime = Instant.ofEpochMilli(record.timestamp());
         GuestState state = load(record, fact);
+        try {
+            GuestState known = state;
+            gate.requireHostOfGuest(fact, known::hostsThatMayHoldIt);
+        } catch (RejectedRecordException e) {
+            writes.clear(); // a quarantine of the stored state waits for a fact that may be decided
+            deadLetter(record, e.reason());
+            return;
+        }
         Outcome outcome;
         try {
             outcome = decider.decide(state, fact, decisionTime, viewFor(state));

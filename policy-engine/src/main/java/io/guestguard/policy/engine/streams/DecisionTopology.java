@@ -7,6 +7,7 @@ import java.util.Set;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
 
 /**
  * The engine's topology, wiring only: {@code guest-log.v1} into {@link DecideProcessor} (which owns
@@ -133,13 +135,27 @@ public final class DecisionTopology {
         topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR, HOST_DETECTOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
                         .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),
-                topics.placements(), "placements-view-updater", ViewUpdater::new);
+                topics.placements(), "placements-view-updater", () -> new ViewUpdater(trust.placements()));
         return topology;
     }
 
-    /** Keeps the global placements view equal to the compacted topic. */
+    /**
+     * Keeps the global placements view: each guest's newest placement the gate accepts. A record it
+     * refuses (forged, unsigned, unreadable) does not replace the one before, which would hide the guest
+     * from a host-loss scan; a tombstone is ignored, since GuestGuard never deletes a placement and a
+     * tombstone cannot be signed. (A restore of the store from the topic bypasses this; the view's
+     * readers check every entry again.)
+     */
     private static final class ViewUpdater implements Processor<String, byte[], Void, Void> {
+        private static final Logger LOG = Logger.getLogger(ViewUpdater.class);
+
+        private final VerifiedPlacements verified;
         private KeyValueStore<String, byte[]> view;
+        private long skipped;
+
+        ViewUpdater(VerifiedPlacements verified) {
+            this.verified = verified;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -148,14 +164,24 @@ public final class DecisionTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            if (record.key() == null) {
-                // A store refuses a null key, and the global thread would die of it; readers gate every entry.
+            if (record.key() == null || record.value() == null) {
+                // A store refuses a null key, and the global thread would die of it.
+                skipped(record.key(), record.key() == null ? "it has no key" : "a tombstone");
                 return;
             }
-            if (record.value() == null) {
-                view.delete(record.key());
-            } else {
+            try {
+                verified.read(record.key(), record.value());
                 view.put(record.key(), record.value());
+            } catch (RejectedRecordException e) {
+                skipped(record.key(), e.reason());
+            }
+        }
+
+        /** Logged at the 1st, 2nd, 4th, 8th... time: a flood of forgeries does not flood the log. */
+        private void skipped(String guest, String reason) {
+            if (Long.bitCount(++skipped) == 1) {
+                LOG.warnf("placements view: a record for %s ignored, the placement before kept (%d ignored so far): %s",
+                        guest, skipped, reason);
             }
         }
     }

@@ -11,8 +11,9 @@ import io.guestguard.protocol.trust.Trust;
 import io.guestguard.streams.ServiceTrust;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.streams.ThreadReplacer;
+import io.guestguard.streams.TrustMetrics;
 import io.quarkus.runtime.Quarkus;
-import jakarta.annotation.PreDestroy;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -38,8 +39,6 @@ public class TopologyProducer {
 
     static final String DETECTOR_KEY_FILE = "guestguard.trust.detector-key-file";
 
-    private RefusalLog refusals;
-
     /** The guest log's and the beats' settings, read with the service's Kafka settings (as Kafka Streams has them). */
     private static void requireBrokerClock(Topics topics, KafkaClientSettings kafka) {
         String servers = kafka.bootstrapServers();
@@ -61,7 +60,7 @@ public class TopologyProducer {
     }
 
     @Produces
-    public Topology topology(EngineConfig config, KafkaClientSettings kafka, Trust trust) {
+    public Topology topology(EngineConfig config, KafkaClientSettings kafka, Trust trust, MeterRegistry registry) {
         RestartLimit limit;
         try {
             limit = RestartLimit.parse(config.policy().restartLimit());
@@ -74,16 +73,9 @@ public class TopologyProducer {
                 trust.signer(ServiceTrust.KEY_FILE, config.trust().keyFile().orElse(null), Role.ENGINE),
                 trust.signer(DETECTOR_KEY_FILE, config.trust().detectorKeyFile().orElse(null), Role.DETECTOR));
         requireBrokerClock(topics, kafka);
-        refusals = RefusalLog.start("policy-engine", trust);
+        TrustMetrics.serve(registry, trust);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()), signing);
-    }
-
-    @PreDestroy
-    void stop() {
-        if (refusals != null) {
-            refusals.close();
-        }
     }
 
     @Produces

@@ -8,7 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 
 /**
  * The placements the gate accepted, by guest, with the SHA-256 of the bytes it accepted. Checking a
@@ -18,8 +20,8 @@ import java.util.function.BiFunction;
  * is. Only accepted placements are kept, so at most one per guest the engine placed; shared by the
  * tasks of an instance (thread-safe), as the global store is.
  *
- * <p>A key revoked after a placement was accepted does not un-accept it: only the engine signs
- * placements, and it writes a guest's placement again at its next decision.
+ * <p>A key revoked after a placement was accepted un-accepts it: every accepted placement is
+ * forgotten when the key ring's count of revocations changes, and checked again at its next read.
  */
 final class VerifiedPlacements {
 
@@ -28,14 +30,19 @@ final class VerifiedPlacements {
 
     /** The gate's reading of a placement: decoded, its signer and the keying checked. */
     private final BiFunction<String, byte[], GuestPlacement> gate;
+    /** The key ring's count of revocations. */
+    private final LongSupplier revocations;
     private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+    /** The count of revocations the accepted placements were checked under. */
+    private final AtomicLong acceptedUnder = new AtomicLong();
 
     VerifiedPlacements(RecordGate gate) {
-        this((guest, value) -> gate.placement(guest, value).data());
+        this((guest, value) -> gate.placement(guest, value).data(), gate::revocations);
     }
 
-    VerifiedPlacements(BiFunction<String, byte[], GuestPlacement> gate) {
+    VerifiedPlacements(BiFunction<String, byte[], GuestPlacement> gate, LongSupplier revocations) {
         this.gate = gate;
+        this.revocations = revocations;
     }
 
     /**
@@ -44,6 +51,10 @@ final class VerifiedPlacements {
      * @throws RejectedRecordException with the gate's reason, when it cannot be read or its signer trusted
      */
     GuestPlacement read(String guest, byte[] value) {
+        long revoked = revocations.getAsLong();
+        if (acceptedUnder.getAndSet(revoked) != revoked) {
+            accepted.clear();
+        }
         byte[] digest = sha256(value);
         Accepted known = accepted.get(guest);
         if (known != null && MessageDigest.isEqual(known.digest(), digest)) {

@@ -33,11 +33,7 @@ class PlacementsViewTest {
 
     @Test
     void aKeylessRecordOnThePlacementsTopicIsSkippedAndTheEngineGoesOn() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "placements-view-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/placements-view-test-state");
-        try (TopologyTestDriver driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec), props)) {
+        try (TopologyTestDriver driver = driver("placements-view-test")) {
             var placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
             var guestLog = driver.createInputTopic(topics.guestLog(), new StringSerializer(), new ByteArraySerializer());
             var commands = driver.createOutputTopic(topics.guestCommands(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -52,12 +48,23 @@ class PlacementsViewTest {
     }
 
     @Test
+    void neitherARefusedRecordNorATombstoneReplacesTheAcceptedPlacement() {
+        try (TopologyTestDriver driver = driver("placements-view-keep-test")) {
+            var placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
+            placements.pipeInput("g1", placement("g1", "h1"));
+            // What would hide g1 from a scan for h1's guests when h1 is lost.
+            placements.pipeInput("g1", "garbage".getBytes(StandardCharsets.UTF_8));
+            placements.pipeInput("g1", placement("g7", "h2")); // keyed by another guest than it names
+            placements.pipeInput("g1", (byte[]) null);
+
+            PlacementsView view = new PlacementsView(driver.getKeyValueStore(DecisionTopology.PLACEMENTS_VIEW), new RecordGate(codec));
+            assertThat(view.get("g1")).extracting(GuestPlacement::host).isEqualTo("h1");
+        }
+    }
+
+    @Test
     void aScanGivesEveryReadablePlacementAndSkipsTheRest() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "placements-view-scan-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/placements-view-test-state");
-        try (TopologyTestDriver driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec), props)) {
+        try (TopologyTestDriver driver = driver("placements-view-scan-test")) {
             var placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
             placements.pipeInput("g1", placement("g1", "h1"));
             placements.pipeInput("g2", "garbage".getBytes(StandardCharsets.UTF_8));
@@ -77,6 +84,14 @@ class PlacementsViewTest {
             assertThat(view.get("g3")).as("keyed by another guest").isNull();
             assertThat(view.get("g6")).as("never placed").isNull();
         }
+    }
+
+    private TopologyTestDriver driver(String applicationId) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, "target/placements-view-test-state");
+        return new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec), props);
     }
 
     private byte[] placement(String guest, String host) {

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A placement's signature is checked once per content: a scan of the placements view (every host
- * loss, every placement by load) does not check N signatures again; changed bytes are checked again.
+ * loss, every placement by load) does not check N signatures again; changed bytes are checked again,
+ * and every placement once a key is revoked.
  */
 class VerifiedPlacementsTest {
 
@@ -37,7 +38,7 @@ class VerifiedPlacementsTest {
     private final VerifiedPlacements verified = new VerifiedPlacements((g, value) -> {
         checked.incrementAndGet();
         return gate.placement(g, value).data();
-    });
+    }, gate::revocations);
 
     @Test
     void aScanChecksEachSignatureOnceAndChangedBytesAgain() {
@@ -72,6 +73,17 @@ class VerifiedPlacementsTest {
                 .isInstanceOf(RejectedRecordException.class).hasMessage("not authorized: guest g1 may not emit placement");
         assertThatThrownBy(() -> verified.read("g1", placement("g1", "h9", 2, null)))
                 .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("unsigned");
+    }
+
+    @Test
+    void aPlacementAcceptedBeforeItsKeysRevocationIsRefusedAfterIt() {
+        byte[] placed = placement("g1", "h1", 1, engine);
+        assertThat(verified.read("g1", placed).host()).isEqualTo("h1");
+
+        ring.revoke(engine.keyId(), Instant.now());
+
+        assertThatThrownBy(() -> verified.read("g1", placed)).isInstanceOf(RejectedRecordException.class)
+                .hasMessageStartingWith("revoked key " + engine.keyId());
     }
 
     private long scan(Map<String, byte[]> view) {
