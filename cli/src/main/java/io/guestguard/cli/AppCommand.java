@@ -67,9 +67,9 @@ final class AppCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String user = System.getProperty("user.name", "unknown");
+        String user = signing.operator();
         OperatorRequest request = OperatorRequest.ofApp(action.request, app, user);
-        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(),
+        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(user),
                 Instant.now(), guest, request);
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             RecordMetadata written = log.append(event);

@@ -54,7 +54,7 @@ final class ApplyCommand implements Callable<Integer> {
             e.problems().forEach(spec.commandLine().getErr()::println);
             return ExitCodes.INVALID_PACKAGE;
         }
-        CloudEvent<PackageApplied> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), operatorSource(),
+        CloudEvent<PackageApplied> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), operatorSource(signing.operator()),
                 Instant.now(), pkg.guest(), new PackageApplied(pkg));
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             RecordMetadata written = log.append(event);
@@ -67,9 +67,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code /operator/<user>}: who applied it, as a CloudEvents source (a URI reference, hence encoded). */
-    static String operatorSource() {
-        String user = System.getProperty("user.name", "unknown");
-        return "/operator/" + URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20");
+    /** {@code /operator/<operator>}: who asked, as a CloudEvents source (a URI reference, hence encoded). */
+    static String operatorSource(String operator) {
+        return "/operator/" + URLEncoder.encode(operator, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

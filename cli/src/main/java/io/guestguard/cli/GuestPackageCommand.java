@@ -82,9 +82,9 @@ final class GuestPackageCommand implements Callable<Integer> {
         if (to != null && action.target == Target.NONE) {
             throw new ParameterException(spec.commandLine(), "guest " + action + " takes no --to: a guest is halted where it runs");
         }
-        String user = System.getProperty("user.name", "unknown");
+        String user = signing.operator();
         OperatorRequest request = new OperatorRequest(action.request, to, user);
-        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(),
+        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(user),
                 Instant.now(), guest, request);
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             RecordMetadata written = log.append(event);

@@ -188,10 +188,14 @@ final class KeysCommand {
                 spec.commandLine().getErr().println("keys list: " + e.getMessage());
                 return ExitCodes.KAFKA_UNAVAILABLE;
             }
-            out.printf("%-32s  %-28s  %-24s  %s%n", "KEY ID", "PRINCIPAL", "REGISTERED", "REVOKED");
-            ring.entries().stream().sorted(Comparator.comparing((KeyRing.Entry e) -> e.principal().toString()))
-                    .forEach(e -> out.printf("%-32s  %-28s  %-24s  %s%n", e.keyId(), e.principal(), e.registeredAt(),
-                            e.revoked() ? e.revokedAt() : "-"));
+            List<KeyRing.Entry> entries = ring.entries().stream()
+                    .sorted(Comparator.comparing((KeyRing.Entry e) -> e.principal().toString())).toList();
+            // Columns as wide as their longest value: principals ("host-loss detector NAME") and times vary.
+            int principal = Math.max("PRINCIPAL".length(), entries.stream().mapToInt(e -> e.principal().toString().length()).max().orElse(0));
+            int registered = Math.max("REGISTERED".length(), entries.stream().mapToInt(e -> e.registeredAt().toString().length()).max().orElse(0));
+            String row = "%-32s  %-" + principal + "s  %-" + registered + "s  %s%n";
+            out.printf(row, "KEY ID", "PRINCIPAL", "REGISTERED", "REVOKED");
+            entries.forEach(e -> out.printf(row, e.keyId(), e.principal(), e.registeredAt(), e.revoked() ? e.revokedAt() : "-"));
             refused.forEach(line -> out.println("not the root's, ignored: " + line));
             return ExitCodes.OK;
         }

@@ -35,6 +35,11 @@ final class SigningOptions {
         return Signer.with(codec, read(mixee, key, Role.OPERATOR));
     }
 
+    /** Who asks, as the record names them: the operator whose key signs it, else the local user (unsigned). */
+    String operator() {
+        return key == null ? System.getProperty("user.name", "unknown") : read(mixee, key, Role.OPERATOR).principal().name();
+    }
+
     /** The private key in {@code file}, which must be {@code role}'s; otherwise a usage error naming the fix. */
     static SigningKey read(CommandSpec spec, Path file, Role role) {
         SigningKey read;

@@ -94,7 +94,7 @@ class ApplyCommandTest {
         assertThat(event.data()).isEqualTo(new PackageApplied(new PackageFileLoader().load(file)));
         assertThat(event.type()).isEqualTo("io.guestguard.package.applied.v1");
         assertThat(event.guestId()).isEqualTo("web-01");
-        assertThat(event.source()).isEqualTo("/operator/" + System.getProperty("user.name"));
+        assertThat(event.source()).as("the operator whose key signs it").isEqualTo("/operator/alice");
         assertThat(UUID.fromString(event.id())).isNotNull();
         assertThat(event.time()).isBetween(before, after);
         assertThat(event.guestSeq()).isNull();
@@ -104,7 +104,7 @@ class ApplyCommandTest {
 
     @Test
     void appStopAndStartWriteOperatorRequestsKeyedByTheGuestToTheGuestLogAndNoCommand() {
-        String user = System.getProperty("user.name");
+        String user = "alice"; // the operator whose key signs the request
         long commandsBefore = recordsOn(Topics.DEFAULT.guestCommands());
 
         Run stop = op("app", "stop", "app1", "--guest", "web-07", "--bootstrap-servers", kafka.bootstrapServers());
@@ -147,7 +147,7 @@ class ApplyCommandTest {
 
     @Test
     void guestHaltRunMoveAndMigrateWriteOperatorRequestsToTheGuestLogInOrder() {
-        String user = System.getProperty("user.name");
+        String user = "alice"; // the operator whose key signs the request
         List<Run> runs = List.of(
                 op("guest", "halt", "--guest", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
                 op("guest", "run", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),

@@ -1,8 +1,10 @@
 package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.trust.Trust;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,10 +94,14 @@ public final class FleetCommand implements Callable<Integer> {
             err().println(e.getMessage());
             return 2;
         }
-        Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), out);
+        // The timeline checks the guest log as the services do, so that a refused fact shows as refused.
+        Trust trust = Trust.on(fleet.keys().rootPublicFile(), Map.of("bootstrap.servers", fleet.bootstrapServers()),
+                fleet.topics(), new EventCodec(), (record, reason) -> { });
+        Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), out, trust.gate());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping the fleet ...");
             timeline.close();
+            trust.close();
             fleet.close();
             out.println("stopped: no GuestGuard process left (guests included), broker port released");
         }, "fleet-shutdown"));

@@ -5,6 +5,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Rebind;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * Follows the facts, the decisions, the migration watcher's rebinds and the dead letters as they
- * arrive and prints a line for each.
+ * arrive and prints a line for each; a fact its gate refuses is marked so.
  * Other parts of the fleet (the benchmark) can listen to the decoded events too.
  */
 public final class Timeline implements AutoCloseable {
@@ -30,16 +31,26 @@ public final class Timeline implements AutoCloseable {
     private final Topics topics;
     private final PrintStream out;
     private final EventCodec codec = new EventCodec();
+    private final RecordGate gate;
     private final TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
     private final List<Consumer<CloudEvent<?>>> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     public Timeline(String bootstrapServers, Topics topics, PrintStream out) {
+        this(bootstrapServers, topics, out, new RecordGate(new EventCodec()));
+    }
+
+    /**
+     * A timeline that reads the guest log through {@code gate}: a fact it refuses (with signatures on,
+     * one the services refuse too) is shown as refused, with the reason, and given to no listener.
+     */
+    public Timeline(String bootstrapServers, Topics topics, PrintStream out, RecordGate gate) {
         this.reader = new TopicReader(bootstrapServers, topics.guestLog(), topics.decisions(), topics.deadLetter(),
                 topics.guestCommands());
         this.topics = topics;
         this.out = out;
+        this.gate = gate;
         this.thread = new Thread(this::run, "timeline");
     }
 
@@ -66,12 +77,21 @@ public final class Timeline implements AutoCloseable {
 
     private void show(ConsumerRecord<String, byte[]> record) {
         if (record.topic().equals(topics.deadLetter())) {
-            out.println(format.deadLetter(record.key(), header(record, DeadLetter.REASON),
+            out.println(format.deadLetter(record.key(), header(record, DeadLetter.REASON), header(record, DeadLetter.SERVICE),
                     header(record, DeadLetter.TOPIC) + "-" + header(record, DeadLetter.PARTITION) + "@" + header(record, DeadLetter.OFFSET)));
             return;
         }
         try {
             CloudEvent<?> event = codec.decode(record.value());
+            if (record.topic().equals(topics.guestLog())) {
+                try {
+                    gate.fact(record.key(), record.value());
+                } catch (RejectedRecordException refused) {
+                    out.println(format.line(event, java.time.Instant.ofEpochMilli(record.timestamp())) + "  <- refused: "
+                            + refused.reason());
+                    return;
+                }
+            }
             if (record.topic().equals(topics.guestCommands()) && !(event.data() instanceof Rebind)) {
                 return; // the engine's commands show as its decisions
             }

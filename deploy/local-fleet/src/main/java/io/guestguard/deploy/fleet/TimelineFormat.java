@@ -72,8 +72,8 @@ final class TimelineFormat {
         return "  [fact stamped " + clock.format(own) + ", " + amount + (skew.isNegative() ? " behind]" : " ahead]");
     }
 
-    String deadLetter(String key, String reason, String origin) {
-        return "dead letter (" + origin + ", key " + key + "): " + reason;
+    String deadLetter(String key, String reason, String service, String origin) {
+        return "dead letter by " + service + " (" + origin + ", key " + key + "): " + reason;
     }
 
     private static String subject(CloudEvent<?> event) {
