@@ -31,6 +31,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.CommandLineArguments;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -166,9 +167,17 @@ public class Reporter {
             LOG.errorf("refusing to start: %s", e.getMessage());
             Quarkus.asyncExit(1);
             return;
+        } catch (KafkaException e) {
+            refuseKafkaSettings(file, e);
+            return;
         }
         int unsent = outbox.size();
-        publisher = new FactPublisher(outbox, kafka, topics, guest.guest(), trust.signer());
+        try {
+            publisher = new FactPublisher(outbox, kafka, topics, guest.guest(), trust.signer());
+        } catch (KafkaException e) {
+            refuseKafkaSettings(file, e);
+            return;
+        }
         publisher.publish(new ReporterStarted(unsent, outbox.droppedCount()));
         var reporter = config.reporter();
         sender = new OutboxSender(outbox, topics.guestLog(), guest.guest(), OutboxSender.kafkaProducers(
@@ -189,6 +198,24 @@ public class Reporter {
         beats.scheduleAtFixedRate(publisher::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
         LOG.infof("reporting for guest %s (%d applications, %d earlier facts to send) to %s", guest.guest(),
                 guest.applications().size(), unsent, kafka.bootstrapServers());
+    }
+
+    /**
+     * A Kafka client could not be made from the guest file's settings, before any connection: a keystore
+     * or truststore that is not one, or whose password (from its password file) does not open it.
+     * Kafka's own reasons, outermost first, say which store and why.
+     */
+    private static void refuseKafkaSettings(Path file, KafkaException e) {
+        StringBuilder reasons = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getMessage() != null && reasons.indexOf(cause.getMessage()) < 0) {
+                reasons.append(reasons.length() == 0 ? "" : ": ").append(cause.getMessage());
+            }
+        }
+        LOG.errorf("refusing to start: %s: kafka: cannot make a Kafka client with these settings (%s); check kafka.tls "
+                + "(each store a PKCS12 or JKS file its password file opens) and kafka.sasl, see docs/operations.md, "
+                + "'Kafka settings'", file, reasons);
+        Quarkus.asyncExit(1);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -40,11 +40,20 @@ final class GuestKafkaFields {
     private static final List<String> PATHS = List.of("sasl.password.file", "ssl.truststore.location",
             "ssl.truststore.password.file", "ssl.keystore.location", "ssl.keystore.password.file", "ssl.key.password.file");
 
+    private static final List<String> INLINE_PASSWORDS = List.of("sasl.password", "ssl.truststore.password",
+            "ssl.keystore.password", "ssl.key.password");
+
     private GuestKafkaFields() {
     }
 
-    /** How the guest file spells {@code property}, for problems. */
+    /**
+     * How the guest file spells {@code property}, for problems; {@code null} for a password itself, which
+     * a guest file never holds (only the file it is in), so no problem offers it as the fix.
+     */
     static String field(String property) {
+        if (INLINE_PASSWORDS.contains(property)) {
+            return null;
+        }
         return FIELDS.getOrDefault(property, "kafka." + property);
     }
 

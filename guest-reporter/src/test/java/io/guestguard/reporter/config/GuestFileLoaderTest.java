@@ -120,6 +120,65 @@ class GuestFileLoaderTest {
     }
 
     @Test
+    void mutualTlsTakesTheKeystoreAndItsPasswordFileRelativeToTheFile() throws IOException {
+        Files.writeString(dir.resolve("ca.p12"), "x");
+        Files.writeString(dir.resolve("g1.p12"), "x");
+        Files.writeString(dir.resolve("g1.p12.password"), "changeit\n");
+        Path file = write("""
+                guest: g1
+                kafka:
+                  bootstrap_servers: broker1:9094
+                  security_protocol: SSL
+                  tls: {truststore: ca.p12, keystore: g1.p12, keystore_password_file: g1.p12.password}
+                applications:
+                  - name: app1
+                    command: sleep 1
+                """);
+
+        Map<String, Object> client = loader.load(file).kafka(file, Optional.empty()).properties();
+
+        assertThat(client).containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.truststore.location", dir.resolve("ca.p12").toString())
+                .containsEntry("ssl.keystore.location", dir.resolve("g1.p12").toString())
+                .containsEntry("ssl.keystore.password", "changeit")
+                .doesNotContainKeys("ssl.keystore.password.file", "sasl.mechanism", "sasl.jaas.config");
+    }
+
+    @Test
+    void aKeystoreAndItsPasswordFileGoTogetherNamedInTheGuestFilesOwnFields() throws IOException {
+        Files.writeString(dir.resolve("g1.p12"), "x");
+        Files.writeString(dir.resolve("g1.p12.password"), "changeit\n");
+        Path noPassword = write("""
+                guest: g1
+                kafka:
+                  security_protocol: SSL
+                  tls: {keystore: g1.p12}
+                applications:
+                  - name: app1
+                    command: sleep 1
+                """);
+
+        assertThatThrownBy(() -> loader.load(noPassword)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
+                assertThat(e.problems()).containsExactly(
+                        noPassword + ": kafka.tls.keystore_password_file: missing; name a file that holds the password"));
+
+        Path noKeystore = write("""
+                guest: g1
+                kafka:
+                  security_protocol: SSL
+                  tls: {keystore_password_file: g1.p12.password}
+                applications:
+                  - name: app1
+                    command: sleep 1
+                """);
+
+        assertThatThrownBy(() -> loader.load(noKeystore)).isInstanceOfSatisfying(InvalidConfigException.class, e ->
+                assertThat(e.problems()).containsExactly(noKeystore + ": kafka.tls.keystore: missing, but "
+                        + "kafka.tls.keystore_password_file is set; name the keystore (this client's certificate and key, "
+                        + "for mutual TLS) the password is for, or remove the password file"));
+    }
+
+    @Test
     void kafkaSecurityProblemsNameTheGuestFilesOwnFields() throws IOException {
         Path file = write("""
                 guest: g1

@@ -51,7 +51,9 @@ public final class KafkaClientSettings {
     private static final Set<String> OWN = Set.of("sasl.username", "sasl.password", "sasl.password.file",
             "ssl.truststore.password.file", "ssl.keystore.password.file", "ssl.key.password.file");
     private static final String PREFIX = "kafka.";
-    private static final List<String> TLS_STORES = List.of("ssl.truststore.location", "ssl.keystore.location");
+    /** TLS settings a connection without TLS would ignore: the stores and their passwords' files. */
+    private static final List<String> TLS_STORES = List.of("ssl.truststore.location", "ssl.truststore.password.file",
+            "ssl.keystore.location", "ssl.keystore.password.file", "ssl.key.password.file");
 
     private final Protocol protocol;
     private final Map<String, Object> properties;
@@ -70,7 +72,8 @@ public final class KafkaClientSettings {
      * Reads and checks {@code settings} (Kafka client property names, without a prefix).
      *
      * @param source what an operator edits, as problems name it (a file, or "configuration")
-     * @param field  how that source spells a key, e.g. {@code kafka.} + key, or a guest file's field
+     * @param field  how that source spells a key, e.g. {@code kafka.} + key, or a guest file's field;
+     *               {@code null} for a password the source cannot hold itself (a guest file names only files)
      * @throws IllegalArgumentException naming every problem as {@code SOURCE: FIELD: what is wrong; the fix}
      */
     public static KafkaClientSettings read(Map<String, String> settings, String source, UnaryOperator<String> field) {
@@ -174,6 +177,15 @@ public final class KafkaClientSettings {
                 store("ssl.keystore", true, out);
                 if (value("ssl.keystore.location") != null) {
                     password("ssl.key.password", false, out);
+                } else {
+                    // A key password without its keystore: the client would connect with no certificate, and a
+                    // mutual-TLS listener refuse it with no word of why.
+                    for (String key : List.of("ssl.key.password", "ssl.key.password.file")) {
+                        if (value(key) != null) {
+                            problem(key, "set without " + field.apply("ssl.keystore.location")
+                                    + "; name the keystore holding this client's certificate and key, or remove it");
+                        }
+                    }
                 }
             } else {
                 boolean sasl = protocol.sasl() || value("sasl.username") != null || value("sasl.jaas.config") != null;
@@ -219,12 +231,18 @@ public final class KafkaClientSettings {
             }
         }
 
-        /** A store's location (which must be a readable file) and its password. */
+        /**
+         * A store's location (which must be a readable file) and its password. A password file without
+         * its store is a problem: a forgotten or misspelt keystore would otherwise connect with no client
+         * certificate, and a mutual-TLS listener refuse the handshake with no word of why.
+         */
         private void store(String prefix, boolean optional, Map<String, Object> out) {
             String location = value(prefix + ".location");
             if (location == null) {
-                if (!optional && value(prefix + ".password.file") != null) {
-                    problem(prefix + ".location", "missing; name the store the password is for");
+                if (value(prefix + ".password.file") != null) {
+                    problem(prefix + ".location", "missing, but " + field.apply(prefix + ".password.file")
+                            + " is set; name the " + (optional ? "keystore (this client's certificate and key, for mutual TLS)"
+                            : "truststore") + " the password is for, or remove the password file");
                 }
                 return;
             }
@@ -259,7 +277,9 @@ public final class KafkaClientSettings {
                 }
             }
             if (value == null && required) {
-                problem(key + ".file", "missing; name a file that holds the password (or set " + field.apply(key) + " in the environment)");
+                String inline = field.apply(key);
+                problem(key + ".file", "missing; name a file that holds the password"
+                        + (inline == null ? "" : " (or set " + inline + " in the environment)"));
             }
             if (value != null && out != null) {
                 out.put(key, value);

@@ -57,6 +57,31 @@ class KafkaClientSettingsTest {
     }
 
     @Test
+    void mutualTlsTakesTheKeystorePasswordFromItsFileAndRefusesAPasswordWithoutItsKeystore(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("g1.p12"), "x");
+        Path keysPassword = Files.writeString(dir.resolve("g1.p12.password"), "changeit\n");
+
+        Map<String, Object> properties = read(Map.of("bootstrap.servers", "b1:9094", "security.protocol", "SSL",
+                "ssl.keystore.location", keys.toString(), "ssl.keystore.password.file", keysPassword.toString())).properties();
+
+        assertThat(properties).containsEntry("security.protocol", "SSL").containsEntry("ssl.keystore.location", keys.toString())
+                .containsEntry("ssl.keystore.password", "changeit").doesNotContainKeys("ssl.keystore.password.file", "sasl.mechanism");
+        assertThatThrownBy(() -> read(Map.of("bootstrap.servers", "b1:9094", "security.protocol", "SSL",
+                "ssl.keystore.location", keys.toString())))
+                .hasMessage("configuration: kafka.ssl.keystore.password.file: missing; name a file that holds the password "
+                        + "(or set kafka.ssl.keystore.password in the environment)");
+        assertThatThrownBy(() -> read(Map.of("bootstrap.servers", "b1:9094", "security.protocol", "SSL",
+                "ssl.keystore.password.file", keysPassword.toString(), "ssl.key.password.file", keysPassword.toString())))
+                .hasMessageContaining("configuration: kafka.ssl.keystore.location: missing, but kafka.ssl.keystore.password.file is set; "
+                        + "name the keystore (this client's certificate and key, for mutual TLS) the password is for")
+                .hasMessageContaining("configuration: kafka.ssl.key.password.file: set without kafka.ssl.keystore.location");
+        assertThatThrownBy(() -> read(Map.of("bootstrap.servers", "b1:9094",
+                "ssl.keystore.password.file", keysPassword.toString())))
+                .hasMessage("configuration: kafka.ssl.keystore.password.file: is set but security.protocol is PLAINTEXT, "
+                        + "which does not use it; set kafka.security.protocol=SSL, or remove it");
+    }
+
+    @Test
     void securitySettingsTheProtocolWouldIgnoreAreRefused() {
         assertThatThrownBy(() -> read(Map.of("bootstrap.servers", "b1:9092", "sasl.username", "g1",
                 "ssl.truststore.location", "/etc/ca.p12")))

@@ -135,10 +135,19 @@ public final class BrokerSecurity {
         return settings;
     }
 
-    /** A keystore for {@code commonName}, and the client settings of the mutual-TLS listener with it. */
+    /**
+     * A keystore for {@code commonName} (the broker knows its holder as {@code User:CN=commonName}),
+     * and the client settings of the mutual-TLS listener with it.
+     */
     public Map<String, String> tlsClient(String commonName) {
+        certificates.keystore(commonName);
+        return tlsSettings(commonName);
+    }
+
+    /** The client settings of {@link #tlsClient} {@code commonName}, whose keystore was made before. */
+    public Map<String, String> tlsSettings(String commonName) {
         Map<String, String> settings = new LinkedHashMap<>(trust(mutualTls, "SSL"));
-        settings.put("ssl.keystore.location", certificates.keystore(commonName).toString());
+        settings.put("ssl.keystore.location", dir.resolve(commonName + ".p12").toString());
         settings.put("ssl.keystore.password.file", certificates.passwordFile().toString());
         return settings;
     }

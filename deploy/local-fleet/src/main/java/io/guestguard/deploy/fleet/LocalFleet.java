@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.acl.AclBinding;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -333,8 +334,12 @@ public final class LocalFleet implements AutoCloseable {
 
     /**
      * As {@link #startSingleReporter(Path, Path, String, boolean)} with the watcher, on a broker with
-     * SASL_SSL and ACLs on: each service logs in as its own SCRAM user, granted only what
-     * {@code guestguard acls} prints for this fleet ({@link FleetAcls}). The fleet's own observers
+     * transport security and ACLs on, each service as its own principal granted only what
+     * {@code guestguard acls} prints for this fleet ({@link FleetAcls}): the engine and the watcher log in
+     * as their SCRAM users over SASL_SSL, and g1's reporter connects over mutual TLS with a client
+     * certificate ({@code CN=guest-g1}; its guest file {@code security_protocol: SSL} with a
+     * {@code tls:} keystore), granted {@link #tlsGuestAcls} ({@code guestguard acls --authentication TLS}).
+     * The two-host secure fleet keeps SCRAM for its supervisors and reporters. The fleet's own observers
      * ({@link #bootstrapServers()}, {@link #tell}) keep the harness's plaintext listener.
      */
     public static LocalFleet startSecureSingleReporter(Path home, Path runDir, String restartLimit) {
@@ -353,7 +358,11 @@ public final class LocalFleet implements AutoCloseable {
         LocalFleet fleet = new LocalFleet(secure ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3)
                 : EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
         try {
-            fleet.kafka.security().ifPresent(security -> security.allow(fleet.acls(List.of(), List.of("g1")).all()));
+            fleet.kafka.security().ifPresent(security -> {
+                List<AclBinding> acls = new ArrayList<>(fleet.acls(List.of(), List.of()).all());
+                acls.addAll(fleet.tlsGuestAcls(List.of("g1")));
+                security.allow(acls);
+            });
             fleet.engineJar = engineJar;
             Map<String, String> engine = new LinkedHashMap<>(fleet.kafkaProperties(FleetAcls.ENGINE_USER));
             engine.put("guestguard.policy.restart-limit", restartLimit);
@@ -366,7 +375,7 @@ public final class LocalFleet implements AutoCloseable {
                     "guestguard.reporter.config-file", guestFile.toString(), "quarkus.http.port", "0"));
             String servers = fleet.kafka.bootstrapServers();
             if (secure) {
-                Map<String, String> g1 = fleet.kafka.security().orElseThrow().scramUser(FleetAcls.guestUser("g1"));
+                Map<String, String> g1 = fleet.kafka.security().orElseThrow().tlsClient(FleetAcls.guestUser("g1"));
                 servers = g1.get("bootstrap.servers");
                 appendGuestKafkaSecurity(guestFile, g1);
             }
@@ -465,6 +474,17 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /**
+     * The least-privilege ACLs of {@code guests}' reporters when each authenticates with its client
+     * certificate over mutual TLS ({@code User:CN=guest-ID}), as {@code guestguard acls --authentication TLS}
+     * prints them for those guests.
+     */
+    public List<AclBinding> tlsGuestAcls(List<String> guests) {
+        Map<String, List<AclBinding>> byUser = new FleetAcls(topics, ENGINE_APPLICATION_ID, WATCHER_APPLICATION_ID, List.of(),
+                guests, List.of(), FleetAcls.Authentication.TLS).byUser();
+        return guests.stream().flatMap(guest -> byUser.get(FleetAcls.guestUser(guest)).stream()).toList();
+    }
+
+    /**
      * A service's Kafka settings as {@code kafka.*} properties: the plaintext listener, or on a secure
      * broker, {@code user}'s SCRAM login over TLS (its password in a file, never on the command line).
      */
@@ -481,14 +501,25 @@ public final class LocalFleet implements AutoCloseable {
         return kafka.security();
     }
 
-    /** Adds {@code settings} (a SCRAM user's, from {@link BrokerSecurity#scramUser}) to a guest file's {@code kafka:}. */
+    /**
+     * Adds {@code settings} to a guest file's {@code kafka:}: a SCRAM user's ({@link BrokerSecurity#scramUser}),
+     * or a mutual-TLS client's ({@link BrokerSecurity#tlsClient}), its keystore beside the truststore.
+     */
     private static void appendGuestKafkaSecurity(Path guestFile, Map<String, String> settings) {
-        String block = "kafka:\n  security_protocol: " + settings.get("security.protocol")
-                + "\n  sasl: {username: " + settings.get("sasl.username") + ", password_file: " + settings.get("sasl.password.file") + "}"
-                + "\n  tls: {truststore: " + settings.get("ssl.truststore.location")
-                + ", truststore_password_file: " + settings.get("ssl.truststore.password.file") + "}\n";
+        StringBuilder block = new StringBuilder("kafka:\n  security_protocol: " + settings.get("security.protocol") + "\n");
+        if (settings.containsKey("sasl.username")) {
+            block.append("  sasl: {username: ").append(settings.get("sasl.username"))
+                    .append(", password_file: ").append(settings.get("sasl.password.file")).append("}\n");
+        }
+        block.append("  tls: {truststore: ").append(settings.get("ssl.truststore.location"))
+                .append(", truststore_password_file: ").append(settings.get("ssl.truststore.password.file"));
+        if (settings.containsKey("ssl.keystore.location")) {
+            block.append(", keystore: ").append(settings.get("ssl.keystore.location"))
+                    .append(", keystore_password_file: ").append(settings.get("ssl.keystore.password.file"));
+        }
+        block.append("}\n");
         try {
-            Files.writeString(guestFile, block, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(guestFile, block.toString(), java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + guestFile, e);
         }

@@ -8,12 +8,15 @@ import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -37,11 +41,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The crash-to-restart path on a broker with SASL_SSL and ACLs on (StandardAuthorizer, nothing
- * allowed unless granted): the packaged engine, watcher and guest reporter each log in as their own
- * SCRAM user over TLS, granted only {@link FleetAcls}' set, which {@code guestguard acls} prints. A
- * killed application is restarted, the operator's replay verifies the decision over the same listener,
- * and the guest's own credentials are refused on the hosts' commands and on the decisions.
+ * The crash-to-restart path on a broker with transport security and ACLs on (StandardAuthorizer,
+ * nothing allowed unless granted), each packaged service as its own principal granted only
+ * {@link FleetAcls}' set, which {@code guestguard acls} prints. With the engine, the watcher and a
+ * reporter alone, the engine and the watcher log in as SCRAM users over SASL_SSL and the reporter
+ * connects over mutual TLS with its client certificate ({@code User:CN=guest-g1}, the ACLs of
+ * {@code --authentication TLS}): a killed application is restarted, the operator's replay verifies the
+ * decision, and the guest's certificate is refused on the hosts' commands and on the decisions. The
+ * two-host fleet runs its supervisors and reporters as SCRAM users, the guests through their host's gateway.
  */
 class SecureFleetTest {
 
@@ -50,13 +57,23 @@ class SecureFleetTest {
     private final EventCodec codec = new EventCodec();
 
     @Test
-    void aKilledApplicationIsRestartedWithOnePrincipalPerRoleAndTheGuestIsRefusedTheRest(@TempDir Path runDir) throws Exception {
+    void aKilledApplicationIsRestartedWithTheReporterOnMutualTlsAndItsCertificateIsRefusedTheRest(@TempDir Path runDir) throws Exception {
         try (LocalFleet fleet = LocalFleet.startSecureSingleReporter(HOME, runDir, "3");
              TopicReader guestLog = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestLog());
              TopicReader decisions = new TopicReader(fleet.bootstrapServers(), fleet.topics().decisions())) {
             BrokerSecurity security = fleet.security().orElseThrow();
-            assertThat(Files.readString(runDir.resolve("g1.yaml"))).as("the guest file holds the reporter's login")
-                    .contains("security_protocol: SASL_SSL", "username: guest-g1");
+            Map<String, String> g1Tls = security.tlsSettings(FleetAcls.guestUser("g1"));
+            assertThat(Files.readString(runDir.resolve("g1.yaml"))).as("the guest file holds the reporter's client certificate")
+                    .contains("security_protocol: SSL", "keystore: " + g1Tls.get("ssl.keystore.location"),
+                            "keystore_password_file: " + g1Tls.get("ssl.keystore.password.file"))
+                    .doesNotContain("sasl");
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers()))) {
+                Set<String> principals = admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).stream()
+                        .map(acl -> acl.entry().principal()).collect(Collectors.toSet());
+                assertThat(principals).as("the reporter's only principal is its certificate's")
+                        .contains("User:CN=guest-g1").doesNotContain("User:guest-g1")
+                        .contains("User:" + FleetAcls.ENGINE_USER, "User:" + FleetAcls.WATCHER_USER);
+            }
 
             long pid = await().atMost(Duration.ofSeconds(90)).until(() -> startedPid(guestLog, -1), Optional::isPresent).orElseThrow();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -79,7 +96,8 @@ class SecureFleetTest {
                     "--command-config", operatorConfig.toString())).as(out.toString()).isZero();
             assertThat(out.toString()).contains("1 decisions, 0 differences");
 
-            Map<String, Object> guest = KafkaClientSettings.read(security.scramSettings(FleetAcls.guestUser("g1")), "g1", k -> k)
+            // The reporter's own certificate, on the mutual-TLS listener it uses.
+            Map<String, Object> guest = KafkaClientSettings.read(g1Tls, "g1", k -> k)
                     .with(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000",
                             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"));
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(guest, new StringSerializer(), new StringSerializer())) {
@@ -87,7 +105,7 @@ class SecureFleetTest {
                         .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TopicAuthorizationException.class);
             }
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(KafkaClientSettings.read(
-                    security.scramSettings(FleetAcls.guestUser("g1")), "g1", k -> k).with(Map.of(
+                    g1Tls, "g1", k -> k).with(Map.of(
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                     new StringDeserializer(), new StringDeserializer())) {
                 consumer.assign(List.of(new TopicPartition(fleet.topics().decisions(), 0)));
