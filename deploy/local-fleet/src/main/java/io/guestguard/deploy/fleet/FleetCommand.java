@@ -141,7 +141,7 @@ public final class FleetCommand implements Callable<Integer> {
             out.printf("  guest clocks              %s under faketime (move one while it runs: echo +1h > %s/GUEST); "
                     + "decisions keep the broker's clock%n", guestClocks, run.resolve("clocks"));
         }
-        out.printf("  watcher metrics           %s%n", fleet.watcherMetricsUrl());
+        out.printf("  metrics                   engine %s, watcher %s%n", fleet.engineMetricsUrl(), fleet.watcherMetricsUrl());
         out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));
         out.println("try, in another terminal:");
         out.printf("  Figure 16    kill -9 PID, PID from the last 'g1/app1  started (pid PID)' line below; again each time app1 is back:%n"

@@ -590,19 +590,28 @@ public final class LocalFleet implements AutoCloseable {
 
     /** The (first) migration watcher's Prometheus endpoint, on the port it logs once started. */
     public String watcherMetricsUrl() {
-        ServiceProcess watcher = services.stream().filter(s -> s.name().equals("migration-watcher")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("this fleet runs no migration watcher"));
+        return metricsUrl("migration-watcher");
+    }
+
+    /** The (first) policy engine's Prometheus endpoint, on the port it logs once started. */
+    public String engineMetricsUrl() {
+        return metricsUrl("policy-engine");
+    }
+
+    private String metricsUrl(String service) {
+        ServiceProcess process = services().stream().filter(s -> s.name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("this fleet runs no " + service));
         long deadline = System.nanoTime() + SERVICE_START.toNanos();
         try {
-            while (watcher.httpPort().isEmpty() && watcher.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(100); // polling the watcher's log; the deadline bounds it
+            while (process.httpPort().isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100); // polling the process's log; the deadline bounds it
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int port = watcher.httpPort().orElseThrow(() -> watcher.isAlive() ? new IllegalStateException(
-                "the migration watcher did not log its HTTP port within " + SERVICE_START + "; see " + watcher.log())
-                : watcher.exited());
+        int port = process.httpPort().orElseThrow(() -> process.isAlive() ? new IllegalStateException(
+                service + " did not log its HTTP port within " + SERVICE_START + "; see " + process.log())
+                : process.exited());
         return "http://127.0.0.1:" + port + "/q/metrics";
     }
 
