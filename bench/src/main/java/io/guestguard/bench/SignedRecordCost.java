@@ -10,6 +10,7 @@ import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.EventType;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.trust.Authorization;
 import io.guestguard.protocol.trust.KeyRing;
@@ -142,6 +143,7 @@ final class SignedRecordCost {
         if (roles.contains(Role.HOST)) {
             return Principal.host(fact.hostId());
         }
-        return new Principal(roles.iterator().next(), "bench");
+        // An operator signs in its own name (the authorization table), the services as "bench".
+        return new Principal(roles.iterator().next(), fact.data() instanceof OperatorRequest r ? r.operator() : "bench");
     }
 }

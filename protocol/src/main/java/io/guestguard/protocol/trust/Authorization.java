@@ -3,6 +3,7 @@ package io.guestguard.protocol.trust;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventType;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.RejectedRecordException;
 
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static io.guestguard.protocol.EventType.*;
 
@@ -84,8 +86,15 @@ public final class Authorization {
                     throw refused(who, subject == null ? "emit a fact without naming itself (hostid)" : "speak for host " + subject);
                 }
             }
+            case OPERATOR -> {
+                // An operator speaks about any guest or host, but only in its own name: the decision's
+                // text says who asked, and that must be who signed.
+                if (event.data() instanceof OperatorRequest request && !who.name().equals(request.operator())) {
+                    throw refused(who, "ask in the name of operator " + request.operator());
+                }
+            }
             default -> {
-                // the services and operators speak about any guest or host
+                // the services speak about any guest or host
             }
         }
     }
@@ -107,7 +116,7 @@ public final class Authorization {
         String host = event.hostId();
         if (hostReport(EventType.of(event.data())) && !hostsOfGuest.isEmpty() && !hostsOfGuest.contains(host)) {
             throw refused(Principal.host(host), "speak for guest " + event.guestId() + " (its hosts: "
-                    + String.join(", ", hostsOfGuest) + ")");
+                    + String.join(", ", new TreeSet<>(hostsOfGuest)) + ")");
         }
     }
 

@@ -96,6 +96,15 @@ class ProvenanceTest {
     }
 
     @Test
+    void anOperatorAsksOnlyInItsOwnName() {
+        OperatorRequest asBob = new OperatorRequest(OperatorRequest.Action.HALT, null, "bob");
+        assertRejected(() -> gate.fact("g1", codec.encode(event("g1", null, asBob), alice)),
+                "not authorized: operator alice may not ask in the name of operator bob");
+        assertThat(gate.fact("g1", codec.encode(event("g1", null, new OperatorRequest(OperatorRequest.Action.HALT, null, "alice")),
+                alice)).data()).isInstanceOf(OperatorRequest.class);
+    }
+
+    @Test
     void aHostReportsOnlyAboutGuestsItMayHold() {
         CloudEvent<? extends Fact> halted = gate.fact("g1", codec.encode(event("g1", "standby", new GuestHalted("standby")), standby));
         Provenance provenance = new Provenance(ring);

@@ -151,7 +151,7 @@ final class MigrationChaos {
                 if (moment == Moment.BEFORE && !hurried) {
                     kill(pid);
                 }
-                fleet.tell(GUEST, new OperatorRequest(OperatorRequest.Action.MIGRATE, target, "chaos"));
+                fleet.tell(GUEST, new OperatorRequest(OperatorRequest.Action.MIGRATE, target, LocalFleet.OPERATOR.name()));
                 Observed.Seen started = observed.await(mark, fact(MigrationStarted.class, s -> s.to().equals(target)), step,
                         "migration " + (i + 1) + " started");
                 if (moment == Moment.DURING && !hurried) {

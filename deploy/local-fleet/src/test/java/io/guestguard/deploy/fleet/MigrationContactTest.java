@@ -98,7 +98,7 @@ class MigrationContactTest {
                 deadline, "app1 back on primary");
 
         mark = observed.mark();
-        bench.fleet().tell("g1", new OperatorRequest(OperatorRequest.Action.MIGRATE, "standby", "test"));
+        bench.fleet().tell("g1", new OperatorRequest(OperatorRequest.Action.MIGRATE, "standby", LocalFleet.OPERATOR.name()));
         observed.await(mark, g1(e -> e.data() instanceof MigrationCompleted c && c.to().equals("standby")), deadline,
                 "g1 migrated to standby");
         long app1 = lastApp1Pid(observed);
