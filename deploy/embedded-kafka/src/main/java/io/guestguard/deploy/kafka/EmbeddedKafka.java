@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,6 +44,9 @@ import java.util.stream.Stream;
  * operators (docs/operations.md, "Faults and takeover").
  */
 public final class EmbeddedKafka implements AutoCloseable {
+
+    /** The ports {@link #freePort} handed out: none twice. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String GUEST_LISTENER = "GUESTS";
@@ -326,14 +330,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** A port free on 127.0.0.1 now, for a listener to be started soon. */
+    /**
+     * A port free on 127.0.0.1 now, for a listener to be started soon, and never one this JVM handed
+     * out before: the system may give a port just closed again, and two listeners of one broker asked
+     * for one after the other would then get the same (seen in CI).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on 127.0.0.1", e);
+            }
         }
+        throw new IllegalStateException("no free port on 127.0.0.1 that this JVM has not handed out already");
     }
 
     private static void deleteRecursively(Path dir) {
