@@ -25,10 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KeyRing {
 
     /**
+     * @param verifier  the key, converted once for checking its records
      * @param revokedAt when an operator revoked the key, or {@code null}: from then on its records are
      *                  refused, those still read from before included
      */
-    public record Entry(String keyId, Principal principal, PublicKey key, Instant registeredAt, Instant revokedAt) {
+    public record Entry(String keyId, Principal principal, SigningKey.Verifier verifier, Instant registeredAt, Instant revokedAt) {
+        public PublicKey key() {
+            return verifier.key();
+        }
+
         public boolean revoked() {
             return revokedAt != null;
         }
@@ -41,7 +46,7 @@ public final class KeyRing {
     public Entry register(Principal principal, PublicKey key, Instant at) {
         String keyId = SigningKey.keyId(key);
         return entries.compute(keyId, (id, known) -> known != null && known.revoked() ? known
-                : new Entry(id, principal, key, at, null));
+                : new Entry(id, principal, SigningKey.Verifier.of(key), at, null));
     }
 
     /** Registers the public half of {@code key}. */
@@ -56,7 +61,7 @@ public final class KeyRing {
                 return known;
             }
             revocations.incrementAndGet();
-            return new Entry(id, known.principal(), known.key(), known.registeredAt(), at);
+            return new Entry(id, known.principal(), known.verifier(), known.registeredAt(), at);
         }) != null;
     }
 

@@ -91,7 +91,7 @@ public final class Provenance {
             throw new RejectedRecordException("revoked key " + entry.keyId() + " of " + entry.principal()
                     + " (revoked at " + entry.revokedAt() + ")");
         }
-        if (!SigningKey.verify(entry.key(), claim.message(), claim.sig())) {
+        if (!entry.verifier().verify(claim.message(), claim.sig())) {
             throw new RejectedRecordException("bad signature: not made by key " + entry.keyId() + " of " + entry.principal());
         }
         Authorization.check(entry.principal(), event);
