@@ -87,7 +87,7 @@ class HostSupervisorTest {
 
     private List<CloudEvent<?>> beatsOf(TopicReader heartbeats) {
         return heartbeats.poll().stream().filter(r -> "test-host".equals(r.key()))
-                .<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
+                .<CloudEvent<?>>map(r -> codec.decode(r.value())).filter(e -> e.data() instanceof Heartbeat).toList();
     }
 
     private List<Object> factsOf(TopicReader guestLog) {

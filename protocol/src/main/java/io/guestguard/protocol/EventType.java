@@ -42,6 +42,7 @@ public enum EventType {
     DECISION("io.guestguard.decision.v1", Decision.class),
     PLACEMENT("io.guestguard.placement.v1", GuestPlacement.class),
     HEARTBEAT("io.guestguard.heartbeat.v1", Heartbeat.class),
+    HOST_LEAVING("io.guestguard.host.leaving.v1", HostLeaving.class),
     DETECTOR_TICK("io.guestguard.detector.tick.v1", DetectorTick.class),
     KEY_REGISTERED("io.guestguard.key.registered.v1", KeyRegistered.class),
     KEY_REVOKED("io.guestguard.key.revoked.v1", KeyRevoked.class);

@@ -5,5 +5,5 @@ package io.guestguard.protocol;
  * (its CloudEvents {@code type} and JSON Schema); the sealed hierarchy lets consumers dispatch on the
  * type system instead of on type strings.
  */
-public sealed interface Payload permits Fact, Command, Decision, Heartbeat, DetectorTick, GuestPlacement, KeyRecord {
+public sealed interface Payload permits Fact, Command, Decision, Heartbeat, HostLeaving, DetectorTick, GuestPlacement, KeyRecord {
 }

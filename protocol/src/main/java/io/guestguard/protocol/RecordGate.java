@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  *   <tr><th>topic</th><th>method</th><th>carries</th><th>key</th></tr>
  *   <tr><td>{@code guest-log.v1}</td><td>{@link #fact}</td><td>facts</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code heartbeats.v1}</td><td>{@link #heartbeat}</td><td>heartbeats</td><td>the beat's {@code id}</td></tr>
- *   <tr><td>{@code host-heartbeats.v1}</td><td>{@link #hostHeartbeat}</td><td>host beats and detector ticks</td>
+ *   <tr><td>{@code host-heartbeats.v1}</td><td>{@link #hostHeartbeat}</td><td>host beats, hosts leaving, detector ticks</td>
  *       <td>the host; a tick's {@link DetectorTick#key(int) tick-<i>partition</i>}</td></tr>
  *   <tr><td>{@code guest-commands.v1}</td><td>{@link #guestCommand}</td><td>guest commands</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code host-commands.v1}</td><td>{@link #hostCommand}</td><td>host commands</td><td>the command's {@code host}</td></tr>
@@ -132,9 +132,9 @@ public final class RecordGate {
 
     /**
      * A record on {@code host-heartbeats.v1}: a host's beat (role {@code host}, checked as
-     * {@link #heartbeat} checks it), or a tick of the host-loss detector, keyed by the partition it
-     * names. Callers tell them apart by the payload ({@link Heartbeat} or {@link DetectorTick});
-     * every reader but the detector skips ticks.
+     * {@link #heartbeat} checks it), a host's {@link HostLeaving} (keyed by that host), or a tick of
+     * the host-loss detector, keyed by the partition it names. Callers tell them apart by the payload;
+     * every reader but the detector skips ticks and leavings.
      */
     public CloudEvent<?> hostHeartbeat(String key, byte[] value) {
         return hostHeartbeat(key, value, null);
@@ -145,6 +145,13 @@ public final class RecordGate {
         CloudEvent<?> event = decode(value, origin);
         if (event.data() instanceof DetectorTick tick) {
             requireKey(key, tick.key(), "the key of data.partition's ticks");
+            return event;
+        }
+        if (event.data() instanceof HostLeaving leaving) {
+            requireKey(key, leaving.host(), "data.host");
+            if (event.hostId() != null && !event.hostId().equals(leaving.host())) {
+                throw new RejectedRecordException("host " + leaving.host() + " leaving names hostid " + event.hostId());
+            }
             return event;
         }
         CloudEvent<Heartbeat> beat = heartbeat(key, event);

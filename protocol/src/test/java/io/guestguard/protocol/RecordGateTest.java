@@ -67,6 +67,12 @@ class RecordGateTest {
         assertRejected(() -> gate.hostHeartbeat("g1", guestBeat), "guests beat on heartbeats.v1");
         assertRejected(() -> gate.hostHeartbeat("g1", fact), "not a heartbeat");
         assertRejected(() -> gate.heartbeat("tick-2", tick), "not a heartbeat");
+        byte[] leaving = codec.encode(new CloudEvent<>("l1", "/host/h1/supervisor", now, null, null, "h1", null, new HostLeaving("h1")));
+        assertThat(gate.hostHeartbeat("h1", leaving).data()).isEqualTo(new HostLeaving("h1"));
+        assertRejected(() -> gate.hostHeartbeat("h2", leaving), "record key 'h2' does not match data.host 'h1'");
+        assertRejected(() -> gate.hostHeartbeat("h2", codec.encode(new CloudEvent<>("l2", "/host/h1/supervisor", now, null, null, "h1",
+                null, new HostLeaving("h2")))), "host h2 leaving names hostid h1");
+        assertRejected(() -> gate.heartbeat("h1", leaving), "not a heartbeat");
         assertThat(DetectorTick.partitionOf("tick-17")).isEqualTo(17);
         assertThatThrownBy(() -> DetectorTick.partitionOf("h1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DetectorTick.partitionOf("tick--1")).isInstanceOf(IllegalArgumentException.class);

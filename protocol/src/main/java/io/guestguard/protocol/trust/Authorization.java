@@ -3,6 +3,7 @@ package io.guestguard.protocol.trust;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventType;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.HostLeaving;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.RejectedRecordException;
 
@@ -23,8 +24,8 @@ import static io.guestguard.protocol.EventType.*;
  *   <li>a guest: its own {@code app.*} and {@code reporter.*} facts and its beats, naming itself
  *       ({@code guestid}) and no host or epoch;</li>
  *   <li>a host: the facts of guests' placements it carries out (started, halted, start or halt
- *       failed, migrations, refused commands, fences it ran) and its beats, always naming itself
- *       ({@code hostid});</li>
+ *       failed, migrations, refused commands, fences it ran), its beats and its leaving, always
+ *       naming itself ({@code hostid}; a beat's or a leaving's data too);</li>
  *   <li>the policy engine: commands but rebinds, decisions, placements, its own deadlines;</li>
  *   <li>the host-loss detector: {@code host.lost}, {@code host.available} and its ticks;</li>
  *   <li>the migration watcher: {@code rebind} and {@code contact-lost};</li>
@@ -41,7 +42,7 @@ public final class Authorization {
     static {
         allow(Role.GUEST, APP_STARTED, APP_FAILED, APP_STOPPED, REPORTER_STARTED, REBOUND, HEARTBEAT);
         allow(Role.HOST, GUEST_STARTED, GUEST_HALTED, GUEST_START_FAILED, GUEST_HALT_FAILED, MIGRATION_STARTED,
-                MIGRATION_COMPLETED, MIGRATION_FAILED, COMMAND_REFUSED, HOST_FENCED, HEARTBEAT);
+                MIGRATION_COMPLETED, MIGRATION_FAILED, COMMAND_REFUSED, HOST_FENCED, HEARTBEAT, HOST_LEAVING);
         allow(Role.ENGINE, RESTART_APP, STOP_APP, START_APP, START_GUEST, HALT_GUEST, MIGRATE_GUEST, FENCE_HOST,
                 DECISION, PLACEMENT, DEADLINE_REACHED);
         allow(Role.DETECTOR, HOST_LOST, HOST_AVAILABLE, DETECTOR_TICK);
@@ -81,7 +82,8 @@ public final class Authorization {
                 }
             }
             case HOST -> {
-                String subject = event.data() instanceof Heartbeat beat ? beatOf(who, beat, "host") : event.hostId();
+                String subject = event.data() instanceof Heartbeat beat ? beatOf(who, beat, "host")
+                        : event.data() instanceof HostLeaving leaving ? leaving.host() : event.hostId();
                 if (!who.name().equals(subject)) {
                     throw refused(who, subject == null ? "emit a fact without naming itself (hostid)" : "speak for host " + subject);
                 }
@@ -101,7 +103,7 @@ public final class Authorization {
 
     /** Whether {@code type} is a host's report about a guest: a type only hosts emit, keyed by the guest. */
     public static boolean hostReport(EventType type) {
-        return type != EventType.HEARTBEAT && emitters(type).equals(EnumSet.of(Role.HOST));
+        return type != EventType.HEARTBEAT && type != EventType.HOST_LEAVING && emitters(type).equals(EnumSet.of(Role.HOST));
     }
 
     /**
@@ -116,7 +118,7 @@ public final class Authorization {
         String host = event.hostId();
         if (hostReport(EventType.of(event.data())) && !hostsOfGuest.isEmpty() && !hostsOfGuest.contains(host)) {
             throw refused(Principal.host(host), "speak for guest " + event.guestId() + " (its hosts: "
-                    + String.join(", ", new TreeSet<>(hostsOfGuest)) + ")");
+                    + String.join(", ", new TreeSet<>(hostsOfGuest)) + ")"); // sorted: the same reason in every run
         }
     }
 

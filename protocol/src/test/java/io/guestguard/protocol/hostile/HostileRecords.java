@@ -244,6 +244,9 @@ public final class HostileRecords {
         if (type.equals(EventType.DETECTOR_TICK.type())) {
             return DetectorTick.key(data.path("partition").asInt());
         }
+        if (type.equals(EventType.HOST_LEAVING.type())) {
+            return data.path("host").asText();
+        }
         if (type.startsWith("io.guestguard.key.")) {
             return data.path("keyId").asText(); // the keys topic is keyed by key id
         }
@@ -255,7 +258,7 @@ public final class HostileRecords {
         if (name.equals("io.guestguard.heartbeat.v1")) {
             return "heartbeat";
         }
-        if (type == EventType.DETECTOR_TICK) {
+        if (type == EventType.DETECTOR_TICK || type == EventType.HOST_LEAVING) {
             return "host-beat";
         }
         if (name.equals("io.guestguard.decision.v1")) {

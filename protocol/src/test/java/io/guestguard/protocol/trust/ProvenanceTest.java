@@ -10,6 +10,7 @@ import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.HostLeaving;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.Payload;
@@ -102,6 +103,19 @@ class ProvenanceTest {
                 "not authorized: operator alice may not ask in the name of operator bob");
         assertThat(gate.fact("g1", codec.encode(event("g1", null, new OperatorRequest(OperatorRequest.Action.HALT, null, "alice")),
                 alice)).data()).isInstanceOf(OperatorRequest.class);
+    }
+
+    @Test
+    void onlyAHostSaysItLeavesAndOnlyForItself() {
+        CloudEvent<HostLeaving> leaving = event(null, "primary", new HostLeaving("primary"));
+
+        assertThat(gate.hostHeartbeat("primary", codec.encode(leaving, primary)).data()).isEqualTo(new HostLeaving("primary"));
+        assertRejected(() -> gate.hostHeartbeat("primary", codec.encode(leaving, standby)),
+                "not authorized: host standby may not speak for host primary");
+        assertRejected(() -> gate.hostHeartbeat("primary", codec.encode(leaving, g1)), "not authorized: guest g1 may not emit host.leaving");
+        assertRejected(() -> gate.hostHeartbeat("primary", codec.encode(leaving, detector)),
+                "not authorized: host-loss detector engine-1 may not emit host.leaving");
+        assertRejected(() -> gate.hostHeartbeat("primary", codec.encode(leaving)), "unsigned: the event has no dssematerial");
     }
 
     @Test
@@ -202,6 +216,8 @@ class ProvenanceTest {
         assertThat(Authorization.emitters(EventType.PACKAGE_APPLIED)).containsExactly(Role.OPERATOR);
         assertThat(Authorization.emitters(EventType.HOST_FENCED)).containsExactly(Role.HOST);
         assertThat(Authorization.emitters(EventType.HEARTBEAT)).containsExactlyInAnyOrder(Role.GUEST, Role.HOST);
+        assertThat(Authorization.emitters(EventType.HOST_LEAVING)).containsExactly(Role.HOST);
+        assertThat(Authorization.hostReport(EventType.HOST_LEAVING)).as("about the host, not a guest").isFalse();
     }
 
     private static CloudEvent<AppFailed> appFailed(String guest) {

@@ -150,7 +150,9 @@ public final class FleetCommand implements Callable<Integer> {
                 fleet.keys().privateFile(LocalFleet.OPERATOR));
         out.printf("  migrate      ./guestguard guest migrate --guest g2 --to standby --bootstrap-servers %s%n"
                 + "               (the source cuts g2's connections; the watcher's rebind checks its reporter is back)%n", servers);
-        out.printf("  host loss    kill %d  (primary's supervisor): standby fences primary, then starts its guests%n",
+        out.printf("  host loss    kill -9 %d  (primary's supervisor): standby fences primary, then starts its guests%n",
+                fleet.supervisor("primary").pid());
+        out.printf("               kill %1$d  (SIGTERM, as systemctl stop): primary leaves, detached, nothing fenced%n",
                 fleet.supervisor("primary").pid());
         out.printf("  operator     ./guestguard guest halt|run|move --guest g3 [--to HOST] / ./guestguard app stop|start --guest g3 app2"
                 + " (add --bootstrap-servers %s)%n", servers);

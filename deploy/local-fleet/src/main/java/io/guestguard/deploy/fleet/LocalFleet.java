@@ -80,6 +80,8 @@ public final class LocalFleet implements AutoCloseable {
     /** The operator's user on a secure broker. */
     public static final String OPERATOR_USER = "guestguard-operator";
     public static final List<String> HOSTS = List.of("primary", "standby");
+    /** How long the engine counts a host whose supervisor stopped on purpose detached, not lost (its default). */
+    public static final Duration DETACH_TIMEOUT = Duration.ofMinutes(10);
     public static final List<String> GUESTS = List.of("g1", "g2", "g3");
     /** The name guests reach Kafka by, through their host's guest network. */
     public static final String GATEWAY_NAME = "kafka.guestguard.internal";
@@ -433,6 +435,7 @@ public final class LocalFleet implements AutoCloseable {
         String name = instanceName("policy-engine", n);
         Map<String, String> properties = new LinkedHashMap<>(trust(ENGINE));
         properties.put("guestguard.trust.detector-key-file", keys.privateFile(DETECTOR).toString());
+        properties.put("guestguard.policy.detach-timeout", DETACH_TIMEOUT.toSeconds() + "s"); // what the timeline says
         properties.putAll(engineProperties);
         properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
         properties.put("kafka-streams.client.id", name);

@@ -4,6 +4,8 @@ import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.HostLeaving;
 import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
@@ -15,14 +17,18 @@ import org.apache.kafka.common.header.Header;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * Follows the facts, the decisions, the migration watcher's rebinds and the dead letters as they
- * arrive and prints a line for each; a fact its gate refuses is marked so.
+ * arrive and prints a line for each (a fact its gate refuses is marked so); of the hosts' beats, only
+ * a host's leaving (its supervisor stopped on purpose) and its first beat after it.
  * Other parts of the fleet (the benchmark) can listen to the decoded events too.
  */
 public final class Timeline implements AutoCloseable {
@@ -35,8 +41,13 @@ public final class Timeline implements AutoCloseable {
     private final TimelineFormat format = new TimelineFormat(ZoneId.systemDefault());
     private final List<Consumer<CloudEvent<?>>> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    /** The engine's detach timeout, for the leaving's line. */
+    private final Duration detachTimeout = LocalFleet.DETACH_TIMEOUT;
+    /** Hosts that said they leave and have not beaten since: touched by the timeline's thread only. */
+    private final Set<String> away = new HashSet<>();
     private volatile boolean running = true;
 
+    /** A timeline that checks no signatures: every record is shown as it reads. */
     public Timeline(String bootstrapServers, Topics topics, PrintStream out) {
         this(bootstrapServers, topics, out, new RecordGate(new EventCodec()));
     }
@@ -47,7 +58,7 @@ public final class Timeline implements AutoCloseable {
      */
     public Timeline(String bootstrapServers, Topics topics, PrintStream out, RecordGate gate) {
         this.reader = new TopicReader(bootstrapServers, topics.guestLog(), topics.decisions(), topics.deadLetter(),
-                topics.guestCommands());
+                topics.guestCommands(), topics.hostHeartbeats());
         this.topics = topics;
         this.out = out;
         this.gate = gate;
@@ -83,24 +94,49 @@ public final class Timeline implements AutoCloseable {
         }
         try {
             CloudEvent<?> event = codec.decode(record.value());
+            Instant appended = Instant.ofEpochMilli(record.timestamp());
             if (record.topic().equals(topics.guestLog())) {
                 try {
                     gate.fact(record.key(), record.value());
                 } catch (RejectedRecordException refused) {
-                    out.println(format.line(event, java.time.Instant.ofEpochMilli(record.timestamp())) + "  <- refused: "
-                            + refused.reason());
+                    out.println(format.line(event, appended) + "  <- refused: " + refused.reason());
                     return;
                 }
             }
             if (record.topic().equals(topics.guestCommands()) && !(event.data() instanceof Rebind)) {
                 return; // the engine's commands show as its decisions
             }
+            if (record.topic().equals(topics.hostHeartbeats())) {
+                try {
+                    gate.hostHeartbeat(record.key(), record.value());
+                } catch (RejectedRecordException refused) {
+                    if (event.data() instanceof HostLeaving leaving) {
+                        out.println(format.leaving(leaving.host(), appended, detachTimeout) + "  <- refused: " + refused.reason());
+                    }
+                    return;
+                }
+                showHost(event, appended);
+                return;
+            }
             out.println(record.topic().equals(topics.guestLog())
-                    ? format.line(event, java.time.Instant.ofEpochMilli(record.timestamp())) : format.line(event));
+                    ? format.line(event, appended) : format.line(event));
             listeners.forEach(listener -> listener.accept(event));
         } catch (RejectedRecordException e) {
             out.println("unreadable record on " + record.topic() + " (" + e.reason() + "); the consuming service dead-letters it");
         }
+    }
+
+    /** A host's leaving, and its first beat after it; nothing for the other beats and the detector's ticks. */
+    private void showHost(CloudEvent<?> event, Instant appended) {
+        if (event.data() instanceof HostLeaving leaving) {
+            away.add(leaving.host());
+            out.println(format.leaving(leaving.host(), appended, detachTimeout));
+        } else if (event.data() instanceof Heartbeat beat && away.remove(beat.id())) {
+            out.println(format.back(beat.id(), appended));
+        } else {
+            return;
+        }
+        listeners.forEach(listener -> listener.accept(event));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -66,10 +66,24 @@ final class TimelineFormat {
         if (skew.abs().compareTo(SKEW_SHOWN) <= 0) {
             return "";
         }
-        Duration off = skew.abs();
-        String amount = off.toHours() > 0 ? off.toHours() + " h " + off.toMinutesPart() + " min"
-                : off.toMinutes() > 0 ? off.toMinutes() + " min " + off.toSecondsPart() + " s" : off.toSeconds() + " s";
-        return "  [fact stamped " + clock.format(own) + ", " + amount + (skew.isNegative() ? " behind]" : " ahead]");
+        return "  [fact stamped " + clock.format(own) + ", " + amount(skew.abs()) + (skew.isNegative() ? " behind]" : " ahead]");
+    }
+
+    /** {@code 2 h 0 min}, {@code 10 min}, {@code 1 min 30 s} or {@code 45 s}. */
+    private static String amount(Duration d) {
+        return d.toHours() > 0 ? d.toHours() + " h " + d.toMinutesPart() + " min"
+                : d.toMinutes() > 0 ? d.toMinutes() + " min" + (d.toSecondsPart() > 0 ? " " + d.toSecondsPart() + " s" : "")
+                : d.toSeconds() + " s";
+    }
+
+    /** {@code 12:00:01.234  host primary leaving (detached up to 10 min)}: its supervisor stopped on purpose. */
+    String leaving(String host, Instant appended, Duration detachTimeout) {
+        return clock.format(appended) + "  host " + host + " leaving (detached up to " + amount(detachTimeout) + ")";
+    }
+
+    /** {@code 12:00:09.876  host primary beats again (attached; its guests were left running)}. */
+    String back(String host, Instant appended) {
+        return clock.format(appended) + "  host " + host + " beats again (attached; its guests were left running)";
     }
 
     String deadLetter(String key, String reason, String service, String origin) {

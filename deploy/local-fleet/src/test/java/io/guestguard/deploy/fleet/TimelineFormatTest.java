@@ -38,6 +38,13 @@ class TimelineFormatTest {
     }
 
     @Test
+    void aHostThatLeavesAndComesBackReadsAsADetach() {
+        assertThat(format.leaving("primary", T, java.time.Duration.ofMinutes(10)))
+                .isEqualTo("12:00:01.234  host primary leaving (detached up to 10 min)");
+        assertThat(format.back("primary", T)).isEqualTo("12:00:01.234  host primary beats again (attached; its guests were left running)");
+    }
+
+    @Test
     void aWritersClockFarOffShowsNextToTheDecisionTime() {
         Instant twoHoursBehind = T.minus(java.time.Duration.ofHours(2)).minusMillis(134);
         Decision restart = new Decision(Decision.Action.RESTART_APP, "app1", 1, 2, 0L, "h1", null, null,

@@ -40,5 +40,13 @@ public interface EngineConfig {
         @WithName("host-check-interval")
         @WithDefault("100ms")
         java.time.Duration hostCheckInterval();
+
+        /**
+         * How long a host whose supervisor said it leaves (SIGTERM) counts as detached, not lost: its
+         * guests keep running meanwhile, an upgrade of the supervisor is no outage.
+         */
+        @WithName("detach-timeout")
+        @WithDefault("10m")
+        java.time.Duration detachTimeout();
     }
 }

@@ -57,21 +57,28 @@ public final class DecisionTopology {
 
     /**
      * When a host counts as lost: no beat for {@code timeout}, checked by a tick every
-     * {@code checkEvery}; at most {@code maxHostsPerPartition} hosts per partition of
+     * {@code checkEvery}; after its supervisor said it leaves, no beat for {@code detachTimeout}
+     * either; at most {@code maxHostsPerPartition} hosts per partition of
      * {@code host-heartbeats.v1} (a beat from one more is dead-lettered). With hosts beating every
      * 250 ms, the defaults decide a failover within about 1.1 s of the last beat.
      */
-    public record HostDetection(Duration timeout, Duration checkEvery, int maxHostsPerPartition) {
+    public record HostDetection(Duration timeout, Duration checkEvery, Duration detachTimeout, int maxHostsPerPartition) {
         public static final int DEFAULT_MAX_HOSTS_PER_PARTITION = 4096;
+        public static final Duration DEFAULT_DETACH_TIMEOUT = Duration.ofMinutes(10);
         public static final HostDetection DEFAULT = new HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100));
 
         /**
          * @throws IllegalArgumentException naming the setting, unless {@code 0 < checkEvery < timeout}
+         *         and {@code detachTimeout >= 0}
          */
         public HostDetection {
             if (checkEvery.isNegative() || checkEvery.isZero() || checkEvery.compareTo(timeout) >= 0) {
                 throw new IllegalArgumentException("guestguard.policy.host-check-interval (" + checkEvery + ") must be "
                         + "positive and shorter than guestguard.policy.host-timeout (" + timeout + "), e.g. 100ms and 1s");
+            }
+            if (detachTimeout.isNegative()) {
+                throw new IllegalArgumentException("guestguard.policy.detach-timeout (" + detachTimeout + ") must not be "
+                        + "negative; 0 makes a stopped supervisor's host lost as a killed one's, e.g. 10m");
             }
             if (maxHostsPerPartition < 1) {
                 throw new IllegalArgumentException("the most hosts per partition must be at least 1, not " + maxHostsPerPartition);
@@ -79,7 +86,11 @@ public final class DecisionTopology {
         }
 
         public HostDetection(Duration timeout, Duration checkEvery) {
-            this(timeout, checkEvery, DEFAULT_MAX_HOSTS_PER_PARTITION);
+            this(timeout, checkEvery, DEFAULT_DETACH_TIMEOUT);
+        }
+
+        public HostDetection(Duration timeout, Duration checkEvery, Duration detachTimeout) {
+            this(timeout, checkEvery, detachTimeout, DEFAULT_MAX_HOSTS_PER_PARTITION);
         }
 
         /** The most a gap between two ticks counts: two check intervals. */

@@ -7,6 +7,7 @@ import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.HostAvailable;
+import io.guestguard.protocol.HostLeaving;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Ids;
 import io.guestguard.protocol.PlacementPhase;
@@ -59,6 +60,11 @@ import java.util.function.BiFunction;
  *   <li>A beat from a host marked lost marks it alive and sends {@code host.available} to the guests
  *       told of its loss (wherever they run now: each still counts the host out), the guests placed
  *       on it and those waiting for any host.</li>
+ *   <li>A host whose supervisor says it leaves ({@link HostLeaving}, on SIGTERM: a stop or restart on
+ *       purpose, its guests left running) is detached: not lost, however silent, until
+ *       {@link HostDetection#detachTimeout()} after its leaving on the same clock. Its next beat
+ *       attaches it again (its guests were never told anything); no beat by then, and it is lost as in
+ *       step 3. A killed or hung supervisor says nothing, so its host is lost after a timeout.</li>
  * </ol>
  * Everything it knows is in its store {@code host-watch} (each host's last beat, loss and guests
  * told; the partition's clock under {@link #CLOCK}), so a standby or a restarted detector goes on
@@ -140,6 +146,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         TickClock clock = afterQuietFor(at);
         if (event.data() instanceof DetectorTick) {
             judge(clock.tick(at, detection.capMs()), at);
+        } else if (event.data() instanceof HostLeaving) {
+            leave(record.key(), at, clock);
         } else {
             beat(record.key(), at, clock);
         }
@@ -211,13 +219,10 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private void beat(String host, long at, TickClock clock) {
         byte[] stored = watch.get(host);
         Optional<HostWatch> before = HostWatch.decode(stored);
-        if (stored == null) {
-            hosts++;
-        }
-        if (before.isEmpty() || before.get().lost()) {
-            live++;
-        }
-        watch.put(host, new HostWatch(at, clock.at(at, detection.capMs()), false, Set.of()).encode());
+        heard(stored, before);
+        watch.put(host, new HostWatch(at, clock.at(at, detection.capMs())).encode());
+        before.flatMap(HostWatch::detached).ifPresent(d -> LOG.infof("host %s beats again %d ms after it left: attached",
+                host, at - d.leftAt()));
         if (before.isPresent() && before.get().lost()) {
             // Those told of the loss (they may run elsewhere by now and still count the host out),
             // the guests placed on it, and those waiting for any host.
@@ -229,7 +234,36 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    /** At a tick appended at {@code at}, with the clock moved to it: every host silent for a timeout is lost. */
+    /**
+     * Host {@code host}'s supervisor stops on purpose (its guests keep running): the host is detached
+     * until {@code detach-timeout} after this on the clock, and lost only if it has not beaten by then.
+     * A host already lost stays lost: its guests may be elsewhere by now.
+     */
+    private void leave(String host, long at, TickClock clock) {
+        byte[] stored = watch.get(host);
+        Optional<HostWatch> before = HostWatch.decode(stored);
+        if (before.isPresent() && before.get().lost()) {
+            LOG.infof("host %s says it leaves, but it was lost already: it stays lost until it beats again", host);
+            return;
+        }
+        heard(stored, before);
+        long watched = clock.at(at, detection.capMs());
+        watch.put(host, new HostWatch(at, watched).detachedUntil(at, watched + detection.detachTimeout().toMillis()).encode());
+        LOG.infof("host %s leaves (its supervisor stopped): detached, not lost, for up to %s unless it beats again", host,
+                readable(detection.detachTimeout()));
+    }
+
+    /** Counts a host heard from, {@code stored} as its entry was: one more host if new, one more live one unless it was. */
+    private void heard(byte[] stored, Optional<HostWatch> before) {
+        if (stored == null) {
+            hosts++;
+        }
+        if (before.isEmpty() || before.get().lost()) {
+            live++;
+        }
+    }
+
+    /** At a tick appended at {@code at}, with the clock moved to it: every host silent for a timeout (and past its detach) is lost. */
     private void judge(TickClock clock, long at) {
         watch.put(CLOCK, clock.encode());
         Map<String, HostWatch> silent = new TreeMap<>();
@@ -239,10 +273,16 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                     return;
                 }
                 HostWatch host = HostWatch.decode(entry.value).orElse(null);
-                if (host != null && !host.lost() && host.silence(clock) >= detection.timeout().toMillis()) {
-                    LOG.infof("host %s is lost: silent for %d ms on the detector's clock of partition %d (its last beat "
-                            + "was appended %d ms before the tick that found it)", entry.key, host.silence(clock), partition,
-                            at - host.beatAt());
+                if (host != null && host.lostAt(clock, detection.timeout().toMillis())) {
+                    if (host.detached().isPresent()) {
+                        LOG.infof("host %s is lost: it left at %s and did not come back within %s (on the detector's clock of "
+                                + "partition %d)", entry.key, Instant.ofEpochMilli(host.detached().get().leftAt()),
+                                readable(detection.detachTimeout()), partition);
+                    } else {
+                        LOG.infof("host %s is lost: silent for %d ms on the detector's clock of partition %d (its last beat "
+                                + "was appended %d ms before the tick that found it)", entry.key, host.silence(clock), partition,
+                                at - host.beatAt());
+                    }
                     silent.put(entry.key, host);
                 }
             });
@@ -273,6 +313,12 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                 context.forward(new Record<>(guest, signer.encode(event), at), DecisionTopology.DETECTED_FACTS);
             }
         });
+    }
+
+    /** {@code 10 min}, {@code 90 s} or {@code 250 ms}: how a log line says a timeout. */
+    static String readable(Duration d) {
+        long ms = d.toMillis();
+        return ms % 60_000 == 0 ? ms / 60_000 + " min" : ms % 1_000 == 0 ? ms / 1_000 + " s" : ms + " ms";
     }
 
     private static CloudEvent<Fact> fact(String id, long at, String guest, Fact fact) {

@@ -75,7 +75,8 @@ public class TopologyProducer {
         requireBrokerClock(topics, kafka);
         TrustMetrics.serve(registry, trust);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
-                new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval()), signing);
+                new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval(),
+                        config.policy().detachTimeout()), signing);
     }
 
     @Produces

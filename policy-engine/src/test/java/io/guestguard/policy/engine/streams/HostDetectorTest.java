@@ -9,6 +9,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostAvailable;
+import io.guestguard.protocol.HostLeaving;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Topics;
@@ -54,7 +55,7 @@ class HostDetectorTest {
     /** Broker time of the partition's first record. */
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final DecisionTopology.HostDetection DETECTION =
-            new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100), 3);
+            new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(5), 3);
 
     private final EventCodec codec = new EventCodec();
     private final Topics topics = Topics.DEFAULT;
@@ -160,6 +161,53 @@ class HostDetectorTest {
         List<CloudEvent<?>> back = partition.facts();
         assertThat(back).extracting(CloudEvent::guestId).contains("g1", "g5");
         assertThat(back).extracting(f -> (Object) f.data()).containsOnly(new HostAvailable("h1"));
+    }
+
+    @Test
+    void aHostThatLeftIsNotLostBeforeTheDetachTimeoutAndLostAfterIt() {
+        // h1 beats to 500 ms and says it leaves at 600 ms (its supervisor got SIGTERM), then nothing.
+        Log log = new Log().beats("h1", 0, 500).leaves("h1", 600).beats("h2", 0, 9_000).ticks(100, 9_000);
+        partition.pipe(log.upTo(5_600));
+        assertThat(partition.facts()).as("silent for 5 s, four host timeouts, but detached for 5 s from its leaving").isEmpty();
+
+        partition.pipe(log.from(5_600).upTo(5_700));
+        assertThat(partition.facts()).as("at the first tick 5 s after the leaving, on the same clock")
+                .extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+        partition.pipe(log.from(5_700));
+        assertThat(partition.facts()).isEmpty();
+
+        Partition active = new Partition(T0);
+        active.pipe(log.upTo(3_000));
+        Partition standby = new Partition(T0);
+        standby.restoreFrom(active);
+        standby.pipe(log.from(3_000).upTo(5_700));
+        assertThat(active.facts()).isEmpty();
+        assertThat(standby.facts()).as("a standby keeps the detach where the store has it").extracting(CloudEvent::guestId)
+                .containsExactlyInAnyOrder("g1", "g5");
+    }
+
+    @Test
+    void aHostThatLeftAndBeatsAgainIsAttachedAndItsLaterSilenceIsALossAsAnyOther() {
+        // h1 leaves at 600 ms, its supervisor is back from 3 s to 3.5 s, then is killed (no leaving).
+        Log log = new Log().beats("h1", 0, 500).leaves("h1", 600).beats("h1", 3_000, 3_500).beats("h2", 0, 9_000)
+                .ticks(100, 9_000);
+        partition.pipe(log.upTo(4_500));
+        assertThat(partition.facts()).as("back before the detach timeout: its guests hear nothing, not even available")
+                .isEmpty();
+
+        partition.pipe(log.from(4_500).upTo(4_600));
+        assertThat(partition.facts()).as("a host timeout after its last beat, long before the old detach would end")
+                .extracting(f -> (Object) f.data()).containsOnly(new HostLost("h1"));
+    }
+
+    @Test
+    void aHostLostBeforeItSaysItLeavesStaysLost() {
+        Log log = new Log().beats("h1", 0, 0).beats("h2", 0, 3_000).ticks(100, 3_000).leaves("h1", 1_500);
+        partition.pipe(log.upTo(1_200));
+        assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+
+        partition.pipe(log.from(1_200));
+        assertThat(partition.facts()).as("no host.available: a leaving is no beat").isEmpty();
     }
 
     @Test
@@ -306,6 +354,13 @@ class HostDetectorTest {
             for (long at = from; at <= to; at += 250) {
                 add(at, false, KeyValue.pair(host, hostBeat(host, T0.plusMillis(at))));
             }
+            return this;
+        }
+
+        /** {@code host}'s supervisor says, at {@code at} ms, that it leaves. */
+        Log leaves(String host, long at) {
+            add(at, false, KeyValue.pair(host, codec.encode(new CloudEvent<>(UUID.randomUUID().toString(),
+                    "/host/" + host + "/supervisor", T0.plusMillis(at), null, null, host, null, new HostLeaving(host)))));
             return this;
         }
 
