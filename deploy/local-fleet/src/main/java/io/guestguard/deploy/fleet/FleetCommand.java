@@ -98,8 +98,10 @@ public final class FleetCommand implements Callable<Integer> {
         Trust trust = Trust.on(fleet.keys().rootPublicFile(), Map.of("bootstrap.servers", fleet.bootstrapServers()),
                 fleet.topics(), new EventCodec(), (record, reason) -> { });
         Timeline timeline = new Timeline(fleet.bootstrapServers(), fleet.topics(), out, trust.gate());
+        SupervisorKeeper keeper = new SupervisorKeeper(fleet, LocalFleet.HOSTS, out);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping the fleet ...");
+            keeper.close();
             timeline.close();
             trust.close();
             fleet.close();
@@ -115,6 +117,7 @@ public final class FleetCommand implements Callable<Integer> {
         });
         printHeader(fleet);
         timeline.start();
+        keeper.start();
         Thread.currentThread().join(); // until Ctrl-C runs the shutdown hook
         return 0;
     }
@@ -152,8 +155,9 @@ public final class FleetCommand implements Callable<Integer> {
                 + "               (the source cuts g2's connections; the watcher's rebind checks its reporter is back)%n", servers);
         out.printf("  host loss    kill -9 %d  (primary's supervisor): standby fences primary, then starts its guests%n",
                 fleet.supervisor("primary").pid());
-        out.printf("               kill %1$d  (SIGTERM, as systemctl stop): primary leaves, detached, nothing fenced%n",
-                fleet.supervisor("primary").pid());
+        out.printf("  restart      kill %d  (SIGTERM, as systemctl restart): primary leaves, detached, nothing fenced; the fleet "
+                + "starts its supervisor again %d s later (as the unit's Restart=always), which finds its guests running%n",
+                fleet.supervisor("primary").pid(), SupervisorKeeper.RESTART_SEC.toSeconds());
         out.printf("  operator     ./guestguard guest halt|run|move --guest g3 [--to HOST] / ./guestguard app stop|start --guest g3 app2"
                 + " (add --bootstrap-servers %s)%n", servers);
         out.println("Ctrl-C stops everything.");

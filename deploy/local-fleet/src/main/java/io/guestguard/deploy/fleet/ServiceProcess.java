@@ -81,12 +81,17 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Its exit status once it has exited (128 + the signal's number when a signal ended it); empty while it runs. */
+    public OptionalInt exitCode() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
     /**
      * The error to raise when this service has exited while it should run: its exit code and the end
      * of its log, so a failure seen only in CI says why without the run directory.
      */
     public IllegalStateException exited() {
-        String code = process.isAlive() ? "still running" : "exit code " + process.exitValue();
+        String code = exitCode().stream().mapToObj(c -> "exit code " + c).findFirst().orElse("still running");
         return new IllegalStateException(name + " exited (" + code + "); see " + log + "; its last lines:\n"
                 + String.join("\n", lastLines(LOG_TAIL)));
     }

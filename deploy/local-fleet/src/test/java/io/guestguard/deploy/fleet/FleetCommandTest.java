@@ -27,13 +27,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * README command 1 as a user runs it: the fleet command in its own JVM prints where things are and a
  * live timeline; the engine starts the guests on primary; a kill by hand shows up and the
- * application comes back; Ctrl-C (SIGINT) stops everything, guests included, leaving no process and
+ * application comes back; a restart of a supervisor (SIGTERM) moves nothing; Ctrl-C (SIGINT) stops everything, guests included, leaving no process and
  * no port.
  */
 class FleetCommandTest {
 
     private static final Pattern STARTED = Pattern.compile("g1/app1  started \\(pid (\\d+)\\)");
     private static final Pattern BROKER = Pattern.compile("broker +127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern PRIMARY_SUPERVISOR = Pattern.compile("host-supervisor primary +pid (\\d+)");
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -71,6 +72,18 @@ class FleetCommandTest {
             fleet.toHandle().descendants().forEach(all::add);
             assertThat(all.stream().filter(p -> p.info().commandLine().orElse("").endsWith("sleep 86400")))
                     .as("every guest's app1 is among the fleet's processes").hasSizeGreaterThanOrEqualTo(3);
+
+            // A restart of primary's supervisor (SIGTERM, as systemctl restart): its host is detached, the fleet
+            // starts it again as systemd would, it finds its guests running, and nothing is fenced or moved.
+            long supervisor = last(PRIMARY_SUPERVISOR).orElseThrow();
+            new ProcessBuilder("kill", "-TERM", Long.toString(supervisor)).start().waitFor();
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.endsWith("host primary leaving (detached up to 10 min)")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.startsWith("host-supervisor primary stopped")
+                    && l.contains("started again")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("host primary beats again")));
+            assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).as("g1/app1 runs on, the same process").contains(true);
+            assertThat(lines).noneMatch(l -> l.contains("host primary lost") || l.contains("-> fence") || l.contains("-> fail over"));
+            fleet.toHandle().descendants().forEach(all::add);
 
             // Ctrl-C, unless this test runs where SIGINT is ignored (a background job of a shell): the
             // fleet's JVM then inherits that, and SIGTERM takes the same way out (its shutdown hook).
