@@ -92,37 +92,42 @@ public final class Timeline implements AutoCloseable {
                     header(record, DeadLetter.TOPIC) + "-" + header(record, DeadLetter.PARTITION) + "@" + header(record, DeadLetter.OFFSET)));
             return;
         }
+        Instant appended = Instant.ofEpochMilli(record.timestamp());
+        String topic = record.topic();
+        CloudEvent<?> event;
         try {
-            CloudEvent<?> event = codec.decode(record.value());
-            Instant appended = Instant.ofEpochMilli(record.timestamp());
-            if (record.topic().equals(topics.guestLog())) {
-                try {
-                    gate.fact(record.key(), record.value());
-                } catch (RejectedRecordException refused) {
-                    out.println(format.line(event, appended) + "  <- refused: " + refused.reason());
-                    return;
-                }
-            }
-            if (record.topic().equals(topics.guestCommands()) && !(event.data() instanceof Rebind)) {
-                return; // the engine's commands show as its decisions
-            }
-            if (record.topic().equals(topics.hostHeartbeats())) {
-                try {
-                    gate.hostHeartbeat(record.key(), record.value());
-                } catch (RejectedRecordException refused) {
-                    if (event.data() instanceof HostLeaving leaving) {
-                        out.println(format.leaving(leaving.host(), appended, detachTimeout) + "  <- refused: " + refused.reason());
-                    }
-                    return;
-                }
-                showHost(event, appended);
-                return;
-            }
-            out.println(record.topic().equals(topics.guestLog())
-                    ? format.line(event, appended) : format.line(event));
-            listeners.forEach(listener -> listener.accept(event));
+            // The topics the services gate are read through the gate: once, as they read them.
+            event = topic.equals(topics.guestLog()) ? gate.fact(record.key(), record.value())
+                    : topic.equals(topics.hostHeartbeats()) ? gate.hostHeartbeat(record.key(), record.value())
+                    : codec.decode(record.value());
+        } catch (RejectedRecordException refused) {
+            showRefused(record, appended, refused.reason());
+            return;
+        }
+        if (topic.equals(topics.guestCommands()) && !(event.data() instanceof Rebind)) {
+            return; // the engine's commands show as its decisions
+        }
+        if (topic.equals(topics.hostHeartbeats())) {
+            showHost(event, appended);
+            return;
+        }
+        out.println(topic.equals(topics.guestLog()) ? format.line(event, appended) : format.line(event));
+        listeners.forEach(listener -> listener.accept(event));
+    }
+
+    /** A record the gate refused: a fact or a host's leaving shown with the reason, what cannot be read said so. */
+    private void showRefused(ConsumerRecord<String, byte[]> record, Instant appended, String reason) {
+        CloudEvent<?> event;
+        try {
+            event = codec.decode(record.value());
         } catch (RejectedRecordException e) {
             out.println("unreadable record on " + record.topic() + " (" + e.reason() + "); the consuming service dead-letters it");
+            return;
+        }
+        if (record.topic().equals(topics.guestLog())) {
+            out.println(format.line(event, appended) + "  <- refused: " + reason);
+        } else if (event.data() instanceof HostLeaving leaving) {
+            out.println(format.leaving(leaving.host(), appended, detachTimeout) + "  <- refused: " + reason);
         }
     }
 
