@@ -7,20 +7,15 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -68,8 +63,8 @@ final class BrokerLog implements EventLog {
      */
     private Set<String> refusedByTheEngine() {
         Set<String> refused = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            readAll(consumer, topics.deadLetter(), record -> {
+        try (TopicScan scan = new TopicScan(kafka, timeout)) {
+            scan.readAll(topics.deadLetter(), record -> {
                 if ("policy-engine".equals(header(record, DeadLetter.SERVICE)) && topics.guestLog().equals(header(record, DeadLetter.TOPIC))) {
                     refused.add(topics.guestLog() + "-" + header(record, DeadLetter.PARTITION) + "@" + header(record, DeadLetter.OFFSET));
                 }
@@ -93,11 +88,8 @@ final class BrokerLog implements EventLog {
     @Override
     public OptionalLong size() {
         if (size == null) {
-            try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-                List<TopicPartition> partitions = partitions(consumer, topics.guestLog());
-                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-                size = partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+            try (TopicScan scan = new TopicScan(kafka, timeout)) {
+                size = scan.size(topics.guestLog());
             }
         }
         return OptionalLong.of(size);
@@ -105,8 +97,8 @@ final class BrokerLog implements EventLog {
 
     /** Reads every partition of {@code topic} to the end it has now, one partition after the other. */
     private void read(String topic, Consumer<LoggedEvent> sink) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            readAll(consumer, topic, record -> {
+        try (TopicScan scan = new TopicScan(kafka, timeout)) {
+            scan.readAll(topic, record -> {
                 if (guest != null && !guest.equals(record.key())) {
                     return;
                 }
@@ -119,35 +111,5 @@ final class BrokerLog implements EventLog {
                 }
             });
         }
-    }
-
-    /** Every record of {@code topic} up to the end it has now, one partition after the other. */
-    private void readAll(KafkaConsumer<String, byte[]> consumer, String topic, Consumer<ConsumerRecord<String, byte[]>> sink) {
-        for (TopicPartition partition : partitions(consumer, topic)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-            while (consumer.position(partition, timeout) < end) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-                    if (record.offset() >= end) {
-                        break;
-                    }
-                    sink.accept(record);
-                }
-            }
-        }
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
-        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    }
-
-    private KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(kafka.with(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())),
-                new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -16,6 +16,8 @@ final class ExitCodes {
     static final int DIFFERENCE = 3;
     /** {@code topics check} found a topic missing or not as GuestGuard needs it. */
     static final int TOPICS_DIFFER = 4;
+    /** {@code host halt|detach|run} found no guest placed on the host or listing it: nothing was sent. */
+    static final int NO_GUEST = 5;
     /** sysexits {@code EX_USAGE}: an unknown option, a missing {@code -f}. */
     static final int USAGE = 64;
     /** sysexits {@code EX_SOFTWARE}: an exception no one expected, i.e. a bug. */

@@ -3,8 +3,9 @@ package io.guestguard.protocol;
 /**
  * An operator's request about one guest package, as Serviceguard's {@code cmhaltpkg},
  * {@code cmrunpkg}, {@code cmmodpkg} and maintenance mode, or about one of its applications, as
- * {@code cmhaltserv} and {@code cmrunserv}. A request about a host (host maintenance) is written once
- * for every guest whose package lists that host. Like every fact it is decided on, so the command it
+ * {@code cmhaltserv} and {@code cmrunserv}. A request about a host (host maintenance, halt, detach and
+ * run, {@code cmhaltnode} and {@code cmrunnode}) is written once for every guest whose package lists that
+ * host or that is placed on it. Like every fact it is decided on, so the command it
  * leads to (if any) has a decision that explains it and that a replay reproduces.
  *
  * @param action what the operator asks for
@@ -33,6 +34,18 @@ public record OperatorRequest(Action action, String host, String operator, Strin
     public enum Action {
         HALT, RUN, MOVE, MIGRATE, ENABLE_SWITCHING, DISABLE_SWITCHING, MAINTENANCE_ON, MAINTENANCE_OFF,
         HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF,
+        /**
+         * Halt a host ({@code cmhaltnode}): its guests leave it, by live migration first, and it takes
+         * no new guest until it runs again.
+         */
+        HOST_HALT,
+        /**
+         * Detach a host (Serviceguard's Live Application Detach, {@code cmhaltnode -d}): its guests keep
+         * running untouched, and nothing is moved off it or fenced until it runs again.
+         */
+        HOST_DETACH,
+        /** Run a host again ({@code cmrunnode}): attached, out of maintenance, and taking guests again. */
+        HOST_RUN,
         /** Stop one application, which then stays stopped until started ({@code cmhaltserv}). */
         STOP_APP,
         /** Start one application an operator stopped ({@code cmrunserv}). */

@@ -90,6 +90,13 @@ final class ApplicationPolicy {
             moves.mustLeave(t);
             return;
         }
+        if (host != null && t.state().hosts().isDetached(host)) {
+            t.decide(Action.HOLD, DecisionReason.HOST_DETACHED.toReason(what + ", restart limit " + limit + " used up",
+                            host, t.guest(), host))
+                    .app(app).attempt(attempt).limit(limit.max()).from(host).record();
+            moves.mustLeave(t);
+            return;
+        }
         Set<String> leaving = host == null ? Set.of() : Set.of(host);
         Optional<HostChoice> target = HostChoice.choose(t.state(), leaving, t.view());
         if (target.isEmpty()) {

@@ -61,7 +61,11 @@ import java.time.Instant;
  *       fenced ({@link OperatorPolicy}; what holds held back: {@link HeldActions}). Operators stop and
  *       start one application of a running guest ({@code cmhaltserv}, {@code cmrunserv}): the
  *       reporter is sent the command; a request for an application the package does not name, or
- *       for a guest that is not confirmed running, is an alert and sends nothing.</li>
+ *       for a guest that is not confirmed running, is an alert and sends nothing. Operators halt a host
+ *       ({@code cmhaltnode}: its guest live-migrates off it, or moves if that fails), detach it (Live
+ *       Application Detach: nothing moves its guest off it or fences it, a hold instead) and run it
+ *       again, which carries out what the detach held back ({@link HostPolicy}). A host that left
+ *       and did not come back in time is detached with an alert, not fenced.</li>
  *   <li>An operator's migrate asks the supervisor of the running guest's host to live-migrate it to an
  *       eligible target ({@code MigrateGuest}, stamped with the current epoch); the placement does not
  *       change until the migration completes ({@link OperatorPolicy}, {@link MigrationPolicy}).</li>
@@ -106,9 +110,9 @@ public final class Decider {
         Moves moves = new Moves();
         this.fences = new FencePolicy();
         this.applications = new ApplicationPolicy(defaultLimit, moves);
-        this.hosts = new HostPolicy(moves, fences);
         this.placements = new PlacementPolicy(moves);
         this.migrations = new MigrationPolicy(moves);
+        this.hosts = new HostPolicy(moves, fences, migrations);
         this.operators = new OperatorPolicy(moves, hosts, migrations);
         this.held = new HeldActions(moves, hosts);
     }
@@ -246,7 +250,7 @@ public final class Decider {
 
         @Override
         public Void hostLost(HostLost lost) {
-            hosts.lost(t, lost.host());
+            hosts.lost(t, lost);
             return null;
         }
 
@@ -275,7 +279,8 @@ public final class Decider {
 
         @Override
         public Void migrationFailed(MigrationFailed failed) {
-            return null; // the source keeps the guest: nothing changed
+            migrations.failed(t, failed);
+            return null;
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.guestguard.policy.core;
 
-import io.guestguard.policy.core.GuestState.FenceWatch;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.GuestHaltFailed;

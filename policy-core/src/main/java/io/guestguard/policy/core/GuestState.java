@@ -1,5 +1,6 @@
 package io.guestguard.policy.core;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PlacementPhase;
 
@@ -31,7 +32,9 @@ import java.util.TreeSet;
  * @param apps each application's budget, by name
  * @param lostHosts hosts known to be lost (until they are available again)
  * @param fencedHosts lost hosts confirmed fenced
- * @param hostsInMaintenance hosts an operator took out of service
+ * @param hostsInMaintenance hosts an operator took out of service (maintenance, or halted)
+ * @param detachedHosts hosts an operator detached (written only when there is one, so a state without
+ *                      reads the same to a release that predates detaching)
  * @param failedTargets hosts that failed the guest during the current move: they could not start it, or
  *                      its applications used up their restart limit there
  * @param switchingEnabled whether the guest may fail over ({@code cmmodpkg -e/-d})
@@ -45,8 +48,9 @@ import java.util.TreeSet;
  */
 public record GuestState(PackageSpec spec, Placement placement, SortedMap<String, AppBudget> apps,
                          SortedSet<String> lostHosts, SortedSet<String> fencedHosts,
-                         SortedSet<String> hostsInMaintenance, SortedSet<String> failedTargets,
-                         boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
+                         SortedSet<String> hostsInMaintenance,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) SortedSet<String> detachedHosts,
+                         SortedSet<String> failedTargets, boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
                          GuestSeqs guestSeqs, FenceWatch fence) {
 
     /** Applications a guest without a package gets budgets for, at most (with the default policy). */
@@ -55,16 +59,17 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
     public static final int MAX_HOSTS_WITHOUT_PACKAGE = 16;
 
     public static final GuestState EMPTY = new GuestState(null, Placement.NONE, new TreeMap<String, AppBudget>(),
-            new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), true, false, 0L,
+            new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(),
+            true, false, 0L,
             RecentFacts.NONE, GuestSeqs.NONE, null);
 
     public GuestState(PackageSpec spec, Placement placement, Map<String, AppBudget> apps, Set<String> lostHosts,
-                      Set<String> fencedHosts, Set<String> hostsInMaintenance, Set<String> failedTargets,
-                      boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
-                      GuestSeqs guestSeqs, FenceWatch fence) {
+                      Set<String> fencedHosts, Set<String> hostsInMaintenance, Set<String> detachedHosts,
+                      Set<String> failedTargets, boolean switchingEnabled, boolean maintenance, long clockMs,
+                      RecentFacts recentFacts, GuestSeqs guestSeqs, FenceWatch fence) {
         this(spec, placement, new TreeMap<>(apps), new TreeSet<>(lostHosts), new TreeSet<>(fencedHosts),
-                new TreeSet<>(hostsInMaintenance), new TreeSet<>(failedTargets), switchingEnabled, maintenance, clockMs,
-                recentFacts, guestSeqs, fence);
+                new TreeSet<>(hostsInMaintenance), new TreeSet<>(detachedHosts), new TreeSet<>(failedTargets),
+                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
     }
 
     /** A state stored before a field existed reads with that field empty. */
@@ -74,6 +79,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         lostHosts = sorted(lostHosts == null ? Set.of() : lostHosts);
         fencedHosts = sorted(fencedHosts == null ? Set.of() : fencedHosts);
         hostsInMaintenance = sorted(hostsInMaintenance == null ? Set.of() : hostsInMaintenance);
+        detachedHosts = sorted(detachedHosts == null ? Set.of() : detachedHosts);
         failedTargets = sorted(failedTargets == null ? Set.of() : failedTargets);
         recentFacts = recentFacts == null ? RecentFacts.NONE : recentFacts;
         guestSeqs = guestSeqs == null ? GuestSeqs.NONE : guestSeqs;
@@ -93,9 +99,9 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
                 ? java.util.OptionalLong.of(fence.dueMs()) : java.util.OptionalLong.empty();
     }
 
-    /** What the state knows of hosts: lost, fenced, in maintenance, failed during this move. */
+    /** What the state knows of hosts: lost, fenced, in maintenance, detached, failed during this move. */
     public KnownHosts hosts() {
-        return new KnownHosts(lostHosts, fencedHosts, hostsInMaintenance, failedTargets);
+        return new KnownHosts(lostHosts, fencedHosts, hostsInMaintenance, detachedHosts, failedTargets);
     }
 
     /**
@@ -188,7 +194,8 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
      * (at most {@value #MAX_HOSTS_WITHOUT_PACKAGE}) until a package says which hosts matter.
      */
     GuestState hostsBounded() {
-        if (lostHosts.isEmpty() && fencedHosts.isEmpty() && hostsInMaintenance.isEmpty() && failedTargets.isEmpty()) {
+        if (lostHosts.isEmpty() && fencedHosts.isEmpty() && hostsInMaintenance.isEmpty() && detachedHosts.isEmpty()
+                && failedTargets.isEmpty()) {
             return this; // the usual case, checked without building anything
         }
         KnownHosts known = hosts();
@@ -209,7 +216,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         private PackageSpec spec;
         private Placement placement;
         private SortedMap<String, AppBudget> apps;
-        private SortedSet<String> lost, fenced, inMaintenance, failed;
+        private SortedSet<String> lost, fenced, inMaintenance, detached, failed;
         private boolean switchingEnabled, maintenance;
         private long clockMs;
         private RecentFacts recentFacts;
@@ -243,12 +250,13 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
             lost = next.lost();
             fenced = next.fenced();
             inMaintenance = next.inMaintenance();
+            detached = next.detached();
             failed = next.failedTargets();
             return this;
         }
 
         GuestState done() {
-            return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, failed, switchingEnabled,
+            return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, detached, failed, switchingEnabled,
                     maintenance, clockMs, recentFacts, guestSeqs, fence);
         }
     }
@@ -305,15 +313,5 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
             }
             return new AppBudget(times, pid == null ? 0 : pid);
         }
-    }
-
-    /**
-     * The fence a {@code FENCING} placement waits for: how many times it was asked, and when the
-     * decider asks again (or, after the last attempt, gives up and alerts).
-     *
-     * @param attempts fence commands sent so far for this placement
-     * @param dueMs when to ask again or give up, by the decider's clock; {@code null} once it gave up
-     */
-    public record FenceWatch(int attempts, Long dueMs) {
     }
 }

@@ -6,7 +6,7 @@ import io.guestguard.protocol.PlacementPhase;
 import java.util.Set;
 
 /**
- * What maintenance, disabled switching or a missing host held back (step 5 of the {@link Decider}'s
+ * What maintenance, disabled switching, a detached host or a missing host held back (step 5 of the {@link Decider}'s
  * algorithm), carried out once nothing forbids it any more: a guest that went down by itself starts
  * elsewhere, a guest on a lost host is fenced (or started elsewhere), a guest whose application used
  * up its restart limit fails over. The decider runs it after a fact whose policy said that holds may
@@ -24,7 +24,8 @@ final class HeldActions {
     void resume(Turn t) {
         Placement p = t.placement();
         GuestState state = t.state();
-        if (state.maintenance() || !state.switchingEnabled() || state.spec() == null) {
+        if (state.maintenance() || !state.switchingEnabled() || state.spec() == null
+                || p.host() != null && state.hosts().isDetached(p.host())) {
             return;
         }
         if (p.phase() == PlacementPhase.DOWN && p.motive() == Motive.GUEST_DOWN) {

@@ -3,6 +3,7 @@ package io.guestguard.policy.core;
 import io.guestguard.policy.core.Placement.Motive;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.FenceHost;
+import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PlacementPhase;
 
@@ -18,24 +19,45 @@ import java.util.Set;
  * elsewhere, or start at once if the package chose not to wait for fencing; a fence confirmed releases
  * the guest. A host comes back: a guest waiting for a host starts there, a failover waiting for one is
  * carried out, and a more preferred host takes the guest back when failback is automatic. A host put
- * in maintenance with the guest on it moves the guest off it. Only hosts that concern the guest (its
- * package lists them, or it is placed there) are kept.
+ * in maintenance with the guest on it moves the guest off it. An operator's host commands, as
+ * Serviceguard's node commands: a halted host ({@code cmhaltnode}) is in maintenance, and its guest
+ * leaves it by live migration first (by a halt and a start elsewhere if the migration fails; a lost halted
+ * host is fenced and its guest started elsewhere); a detached
+ * host (Live Application Detach) keeps its guest running untouched, neither fenced nor left until it
+ * runs again ({@link Moves#canAct} holds every move off it, and {@link HeldActions} waits); a host that
+ * runs again ({@code cmrunnode}) is attached and out of maintenance, and what was held is carried out.
+ * Only hosts that concern the guest (its package lists them, or it is placed there) are kept.
  */
 final class HostPolicy {
     private final Moves moves;
     private final FencePolicy fences;
+    private final MigrationPolicy migrations;
 
-    HostPolicy(Moves moves, FencePolicy fences) {
+    HostPolicy(Moves moves, FencePolicy fences, MigrationPolicy migrations) {
         this.moves = moves;
         this.fences = fences;
+        this.migrations = migrations;
     }
 
-    /** A {@code host.lost} fact: the loss is kept, and the guest leaves the host if it ran there. */
-    void lost(Turn t, String host) {
+    /**
+     * A {@code host.lost} fact: the loss is kept, and the guest leaves the host if it ran there. A host
+     * that said it leaves and did not come back in time is not fenced on that alone: it counts as
+     * detached, and the guest on it is held there with an alert until an operator runs or halts it.
+     */
+    void lost(Turn t, HostLost lost) {
+        String host = lost.host();
         if (!concerns(t, host)) {
             return; // a host this guest can neither run on nor runs on: nothing to keep
         }
         t.state(t.state().knowing(t.state().hosts().markLost(host)));
+        Placement p = t.placement();
+        if (lost.leftFirst() && !t.state().hosts().isDetached(host) && host.equals(p.host()) && p.mayRun()
+                && p.phase() != PlacementPhase.FENCING) {
+            t.state(t.state().knowing(t.state().hosts().markDetached(host)));
+            t.decide(Action.ALERT, DecisionReason.HOST_DID_NOT_COME_BACK.toReason(host, t.guest(), host, host, t.guest(),
+                    host)).from(host).epoch(p.epoch()).record();
+            return;
+        }
         PackageSpec spec = t.state().spec();
         leaveLostHost(t, host, spec != null && !spec.waitForFence());
     }
@@ -135,17 +157,80 @@ final class HostPolicy {
 
     /** An operator put {@code host} in maintenance: no guest goes there, and a guest running there moves off it. */
     void intoMaintenance(Turn t, String host) {
-        GuestState state = t.state();
-        boolean roomWithoutPackage = state.spec() == null && (state.hosts().isInMaintenance(host)
-                || state.hostsInMaintenance().size() < GuestState.MAX_HOSTS_WITHOUT_PACKAGE);
-        if (!concerns(t, host) && !roomWithoutPackage) {
-            return; // not a host of this guest's: nothing to keep
+        if (!keeps(t, host, t.state().hosts().isInMaintenance(host))) {
+            return;
         }
-        t.state(state.knowing(state.hosts().markInMaintenance(host)));
+        t.state(t.state().knowing(t.state().hosts().markInMaintenance(host)));
         Placement p = t.placement();
         if (host.equals(p.host()) && p.phase() == PlacementPhase.RUNNING) {
             leaveForMaintenance(t, p);
         }
+    }
+
+    /**
+     * An operator halts {@code host} ({@code cmhaltnode}): it takes no new guest, any detach of it ends,
+     * and a guest running there is live-migrated to the next eligible host (its budgets go with it).
+     */
+    void halt(Turn t, String host, String who) {
+        if (!keeps(t, host, t.state().hosts().isInMaintenance(host))) {
+            return;
+        }
+        t.state(t.state().knowing(t.state().hosts().markAttached(host).markInMaintenance(host)));
+        Placement p = t.placement();
+        if (host.equals(p.host()) && t.state().hosts().isLost(host)) {
+            leaveLostHost(t, host, false); // nothing migrates off a lost host: it is fenced, the guest started elsewhere
+            return;
+        }
+        if (!host.equals(p.host()) || p.phase() != PlacementPhase.RUNNING
+                || !moves.canAct(t, "operator " + who + " halts host " + host + " with " + t.guest() + " on it")) {
+            return;
+        }
+        moves.awayFrom(t, p).ifPresent(target -> migrations.migrate(t, p, target.host(),
+                DecisionReason.HOST_HALT_MIGRATE.toReason(who, host, t.guest(), target.host(), p.epoch()))
+                .loads(target.loadsUsed()).record());
+    }
+
+    /**
+     * An operator detaches {@code host} (Live Application Detach): a guest running there keeps running
+     * untouched, and nothing moves it off the host or fences the host until it runs again.
+     */
+    void detach(Turn t, String host, String who) {
+        if (!keeps(t, host, t.state().hosts().isDetached(host))) {
+            return;
+        }
+        t.state(t.state().knowing(t.state().hosts().markDetached(host)));
+        Placement p = t.placement();
+        if (host.equals(p.host()) && p.mayRun()) {
+            t.decide(Action.NONE, DecisionReason.HOST_DETACHED_BY_OPERATOR.toReason(who, host, t.guest(), host))
+                    .from(host).epoch(p.epoch()).record();
+        }
+    }
+
+    /**
+     * An operator runs {@code host} again ({@code cmrunnode}): attached, out of maintenance, eligible
+     * again unless lost; what its detach held back (a loss, a failover) is carried out now.
+     */
+    void run(Turn t, String host, String who) {
+        boolean wasDetached = t.state().hosts().isDetached(host);
+        t.state(t.state().knowing(t.state().hosts().markAttached(host)));
+        Placement p = t.placement();
+        if (wasDetached && host.equals(p.host()) && p.mayRun()) {
+            t.decide(Action.NONE, DecisionReason.HOST_ATTACHED_BY_OPERATOR.toReason(who, host, t.guest(), host))
+                    .from(host).epoch(p.epoch()).record();
+        }
+        outOfMaintenance(t, host);
+        t.holdsMayEnd();
+    }
+
+    /**
+     * Whether this guest's state keeps what an operator says of {@code host}: a host it may run on or
+     * runs on; without a package, any host while there is room ({@code known}: already kept).
+     */
+    private static boolean keeps(Turn t, String host, boolean known) {
+        GuestState state = t.state();
+        boolean roomWithoutPackage = state.spec() == null && (known
+                || state.hostsInMaintenance().size() + state.detachedHosts().size() < GuestState.MAX_HOSTS_WITHOUT_PACKAGE);
+        return concerns(t, host) || roomWithoutPackage;
     }
 
     /** An operator took {@code host} out of maintenance: it is back, unless it is lost. */

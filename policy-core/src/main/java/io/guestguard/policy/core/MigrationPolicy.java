@@ -7,6 +7,7 @@ import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.MigrationFailed;
 import io.guestguard.protocol.PlacementPhase;
 
 import java.util.Optional;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * current epoch); the placement does not change until it completes. A completed migration moves the
  * placement to the target with epoch + 1 and leaves every restart budget as it was; to a host the
  * package does not list, the guest is migrated back; during an operator's halt, the halt follows the
- * guest. A migration that starts or fails changes nothing. The migration watcher's
+ * guest. A migration that starts or fails changes nothing, but one off a halted host is replaced by a halt
+ * and a start elsewhere. The migration watcher's
  * {@code contact-lost} fails the guest over, as an application out of restarts does.
  */
 final class MigrationPolicy {
@@ -77,6 +79,26 @@ final class MigrationPolicy {
         String to = target.get().host();
         migrate(t, p, to, DecisionReason.MIGRATION_TARGET_NOT_LISTED.toReason(t.guest(), completed.from(), p.host(), to,
                 p.epoch())).loads(target.get().loadsUsed()).record();
+    }
+
+    /**
+     * A live migration failed: the source keeps the guest, and nothing changes, unless the source is
+     * halted (in maintenance) with the guest still on it: then it leaves by a halt and a start on the
+     * next eligible host, as {@code cmhaltnode} does with a package it cannot move otherwise.
+     */
+    void failed(Turn t, MigrationFailed failed) {
+        Placement p = t.placement();
+        if (p.phase() != PlacementPhase.RUNNING || !failed.from().equals(p.host()) || !t.sameEpoch()
+                || !t.state().hosts().isInMaintenance(p.host())) {
+            return;
+        }
+        String what = "the live migration of " + t.guest() + " off halted host " + p.host() + " failed";
+        if (!moves.canAct(t, what)) {
+            return;
+        }
+        moves.awayFrom(t, p).ifPresent(target -> moves.leave(t, Action.MOVE, Motive.OPERATOR_MOVE, target.host(),
+                DecisionReason.HOST_HALT_MIGRATION_FAILED.toReason(t.guest(), p.host(), failed.to(), failed.reason(),
+                        p.host(), target.host())).loads(target.loadsUsed()).record());
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.function.Function;
  * Placement and host choice: how the guest leaves a host and where it starts next, for every policy
  * that moves it. A guest leaves by a halt and starts on the next host once the halt is confirmed; a
  * start is a new epoch with fresh restart budgets; with no eligible host ({@link HostChoice}) it waits,
- * alerted, for one to come back. Package maintenance and disabled switching turn a move into a hold.
+ * alerted, for one to come back. Package maintenance, disabled switching and a detached host turn a move
+ * into a hold.
  */
 final class Moves {
 
@@ -26,9 +27,13 @@ final class Moves {
         Decision.Reason of(String host, long epoch);
     }
 
-    /** Holds (and says so) when maintenance or disabled switching forbids moving the guest. */
+    /** Holds (and says so) when maintenance, disabled switching or a detached host forbids moving the guest. */
     boolean canAct(Turn t, String what) {
         String host = t.placement().host();
+        if (host != null && t.state().hosts().isDetached(host)) {
+            t.decide(Action.HOLD, DecisionReason.HOST_DETACHED.toReason(what, host, t.guest(), host)).from(host).record();
+            return false;
+        }
         if (t.state().maintenance()) {
             t.decide(Action.HOLD, DecisionReason.PACKAGE_IN_MAINTENANCE.toReason(what)).from(host).record();
             return false;

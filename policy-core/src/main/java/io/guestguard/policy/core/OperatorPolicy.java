@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Operator requests (steps 5 and 6 of the {@link Decider}'s algorithm): halt ({@code cmhaltpkg}), run
  * ({@code cmrunpkg}, on a named host or the chosen one), move, live-migrate, enable or disable
- * switching ({@code cmmodpkg}), and package or host maintenance. A run starts a new move, so any host
+ * switching ({@code cmmodpkg}), package or host maintenance, and the host commands (halt, detach, run:
+ * {@link HostPolicy}). A run starts a new move, so any host
  * may be tried again; a halt of a guest whose host is being fenced is carried out by the fence; a
  * request that cannot be carried out (a host that is not eligible, a move or migration of a guest that
  * does not run) is answered with an alert, since an operator waits for an answer. When switching is
@@ -59,6 +60,9 @@ final class OperatorPolicy {
             }
             case HOST_MAINTENANCE_ON -> hosts.intoMaintenance(t, request.host());
             case HOST_MAINTENANCE_OFF -> hosts.outOfMaintenance(t, request.host());
+            case HOST_HALT -> hosts.halt(t, request.host(), who);
+            case HOST_DETACH -> hosts.detach(t, request.host(), who);
+            case HOST_RUN -> hosts.run(t, request.host(), who);
             case STOP_APP -> application(t, who, request.app(), true);
             case START_APP -> application(t, who, request.app(), false);
         }

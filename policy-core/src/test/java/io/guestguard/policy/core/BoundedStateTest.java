@@ -72,6 +72,7 @@ class BoundedStateTest {
         assertThat(flooded.lostHosts()).isSubsetOf("h1", "h2");
         assertThat(flooded.fencedHosts()).isSubsetOf("h1", "h2");
         assertThat(flooded.hostsInMaintenance()).isSubsetOf("h1", "h2");
+        assertThat(flooded.detachedHosts()).isSubsetOf("h1", "h2");
         assertThat(flooded.recentFacts().facts()).hasSizeLessThanOrEqualTo(RecentFacts.MAX_FACTS);
         assertThat(flooded.guestSeqs().ranges()).hasSizeLessThanOrEqualTo(GuestSeqs.MAX_RANGES);
     }
@@ -82,7 +83,9 @@ class BoundedStateTest {
 
         assertThat(flooded.apps()).as("at most %d budgets without a package", GuestState.MAX_APPS_WITHOUT_PACKAGE)
                 .hasSizeLessThanOrEqualTo(GuestState.MAX_APPS_WITHOUT_PACKAGE);
-        assertThat(flooded.hostsInMaintenance()).hasSizeLessThanOrEqualTo(GuestState.MAX_HOSTS_WITHOUT_PACKAGE);
+        assertThat(flooded.hostsInMaintenance().size() + flooded.detachedHosts().size())
+                .isLessThanOrEqualTo(GuestState.MAX_HOSTS_WITHOUT_PACKAGE);
+        assertThat(flooded.detachedHosts()).as("the flood detaches hosts too").isNotEmpty();
         assertThat(flooded.lostHosts().size() + flooded.fencedHosts().size() + flooded.failedTargets().size())
                 .as("without a package, only the placement's host").isLessThanOrEqualTo(3);
     }
@@ -122,7 +125,8 @@ class BoundedStateTest {
             case 1 -> new AppStarted(app, 1L + i % 4_000_000);
             case 2 -> new HostLost(host);
             case 3 -> new HostFenced(host);
-            case 4 -> new OperatorRequest(OperatorRequest.Action.HOST_MAINTENANCE_ON, host, "mallory");
+            case 4 -> new OperatorRequest(i % 16 == 4 ? OperatorRequest.Action.HOST_MAINTENANCE_ON
+                    : OperatorRequest.Action.HOST_DETACH, host, "mallory");
             case 5 -> new CommandRefused(host, "start-" + i, CommandKind.START_GUEST, null, "forged"); // untyped, as old records
             case 6 -> new MigrationCompleted("h1", host);
             default -> AppFailed.unhealthy(app, null, "monitor", "forged");

@@ -133,7 +133,7 @@ final class TimelineFormat {
             case FENCE_HOST -> "fence " + d.fromHost() + ": " + d.reason().text();
             case HOLD -> "hold: " + d.reason().text();
             case ALERT -> "ALERT: " + d.reason().text();
-            case NONE -> "no restart: " + d.reason().text();
+            case NONE -> (d.app() != null ? "no restart: " : "") + d.reason().text(); // an application's, or a note
         };
     }
 }

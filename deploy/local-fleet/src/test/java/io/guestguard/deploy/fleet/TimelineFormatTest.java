@@ -35,6 +35,10 @@ class TimelineFormatTest {
         assertThat(format.line(CloudEvent.ofGuest("5", "/s", T, "g1", new Decision(Decision.Action.NONE, "app1", 4, 3, null,
                 null, null, null, new Decision.Reason("RESTART_LIMIT_EXCEEDED", "limit used up"), List.of("1"), List.of(), null))))
                 .isEqualTo("12:00:01.234  g1/app1  -> no restart: limit used up");
+        assertThat(format.line(CloudEvent.ofGuest("6", "/s", T, "g1", new Decision(Decision.Action.NONE, null, null, null, null,
+                "h1", null, 1L, new Decision.Reason("HOST_DETACHED_BY_OPERATOR", "operator ops detaches host h1"), List.of("1"),
+                List.of(), null))))
+                .isEqualTo("12:00:01.234  g1  -> operator ops detaches host h1");
     }
 
     @Test

@@ -183,6 +183,7 @@ public record ScenarioRun(Scenario scenario, List<Step> steps) {
         putHosts(node, "lostHosts", state.lostHosts());
         putHosts(node, "fencedHosts", state.fencedHosts());
         putHosts(node, "hostsInMaintenance", state.hostsInMaintenance());
+        putHosts(node, "detachedHosts", state.detachedHosts());
         putHosts(node, "failedTargets", state.failedTargets());
         return node;
     }
@@ -203,7 +204,7 @@ public record ScenarioRun(Scenario scenario, List<Step> steps) {
         return Objects.equals(a.spec(), b.spec()) && a.placement().equals(b.placement())
                 && a.apps().equals(b.apps()) && a.lostHosts().equals(b.lostHosts())
                 && a.fencedHosts().equals(b.fencedHosts()) && a.hostsInMaintenance().equals(b.hostsInMaintenance())
-                && a.failedTargets().equals(b.failedTargets()) && a.switchingEnabled() == b.switchingEnabled()
+                && a.detachedHosts().equals(b.detachedHosts()) && a.failedTargets().equals(b.failedTargets()) && a.switchingEnabled() == b.switchingEnabled()
                 && a.maintenance() == b.maintenance() && Objects.equals(a.fence(), b.fence());
     }
 

@@ -143,7 +143,7 @@ final class FleetScript {
 
     private OperatorRequest operator(int a, int b) {
         String host = spec.hosts().get(b % spec.hosts().size());
-        OperatorRequest.Action action = switch (a % 26) {
+        OperatorRequest.Action action = switch (a % 29) {
             case 0, 1, 2, 3, 4 -> OperatorRequest.Action.RUN;
             case 5, 6, 7 -> OperatorRequest.Action.HALT;
             case 8, 9, 10 -> OperatorRequest.Action.MOVE;
@@ -153,11 +153,16 @@ final class FleetScript {
             case 15, 16 -> OperatorRequest.Action.MAINTENANCE_OFF;
             case 17 -> OperatorRequest.Action.HOST_MAINTENANCE_ON;
             case 18, 19 -> OperatorRequest.Action.HOST_MAINTENANCE_OFF;
+            case 26 -> OperatorRequest.Action.HOST_HALT;
+            case 27 -> OperatorRequest.Action.HOST_DETACH;
+            case 28 -> OperatorRequest.Action.HOST_RUN;
             default -> OperatorRequest.Action.MIGRATE;
         };
         boolean needsHost = action == OperatorRequest.Action.MOVE || action == OperatorRequest.Action.MIGRATE
                 || action == OperatorRequest.Action.HOST_MAINTENANCE_ON
-                || action == OperatorRequest.Action.HOST_MAINTENANCE_OFF || action == OperatorRequest.Action.RUN && b % 2 == 0;
+                || action == OperatorRequest.Action.HOST_MAINTENANCE_OFF || action == OperatorRequest.Action.HOST_HALT
+                || action == OperatorRequest.Action.HOST_DETACH || action == OperatorRequest.Action.HOST_RUN
+                || action == OperatorRequest.Action.RUN && b % 2 == 0;
         if (action == OperatorRequest.Action.MIGRATE && b % 4 != 3) {
             // As an operator who looks where the guest runs first (mostly): somewhere else.
             List<String> others = spec.hosts().stream().filter(h -> !fleet.runners(Gen.GUEST).containsKey(h)).toList();

@@ -124,7 +124,7 @@ final class Hostile {
         OperatorRequest.Action action = actions[n.other() % actions.length];
         String host = switch (action) {
             case RUN -> n.host() % 3 == 0 ? null : host(n.host(), s);
-            case MOVE, MIGRATE, HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF -> host(n.host(), s);
+            case MOVE, MIGRATE, HOST_MAINTENANCE_ON, HOST_MAINTENANCE_OFF, HOST_HALT, HOST_DETACH, HOST_RUN -> host(n.host(), s);
             default -> null;
         };
         // An application stop or start names an application, now and then one the package lacks.

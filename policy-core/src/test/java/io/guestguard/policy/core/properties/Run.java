@@ -279,8 +279,9 @@ final class Run {
                         () -> "after a start the placement is " + sg.host() + "@" + sg.epoch() + " STARTING, not " + describe(a.placement()));
                 PackageSpec spec = a.spec();
                 require(spec != null && spec.hosts().contains(sg.host()), () -> "starts only on a host the package lists");
-                require(!a.lostHosts().contains(sg.host()) && !a.hostsInMaintenance().contains(sg.host()),
-                        () -> "never starts on a host known lost or in maintenance: " + sg.host());
+                require(!a.lostHosts().contains(sg.host()) && !a.hostsInMaintenance().contains(sg.host())
+                                && !a.detachedHosts().contains(sg.host()),
+                        () -> "never starts on a host known lost, in maintenance or detached: " + sg.host());
             } else if (cmd instanceof HaltGuest hg) {
                 // An operator's halt follows the guest when a live migration completes: it acts on the new placement.
                 Placement on = fact.data() instanceof MigrationCompleted ? a.placement() : p;
@@ -296,8 +297,9 @@ final class Run {
                 require(on.phase() == PlacementPhase.RUNNING && mg.host().equals(on.host()) && mg.epoch() == on.epoch(),
                         () -> "a migration acts on the running placement " + describe(on) + ", not " + mg.host() + "@" + mg.epoch());
                 require(!mg.target().equals(mg.host()) && a.spec() != null && a.spec().hosts().contains(mg.target())
-                                && !a.lostHosts().contains(mg.target()) && !a.hostsInMaintenance().contains(mg.target()),
-                        () -> "a migration goes to another listed host, neither lost nor in maintenance: " + mg);
+                                && !a.lostHosts().contains(mg.target()) && !a.hostsInMaintenance().contains(mg.target())
+                                && !a.detachedHosts().contains(mg.target()),
+                        () -> "a migration goes to another listed host, neither lost, in maintenance nor detached: " + mg);
                 require(back && !a.spec().hosts().contains(mg.host()) || a.placement().equals(p),
                         () -> "asking for a migration moves nothing before it completes: " + describe(p) + " => "
                                 + describe(a.placement()));
@@ -469,7 +471,8 @@ final class Run {
     static boolean sameExceptBookkeeping(GuestState a, GuestState b) {
         return Objects.equals(a.spec(), b.spec()) && a.placement().equals(b.placement()) && a.apps().equals(b.apps())
                 && a.lostHosts().equals(b.lostHosts()) && a.fencedHosts().equals(b.fencedHosts())
-                && a.hostsInMaintenance().equals(b.hostsInMaintenance()) && a.failedTargets().equals(b.failedTargets())
+                && a.hostsInMaintenance().equals(b.hostsInMaintenance()) && a.detachedHosts().equals(b.detachedHosts())
+                && a.failedTargets().equals(b.failedTargets())
                 && a.switchingEnabled() == b.switchingEnabled() && a.maintenance() == b.maintenance();
     }
 

@@ -48,5 +48,19 @@ public interface EngineConfig {
         @WithName("detach-timeout")
         @WithDefault("10m")
         java.time.Duration detachTimeout();
+
+        /**
+         * What a host that left and did not come back within {@code detach-timeout} means: {@code alert}
+         * (its guests are held where they are, an ALERT asks the operator to run or halt the host) or
+         * {@code fail-over} (lost as a crashed host: fenced, its guests started elsewhere).
+         */
+        @WithName("detach-expiry")
+        @WithDefault("alert")
+        DetachExpiry detachExpiry();
+    }
+
+    /** {@code guestguard.policy.detach-expiry}. */
+    enum DetachExpiry {
+        ALERT, FAIL_OVER
     }
 }

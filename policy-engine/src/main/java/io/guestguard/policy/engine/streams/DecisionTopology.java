@@ -58,11 +58,13 @@ public final class DecisionTopology {
     /**
      * When a host counts as lost: no beat for {@code timeout}, checked by a tick every
      * {@code checkEvery}; after its supervisor said it leaves, no beat for {@code detachTimeout}
-     * either; at most {@code maxHostsPerPartition} hosts per partition of
+     * either, and then it is reported lost {@linkplain io.guestguard.protocol.HostLost#afterLeaving() after
+     * leaving} (the decider holds its guests and alerts) unless {@code failOverAfterDetach}; at most {@code maxHostsPerPartition} hosts per partition of
      * {@code host-heartbeats.v1} (a beat from one more is dead-lettered). With hosts beating every
      * 250 ms, the defaults decide a failover within about 1.1 s of the last beat.
      */
-    public record HostDetection(Duration timeout, Duration checkEvery, Duration detachTimeout, int maxHostsPerPartition) {
+    public record HostDetection(Duration timeout, Duration checkEvery, Duration detachTimeout, boolean failOverAfterDetach,
+                                int maxHostsPerPartition) {
         public static final int DEFAULT_MAX_HOSTS_PER_PARTITION = 4096;
         public static final Duration DEFAULT_DETACH_TIMEOUT = Duration.ofMinutes(10);
         public static final HostDetection DEFAULT = new HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100));
@@ -90,7 +92,7 @@ public final class DecisionTopology {
         }
 
         public HostDetection(Duration timeout, Duration checkEvery, Duration detachTimeout) {
-            this(timeout, checkEvery, detachTimeout, DEFAULT_MAX_HOSTS_PER_PARTITION);
+            this(timeout, checkEvery, detachTimeout, false, DEFAULT_MAX_HOSTS_PER_PARTITION);
         }
 
         /** The most a gap between two ticks counts: two check intervals. */

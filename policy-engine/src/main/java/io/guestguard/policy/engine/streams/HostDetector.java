@@ -64,7 +64,9 @@ import java.util.function.BiFunction;
  *       purpose, its guests left running) is detached: not lost, however silent, until
  *       {@link HostDetection#detachTimeout()} after its leaving on the same clock. Its next beat
  *       attaches it again (its guests were never told anything); no beat by then, and it is lost as in
- *       step 3. A killed or hung supervisor says nothing, so its host is lost after a timeout.</li>
+ *       step 3, its {@code host.lost} marked {@code afterLeaving} (the decider alerts and holds its guests
+ *       rather than fence it) unless {@link HostDetection#failOverAfterDetach()}. A killed or hung
+ *       supervisor says nothing, so its host is lost after a timeout.</li>
  * </ol>
  * Everything it knows is in its store {@code host-watch} (each host's last beat, loss and guests
  * told; the partition's clock under {@link #CLOCK}), so a standby or a restarted detector goes on
@@ -298,8 +300,9 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                 return null;
             }
             told.get(p.host()).add(guest);
+            boolean afterLeaving = silent.get(p.host()).detached().isPresent() && !detection.failOverAfterDetach();
             return fact(Ids.derive("host-lost-", p.host() + "-" + silent.get(p.host()).beatAt() + "-" + guest, ""), at, guest,
-                    new HostLost(p.host()));
+                    new HostLost(p.host(), afterLeaving));
         });
         silent.forEach((host, w) -> watch.put(host, w.lostFor(told.get(host)).encode()));
         live -= silent.size();

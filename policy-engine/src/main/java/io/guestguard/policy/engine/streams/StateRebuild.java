@@ -36,7 +36,7 @@ final class StateRebuild {
      */
     static GuestState of(PackageSpec spec, GuestPlacement placed, long atMs) {
         if (placed == null) {
-            return new GuestState(spec, Placement.NONE, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false,
+            return new GuestState(spec, Placement.NONE, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false,
                     atMs, RecentFacts.NONE, GuestSeqs.NONE, null);
         }
         Placement placement = new Placement(placed.host(), placed.epoch(), placed.phase() == null ? PlacementPhase.DOWN : placed.phase(), null, Placement.Motive.NONE);
@@ -46,7 +46,7 @@ final class StateRebuild {
                 apps.put(app, new AppBudget(Collections.nCopies(Math.min(Math.max(failures, 0), AppBudget.MAX_REMEMBERED), atMs), 0));
             }
         });
-        return new GuestState(spec, placement, apps, Set.of(), Set.of(), Set.of(), Set.of(), true, false, atMs,
+        return new GuestState(spec, placement, apps, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false, atMs,
                 RecentFacts.NONE, GuestSeqs.NONE, null);
     }
 }

@@ -76,7 +76,8 @@ public class TopologyProducer {
         TrustMetrics.serve(registry, trust);
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval(),
-                        config.policy().detachTimeout()), signing);
+                        config.policy().detachTimeout(), config.policy().detachExpiry() == EngineConfig.DetachExpiry.FAIL_OVER,
+                        DecisionTopology.HostDetection.DEFAULT_MAX_HOSTS_PER_PARTITION), signing);
     }
 
     @Produces

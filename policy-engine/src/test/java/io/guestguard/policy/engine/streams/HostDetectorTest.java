@@ -55,7 +55,7 @@ class HostDetectorTest {
     /** Broker time of the partition's first record. */
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final DecisionTopology.HostDetection DETECTION =
-            new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(5), 3);
+            new DecisionTopology.HostDetection(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(5), false, 3);
 
     private final EventCodec codec = new EventCodec();
     private final Topics topics = Topics.DEFAULT;
@@ -171,8 +171,11 @@ class HostDetectorTest {
         assertThat(partition.facts()).as("silent for 5 s, four host timeouts, but detached for 5 s from its leaving").isEmpty();
 
         partition.pipe(log.from(5_600).upTo(5_700));
-        assertThat(partition.facts()).as("at the first tick 5 s after the leaving, on the same clock")
+        List<CloudEvent<?>> lost = partition.facts();
+        assertThat(lost).as("at the first tick 5 s after the leaving, on the same clock")
                 .extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+        assertThat(lost).extracting(f -> (Object) f.data()).as("lost after leaving: the decider alerts instead of fencing")
+                .containsOnly(new HostLost("h1", true));
         partition.pipe(log.from(5_700));
         assertThat(partition.facts()).isEmpty();
 
@@ -184,6 +187,15 @@ class HostDetectorTest {
         assertThat(active.facts()).isEmpty();
         assertThat(standby.facts()).as("a standby keeps the detach where the store has it").extracting(CloudEvent::guestId)
                 .containsExactlyInAnyOrder("g1", "g5");
+    }
+
+    @Test
+    void withFailOverAfterDetachAHostThatDidNotComeBackIsLostAsACrashedOne() {
+        Partition failingOver = new Partition(T0, new DecisionTopology.HostDetection(Duration.ofSeconds(1),
+                Duration.ofMillis(100), Duration.ofSeconds(5), true, 3));
+        failingOver.pipe(new Log().beats("h1", 0, 500).leaves("h1", 600).beats("h2", 0, 6_000).ticks(100, 6_000).upTo(6_000));
+        assertThat(failingOver.facts()).extracting(f -> (Object) f.data()).as("fenced and failed over as after a crash")
+                .containsOnly(new HostLost("h1"));
     }
 
     @Test
@@ -281,12 +293,16 @@ class HostDetectorTest {
         private final TestOutputTopic<String, byte[]> deadLetters;
 
         Partition(Instant wall) {
+            this(wall, DETECTION);
+        }
+
+        Partition(Instant wall, DecisionTopology.HostDetection detection) {
             this.wall = wall;
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "host-detector-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, "target/host-detector-test-state/" + UUID.randomUUID());
-            driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec, DETECTION),
+            driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(3)), codec, detection),
                     props, wall);
             drivers.add(driver);
             input = driver.createInputTopic(topics.hostHeartbeats(), new StringSerializer(), new ByteArraySerializer());
