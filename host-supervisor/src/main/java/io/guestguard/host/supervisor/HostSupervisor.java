@@ -125,8 +125,9 @@ public final class HostSupervisor implements AutoCloseable {
     }
 
     /**
-     * Listens to the hypervisor, finishes the commands a previous run left unfinished, and reports
-     * guests placed here that are no longer running (they died while no supervisor watched). Call
+     * Listens to the hypervisor, finishes the commands a previous run left unfinished, reports
+     * guests placed here that are no longer running (they died while no supervisor watched) and
+     * re-adopts those running here ({@link #readopt}). Call
      * after the fleet watch started and before commands are read.
      */
     public void start() throws HypervisorException {
@@ -156,6 +157,25 @@ public final class HostSupervisor implements AutoCloseable {
             if (p.phase() == PlacementPhase.RUNNING && !running.contains(placed.getKey())) {
                 facts.write(placed.getKey(), p.epoch(), new GuestHalted(host));
             }
+        }
+        readopt(running);
+    }
+
+    /**
+     * Re-adopts the guests the hypervisor runs here, checked against their placements: one placed here
+     * (or going through a migration here) is this host's again without a word; one placed elsewhere,
+     * or placed nowhere, is reported started here (no epoch: the decider adopts a guest placed nowhere,
+     * and alerts on a guest it knows elsewhere, a possible second runner to check by hand).
+     */
+    private void readopt(Set<String> running) {
+        for (String guest : running) {
+            Optional<GuestPlacement> placed = fleet.placement(guest);
+            if (placed.isPresent() && host.equals(placed.get().host())) {
+                continue;
+            }
+            LOG.warnf("guest %s runs here but is placed %s: reporting it started on %s for the engine to judge", guest,
+                    placed.map(p -> "on " + p.host() + " as epoch " + p.epoch() + " (" + p.phase() + ")").orElse("nowhere"), host);
+            facts.write(guest, null, new GuestStarted(host));
         }
     }
 

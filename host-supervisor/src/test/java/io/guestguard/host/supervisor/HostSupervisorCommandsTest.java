@@ -206,6 +206,30 @@ class HostSupervisorCommandsTest {
     }
 
     @Test
+    void aRestartedSupervisorReadoptsItsGuestsAndReportsOnesPlacedElsewhere() throws Exception {
+        fleet.start("h1");
+        fleet.placement("g1", "h1", 1, PlacementPhase.STARTING);
+        fleet.command("g1", 1L, new StartGuest("g1", "h1", 1, "d1"));
+        fleet.placement("g2", "h1", 1, PlacementPhase.STARTING);
+        fleet.command("g2", 1L, new StartGuest("g2", "h1", 1, "d2"));
+        await().atMost(WAIT).until(() -> fleet.facts("g1", GuestStarted.class).size() + fleet.facts("g2", GuestStarted.class).size(),
+                n -> n == 2);
+        fleet.placement("g1", "h1", 1, PlacementPhase.RUNNING);
+        long g1 = fleet.runners("g1").get(0);
+
+        fleet.stop("h1"); // its guests run on, as after a SIGTERM
+        fleet.placement("g2", "h2", 2, PlacementPhase.RUNNING); // meanwhile the engine placed g2 elsewhere
+        fleet.start("h1");
+
+        await().atMost(WAIT).until(() -> fleet.facts("g2", GuestStarted.class), f -> f.size() == 2);
+        CloudEvent<?> again = fleet.facts("g2", GuestStarted.class).get(1);
+        assertThat(again.epoch()).as("no epoch: the decider checks it against the placement it knows (h2 as 2)").isNull();
+        assertThat(again.hostId()).isEqualTo("h1");
+        assertThat(fleet.facts("g1", GuestStarted.class)).as("g1, placed here, is this host's again without a word").hasSize(1);
+        assertThat(fleet.runners("g1")).containsExactly(g1);
+    }
+
+    @Test
     void liveMigratesTheSameProcessesToTheTargetHost() throws Exception {
         fleet.start("h1");
         fleet.start("h2");
