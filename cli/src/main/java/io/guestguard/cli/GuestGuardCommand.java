@@ -16,12 +16,12 @@ import java.util.logging.Logger;
  * commands. Each subcommand is its own class; those that talk to Kafka share {@link KafkaOptions}.
  */
 @Command(name = "guestguard", mixinStandardHelpOptions = true, versionProvider = GuestGuardCommand.Version.class,
-        subcommands = {CheckCommand.class, ApplyCommand.class, GuestPackageCommand.class, AppCommand.class, HostCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class, KeysCommand.class, AclsCommand.class, CommandLine.HelpCommand.class},
-        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), halt, detach or run a host (as cmhaltnode, cmhaltnode -d, cmrunnode), replay the log to explain and verify decisions, create and check GuestGuard's topics on a cluster, manage the signing keys, print the fleet's least-privilege Kafka ACLs.",
+        subcommands = {CheckCommand.class, ApplyCommand.class, GuestPackageCommand.class, AppCommand.class, HostCommand.class, StatusCommand.class, ReplayCommand.class, ExportCommand.class, TopicsCommand.class, KeysCommand.class, AclsCommand.class, CommandLine.HelpCommand.class},
+        description = "Operates GuestGuard guest packages: check a package file (as cmcheckconf), apply it (as cmapplyconf), halt, run, move or migrate a guest package (as cmhaltpkg, cmrunpkg, cmmodpkg), stop or start an application (as cmhaltserv, cmrunserv), halt, detach or run a host (as cmhaltnode, cmhaltnode -d, cmrunnode), show the fleet's status (as cmviewcl -v), replay the log to explain and verify decisions, create and check GuestGuard's topics on a cluster, manage the signing keys, print the fleet's least-privilege Kafka ACLs.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:the package file or scenario folder is invalid or unreadable; every problem is listed",
-                "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time",
+        exitCodeList = {"0:done", "1:the package file or scenario folder is invalid or unreadable; every problem is listed (status: the fleet is degraded)",
+                "2:Kafka could not be reached, lacks the topic, or did not acknowledge in time (status: also a guest runs nowhere)",
                 "3:replay --verify or --scenario found a difference",
                 "4:topics check found a topic missing or not as GuestGuard needs it",
                 "5:host halt|detach|run found no guest placed on the host or listing it",

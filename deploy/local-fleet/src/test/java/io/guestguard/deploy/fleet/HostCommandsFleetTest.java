@@ -66,6 +66,12 @@ class HostCommandsFleetTest {
                     .as("nothing halted or started again: the guests moved running").isEmpty();
             pids.forEach((app, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                     .as(app + " still pid " + pid).isTrue());
+            StringWriter status = new StringWriter();
+            int verdict = new CommandLine(new GuestGuardCommand()).setOut(new PrintWriter(status, true))
+                    .execute("status", "--bootstrap-servers", fleet.bootstrapServers());
+            assertThat(verdict).as("degraded: every guest away from its first host\n" + status).isEqualTo(1);
+            assertThat(status.toString()).containsPattern("g1 +RUNNING +standby +2 +primary \\*standby")
+                    .contains("g1 runs on standby, not on its package's first host primary");
 
             int detach = observed.mark();
             assertThat(host(fleet, "detach", "standby")).contains("Told 3 guests");
