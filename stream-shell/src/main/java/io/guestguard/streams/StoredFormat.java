@@ -1,8 +1,12 @@
 package io.guestguard.streams;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +46,7 @@ public final class StoredFormat<T> {
     private final Class<T> type;
     private final int current;
     private final byte[] prefix;
+    private final ObjectReader reader;
 
     /**
      * @param mapper the service's mapper ({@code EventCodec.mapper()}: bounded, strict about duplicate keys)
@@ -56,6 +61,7 @@ public final class StoredFormat<T> {
         this.type = type;
         this.current = current;
         this.prefix = ("{\"" + FIELD + "\":" + current).getBytes(StandardCharsets.UTF_8);
+        this.reader = mapper.readerFor(type).withHandler(new FormatCheck());
     }
 
     /** The format this version writes. */
@@ -92,29 +98,34 @@ public final class StoredFormat<T> {
      * @throws IOException if it is not a state of this type (malformed, or its format is not a number)
      */
     public T read(byte[] bytes) throws IOException {
-        JsonNode tree = mapper.readTree(bytes);
-        if (!(tree instanceof ObjectNode object)) {
-            throw new IOException("it is not a JSON object");
-        }
-        int format = formatOf(object.remove(FIELD));
-        if (format > current) {
-            throw new NewerFormatException(format, current);
-        }
-        T state = mapper.treeToValue(object, type);
+        T state = reader.readValue(bytes);
         if (state == null) {
             throw new IOException("it holds no " + type.getSimpleName());
         }
         return state;
     }
 
-    private static int formatOf(JsonNode field) throws IOException {
-        if (field == null) {
-            return UNVERSIONED;
+    /**
+     * Checks {@value #FIELD} where Jackson meets it, wherever it stands in the object: to the state's
+     * type it is a property it does not know, which Jackson hands to this before skipping it. Read in
+     * the one pass that reads the state (a tree first would make reading a state half again as slow).
+     */
+    private final class FormatCheck extends DeserializationProblemHandler {
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
+                                             Object beanOrClass, String property) throws IOException {
+            if (!property.equals(FIELD) || deserializer.handledType() != type) {
+                return false; // any other unknown field is skipped, as the mapper does
+            }
+            if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
+                    || parser.getIntValue() < 1) {
+                throw new IOException("its " + FIELD + " is not a format number: " + parser.getText());
+            }
+            if (parser.getIntValue() > current) {
+                throw new NewerFormatException(parser.getIntValue(), current);
+            }
+            return true;
         }
-        if (!field.isIntegralNumber() || !field.canConvertToInt() || field.intValue() < 1) {
-            throw new IOException("its " + FIELD + " is not a format number: " + field);
-        }
-        return field.intValue();
     }
 
     /** A state written in a format newer than this version reads: by a later version, say before a rollback. */
