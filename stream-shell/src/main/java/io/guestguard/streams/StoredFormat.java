@@ -39,8 +39,6 @@ public final class StoredFormat<T> {
 
     /** The field that carries the format, first in every state written. */
     public static final String FIELD = "format";
-    /** The format of a state written before formats existed. */
-    public static final int UNVERSIONED = 0;
 
     private final ObjectMapper mapper;
     private final Class<T> type;
@@ -62,11 +60,6 @@ public final class StoredFormat<T> {
         this.current = current;
         this.prefix = ("{\"" + FIELD + "\":" + current).getBytes(StandardCharsets.UTF_8);
         this.reader = mapper.readerFor(type).withHandler(new FormatCheck());
-    }
-
-    /** The format this version writes. */
-    public int current() {
-        return current;
     }
 
     /** {@code state} as stored: its JSON object with {@value #FIELD} put first. */

@@ -71,9 +71,9 @@ import java.util.TreeSet;
  *   <li>a record whose processing throws goes to the dead-letter topic with the exception as its
  *       reason (the pure step comes first, so a step that throws writes nothing);</li>
  *   <li>a stored watch that cannot be read (of a format newer than {@link GuestWatch#FORMAT}, written
- *       by a later version, corrupted, or forged on the changelog topic), or on which a step throws, is quarantined: its bytes go to the dead-letter
- *       topic with the reason, and the guest's watch starts again as unknown, which its next facts and
- *       beats establish again. A watch found unreadable at start is quarantined at the first check.</li>
+ *       by a later version, corrupted, or forged on the changelog topic), or on which a step throws,
+ *       is quarantined: its bytes go to the dead-letter topic with the reason, and the guest's watch
+ *       starts again as unknown, which its next facts and beats establish again. A watch found unreadable at start is quarantined at the first check.</li>
  * </ul>
  */
 final class WatchProcessor implements Processor<String, byte[], String, byte[]> {

@@ -57,9 +57,10 @@ import java.util.TreeMap;
  *       exception as the reason.</li>
  *   <li>A stored state that cannot be read (corrupted, forged on the changelog topic, which anyone
  *       with write access to the cluster can do, or of a format newer than {@link GuestState#FORMAT},
- *       written by a later version: {@link StoredFormat}), or on which deciding throws, is quarantined: its bytes go to the dead-letter topic with the reason, an
- *       {@code ALERT} decision ({@value #QUARANTINED}) names the guest, and the guest is rebuilt from
- *       its package and its placement ({@link StateRebuild}), on which the fact is decided.</li>
+ *       written by a later version: {@link StoredFormat}), or on which deciding throws, is
+ *       quarantined: its bytes go to the dead-letter topic with the reason, an {@code ALERT} decision
+ *       ({@value #QUARANTINED}) names the guest, and the guest is rebuilt from its package and its
+ *       placement ({@link StateRebuild}), on which the fact is decided.</li>
  * </ul>
  */
 final class DecideProcessor implements Processor<String, byte[], String, byte[]> {
