@@ -11,6 +11,7 @@ import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.streams.StoredFormat;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +32,8 @@ import java.util.function.IntSupplier;
  * <ol>
  *   <li><b>pure core</b>: {@link Decider#decide} only, states kept as objects;</li>
  *   <li><b>core + state JSON</b>: as the engine keeps state, read the guest's state from JSON bytes
- *       before and write it after every fact, with the engine's mapper ({@code new EventCodec().mapper()});</li>
+ *       before and write it after every fact, with its format, as the engine stores it ({@link StoredFormat} on
+ *       the engine's mapper, {@code new EventCodec().mapper()});</li>
  *   <li><b>engine's per-record work</b>: what {@code DecideProcessor} does for a record besides Kafka:
  *       decode and validate the fact, the state round trip, decide, encode every decision and
  *       command and the placement when it changed. Timed by step, to say where an engine's CPU goes.</li>
@@ -84,6 +86,7 @@ final class CoreBenchmark {
     private final Decider decider = new Decider(Mixes.DEFAULT_LIMIT);
     private final EventCodec codec = new EventCodec();
     private final ObjectMapper mapper = codec.mapper();
+    private final StoredFormat<GuestState> stored = new StoredFormat<>(mapper, GuestState.class, GuestState.FORMAT);
     private final List<CloudEvent<Fact>> facts;
     private final int[] guestOf;
     private final byte[][] encoded;
@@ -235,17 +238,13 @@ final class CoreBenchmark {
             return GuestState.EMPTY;
         }
         try {
-            return mapper.readValue(bytes, GuestState.class);
+            return stored.read(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private byte[] write(GuestState state) {
-        try {
-            return mapper.writeValueAsBytes(Objects.requireNonNull(state));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stored.write(Objects.requireNonNull(state));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guestguard.bench.Mixes.Mix;
 import io.guestguard.policy.core.GuestState;
+import io.guestguard.streams.StoredFormat;
 import io.guestguard.protocol.EventCodec;
 import org.apache.kafka.common.record.DefaultRecord;
 
@@ -18,8 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What one guest's state costs, as the engine stores it: the state JSON (the engine's mapper, as
- * {@code DecideProcessor} writes it to its store) of long-lived guests built by the real decider
+ * What one guest's state costs, as the engine stores it: the state JSON with its format (the engine's
+ * mapper and {@link StoredFormat}, as {@code DecideProcessor} writes it to its store) of long-lived guests built by the real decider
  * ({@link Mixes#guestsWithHistory}), per application; which fields the bytes go to; and the
  * record that carries it on the store's changelog topic (key = guest id, value = the same bytes,
  * no headers, no compression: Kafka Streams' defaults).
@@ -59,6 +60,7 @@ final class StateBenchmark {
         Mix mix = Mixes.guestsWithHistory(options.guests(), options.apps(), options.failures(), options.seed());
         out.println("guests: " + mix.summary());
         ObjectMapper mapper = new EventCodec().mapper();
+        StoredFormat<GuestState> stored = new StoredFormat<>(mapper, GuestState.class, GuestState.FORMAT);
         long total = 0;
         long keys = 0;
         long records = 0;
@@ -67,7 +69,7 @@ final class StateBenchmark {
         Map<String, Double> byField = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, GuestState> guest : mix.states().entrySet()) {
-                byte[] value = mapper.writeValueAsBytes(guest.getValue());
+                byte[] value = stored.write(guest.getValue());
                 byte[] key = guest.getKey().getBytes(StandardCharsets.UTF_8);
                 total += value.length;
                 keys += key.length;

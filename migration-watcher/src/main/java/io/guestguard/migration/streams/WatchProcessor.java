@@ -16,6 +16,7 @@ import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
+import io.guestguard.streams.StoredFormat;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,7 +27,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,10 +70,10 @@ import java.util.TreeSet;
  * <ul>
  *   <li>a record whose processing throws goes to the dead-letter topic with the exception as its
  *       reason (the pure step comes first, so a step that throws writes nothing);</li>
- *   <li>a stored watch that cannot be read (written by a later version, corrupted, or forged on the
- *       changelog topic), or on which a step throws, is quarantined: its bytes go to the dead-letter
- *       topic with the reason, and the guest's watch starts again as unknown, which its next facts and
- *       beats establish again. A watch found unreadable at start is quarantined at the first check.</li>
+ *   <li>a stored watch that cannot be read (of a format newer than {@link GuestWatch#FORMAT}, written
+ *       by a later version, corrupted, or forged on the changelog topic), or on which a step throws,
+ *       is quarantined: its bytes go to the dead-letter topic with the reason, and the guest's watch
+ *       starts again as unknown, which its next facts and beats establish again. A watch found unreadable at start is quarantined at the first check.</li>
  * </ul>
  */
 final class WatchProcessor implements Processor<String, byte[], String, byte[]> {
@@ -88,7 +88,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private static final Logger LOG = Logger.getLogger(WatchProcessor.class);
 
     private final ContactWatcher watcher;
-    private final EventCodec codec;
+    /** How a guest's watch is stored: its JSON with its format ({@link GuestWatch#FORMAT}). */
+    private final StoredFormat<GuestWatch> stored;
     private final RecordGate gate;
     /** The watcher's key: only it may rebind or say contact was lost. */
     private final Signer signer;
@@ -118,7 +119,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, WatcherTrust trust, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
         this.watcher = watcher;
-        this.codec = codec;
+        this.stored = new StoredFormat<>(codec.mapper(), GuestWatch.class, GuestWatch.FORMAT);
         this.gate = trust.gate();
         this.signer = trust.signer();
         this.heartbeatsTopic = heartbeatsTopic;
@@ -333,19 +334,12 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         deadLetters.forward(record, reason);
     }
 
+    /** A stored watch, of {@link GuestWatch#FORMAT} or an older format; a newer one is refused ({@link StoredFormat}). */
     private GuestWatch read(byte[] bytes) throws IOException {
-        GuestWatch watch = codec.mapper().readValue(bytes, GuestWatch.class);
-        if (watch == null) {
-            throw new IOException("the stored watch is null");
-        }
-        return watch;
+        return stored.read(bytes);
     }
 
     private byte[] save(GuestWatch watch) {
-        try {
-            return codec.mapper().writeValueAsBytes(watch);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stored.write(watch);
     }
 }

@@ -21,6 +21,14 @@ import java.util.List;
 public record GuestWatch(String host, long epoch, boolean running, Migration migration, long blackoutUntilMs,
                          long lastHeardMs, long contiguousSeq, List<Long> aheadSeqs, Check check, long escalatedEpoch) {
 
+    /**
+     * The format of this record as the watcher stores it ({@code "format"} in the stored JSON): raised
+     * when a field is added that a watcher of the previous format must not ignore, or a field's meaning
+     * changes; such a watcher then quarantines the watch instead of misreading it. Format 0, a watch
+     * stored before formats, is the same shape as format 1.
+     */
+    public static final int FORMAT = 1;
+
     /** The most sequence numbers remembered above a gap; beyond that the gap cannot heal by resending. */
     static final int MAX_AHEAD = 1_000;
 

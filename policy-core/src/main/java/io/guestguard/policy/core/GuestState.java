@@ -53,6 +53,15 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
                          SortedSet<String> failedTargets, boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
                          GuestSeqs guestSeqs, FenceWatch fence) {
 
+    /**
+     * The format of this record as the engine stores it ({@code "format"} in the stored JSON): raised
+     * when a field is added that an engine of the previous format must not ignore, or a field's meaning
+     * changes, so that such an engine (a standby not upgraded yet, or one rolled back to) quarantines
+     * the state instead of deciding on half of it. A new field it may ignore keeps the format. Format 0,
+     * a state stored before formats, is the same shape as format 1.
+     */
+    public static final int FORMAT = 1;
+
     /** Applications a guest without a package gets budgets for, at most (with the default policy). */
     public static final int MAX_APPS_WITHOUT_PACKAGE = 16;
     /** Hosts an operator may put in maintenance for a guest without a package, at most (kept for its package). */

@@ -21,6 +21,7 @@ import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
+import io.guestguard.streams.StoredFormat;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,7 +31,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +55,12 @@ import java.util.TreeMap;
  *   <li>Every write of one record (the state, the package, what it forwards) is held until the record
  *       is done, so a record whose processing throws writes nothing but its dead letter, with the
  *       exception as the reason.</li>
- *   <li>A stored state that cannot be read (written by a later version, corrupted, or forged on the
- *       changelog topic, which anyone with write access to the cluster can do), or on which deciding
- *       throws, is quarantined: its bytes go to the dead-letter topic with the reason, an
- *       {@code ALERT} decision ({@value #QUARANTINED}) names the guest, and the guest is rebuilt from
- *       its package and its placement ({@link StateRebuild}), on which the fact is decided.</li>
+ *   <li>A stored state that cannot be read (corrupted, forged on the changelog topic, which anyone
+ *       with write access to the cluster can do, or of a format newer than {@link GuestState#FORMAT},
+ *       written by a later version: {@link StoredFormat}), or on which deciding throws, is
+ *       quarantined: its bytes go to the dead-letter topic with the reason, an {@code ALERT} decision
+ *       ({@value #QUARANTINED}) names the guest, and the guest is rebuilt from its package and its
+ *       placement ({@link StateRebuild}), on which the fact is decided.</li>
  * </ul>
  */
 final class DecideProcessor implements Processor<String, byte[], String, byte[]> {
@@ -70,7 +71,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     static final String QUARANTINED = "STATE_QUARANTINED";
 
     private final Decider decider;
-    private final EventCodec codec;
+    /** How a guest's state is stored: its JSON with its format ({@link GuestState#FORMAT}). */
+    private final StoredFormat<GuestState> stored;
     private final RecordGate gate;
     private final Signer signer;
     private final VerifiedPlacements verifiedPlacements;
@@ -90,7 +92,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
 
     DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust) {
         this.decider = decider;
-        this.codec = codec;
+        this.stored = new StoredFormat<>(codec.mapper(), GuestState.class, GuestState.FORMAT);
         this.gate = trust.gate();
         this.signer = trust.engine();
         this.verifiedPlacements = trust.placements();
@@ -215,11 +217,13 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             return GuestState.EMPTY;
         }
         try {
-            GuestState state = codec.mapper().readValue(bytes, GuestState.class);
+            GuestState state = stored.read(bytes);
             if (state.placement() == null || state.placement().phase() == null || state.placement().motive() == null) {
                 return quarantine(record, fact, bytes, "it has no complete placement");
             }
             return state;
+        } catch (StoredFormat.NewerFormatException e) {
+            return quarantine(record, fact, bytes, e.getMessage()); // an engine rolled back mid-upgrade
         } catch (IOException | RuntimeException e) {
             return quarantine(record, fact, bytes, "it cannot be read: " + e.getMessage());
         }
@@ -268,10 +272,6 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     }
 
     private byte[] save(GuestState state) {
-        try {
-            return codec.mapper().writeValueAsBytes(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stored.write(state);
     }
 }
