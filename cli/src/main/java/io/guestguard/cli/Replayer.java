@@ -25,8 +25,11 @@ import java.util.function.Predicate;
  */
 final class Replayer {
 
-    /** What a replay found: how much it replayed, and the first difference, if any. */
-    record Report(long facts, long decisions, Difference difference) {
+    /**
+     * What a replay found: how much it replayed, the first difference, if any, and each guest's state
+     * where the replay ended.
+     */
+    record Report(long facts, long decisions, Difference difference, Map<String, GuestState> states) {
     }
 
     /**
@@ -103,7 +106,7 @@ final class Replayer {
         } catch (Stop stop) {
             // first difference found
         }
-        return new Report(counts[0], counts[1], first[0]);
+        return new Report(counts[0], counts[1], first[0], states);
     }
 
     /**

@@ -118,7 +118,7 @@ public record KnownHosts(SortedSet<String> lost, SortedSet<String> fenced, Sorte
     }
 
     /** Why {@code host} is or is not eligible, in words ("is lost"). */
-    String whyNot(String host, Set<String> exclude) {
+    public String whyNot(String host, Set<String> exclude) {
         return exclude.contains(host) ? "is the one it leaves"
                 : isLost(host) ? "is lost"
                 : isInMaintenance(host) ? "is in maintenance"

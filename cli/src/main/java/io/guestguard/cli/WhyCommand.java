@@ -1,0 +1,227 @@
+package io.guestguard.cli;
+
+import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.GuestState;
+import io.guestguard.policy.core.Placement;
+import io.guestguard.policy.core.RestartLimit;
+import io.guestguard.protocol.AppStarted;
+import io.guestguard.protocol.AppStopped;
+import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.CommandRefused;
+import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.GuestHalted;
+import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.HostFenced;
+import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.MigrationFailed;
+import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.PlacementPhase;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * {@code guestguard why GUEST [APP]}: the guest's last decisions, each with the facts that caused it,
+ * the commands it sent and what became of them (refused, or the fact that shows it carried out), as
+ * Pacemaker's {@code crm_simulate} explains a transition; then what stands between the guest and a
+ * failover now (budgets used of their limits, holds, hosts that are not eligible and why, a fence
+ * pending), from its state as the real decider rebuilds it by replaying the guest's log.
+ */
+@Command(name = "why", mixinStandardHelpOptions = true,
+        description = "Explains a guest's last decisions (their causes, commands and outcomes) and what would make it fail over now, from its log replayed through the decider.",
+        exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:explained", "2:Kafka could not be read", "5:the log has no fact about the guest", "64:wrong command line"})
+final class WhyCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "GUEST", description = "The guest.")
+    String guest;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "APP", description = "Only the decisions about this application.")
+    String app;
+
+    @Option(names = "--last", defaultValue = "5", paramLabel = "N", description = "How many decisions to explain (default: ${DEFAULT-VALUE}).")
+    int last;
+
+    @Option(names = "--restart-limit", defaultValue = "3", paramLabel = "LIMIT",
+            description = "The engine's restart limit for guests without a package, as its guestguard.policy.restart-limit (default: ${DEFAULT-VALUE}).")
+    String restartLimit;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RestartLimit limit;
+        try {
+            limit = RestartLimit.parse(restartLimit);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Recorded log = new Recorded(new BrokerLog(kafka.settings(), kafka.topics(), guest, kafka.timeout));
+        Replayer.Report report;
+        try {
+            report = new Replayer(new Decider(limit), logged -> true, decision -> { }, n -> { }).replay(log);
+        } catch (KafkaException e) {
+            err.println("cannot read the log from " + kafka.bootstrapServers + ": " + e.getMessage());
+            return ExitCodes.KAFKA_UNAVAILABLE;
+        }
+        GuestState state = report.states().get(guest);
+        if (state == null) {
+            err.println("why " + guest + ": the guest log has no fact about " + guest + " (check its name)");
+            return ExitCodes.NO_GUEST;
+        }
+        List<CloudEvent<Decision>> decisions = log.decided.values().stream()
+                .filter(d -> app == null || app.equals(d.data().app()))
+                .sorted(Comparator.comparing(CloudEvent::time)).toList();
+        out.printf("why %s%s: its last %d of %d decision(s)%n", guest, app == null ? "" : "/" + app,
+                Math.min(last, decisions.size()), decisions.size());
+        decisions.subList(Math.max(0, decisions.size() - last), decisions.size()).forEach(d -> explain(out, d, log.facts));
+        out.println();
+        now(out, state);
+        if (report.difference() != null) {
+            out.println("note: replaying the log does not reproduce every live decision (" + report.difference().what()
+                    + " at " + report.difference().where() + "): run guestguard replay --verify --guest " + guest);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void explain(PrintWriter out, CloudEvent<Decision> event, List<LoggedEvent> facts) {
+        Decision d = event.data();
+        out.printf("%n%s  %s%s: %s%n", CLOCK.format(event.time()), d.action(), d.app() == null ? "" : " " + d.app(), d.reason().text());
+        for (String cause : d.causeIds()) {
+            facts.stream().filter(f -> f.event().id().equals(cause)).findFirst().ifPresentOrElse(
+                    f -> out.printf("    because  %s  %s (%s, %s)%n", CLOCK.format(f.decisionTime()), f.event().data() instanceof
+                            io.guestguard.protocol.Fact fact ? fact.describe() : f.event().type(), f.event().source(), cause),
+                    () -> out.printf("    because  fact %s (not on the log any more)%n", cause));
+        }
+        for (String command : d.commandIds()) {
+            out.printf("    sent     %s: %s%n", command, outcome(event, command, facts));
+        }
+    }
+
+    /** What became of {@code command}: refused, or the first later fact that shows it carried out. */
+    private static String outcome(CloudEvent<Decision> event, String command, List<LoggedEvent> facts) {
+        Decision d = event.data();
+        List<LoggedEvent> after = facts.stream().filter(f -> f.decisionTime().isAfter(event.time())
+                || f.decisionTime().equals(event.time()) && !d.causeIds().contains(f.event().id())).toList();
+        Optional<LoggedEvent> refused = after.stream().filter(f -> f.event().data() instanceof CommandRefused r
+                && command.equals(r.commandId())).findFirst();
+        if (refused.isPresent()) {
+            CommandRefused r = (CommandRefused) refused.get().event().data();
+            return "REFUSED by " + r.host() + " at " + CLOCK.format(refused.get().decisionTime()) + ": " + r.reason();
+        }
+        Predicate<Object> shows = switch (d.action()) {
+            case RESTART_APP, START_APP -> data -> data instanceof AppStarted s && s.app().equals(d.app());
+            case STOP_APP -> data -> data instanceof AppStopped s && s.app().equals(d.app());
+            case START_GUEST -> data -> data instanceof GuestStarted s && s.host().equals(d.toHost());
+            case HALT_GUEST, MOVE, FAILOVER, FAILBACK -> data -> data instanceof GuestHalted h && h.host().equals(d.fromHost());
+            case MIGRATE -> data -> data instanceof MigrationCompleted || data instanceof MigrationFailed;
+            case FENCE_HOST -> data -> data instanceof HostFenced f && f.host().equals(d.fromHost());
+            default -> data -> false;
+        };
+        return after.stream().filter(f -> shows.test(f.event().data())).findFirst()
+                .map(f -> "then " + ((io.guestguard.protocol.Fact) f.event().data()).describe() + " at " + CLOCK.format(f.decisionTime()))
+                .orElse("no outcome on the log yet");
+    }
+
+    /** What stands between the guest and a failover now, from its replayed state. */
+    private void now(PrintWriter out, GuestState state) {
+        Placement p = state.placement();
+        PackageSpec spec = state.spec();
+        out.printf("now: %s%n", p.host() == null ? "placed nowhere (" + p.phase() + ")"
+                : p.phase() + " on " + p.host() + " as epoch " + p.epoch() + (p.nextHost() == null ? "" : ", going to " + p.nextHost())
+                + (p.motive() == Placement.Motive.NONE ? "" : " (" + p.motive().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"));
+        if (spec == null) {
+            out.println("    no package is applied: it cannot fail over (guestguard apply)");
+        } else {
+            for (PackageSpec.AppPolicy policy : spec.applications()) {
+                if (app != null && !app.equals(policy.name())) {
+                    continue;
+                }
+                int used = state.app(policy.name()).failures();
+                out.printf("    %-12s %d failure(s) counted%s of a limit of %s: %s%n", policy.name(), used,
+                        policy.failureWindowMs() == null ? "" : " within " + policy.failureWindowMs() / 1000 + " s",
+                        policy.restartLimit() == null ? "unlimited" : policy.restartLimit(),
+                        policy.restartLimit() == null ? "it is always restarted, never failed over"
+                                : used >= policy.restartLimit() ? "its next failure fails the guest over"
+                                : (policy.restartLimit() - used) + " restart(s) left before a failover");
+            }
+        }
+        if (!state.switchingEnabled()) {
+            out.println("    switching is disabled: a failover is held until it is enabled again");
+        }
+        if (state.maintenance()) {
+            out.println("    the package is in maintenance: nothing is restarted or moved");
+        }
+        if (p.host() != null && state.hosts().isDetached(p.host())) {
+            out.println("    its host " + p.host() + " is detached: nothing moves it off or fences it (guestguard host run " + p.host() + ")");
+        }
+        if (p.phase() == PlacementPhase.FENCING && state.fence() != null) {
+            out.println("    it waits for " + p.host() + " to be fenced (asked " + state.fence().attempts() + " time(s))");
+        }
+        if (spec != null) {
+            for (String host : spec.hosts()) {
+                if (!host.equals(p.host())) {
+                    out.printf("    host %-10s %s%n", host, state.hosts().whyNot(host, Set.of()));
+                }
+            }
+        }
+    }
+
+    /** The guest's log, keeping the facts and decisions the replay reads. */
+    private static final class Recorded implements EventLog {
+        private final EventLog log;
+        final List<LoggedEvent> facts = new ArrayList<>();
+        Map<String, CloudEvent<Decision>> decided = Map.of();
+
+        Recorded(EventLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public void facts(Consumer<LoggedEvent> sink) {
+            log.facts(logged -> {
+                facts.add(logged);
+                sink.accept(logged);
+            });
+        }
+
+        @Override
+        public Map<String, CloudEvent<Decision>> decisions() {
+            decided = log.decisions();
+            return decided;
+        }
+
+        @Override
+        public OptionalLong size() {
+            return log.size();
+        }
+    }
+}
