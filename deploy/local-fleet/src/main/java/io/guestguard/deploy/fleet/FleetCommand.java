@@ -110,9 +110,9 @@ public final class FleetCommand implements Callable<Integer> {
         // Where a guest runs as processes: its reporter's group (ps -g) and, under it, its applications.
         timeline.addListener(event -> {
             if (event.data() instanceof GuestStarted started) {
-                fleet.guestGroup(started.host(), event.guestId()).ifPresent(pgid -> out.printf(
+                fleet.reporter(started.host(), event.guestId()).ifPresent(reporter -> out.printf(
                         "               %s's reporter: pid %d on %s; its processes: ps -o pid,args --ppid %d -p %d%n",
-                        event.guestId(), pgid, started.host(), pgid, pgid));
+                        event.guestId(), reporter.pid(), started.host(), reporter.pid(), reporter.pid()));
             }
         });
         printHeader(fleet);
