@@ -2,7 +2,7 @@ package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
-import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.trust.Trust;
 import picocli.CommandLine;
@@ -107,12 +107,15 @@ public final class FleetCommand implements Callable<Integer> {
             fleet.close();
             out.println("stopped: no GuestGuard process left (guests included), broker port released");
         }, "fleet-shutdown"));
-        // Where a guest runs as processes: its reporter's group (ps -g) and, under it, its applications.
+        // Where a guest runs as processes: its reporter and, under it, its applications; printed again
+        // for each new reporter (after a guest's start, a failover, a restart in place).
         timeline.addListener(event -> {
-            if (event.data() instanceof GuestStarted started) {
-                fleet.reporter(started.host(), event.guestId()).ifPresent(reporter -> out.printf(
-                        "               %s's reporter: pid %d on %s; its processes: ps -o pid,args --ppid %d -p %d%n",
-                        event.guestId(), reporter.pid(), started.host(), reporter.pid(), reporter.pid()));
+            if (event.data() instanceof ReporterStarted) {
+                for (String host : LocalFleet.HOSTS) {
+                    fleet.reporter(host, event.guestId()).ifPresent(reporter -> out.printf(
+                            "               %s's reporter: pid %d on %s; its processes: ps -o pid,args --ppid %d -p %d%n",
+                            event.guestId(), reporter.pid(), host, reporter.pid(), reporter.pid()));
+                }
             }
         });
         printHeader(fleet);
@@ -158,6 +161,8 @@ public final class FleetCommand implements Callable<Integer> {
         out.printf("  restart      kill %d  (SIGTERM, as systemctl restart): primary leaves, detached, nothing fenced; the fleet "
                 + "starts its supervisor again %d s later (as the unit's Restart=always), which finds its guests running%n",
                 fleet.supervisor("primary").pid(), SupervisorKeeper.RESTART_SEC.toSeconds());
+        out.println("  upgrade      kill -USR1 PID, PID from a 'GUEST's reporter: pid PID' line below: the reporter restarts in place, "
+                + "its applications keep their pids and the new reporter adopts them; ./fleet upgrade plays a whole rolling upgrade");
         out.printf("  operator     ./guestguard guest halt|run|move --guest g3 [--to HOST] / ./guestguard app stop|start --guest g3 app2"
                 + " (add --bootstrap-servers %s)%n", servers);
         out.println("Ctrl-C stops everything.");
