@@ -57,8 +57,10 @@ import java.util.concurrent.TimeoutException;
  *       each a host supervisor process, and three guests ({@code g1}..{@code g3}) with two
  *       applications each. Their packages are applied at start (hosts [primary, standby], auto_run,
  *       wait_for_fence), so the engine starts every guest on {@code primary}, whose supervisor runs
- *       it: a guest is a process group, its guest reporter and the applications it starts. A lost
- *       host is fenced by {@code fence-simulated-host.sh}, which kills that host's guests.</li>
+ *       it: a guest is a process group led by its init ({@code guest-init.pl}: the guest's reaper, which
+ *       starts a reporter that restarted in place again), its guest reporter and the applications it
+ *       starts. A lost host is fenced by {@code fence-simulated-host.sh}, which kills that host's
+ *       guests.</li>
  *   <li>{@link #startSingleReporter}: the walking skeleton, one guest reporter ({@code g1}) started
  *       directly, no hosts and no package. The restart benchmark uses it, so its figures measure the
  *       reporter and the engine, not a guest's placement.</li>
