@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A rolling upgrade of every GuestGuard service of a local fleet while its guests run (issue 16, point 3):
@@ -116,25 +117,21 @@ final class RollingUpgrade {
         return step;
     }
 
-    private interface Start {
-        ServiceProcess start();
-    }
-
     /** An engine or watcher instance: SIGTERM, started again, back once its group is stable with every instance. */
-    private Step kafkaStreamsStep(ServiceProcess running, Start start, String applicationId, int members)
-            throws InterruptedException {
+    private Step kafkaStreamsStep(ServiceProcess running, Supplier<ServiceProcess> start, String applicationId,
+                                  int members) throws InterruptedException {
         int mark = observed.mark();
         Map<String, Long> before = Map.copyOf(pids);
         long t0 = System.nanoTime();
         running.terminate();
         Optional<Kill> kill = inject(null);
-        ServiceProcess again = start.start();
+        ServiceProcess again = start.get();
         fleet.awaitMembers(applicationId, members, stepTimeout);
         long back = Observed.millis(t0, System.nanoTime());
         return finish(running.name(), running.pid(), again.pid(), back, before, kill, mark);
     }
 
-    /** A host supervisor: SIGTERM (it says it leaves), started again, back once it beats with all its guests. */
+    /** A host supervisor: SIGTERM (it says it leaves: a detach), started again, back at its first beat (attached again). */
     private Step supervisorStep(String host) throws InterruptedException {
         ServiceProcess running = fleet.supervisor(host);
         int mark = observed.mark();
