@@ -34,6 +34,7 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import sun.misc.Signal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>On shutdown, stop the listener, the applications (each reported stopped), then the sender,
  *       which delivers what it can in its close timeout; the rest stays in the outbox; then stop
  *       following the keys topic.</li>
+ *   <li>On {@value #RESTART_SIGNAL} (restart in place, for an upgrade of the reporter itself): the same
+ *       shutdown, except that the applications are left running, then exit with
+ *       {@value #RESTARTED_IN_PLACE}; the next reporter over the same state folder adopts them. What
+ *       starts it again is the guest's service manager (the unit's {@code Restart=always}, whose
+ *       {@code KillMode=process} leaves the applications alone).</li>
  * </ol>
  * Without trust, Kafka need not be reachable for any of this: facts wait in the outbox and commands
  * are read once Kafka answers.
@@ -73,6 +79,10 @@ public class Reporter {
     private static final Logger LOG = Logger.getLogger(Reporter.class);
     /** Failures in a row of the outbox sender (about 30 s of backoff, plus delivery timeouts) before readiness is DOWN. */
     static final int SENDER_FAILURE_LIMIT = 8;
+    /** The signal that asks for a restart in place: {@code systemctl kill --signal=SIGUSR1 guestguard-reporter}. */
+    public static final String RESTART_SIGNAL = "USR1";
+    /** The exit status of a reporter that restarted in place: its applications run on, for the next one to adopt. */
+    public static final int RESTARTED_IN_PLACE = 75;
     /** How long start-up waits for the command partition before going on without it. */
     private static final Duration ASSIGN_WAIT = Duration.ofSeconds(10);
 
@@ -89,6 +99,8 @@ public class Reporter {
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
     private CommandListener<GuestCommand> commands;
+    /** Set by {@value #RESTART_SIGNAL}: this stop leaves the applications running. */
+    private volatile boolean restartingInPlace;
     /** Monitors, probes, and restarts that wait out their backoff, so the command listener never sleeps. */
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(ApplicationSupervisor.daemons("reporter-timers"));
@@ -139,6 +151,7 @@ public class Reporter {
             Quarkus.asyncExit(check());
             return;
         }
+        handleRestartSignal();
         Path file = Path.of(config.reporter().configFile());
         KafkaClientSettings kafka;
         try {
@@ -218,11 +231,27 @@ public class Reporter {
         Quarkus.asyncExit(1);
     }
 
+    /**
+     * A stop that leaves the applications running, for an upgrade of the reporter: SIGTERM keeps its
+     * meaning (stop the applications, as a guest's shutdown and {@code systemctl stop} expect), and
+     * only this signal, sent on purpose, leaves them to the next reporter.
+     */
+    private void handleRestartSignal() {
+        Signal.handle(new Signal(RESTART_SIGNAL), signal -> {
+            LOG.infof("SIG%s: restarting in place; the applications keep running for the next reporter to adopt",
+                    RESTART_SIGNAL);
+            restartingInPlace = true;
+            Quarkus.asyncExit(RESTARTED_IN_PLACE);
+        });
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (commands != null) {
             commands.close();
         }
-        if (supervisor != null) {
+        if (supervisor != null && restartingInPlace) {
+            supervisor.detach();
+        } else if (supervisor != null) {
             supervisor.close();
         }
         timers.shutdownNow();

@@ -2,7 +2,7 @@ package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
-import io.guestguard.protocol.GuestStarted;
+import io.guestguard.protocol.ReporterStarted;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.trust.Trust;
 import picocli.CommandLine;
@@ -29,13 +29,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * README command 1. {@code run} (the default) starts the two-host local fleet and prints its
- * timeline until Ctrl-C; {@code demo} plays Figure 16 on it; {@code bench}, {@code footprint},
+ * timeline until Ctrl-C; {@code demo} plays Figure 16 on it, {@code upgrade} a rolling upgrade; {@code bench}, {@code footprint},
  * {@code hostloss}, {@code chaos} and {@code takeover} measure (docs/benchmarks.md).
  */
 @Command(name = "guestguard-fleet", mixinStandardHelpOptions = true,
         subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class,
                 FleetCommand.Chaos.class, FleetCommand.Takeover.class, FleetCommand.Storm.class,
-                FleetCommand.BeatCostCommand.class},
+                FleetCommand.BeatCostCommand.class, FleetCommand.Upgrade.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine, two simulated hosts "
                 + "(primary, standby) with their host supervisors, and three guests (g1, g2, g3) with two applications each.")
 public final class FleetCommand implements Callable<Integer> {
@@ -107,12 +107,15 @@ public final class FleetCommand implements Callable<Integer> {
             fleet.close();
             out.println("stopped: no GuestGuard process left (guests included), broker port released");
         }, "fleet-shutdown"));
-        // Where a guest runs as processes: its reporter's group (ps -g) and, under it, its applications.
+        // Where a guest runs as processes: its reporter and, under it, its applications; printed again
+        // for each new reporter (after a guest's start, a failover, a restart in place).
         timeline.addListener(event -> {
-            if (event.data() instanceof GuestStarted started) {
-                fleet.guestGroup(started.host(), event.guestId()).ifPresent(pgid -> out.printf(
-                        "               %s's reporter: pid %d on %s; its processes: ps -o pid,args --ppid %d -p %d%n",
-                        event.guestId(), pgid, started.host(), pgid, pgid));
+            if (event.data() instanceof ReporterStarted) {
+                for (String host : LocalFleet.HOSTS) {
+                    fleet.reporter(host, event.guestId()).ifPresent(reporter -> out.printf(
+                            "               %s's reporter: pid %d on %s; its processes: ps -o pid,args --ppid %d -p %d%n",
+                            event.guestId(), reporter.pid(), host, reporter.pid(), reporter.pid()));
+                }
             }
         });
         printHeader(fleet);
@@ -158,6 +161,8 @@ public final class FleetCommand implements Callable<Integer> {
         out.printf("  restart      kill %d  (SIGTERM, as systemctl restart): primary leaves, detached, nothing fenced; the fleet "
                 + "starts its supervisor again %d s later (as the unit's Restart=always), which finds its guests running%n",
                 fleet.supervisor("primary").pid(), SupervisorKeeper.RESTART_SEC.toSeconds());
+        out.println("  upgrade      kill -USR1 PID, PID from a 'GUEST's reporter: pid PID' line below: the reporter restarts in place, "
+                + "its applications keep their pids and the new reporter adopts them; ./fleet upgrade plays a whole rolling upgrade");
         out.printf("  operator     ./guestguard guest halt|run|move --guest g3 [--to HOST] / ./guestguard app stop|start --guest g3 app2"
                 + " (add --bootstrap-servers %s)%n", servers);
         out.println("Ctrl-C stops everything.");
@@ -424,6 +429,61 @@ public final class FleetCommand implements Callable<Integer> {
                         && report.doubleRunners() == 0 ? 0 : 1;
             } catch (Observed.DeadlineException e) {
                 return parent.failed("chaos", e);
+            }
+        }
+    }
+
+    /** A rolling upgrade of every service while the guests run and fail (issue 16, point 3). */
+    @Command(name = "upgrade", mixinStandardHelpOptions = true,
+            description = "Starts the two-host fleet with two instances of the engine and of the watcher (or --engines) and "
+                    + "restarts every service one at a time, as an upgrade does: each engine and watcher instance (SIGTERM), "
+                    + "each host supervisor (SIGTERM: a detach), each guest reporter (SIGUSR1: restart in place, its "
+                    + "applications adopted), killing an app2 during each step; prints what each step did, then checks the "
+                    + "log with replay --verify.")
+    static final class Upgrade implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--no-failures", description = "Inject no failures during the roll.")
+        boolean noFailures;
+
+        @Option(names = "--step-timeout", defaultValue = "90", description = "Seconds a step may take (default: ${DEFAULT-VALUE}).")
+        int stepTimeoutSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintStream out = parent.out;
+            int instances = Math.max(2, parent.engines);
+            out.printf("rolling upgrade: %d engines, %d watchers, 2 host supervisors and 3 guest reporters restarted one at a "
+                    + "time%s%nstarting the two-host fleet in %s ...%n", instances, instances,
+                    noFailures ? "" : ", an " + RollingUpgrade.VICTIM_APP + " killed (SIGKILL) during each step", parent.dir);
+            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit,
+                    parent.options().withInstances(instances))) {
+                Observed observed = new Observed(bench.timeline());
+                bench.ready();
+                RollingUpgrade roll = new RollingUpgrade(bench.fleet(), observed, out, !noFailures,
+                        Duration.ofSeconds(stepTimeoutSeconds));
+                roll.awaitApplications();
+                int mark = observed.mark();
+                List<RollingUpgrade.Step> steps = roll.play();
+                long moved = observed.between(mark, observed.mark(), e -> e.data() instanceof HostLost
+                        || e.data() instanceof Decision d && (d.action() == Decision.Action.FENCE_HOST
+                        || d.action() == Decision.Action.FAILOVER || d.action() == Decision.Action.START_GUEST)).size();
+                boolean unchanged = steps.stream().allMatch(RollingUpgrade.Step::appsUnchanged);
+                long injected = steps.stream().filter(s -> s.injected().isPresent()).count();
+                out.printf("%d steps; application pids unchanged in every step: %s; %d failures injected, each decided and "
+                        + "restarted; hosts lost, fences, failovers or guest starts: %d%n", steps.size(),
+                        unchanged ? "yes" : "NO", injected, moved);
+                java.io.StringWriter replay = new java.io.StringWriter();
+                int verified = new CommandLine(new io.guestguard.cli.GuestGuardCommand()).setOut(new java.io.PrintWriter(replay))
+                        .setErr(new java.io.PrintWriter(replay))
+                        .execute("replay", "--verify", "--bootstrap-servers", bench.fleet().bootstrapServers());
+                out.printf("replay --verify: %s%n", replay.toString().strip().lines().reduce((a, b) -> b).orElse("no output"));
+                out.println("stopping the fleet ...");
+                return unchanged && moved == 0 && verified == 0 ? 0 : 1;
+            } catch (Observed.DeadlineException | IllegalStateException | IllegalArgumentException e) {
+                return parent.failed("upgrade", e);
             }
         }
     }

@@ -57,8 +57,10 @@ import java.util.concurrent.TimeoutException;
  *       each a host supervisor process, and three guests ({@code g1}..{@code g3}) with two
  *       applications each. Their packages are applied at start (hosts [primary, standby], auto_run,
  *       wait_for_fence), so the engine starts every guest on {@code primary}, whose supervisor runs
- *       it: a guest is a process group, its guest reporter and the applications it starts. A lost
- *       host is fenced by {@code fence-simulated-host.sh}, which kills that host's guests.</li>
+ *       it: a guest is a process group led by its init ({@code guest-init.pl}: the guest's reaper, which
+ *       starts a reporter that restarted in place again), its guest reporter and the applications it
+ *       starts. A lost host is fenced by {@code fence-simulated-host.sh}, which kills that host's
+ *       guests.</li>
  *   <li>{@link #startSingleReporter}: the walking skeleton, one guest reporter ({@code g1}) started
  *       directly, no hosts and no package. The restart benchmark uses it, so its figures measure the
  *       reporter and the engine, not a guest's placement.</li>
@@ -99,6 +101,9 @@ public final class LocalFleet implements AutoCloseable {
     private final Map<Integer, ServiceProcess> engines = new LinkedHashMap<>();
     private Path engineJar;
     private Map<String, String> engineProperties = Map.of();
+    /** The migration watcher's instances by number (1, 2, ...), as last started. */
+    private final Map<Integer, ServiceProcess> watchers = new LinkedHashMap<>();
+    private Path watcherJar;
     private final Map<String, ServiceProcess> supervisors = new LinkedHashMap<>();
     private Path supervisorJar;
     private Map<String, String> supervisorProperties = Map.of();
@@ -220,6 +225,7 @@ public final class LocalFleet implements AutoCloseable {
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path supervisorJar = home.resolve("host-supervisor/target/quarkus-app/quarkus-run.jar");
         Path fenceScript = runDir.resolve("fence-simulated-host.sh");
+        Path guestInit = runDir.resolve("guest-init.pl");
         Path registry = runDir.resolve("registry");
         // Guests of an earlier run that was not stopped cleanly still run: power their hosts off first.
         if (Files.isRegularFile(fenceScript) && Files.isDirectory(registry)) {
@@ -234,6 +240,7 @@ public final class LocalFleet implements AutoCloseable {
             deleteRecursively(runDir.resolve(instanceName("migration-watcher", n) + "-state"));
         }
         copyResource("/fence-simulated-host.sh", fenceScript, Map.of());
+        copyResource("/guest-init.pl", guestInit, Map.of());
         List<Path> packages = new ArrayList<>();
         for (String guest : GUESTS) {
             copyResource("/fleet-guest.yaml", runDir.resolve("guests/" + guest + ".yaml"), Map.of("GUEST", guest));
@@ -261,7 +268,9 @@ public final class LocalFleet implements AutoCloseable {
             // Guests run at a lower CPU priority, as a real host's VMs do not starve its own services:
             // three reporter JVMs starting at once on two cores otherwise delay the host supervisors'
             // beats past the engine's 1 s host timeout, and a busy host is taken for a lost one.
-            List<String> guestCommand = new ArrayList<>();
+            // The guest's init leads it: it reaps what the reporter leaves and starts a reporter that
+            // restarted in place again, as a VM's init and the reporter's unit do (guest-init.pl).
+            List<String> guestCommand = new ArrayList<>(List.of("perl", guestInit.toString()));
             if (faketime != null) {
                 // Guests given a clock of their own run under faketime (./fleet --guest-clock).
                 Path script = runDir.resolve("guest-clock.sh");
@@ -302,8 +311,9 @@ public final class LocalFleet implements AutoCloseable {
                 fleet.startEngine(n);
             }
             if (options.watcher()) {
+                fleet.watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
                 for (int n = 1; n <= options.instances(); n++) {
-                    fleet.startWatcher(home, n);
+                    fleet.startWatcher(n);
                 }
             }
             for (String host : HOSTS) {
@@ -371,7 +381,8 @@ public final class LocalFleet implements AutoCloseable {
             fleet.engineProperties = engine;
             fleet.startEngine(1);
             if (watcher) {
-                fleet.startWatcher(home, 1);
+                fleet.watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
+                fleet.startWatcher(1);
             }
             Map<String, String> reporter = new LinkedHashMap<>(Map.of(
                     "guestguard.reporter.config-file", guestFile.toString(), "quarkus.http.port", "0"));
@@ -456,18 +467,33 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /**
-     * Starts migration watcher instance {@code n} ({@code migration-watcher}, then {@code
-     * migration-watcher-N}). Each listens on a port the system gives it: a port chosen here could be
-     * taken by the time the watcher binds it, and the watcher would exit.
+     * Starts (or starts again, after a stop) migration watcher instance {@code n} ({@code
+     * migration-watcher}, then {@code migration-watcher-N}), with its own state folder. Each listens on
+     * a port the system gives it: a port chosen here could be taken by the time the watcher binds it,
+     * and the watcher would exit.
      */
-    private void startWatcher(Path home, int n) {
-        Path watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
+    public ServiceProcess startWatcher(int n) {
+        if (watcherJar == null) {
+            throw new IllegalStateException("this fleet runs no migration watcher");
+        }
+        ServiceProcess running = watchers.get(n);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException(running.name() + " runs already (pid " + running.pid() + ")");
+        }
         String name = instanceName("migration-watcher", n);
         Map<String, String> properties = new LinkedHashMap<>(trust(WATCHER));
         properties.putAll(kafkaProperties(FleetAcls.WATCHER_USER));
         properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
         properties.put("quarkus.http.port", "0");
-        services.add(ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, properties, runDir.resolve("logs/" + name + ".log")));
+        ServiceProcess watcher = ServiceProcess.start(name, watcherJar, SUPERVISOR_JVM, properties,
+                runDir.resolve("logs/" + name + ".log"));
+        watchers.put(n, watcher);
+        return watcher;
+    }
+
+    /** The migration watcher's instances by number, as last started. */
+    public Map<Integer, ServiceProcess> watchers() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(watchers));
     }
 
     /** The least-privilege ACLs of this fleet with {@code hosts} and {@code guests}, as {@code guestguard acls} prints them. */
@@ -635,6 +661,30 @@ public final class LocalFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code guest}'s reporter on {@code host}, if that host runs the guest: the JVM its guest init
+     * (the leader of the guest's group) runs.
+     */
+    public Optional<ProcessHandle> reporter(String host, String guest) {
+        return guestGroup(host, guest).flatMap(ProcessHandle::of).flatMap(init -> init.children()
+                .filter(child -> child.info().commandLine().orElse("").contains("quarkus-run.jar")).findFirst());
+    }
+
+    /**
+     * Asks {@code guest}'s reporter on {@code host} to restart in place ({@code SIGUSR1}): it leaves its
+     * applications running and exits, and the guest's init starts a new reporter, which adopts them.
+     * Returns the pid of the reporter asked.
+     */
+    public long restartReporterInPlace(String host, String guest) {
+        ProcessHandle reporter = reporter(host, guest).orElseThrow(() -> new IllegalStateException(
+                "no reporter of " + guest + " runs on " + host));
+        String said = run(List.of("kill", "-USR1", Long.toString(reporter.pid())));
+        if (said.startsWith("exit ")) {
+            throw new IllegalStateException("cannot signal " + guest + "'s reporter (pid " + reporter.pid() + "): " + said);
+        }
+        return reporter.pid();
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -650,6 +700,7 @@ public final class LocalFleet implements AutoCloseable {
     /** The engines, the watchers, then the hosts' supervisors (or the single reporter), in start order. */
     public List<ServiceProcess> services() {
         List<ServiceProcess> all = new ArrayList<>(engines.values());
+        all.addAll(watchers.values());
         all.addAll(services);
         all.addAll(supervisors.values());
         return all;
@@ -664,6 +715,14 @@ public final class LocalFleet implements AutoCloseable {
     /** Waits until the Kafka Streams application {@code applicationId} has joined its group and owns its partitions. */
     public void awaitReady(String applicationId, Duration timeout) throws InterruptedException {
         awaitReady(applicationId, members -> members > 0, timeout);
+    }
+
+    /**
+     * Waits until the group of the Kafka Streams application {@code applicationId} is stable with
+     * {@code count} members: an instance started again has rejoined and the partitions are assigned.
+     */
+    public void awaitMembers(String applicationId, int count, Duration timeout) throws InterruptedException {
+        awaitReady(applicationId, members -> members == count, timeout);
     }
 
     private void awaitReady(String applicationId, java.util.function.IntPredicate members, Duration timeout)
@@ -701,6 +760,7 @@ public final class LocalFleet implements AutoCloseable {
             services.get(i).close();
         }
         List<ServiceProcess> started = new ArrayList<>(engines.values());
+        started.addAll(watchers.values());
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).close();
         }

@@ -314,9 +314,10 @@ final class MigrationChaos {
 
     /**
      * Counts the moments two reporters of the guest ran at once (each episode once, described on the
-     * output). A reporter is a running JVM of the guest's file that leads its own process group, as
-     * a simulated host starts it: a child it is spawning shares its memory until it execs, so it
-     * shows the same command line for a moment, but not as a group leader.
+     * output). A reporter is a running JVM of the guest's file whose parent is not one (its guest's
+     * init, guest-init.pl, which a simulated host starts as the guest): a child it is spawning shares
+     * its memory until it execs, so it shows the same command line for a moment, with the reporter as
+     * its parent.
      */
     private Thread sampler(AtomicBoolean sampling, AtomicInteger doubleRunners) {
         String guestFile = "/guests/" + GUEST + ".yaml";
@@ -344,15 +345,19 @@ final class MigrationChaos {
 
     private static boolean isReporter(long pid, String guestFile) {
         try {
-            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
-            if (!cmdline.contains("quarkus-run.jar") || !cmdline.contains(guestFile)) {
+            if (!isReporterJvm(pid, guestFile)) {
                 return false;
             }
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // state, ppid, pgrp, ...
-            return !fields[0].equals("Z") && Long.parseLong(fields[2]) == pid;
+            return !fields[0].equals("Z") && !isReporterJvm(Long.parseLong(fields[1]), guestFile);
         } catch (IOException | RuntimeException e) {
             return false; // ended meanwhile
         }
+    }
+
+    private static boolean isReporterJvm(long pid, String guestFile) throws IOException {
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+        return cmdline.contains("quarkus-run.jar") && cmdline.contains(guestFile);
     }
 }

@@ -118,7 +118,7 @@ final class TimelineFormat {
         return event.type();
     }
 
-    private static String decided(String guest, Decision d) {
+    static String decided(String guest, Decision d) {
         String limit = d.limit() == null ? "unlimited" : d.limit().toString();
         return switch (d.action()) {
             case RESTART_APP -> "restart " + d.attempt() + "/" + limit + (d.delayMs() != null && d.delayMs() > 0 ? " in " + d.delayMs() + " ms" : "");

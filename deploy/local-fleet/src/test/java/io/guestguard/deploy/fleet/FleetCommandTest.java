@@ -27,13 +27,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * README command 1 as a user runs it: the fleet command in its own JVM prints where things are and a
  * live timeline; the engine starts the guests on primary; a kill by hand shows up and the
- * application comes back; a restart of a supervisor (SIGTERM) moves nothing; Ctrl-C (SIGINT) stops everything, guests included, leaving no process and
+ * application comes back; a restart of a supervisor (SIGTERM) moves nothing, nor does a reporter's restart in place
+ * (SIGUSR1); Ctrl-C (SIGINT) stops everything, guests included, leaving no process and
  * no port.
  */
 class FleetCommandTest {
 
     private static final Pattern STARTED = Pattern.compile("g1/app1  started \\(pid (\\d+)\\)");
     private static final Pattern BROKER = Pattern.compile("broker +127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern G3_REPORTER = Pattern.compile("g3's reporter: pid (\\d+) on primary");
+    private static final Pattern G3_APP2 = Pattern.compile("g3/app2  started \\(pid (\\d+)\\)");
     private static final Pattern PRIMARY_SUPERVISOR = Pattern.compile("host-supervisor primary +pid (\\d+)");
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -83,6 +86,20 @@ class FleetCommandTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("host primary beats again")));
             assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).as("g1/app1 runs on, the same process").contains(true);
             assertThat(lines).noneMatch(l -> l.contains("host primary lost") || l.contains("-> fence") || l.contains("-> fail over"));
+            fleet.toHandle().descendants().forEach(all::add);
+
+            // An upgrade of g3's reporter by hand (SIGUSR1, restart in place): the guest's init starts a new
+            // reporter, whose pid is printed, and it adopts g3's applications, which keep their pids.
+            long reporter = last(G3_REPORTER).orElseThrow();
+            long g3app2 = last(G3_APP2).orElseThrow();
+            new ProcessBuilder("kill", "-USR1", Long.toString(reporter)).start().waitFor();
+            long newReporter = await().atMost(Duration.ofSeconds(60)).until(() -> last(G3_REPORTER),
+                    p -> p.isPresent() && p.get() != reporter).orElseThrow();
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().filter(l -> l.endsWith("g3/app2  started (pid "
+                    + g3app2 + ")")).count() == 2);
+            assertThat(ProcessHandle.of(g3app2).map(ProcessHandle::isAlive)).as("g3/app2 runs on, the same process").contains(true);
+            assertThat(lines).noneMatch(l -> l.contains("g3/app2  stopped") || l.contains("g3/app2  failed"));
+            ProcessHandle.of(newReporter).ifPresent(all::add);
             fleet.toHandle().descendants().forEach(all::add);
 
             // Ctrl-C, unless this test runs where SIGINT is ignored (a background job of a shell): the
