@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +59,21 @@ class MigrationChaosTest {
                     + value(metrics, "guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-failed\"}"))
                     .as("rebinds timed: every migration's not followed at once, and maybe those followed at once")
                     .isBetween(10.0, 12.0);
+            for (String service : List.of("policy-engine", "migration-watcher")) {
+                String base = (service.equals("policy-engine") ? bench.fleet().engineMetricsUrl() : bench.fleet().watcherMetricsUrl())
+                        .replace("/q/metrics", "/q/health/");
+                HttpResponse<String> ready = get(base + "ready");
+                assertThat(ready.statusCode()).as(service + " ready after the chaos: " + ready.body()).isEqualTo(200);
+                assertThat(ready.body()).contains("\"name\": \"" + service + "\"").contains("Kafka Streams topics health check");
+                HttpResponse<String> live = get(base + "live");
+                assertThat(live.statusCode()).as(service + " live: " + live.body()).isEqualTo(200);
+                assertThat(live.body()).contains("\"state\": \"RUNNING\"");
+            }
         }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of one series on a Prometheus page. */
