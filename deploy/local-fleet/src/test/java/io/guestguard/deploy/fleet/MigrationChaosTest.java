@@ -59,6 +59,11 @@ class MigrationChaosTest {
                     + value(metrics, "guestguard_watcher_rebind_latency_seconds_count{trigger=\"migration-failed\"}"))
                     .as("rebinds timed: every migration's not followed at once, and maybe those followed at once")
                     .isBetween(10.0, 12.0);
+            String engine = get(bench.fleet().engineMetricsUrl()).body();
+            assertThat(value(engine, "guestguard_decisions_total{action=\"MIGRATE\",reason=\"OPERATOR_MIGRATE\"}"))
+                    .as("the engine counts each migration it decided").isEqualTo(12);
+            assertThat(value(engine, "guestguard_decision_latency_seconds_count")).as("every decision timed from its fact")
+                    .isGreaterThanOrEqualTo(12);
             for (String service : List.of("policy-engine", "migration-watcher")) {
                 String base = (service.equals("policy-engine") ? bench.fleet().engineMetricsUrl() : bench.fleet().watcherMetricsUrl())
                         .replace("/q/metrics", "/q/health/");

@@ -83,15 +83,17 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     /** Each guest's {@code package.applied} fact as last decided: what a quarantined state is rebuilt from. */
     private KeyValueStore<String, byte[]> packages;
     private DeadlineTicks deadlines;
+    private final EngineMetrics metrics;
     /** The writes of the record in hand, made once it is done. */
     private final List<Runnable> writes = new ArrayList<>();
 
     DecideProcessor(Decider decider, EventCodec codec) {
-        this(decider, codec, EngineTrust.off(codec));
+        this(decider, codec, EngineTrust.off(codec), EngineMetrics.none());
     }
 
-    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust) {
+    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust, EngineMetrics metrics) {
         this.decider = decider;
+        this.metrics = metrics;
         this.stored = new StoredFormat<>(codec.mapper(), GuestState.class, GuestState.FORMAT);
         this.gate = trust.gate();
         this.signer = trust.engine();
@@ -159,7 +161,10 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         GuestState next = outcome.state();
         writes.add(() -> states.put(record.key(), newState));
         writes.add(() -> deadlines.update(record.key(), decidedOn, next));
-        outcome.decisions().forEach(d -> forward(record, d.key(), d, DecisionTopology.DECISIONS));
+        outcome.decisions().forEach(d -> {
+            forward(record, d.key(), d, DecisionTopology.DECISIONS);
+            writes.add(() -> metrics.decided(d.data(), record.timestamp(), System.currentTimeMillis()));
+        });
         outcome.commands().forEach(c -> {
             if (c.data() instanceof HostCommand hostCommand) {
                 forward(record, hostCommand.host(), c, DecisionTopology.HOST_COMMANDS);

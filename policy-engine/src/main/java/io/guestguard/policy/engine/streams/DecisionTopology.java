@@ -118,13 +118,19 @@ public final class DecisionTopology {
         return build(topics, decider, codec, detection, EngineTrust.off(codec));
     }
 
-    /** The topology that reads through {@code trust}'s gate and signs with its keys. */
+    /** The topology that reads through {@code trust}'s gate and signs with its keys, its meters read by nobody. */
     public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection, EngineTrust trust) {
+        return build(topics, decider, codec, detection, trust, EngineMetrics.none());
+    }
+
+    /** The topology that reads through {@code trust}'s gate, signs with its keys, and counts its decisions in {@code metrics}. */
+    public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection, EngineTrust trust,
+                                 EngineMetrics metrics) {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
-        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust, metrics), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), strings,

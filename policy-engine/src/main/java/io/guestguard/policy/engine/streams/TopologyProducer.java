@@ -77,7 +77,7 @@ public class TopologyProducer {
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval(),
                         config.policy().detachTimeout(), config.policy().detachExpiry() == EngineConfig.DetachExpiry.FAIL_OVER,
-                        DecisionTopology.HostDetection.DEFAULT_MAX_HOSTS_PER_PARTITION), signing);
+                        DecisionTopology.HostDetection.DEFAULT_MAX_HOSTS_PER_PARTITION), signing, new EngineMetrics(registry));
     }
 
     @Produces

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -50,6 +51,7 @@ class DecisionTopologyTest {
     private TestOutputTopic<String, byte[]> hostCommands;
     private TestOutputTopic<String, byte[]> placements;
     private TestOutputTopic<String, byte[]> packages;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() {
@@ -57,7 +59,8 @@ class DecisionTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state");
-        driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(1)), codec), props);
+        driver = new TopologyTestDriver(DecisionTopology.build(topics, new Decider(new RestartLimit(1)), codec,
+                DecisionTopology.HostDetection.DEFAULT, EngineTrust.off(codec), new EngineMetrics(meters)), props);
         guestLog = driver.createInputTopic(topics.guestLog(), new StringSerializer(), new ByteArraySerializer());
         commands = driver.createOutputTopic(topics.guestCommands(), new StringDeserializer(), new ByteArrayDeserializer());
         decisions = driver.createOutputTopic(topics.decisions(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -84,6 +87,19 @@ class DecisionTopologyTest {
         });
         assertThat(decisions.readValuesToList()).extracting(v -> ((Decision) codec.decode(v).data()).action())
                 .containsExactly(Decision.Action.RESTART_APP, Decision.Action.NONE);
+    }
+
+    @Test
+    void everyDecisionIsCountedByActionAndReasonAndTimedFromItsFact() {
+        guestLog.pipeInput("g1", codec.encode(failure("f1", 10)));
+        guestLog.pipeInput("g1", codec.encode(failure("f2", 11)));
+        guestLog.pipeInput("g1", "not a fact".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(meters.get("guestguard.decisions").tags("action", "RESTART_APP", "reason", "APP_FAILED_WITHIN_LIMIT")
+                .counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("guestguard.decisions").tags("action", "NONE").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("guestguard.decision.latency").timer().count()).as("one per decision, none for a dead letter")
+                .isEqualTo(2);
     }
 
     @Test
