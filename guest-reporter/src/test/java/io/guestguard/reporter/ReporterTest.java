@@ -182,6 +182,27 @@ class ReporterTest {
         assertThat(reporter.troubles()).isEmpty();
     }
 
+    @Test
+    void servesItsOutboxAndItsRestartsAsMetrics() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI metrics = ready.resolve("/q/metrics");
+        double before = series(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                "guestguard_reporter_restarts_total");
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app1"))).get();
+        }
+        String page = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body(), body -> series(body, "guestguard_reporter_restarts_total") == before + 1);
+        assertThat(page).contains("guestguard_reporter_outbox_facts ").contains("guestguard_reporter_outbox_oldest_age_seconds ")
+                .contains("guestguard_reporter_outbox_dropped_total 0.0");
+    }
+
+    /** The value of one series on a Prometheus page (-1 when absent). */
+    private static double series(String page, String name) {
+        return page.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).strip()))
+                .findFirst().orElse(-1);
+    }
+
     private long runningPid(String app) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid(app), Optional::isPresent).get();
     }

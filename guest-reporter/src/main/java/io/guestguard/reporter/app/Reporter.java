@@ -99,6 +99,8 @@ public class Reporter {
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
     private CommandListener<GuestCommand> commands;
+    /** Restart commands applied since this reporter started, for its metrics. */
+    private final java.util.concurrent.atomic.AtomicLong restartsApplied = new java.util.concurrent.atomic.AtomicLong();
     /** Set by {@value #RESTART_SIGNAL}: this stop leaves the applications running. */
     private volatile boolean restartingInPlace;
     /** Monitors, probes, and restarts that wait out their backoff, so the command listener never sleeps. */
@@ -315,6 +317,7 @@ public class Reporter {
     }
 
     private void restart(String commandId, RestartApp restart) {
+        restartsApplied.incrementAndGet();
         LOG.infof("restarting %s (attempt %d of %s, %s)%s", restart.app(), restart.attempt(),
                 restart.limit() == null ? "unlimited" : restart.limit(), commandId,
                 restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
@@ -379,6 +382,16 @@ public class Reporter {
         }
         publisher.trouble().ifPresent(troubles::add);
         return troubles;
+    }
+
+    /** The outbox, once the reporter started (empty before): for its metrics. */
+    public java.util.Optional<Outbox> outbox() {
+        return java.util.Optional.ofNullable(outbox);
+    }
+
+    /** Restart commands applied since this reporter started. */
+    public long restartsApplied() {
+        return restartsApplied.get();
     }
 
     /** The commands refused for their signature or signer so far, by kind: for the readiness details. */

@@ -254,6 +254,16 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** The oldest unacknowledged fact, if any. */
+    public java.util.Optional<Entry> oldestPending() {
+        lock.lock();
+        try {
+            return pending.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(pending.firstEntry().getValue());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many facts are unacknowledged. */
     public int size() {
         lock.lock();
