@@ -91,6 +91,12 @@ public class SupervisorService {
         return n == null ? Map.of() : n.refused();
     }
 
+    /** What became of the commands addressed to this host, once the supervisor started. */
+    public Optional<io.guestguard.host.supervisor.CommandOutcomes> outcomes() {
+        HostNode n = node;
+        return n == null || n.supervisor() == null ? Optional.empty() : Optional.of(n.supervisor().outcomes());
+    }
+
     /** The guests running here, for heartbeats; empty until the supervisor is ready. */
     public List<String> inventory() {
         HostNode n = node;

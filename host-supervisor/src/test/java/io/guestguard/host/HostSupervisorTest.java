@@ -64,6 +64,11 @@ class HostSupervisorTest {
             await().atMost(WAIT).until(() -> factsOf(guestLog), f -> f.contains(new GuestHalted("test-host")));
             await().atMost(WAIT).until(() -> last(beatsOf(heartbeats)), b -> b.guests().isEmpty());
         }
+        String metrics = get(ready.resolve("/q/metrics")).body();
+        assertThat(metrics).contains("guestguard_supervisor_commands_total{kind=\"start-guest\",outcome=\"applied\"} 1.0")
+                .contains("guestguard_supervisor_commands_total{kind=\"halt-guest\",outcome=\"applied\"} 1.0")
+                .contains("guestguard_supervisor_commands_total{kind=\"start-guest\",outcome=\"refused\"} 0.0")
+                .contains("guestguard_supervisor_fence_seconds_count 0.0");
     }
 
     @Test

@@ -95,6 +95,10 @@ public final class HostSupervisor implements AutoCloseable {
     private final EventCodec codec;
     /** The rules a start must pass; this class does the I/O around them. */
     private final StartAdmission admission;
+    /** What became of the commands, for the metrics. */
+    private final CommandOutcomes outcomes = new CommandOutcomes();
+    /** Whether the command applied on this worker thread was refused (then it does not count as applied). */
+    private final ThreadLocal<Boolean> refusedNow = ThreadLocal.withInitial(() -> false);
     /** Guests this supervisor is halting or migrating: their lifecycle events are its own doing. */
     private final Set<String> acting = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -232,6 +236,11 @@ public final class HostSupervisor implements AutoCloseable {
                 + "restart of this supervisor; the last: " + lastGivenUp);
     }
 
+    /** What became of the commands so far, for the metrics. */
+    public CommandOutcomes outcomes() {
+        return outcomes;
+    }
+
     /** The guests running (or paused) on this host, for its heartbeats. */
     public List<String> inventory() {
         try {
@@ -251,6 +260,7 @@ public final class HostSupervisor implements AutoCloseable {
      */
     private void apply(CloudEvent<? extends HostCommand> command) throws HypervisorException {
         HostCommand data = command.data();
+        refusedNow.set(false);
         if (!fleet.awaitPlacementsUpTo(settings.placementWait())) {
             LOG.warnf("placements not read up to their end within %s; checking %s against what was read",
                     settings.placementWait(), command.id());
@@ -277,6 +287,9 @@ public final class HostSupervisor implements AutoCloseable {
             }
         }).run();
         journal.done(command.id());
+        if (!refusedNow.get()) {
+            outcomes.add(data.kind(), CommandOutcomes.Outcome.APPLIED);
+        }
     }
 
     /**
@@ -373,7 +386,9 @@ public final class HostSupervisor implements AutoCloseable {
 
     private void fence(CloudEvent<? extends HostCommand> command, FenceHost fence) {
         String guest = guestOf(command);
+        long began = System.nanoTime();
         FenceHook.Outcome outcome = fenceHook.fence(fence.lostHost(), command.time());
+        outcomes.fenceTook(System.nanoTime() - began);
         if (outcome.fenced()) {
             // Stamped with the fence command's epoch: a late answer to an older fence changes nothing.
             facts.write(guest, command.epoch(), new HostFenced(fence.lostHost()));
@@ -396,6 +411,8 @@ public final class HostSupervisor implements AutoCloseable {
     private void refuse(CloudEvent<? extends HostCommand> command, String guest, Long epoch, RefusalReason why,
                         String detail) {
         CommandKind kind = command.data().kind();
+        outcomes.add(kind, CommandOutcomes.Outcome.REFUSED);
+        refusedNow.set(true);
         LOG.warnf("refusing %s %s for %s (%s): %s", kind, command.id(), guest, why, detail);
         facts.write(guest, epoch, new CommandRefused(host, command.id(), kind, why, detail));
     }

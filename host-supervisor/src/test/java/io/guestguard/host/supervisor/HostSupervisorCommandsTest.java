@@ -107,6 +107,9 @@ class HostSupervisorCommandsTest {
         assertThat(refused.epoch()).as("stamped with the refused command's epoch").isEqualTo(2L);
         assertThat(fleet.runners("g1")).isEmpty();
         assertThat(fleet.facts("g1", GuestStarted.class)).isEmpty();
+        CommandOutcomes outcomes = fleet.host("h1").supervisor().outcomes();
+        assertThat(outcomes.count(CommandKind.START_GUEST, CommandOutcomes.Outcome.REFUSED)).as("counted for the metrics").isEqualTo(1);
+        assertThat(outcomes.count(CommandKind.START_GUEST, CommandOutcomes.Outcome.APPLIED)).as("a refusal is no application").isZero();
     }
 
     @Test
