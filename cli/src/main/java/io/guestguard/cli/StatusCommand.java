@@ -45,11 +45,33 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON, in the shape docs/operations.md documents.")
     boolean json;
 
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "2",
+            description = "Show it again every SECONDS (default 2) until interrupted, as crm_mon does.")
+    Integer watch;
+
     @Mixin
     KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
+        if (watch == null) {
+            return once();
+        }
+        if (watch < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--watch takes whole seconds, at least 1");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        while (!Thread.currentThread().isInterrupted()) {
+            out.print("\033[H\033[2J"); // home and clear, as watch(1) does
+            once(); // a fleet or a Kafka in trouble is shown, not a reason to stop watching
+            out.flush();
+            Thread.sleep(watch * 1000L);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Reads the topics and prints the status once; the verdict's exit code. */
+    private int once() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         FleetStatus status;
         try {
