@@ -1,5 +1,7 @@
 package io.guestguard.cli;
 
+import io.guestguard.protocol.fleet.FleetSnapshot;
+
 import java.util.TreeSet;
 
 /**

@@ -80,7 +80,7 @@ final class HostCommand implements Callable<Integer> {
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
             GuestsOfHost guests;
             try {
-                guests = GuestsOfHost.of(FleetSnapshot.placementsAndPackages(kafka.settings(), kafka.topics(), kafka.timeout), host);
+                guests = GuestsOfHost.of(FleetTopics.placementsAndPackages(kafka.settings(), kafka.topics(), kafka.timeout), host);
             } catch (KafkaException e) {
                 err.println("host " + action + " " + host + ": cannot read the placements and packages topics ("
                         + e.getMessage() + "); check that this user may read them");

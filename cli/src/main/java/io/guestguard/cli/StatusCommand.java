@@ -3,9 +3,10 @@ package io.guestguard.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.guestguard.cli.FleetStatus.AppStatus;
-import io.guestguard.cli.FleetStatus.GuestStatus;
-import io.guestguard.cli.FleetStatus.HostStatus;
+import io.guestguard.protocol.fleet.FleetStatus;
+import io.guestguard.protocol.fleet.FleetStatus.AppStatus;
+import io.guestguard.protocol.fleet.FleetStatus.GuestStatus;
+import io.guestguard.protocol.fleet.FleetStatus.HostStatus;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,7 +76,7 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         FleetStatus status;
         try {
-            status = FleetStatus.of(FleetSnapshot.read(kafka.settings(), kafka.topics(), kafka.timeout));
+            status = FleetStatus.of(FleetTopics.read(kafka.settings(), kafka.topics(), kafka.timeout));
         } catch (KafkaException e) {
             spec.commandLine().getErr().println("status: cannot read GuestGuard's topics at " + kafka.settings().bootstrapServers()
                     + " (" + e.getMessage() + "); check that the brokers are up and that this user may read the topics");

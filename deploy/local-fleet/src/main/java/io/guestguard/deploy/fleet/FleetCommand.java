@@ -148,6 +148,9 @@ public final class FleetCommand implements Callable<Integer> {
                     + "decisions keep the broker's clock%n", guestClocks, run.resolve("clocks"));
         }
         out.printf("  metrics                   engine %s, watcher %s%n", fleet.engineMetricsUrl(), fleet.watcherMetricsUrl());
+        if (fleet.security().isEmpty()) {
+            out.printf("  console                   %s (read-only: the fleet view and the live decision timeline)%n", fleet.consoleUrl());
+        }
         out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));
         out.println("try, in another terminal:");
         out.printf("  Figure 16    kill -9 PID, PID from the last 'g1/app1  started (pid PID)' line below; again each time app1 is back:%n"

@@ -319,6 +319,9 @@ public final class LocalFleet implements AutoCloseable {
             for (String host : HOSTS) {
                 fleet.startSupervisor(host);
             }
+            if (!options.secure()) {
+                fleet.startConsole(home.resolve("console/target/quarkus-app/quarkus-run.jar"));
+            }
             return fleet;
         } catch (RuntimeException e) {
             fleet.close();
@@ -617,6 +620,25 @@ public final class LocalFleet implements AutoCloseable {
         return supervisor;
     }
 
+    /**
+     * Starts the web console (read-only: it reads the topics and writes nothing), on a port the system
+     * gives it and on the loopback only, at a lower CPU priority, as the guests: it must not delay the
+     * supervisors' beats while it starts.
+     */
+    private void startConsole(Path consoleJar) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("kafka.bootstrap.servers", bootstrapServers());
+        properties.put("quarkus.http.port", "0");
+        properties.put("quarkus.http.host", "127.0.0.1");
+        services.add(ServiceProcess.start("console", List.of("nice", "-n", "10"), consoleJar, SUPERVISOR_JVM, properties,
+                runDir.resolve("logs/console.log")));
+    }
+
+    /** The console's address, once it logged the port it listens on. */
+    public String consoleUrl() {
+        return "http://127.0.0.1:" + httpPort("console") + "/";
+    }
+
     /** The (first) migration watcher's Prometheus endpoint, on the port it logs once started. */
     public String watcherMetricsUrl() {
         return metricsUrl("migration-watcher");
@@ -628,6 +650,10 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     private String metricsUrl(String service) {
+        return "http://127.0.0.1:" + httpPort(service) + "/q/metrics";
+    }
+
+    private int httpPort(String service) {
         ServiceProcess process = services().stream().filter(s -> s.name().equals(service)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("this fleet runs no " + service));
         long deadline = System.nanoTime() + SERVICE_START.toNanos();
@@ -641,7 +667,7 @@ public final class LocalFleet implements AutoCloseable {
         int port = process.httpPort().orElseThrow(() -> process.isAlive() ? new IllegalStateException(
                 service + " did not log its HTTP port within " + SERVICE_START + "; see " + process.log())
                 : process.exited());
-        return "http://127.0.0.1:" + port + "/q/metrics";
+        return port;
     }
 
     public Path registry() {

@@ -42,6 +42,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts {@code jar} with the given JVM options and {@code properties} as {@code -D} flags. */
     public static ServiceProcess start(String name, Path jar, List<String> jvmOptions, Map<String, String> properties,
                                        Path log) {
+        return start(name, List.of(), jar, jvmOptions, properties, log);
+    }
+
+    /** As {@link #start(String, Path, List, Map, Path)}, the JVM run by {@code launcher} (e.g. {@code nice -n 10}). */
+    public static ServiceProcess start(String name, List<String> launcher, Path jar, List<String> jvmOptions,
+                                       Map<String, String> properties, Path log) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build first with ./mvnw -DskipTests install");
         }
@@ -51,6 +57,7 @@ public final class ServiceProcess implements AutoCloseable {
             // stops the services in order, instead of killing every application at once.
             command.add(SETSID.toString());
         }
+        command.addAll(launcher);
         command.add(javaExecutable());
         command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));

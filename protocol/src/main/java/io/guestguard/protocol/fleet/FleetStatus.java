@@ -1,4 +1,4 @@
-package io.guestguard.cli;
+package io.guestguard.protocol.fleet;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The fleet's state as {@code guestguard status} shows it (Serviceguard's {@code cmviewcl}, Pacemaker's
+ * The fleet's state as {@code guestguard status} and the console show it (Serviceguard's {@code cmviewcl}, Pacemaker's
  * {@code crm_mon}), worked out from a {@link FleetSnapshot}: each host with its beat's age and guests,
  * each guest with its placement, its package's hosts and policies, each application's restarts used of
  * its limit, and its last decision; and the verdict {@code guestguard status} exits with. This record
@@ -28,16 +28,17 @@ import java.util.TreeSet;
  * @param hosts every host a package, a placement or a beat names
  * @param guests every guest with a package or a placement
  */
-record FleetStatus(Instant readAt, Verdict verdict, List<String> problems, Summary summary, List<HostStatus> hosts,
+public record FleetStatus(Instant readAt, Verdict verdict, List<String> problems, Summary summary, List<HostStatus> hosts,
                    List<GuestStatus> guests) {
 
     /** A host whose last beat is older than this is silent (the engine's host timeout is 1 s by default). */
-    static final Duration SILENT_AFTER = Duration.ofSeconds(3);
+    public static final Duration SILENT_AFTER = Duration.ofSeconds(3);
 
-    enum Verdict {
+    public enum Verdict {
         OK(0), DEGRADED(1), FAILED(2);
 
-        final int exitCode;
+        /** What {@code guestguard status} exits with. */
+        public final int exitCode;
 
         Verdict(int exitCode) {
             this.exitCode = exitCode;
@@ -45,25 +46,25 @@ record FleetStatus(Instant readAt, Verdict verdict, List<String> problems, Summa
     }
 
     /** How a host looks from its beats: beating, silent, or its supervisor stopped on purpose (left). */
-    enum HostState { UP, SILENT, LEFT, NEVER_SEEN }
+    public enum HostState { UP, SILENT, LEFT, NEVER_SEEN }
 
     /**
      * @param deadLettersLastHour records some service could not take, within the last hour
      * @param newestBeatAgeMs how old the newest host beat is ({@code null}: none)
      * @param newestDecisionAgeMs how old the newest decision is ({@code null}: none)
      */
-    record Summary(Map<HostState, Integer> hosts, Map<String, Integer> guests, long deadLettersLastHour,
+    public record Summary(Map<HostState, Integer> hosts, Map<String, Integer> guests, long deadLettersLastHour,
                    Long newestBeatAgeMs, Long newestDecisionAgeMs) {
     }
 
-    record HostStatus(String host, HostState state, Long beatAgeMs, List<String> guests) {
+    public record HostStatus(String host, HostState state, Long beatAgeMs, List<String> guests) {
     }
 
     /**
      * @param phase the placement's phase ({@code null}: not placed yet)
      * @param hosts the package's hosts in preference order ({@code null} host list: no package)
      */
-    record GuestStatus(String guest, PlacementPhase phase, String host, Long epoch, List<String> hosts, Boolean autoRun,
+    public record GuestStatus(String guest, PlacementPhase phase, String host, Long epoch, List<String> hosts, Boolean autoRun,
                        String failoverPolicy, String failbackPolicy, List<AppStatus> apps, LastDecision lastDecision) {
     }
 
@@ -71,18 +72,18 @@ record FleetStatus(Instant readAt, Verdict verdict, List<String> problems, Summa
      * @param restarts failures counted against its restart budget in the current placement
      * @param limit its {@code service_restart} ({@code null}: unlimited)
      */
-    record AppStatus(String app, int restarts, Integer limit, boolean atLimit) {
+    public record AppStatus(String app, int restarts, Integer limit, boolean atLimit) {
     }
 
-    record LastDecision(Instant time, Decision.Action action, String app, String reasonCode, String reason,
+    public record LastDecision(Instant time, Decision.Action action, String app, String reasonCode, String reason,
                         List<String> causeIds) {
-        static LastDecision of(CloudEvent<Decision> event) {
+        public static LastDecision of(CloudEvent<Decision> event) {
             Decision d = event.data();
             return new LastDecision(event.time(), d.action(), d.app(), d.reason().code(), d.reason().text(), d.causeIds());
         }
     }
 
-    static FleetStatus of(FleetSnapshot fleet) {
+    public static FleetStatus of(FleetSnapshot fleet) {
         Instant now = fleet.readAt();
         List<String> problems = new ArrayList<>();
         boolean failed = false;
@@ -153,7 +154,8 @@ record FleetStatus(Instant readAt, Verdict verdict, List<String> problems, Summa
                 beatAge, decisionAge), hosts, guests);
     }
 
-    static String seconds(Long ms) {
+    /** {@code ms} as an operator reads an age: {@code 1.2 s}, {@code 42 s}, or {@code never}. */
+    public static String seconds(Long ms) {
         return ms == null ? "never" : ms < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0) : ms / 1000 + " s";
     }
 }

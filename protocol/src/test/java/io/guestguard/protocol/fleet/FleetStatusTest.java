@@ -1,4 +1,4 @@
-package io.guestguard.cli;
+package io.guestguard.protocol.fleet;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
