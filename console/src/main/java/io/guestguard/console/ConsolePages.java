@@ -12,6 +12,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 /**
  * The console's pages, rendered on the server (Qute, every value escaped) and readable without
  * JavaScript: the fleet view with the decision timeline, and one page per guest. A tiny script keeps
@@ -36,16 +39,21 @@ public class ConsolePages {
         this.guestView = guestView;
     }
 
+    private static final DateTimeFormatter READ_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
     @GET
     public TemplateInstance fleet() {
-        return fleet.data("status", feed.status()).data("timeline", feed.timeline(null)).data("passedOver", feed.passedOver());
+        FleetStatus status = feed.status();
+        return fleet.data("status", status).data("readAt", READ_AT.format(status.readAt())).data("timeline", feed.timeline(null))
+                .data("passedOver", feed.passedOver());
     }
 
     /** The fleet view alone: what the page's script puts in place when the fleet changed. */
     @GET
     @Path("fragments/fleet")
     public TemplateInstance fleetView() {
-        return fleetView.data("status", feed.status());
+        FleetStatus status = feed.status();
+        return fleetView.data("status", status).data("readAt", READ_AT.format(status.readAt()));
     }
 
     @GET

@@ -118,7 +118,11 @@ public class FleetFeed {
                 consumer = c;
                 List<TopicPartition> partitions = new ArrayList<>();
                 for (String topic : read) {
-                    c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                    List<org.apache.kafka.common.PartitionInfo> found = c.partitionsFor(topic, Duration.ofSeconds(30));
+                    if (found == null || found.isEmpty()) {
+                        throw new IllegalStateException("topic " + topic + " does not exist (create GuestGuard's topics: guestguard topics create)");
+                    }
+                    found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 }
                 c.assign(partitions);
                 c.seekToBeginning(partitions);

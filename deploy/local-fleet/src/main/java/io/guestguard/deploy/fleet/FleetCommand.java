@@ -75,7 +75,7 @@ public final class FleetCommand implements Callable<Integer> {
 
     /** The fleet's options from the command line ({@code --guest-clock}). */
     LocalFleet.Options options() {
-        LocalFleet.Options options = LocalFleet.Options.DEFAULT.withInstances(engines);
+        LocalFleet.Options options = LocalFleet.Options.DEFAULT.withInstances(engines).withConsole();
         if (secure) {
             options = options.withSecurity();
         }
@@ -148,7 +148,7 @@ public final class FleetCommand implements Callable<Integer> {
                     + "decisions keep the broker's clock%n", guestClocks, run.resolve("clocks"));
         }
         out.printf("  metrics                   engine %s, watcher %s%n", fleet.engineMetricsUrl(), fleet.watcherMetricsUrl());
-        if (fleet.security().isEmpty()) {
+        if (fleet.runsConsole()) {
             out.printf("  console                   %s (read-only: the fleet view and the live decision timeline)%n", fleet.consoleUrl());
         }
         out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));

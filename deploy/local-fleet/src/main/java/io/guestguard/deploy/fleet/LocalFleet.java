@@ -171,10 +171,13 @@ public final class LocalFleet implements AutoCloseable {
      *                    its reporter runs under faketime ({@link GuestClocks})
      * @param secure whether the broker takes SASL_SSL only, with ACLs on: each service, host and guest logs
      *               in as its own SCRAM user, granted what {@code guestguard acls} prints ({@link FleetAcls})
+     * @param console whether the web console runs ({@code ./fleet} and the console's browser test: off
+     *                elsewhere, so that no other test or benchmark shares its two cores with one more JVM;
+     *                never with {@code secure}, where it would need a user of its own)
      */
     public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances,
-                          Map<String, String> guestClocks, boolean secure) {
-        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of(), false);
+                          Map<String, String> guestClocks, boolean secure, boolean console) {
+        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of(), false, false);
 
         public Options {
             if (instances < 1) {
@@ -183,34 +186,39 @@ public final class LocalFleet implements AutoCloseable {
         }
 
         public Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
-            this(watcher, hostProperties, 1, Map.of(), false);
+            this(watcher, hostProperties, 1, Map.of(), false, false);
         }
 
         public Options withoutWatcher() {
-            return new Options(false, hostProperties, instances, guestClocks, secure);
+            return new Options(false, hostProperties, instances, guestClocks, secure, console);
         }
 
         /** Transport security and ACLs on ({@code ./fleet --secure}). */
         public Options withSecurity() {
-            return new Options(watcher, hostProperties, instances, guestClocks, true);
+            return new Options(watcher, hostProperties, instances, guestClocks, true, console);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, all, instances, guestClocks, secure);
+            return new Options(watcher, all, instances, guestClocks, secure, console);
         }
 
         /** {@code count} instances of the policy engine and of the migration watcher. */
         public Options withInstances(int count) {
-            return new Options(watcher, hostProperties, count, guestClocks, secure);
+            return new Options(watcher, hostProperties, count, guestClocks, secure, console);
         }
 
         /** {@code guest}'s reporter runs on a clock {@code offset} off (e.g. {@code -2h}, {@code +0}). */
         public Options withGuestClock(String guest, String offset) {
             Map<String, String> all = new LinkedHashMap<>(guestClocks);
             all.put(guest, offset);
-            return new Options(watcher, hostProperties, instances, all, secure);
+            return new Options(watcher, hostProperties, instances, all, secure, console);
+        }
+
+        /** The web console runs too (not on a secure fleet). */
+        public Options withConsole() {
+            return new Options(watcher, hostProperties, instances, guestClocks, secure, true);
         }
     }
 
@@ -319,7 +327,7 @@ public final class LocalFleet implements AutoCloseable {
             for (String host : HOSTS) {
                 fleet.startSupervisor(host);
             }
-            if (!options.secure()) {
+            if (options.console() && !options.secure()) {
                 fleet.startConsole(home.resolve("console/target/quarkus-app/quarkus-run.jar"));
             }
             return fleet;
@@ -632,6 +640,11 @@ public final class LocalFleet implements AutoCloseable {
         properties.put("quarkus.http.host", "127.0.0.1");
         services.add(ServiceProcess.start("console", List.of("nice", "-n", "10"), consoleJar, SUPERVISOR_JVM, properties,
                 runDir.resolve("logs/console.log")));
+    }
+
+    /** Whether this fleet runs the web console. */
+    public boolean runsConsole() {
+        return services.stream().anyMatch(s -> s.name().equals("console"));
     }
 
     /** The console's address, once it logged the port it listens on. */

@@ -42,7 +42,7 @@ class ConsoleBrowserTest {
 
     @Test
     void theTimelineShowsEachRestartLiveAndTheFleetViewTheFailover(@TempDir Path runDir) throws Exception {
-        try (BenchFleet bench = BenchFleet.twoHosts(HOME, runDir.resolve("run"), "2")) {
+        try (BenchFleet bench = BenchFleet.twoHosts(HOME, runDir.resolve("run"), "2", LocalFleet.Options.DEFAULT.withConsole())) {
             LocalFleet fleet = bench.fleet();
             Observed observed = new Observed(bench.timeline());
             bench.ready();
