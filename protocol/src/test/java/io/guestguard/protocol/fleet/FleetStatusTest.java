@@ -70,13 +70,6 @@ class FleetStatusTest {
                 "host h1's supervisor stopped (it left 60 s ago): detached, not watched", "g1 runs nowhere (WAITING)");
     }
 
-    @Test
-    void watchingTakesWholeSecondsOfAtLeastOne() {
-        CheckCommandTest.Run run = CheckCommandTest.Run.of("status", "--watch", "0", "--bootstrap-servers", "127.0.0.1:9");
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err()).contains("--watch takes whole seconds, at least 1");
-    }
-
     private FleetStatus status() {
         return FleetStatus.of(new FleetSnapshot(packages, placements, decisions, hosts, 0, NOW));
     }
