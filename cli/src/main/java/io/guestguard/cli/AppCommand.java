@@ -1,7 +1,6 @@
 package io.guestguard.cli;
 
 import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
-import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.OperatorRequest;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -69,10 +66,8 @@ final class AppCommand implements Callable<Integer> {
     public Integer call() {
         String user = signing.operator();
         OperatorRequest request = OperatorRequest.ofApp(action.request, app, user);
-        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(user),
-                Instant.now(), guest, request);
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
-            RecordMetadata written = log.append(event);
+            RecordMetadata written = log.tell(guest, request, user);
             spec.commandLine().getOut().printf("asked to %s %s in guest %s (%s partition %d, offset %d)%n",
                     action, app, guest, written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;

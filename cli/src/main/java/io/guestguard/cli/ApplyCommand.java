@@ -1,7 +1,6 @@
 package io.guestguard.cli;
 
 import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
-import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
@@ -15,8 +14,6 @@ import picocli.CommandLine.Spec;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,10 +51,8 @@ final class ApplyCommand implements Callable<Integer> {
             e.problems().forEach(spec.commandLine().getErr()::println);
             return ExitCodes.INVALID_PACKAGE;
         }
-        CloudEvent<PackageApplied> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), operatorSource(signing.operator()),
-                Instant.now(), pkg.guest(), new PackageApplied(pkg));
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
-            RecordMetadata written = log.append(event);
+            RecordMetadata written = log.tell(pkg.guest(), new PackageApplied(pkg), signing.operator());
             spec.commandLine().getOut().printf("applied package %s to %s (partition %d, offset %d)%n",
                     pkg.guest(), written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;

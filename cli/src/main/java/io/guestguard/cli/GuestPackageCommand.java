@@ -1,7 +1,6 @@
 package io.guestguard.cli;
 
 import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
-import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.OperatorRequest;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -13,8 +12,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -84,10 +81,8 @@ final class GuestPackageCommand implements Callable<Integer> {
         }
         String user = signing.operator();
         OperatorRequest request = new OperatorRequest(action.request, to, user);
-        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(user),
-                Instant.now(), guest, request);
         try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
-            RecordMetadata written = log.append(event);
+            RecordMetadata written = log.tell(guest, request, user);
             spec.commandLine().getOut().printf("asked to %s guest %s%s (%s partition %d, offset %d)%n", action, guest,
                     to == null ? "" : " to " + to, written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;

@@ -1,7 +1,6 @@
 package io.guestguard.cli;
 
 import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
-import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Names;
 import io.guestguard.protocol.OperatorRequest;
@@ -14,10 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -93,11 +90,11 @@ final class HostCommand implements Callable<Integer> {
             }
             List<String> told = new ArrayList<>();
             for (String guest : guests.placedThere()) {
-                tell(log, guest, user);
+                log.tell(guest, new OperatorRequest(action.request, host, user), user);
                 told.add(guest + " (placed there)");
             }
             for (String guest : guests.listingIt()) {
-                tell(log, guest, user);
+                log.tell(guest, new OperatorRequest(action.request, host, user), user);
                 told.add(guest);
             }
             out.printf("asked to %s host %s: %s. Told %d guest%s: %s%n", action, host, action.meaning, told.size(),
@@ -109,9 +106,4 @@ final class HostCommand implements Callable<Integer> {
         }
     }
 
-    private void tell(OperatorWriter log, String guest, String user) throws KafkaUnavailableException {
-        CloudEvent<OperatorRequest> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), ApplyCommand.operatorSource(user),
-                Instant.now(), guest, new OperatorRequest(action.request, host, user));
-        log.append(event);
-    }
 }

@@ -104,6 +104,15 @@ final class OperatorWriter implements AutoCloseable {
         return append(event.key(), event);
     }
 
+    /**
+     * Writes {@code fact} about {@code guest} as {@code operator} says it (a new id, this moment, the
+     * operator's source) and waits for the acknowledgement.
+     */
+    RecordMetadata tell(String guest, io.guestguard.protocol.Fact fact, String operator) throws KafkaUnavailableException {
+        return append(CloudEvent.ofGuest(java.util.UUID.randomUUID().toString(), ApplyCommand.operatorSource(operator),
+                java.time.Instant.now(), guest, fact));
+    }
+
     /** As {@link #append(CloudEvent)}, keyed by {@code key}. */
     RecordMetadata append(String key, CloudEvent<?> event) throws KafkaUnavailableException {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, signer.encode(event));
