@@ -84,10 +84,18 @@ final class Figure16Demo {
             ProcessHandle.of(killed).orElseThrow(() -> new IllegalStateException(guest + "/" + app + "'s pid " + killed
                     + " is gone before the demo killed it")).destroyForcibly();
             out.printf("  kill -9 %d (%s/%s, kill %d)%n", killed, guest, app, kills.size());
-            Observed.Seen next = observed.await(mark, e -> guest.equals(e.guestId())
-                            && (e.data() instanceof AppStarted s && s.app().equals(app) && s.pid() != null && s.pid() != killed
-                            || e.data() instanceof Decision d && d.action() != Decision.Action.RESTART_APP),
-                    deadline, guest + "/" + app + " restarted after kill " + kills.size() + ", or a failover decision");
+            Observed.Seen next;
+            try {
+                next = observed.await(mark, e -> guest.equals(e.guestId())
+                                && (e.data() instanceof AppStarted s && s.app().equals(app) && s.pid() != null && s.pid() != killed
+                                || e.data() instanceof Decision d && d.action() != Decision.Action.RESTART_APP),
+                        deadline, guest + "/" + app + " restarted after kill " + kills.size() + ", or a failover decision");
+            } catch (Observed.DeadlineException e) {
+                // What this guest did since its play began says more than the fleet's last lines.
+                String own = observed.between(firstMark, observed.mark(), event -> guest.equals(event.guestId())).stream()
+                        .map(seen -> format.line(seen.event())).collect(java.util.stream.Collectors.joining("\n    "));
+                throw new Observed.DeadlineException(e.getMessage() + "\n  " + guest + " since its play began:\n    " + own);
+            }
             if (next.event().data() instanceof AppStarted started) {
                 pid = started.pid();
                 continue;
