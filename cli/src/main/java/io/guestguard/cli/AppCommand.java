@@ -1,6 +1,7 @@
 package io.guestguard.cli;
 
-import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
+import io.guestguard.protocol.kafka.OperatorLog;
+import io.guestguard.protocol.kafka.OperatorLog.KafkaUnavailableException;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.OperatorRequest;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -66,8 +67,8 @@ final class AppCommand implements Callable<Integer> {
     public Integer call() {
         String user = signing.operator();
         OperatorRequest request = OperatorRequest.ofApp(action.request, app, user);
-        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
-            RecordMetadata written = log.tell(guest, request, user);
+        try (OperatorLog log = kafka.openGuestLog(signing.signer(new EventCodec()))) {
+            RecordMetadata written = log.tell(guest, request, user).where();
             spec.commandLine().getOut().printf("asked to %s %s in guest %s (%s partition %d, offset %d)%n",
                     action, app, guest, written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package io.guestguard.cli;
 
-import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
+import io.guestguard.protocol.kafka.OperatorLog;
+import io.guestguard.protocol.kafka.OperatorLog.KafkaUnavailableException;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
@@ -11,8 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -51,8 +50,8 @@ final class ApplyCommand implements Callable<Integer> {
             e.problems().forEach(spec.commandLine().getErr()::println);
             return ExitCodes.INVALID_PACKAGE;
         }
-        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
-            RecordMetadata written = log.tell(pkg.guest(), new PackageApplied(pkg), signing.operator());
+        try (OperatorLog log = kafka.openGuestLog(signing.signer(new EventCodec()))) {
+            RecordMetadata written = log.tell(pkg.guest(), new PackageApplied(pkg), signing.operator()).where();
             spec.commandLine().getOut().printf("applied package %s to %s (partition %d, offset %d)%n",
                     pkg.guest(), written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;
@@ -60,10 +59,5 @@ final class ApplyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("apply " + file + ": " + e.getMessage());
             return ExitCodes.KAFKA_UNAVAILABLE;
         }
-    }
-
-    /** {@code /operator/<operator>}: who asked, as a CloudEvents source (a URI reference, hence encoded). */
-    static String operatorSource(String operator) {
-        return "/operator/" + URLEncoder.encode(operator, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

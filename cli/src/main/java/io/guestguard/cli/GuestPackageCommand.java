@@ -1,7 +1,9 @@
 package io.guestguard.cli;
 
-import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
+import io.guestguard.protocol.kafka.OperatorLog;
+import io.guestguard.protocol.kafka.OperatorLog.KafkaUnavailableException;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestAction;
 import io.guestguard.protocol.OperatorRequest;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
@@ -29,27 +31,23 @@ import java.util.concurrent.Callable;
                 "64:wrong command line"})
 final class GuestPackageCommand implements Callable<Integer> {
 
-    /** What the operator asks for; each maps to one {@link OperatorRequest.Action}. */
+    /** What the operator asks for, in the command line's words; each is one {@link GuestAction}. */
     enum Action {
         /** Halt the guest where it runs; it stays down until run again. */
-        halt(OperatorRequest.Action.HALT, Target.NONE),
+        halt(GuestAction.HALT),
         /** Start a guest that is down: on {@code --to}, else on the first eligible host. */
-        run(OperatorRequest.Action.RUN, Target.OPTIONAL),
+        run(GuestAction.RUN),
         /** Halt the guest, then start it on {@code --to}. */
-        move(OperatorRequest.Action.MOVE, Target.REQUIRED),
+        move(GuestAction.MOVE),
         /** Live-migrate the running guest to {@code --to}; its restart budgets go with it. */
-        migrate(OperatorRequest.Action.MIGRATE, Target.REQUIRED);
+        migrate(GuestAction.MIGRATE);
 
-        final OperatorRequest.Action request;
-        final Target target;
+        final GuestAction request;
 
-        Action(OperatorRequest.Action request, Target target) {
+        Action(GuestAction request) {
             this.request = request;
-            this.target = target;
         }
     }
-
-    enum Target { NONE, OPTIONAL, REQUIRED }
 
     @Spec
     CommandSpec spec;
@@ -72,17 +70,22 @@ final class GuestPackageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (to == null && action.target == Target.REQUIRED) {
+        if (to == null && action.request.target() == GuestAction.Target.REQUIRED) {
             throw new ParameterException(spec.commandLine(), "guest " + action + " needs --to HOST: the host to "
                     + action + " " + guest + " to");
         }
-        if (to != null && action.target == Target.NONE) {
+        if (to != null && action.request.target() == GuestAction.Target.NONE) {
             throw new ParameterException(spec.commandLine(), "guest " + action + " takes no --to: a guest is halted where it runs");
         }
         String user = signing.operator();
-        OperatorRequest request = new OperatorRequest(action.request, to, user);
-        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
-            RecordMetadata written = log.tell(guest, request, user);
+        OperatorRequest request;
+        try {
+            request = action.request.request(to, user);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "guest " + action + " " + guest + ": " + e.getMessage());
+        }
+        try (OperatorLog log = kafka.openGuestLog(signing.signer(new EventCodec()))) {
+            RecordMetadata written = log.tell(guest, request, user).where();
             spec.commandLine().getOut().printf("asked to %s guest %s%s (%s partition %d, offset %d)%n", action, guest,
                     to == null ? "" : " to " + to, written.topic(), written.partition(), written.offset());
             return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package io.guestguard.cli;
 
-import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
+import io.guestguard.protocol.kafka.OperatorLog;
+import io.guestguard.protocol.kafka.OperatorLog.KafkaUnavailableException;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Names;
 import io.guestguard.protocol.OperatorRequest;
@@ -74,7 +75,7 @@ final class HostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String user = signing.operator();
-        try (OperatorWriter log = OperatorWriter.open(kafka, signing.signer(new EventCodec()))) {
+        try (OperatorLog log = kafka.openGuestLog(signing.signer(new EventCodec()))) {
             GuestsOfHost guests;
             try {
                 guests = GuestsOfHost.of(FleetTopics.placementsAndPackages(kafka.settings(), kafka.topics(), kafka.timeout), host);

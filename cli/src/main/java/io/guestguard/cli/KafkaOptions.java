@@ -3,6 +3,8 @@ package io.guestguard.cli;
 import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
+import io.guestguard.protocol.kafka.OperatorLog;
+import io.guestguard.protocol.trust.Signer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -77,6 +79,20 @@ final class KafkaOptions {
 
     Topics topics() {
         return new Topics(topicPrefix);
+    }
+
+    /** How this command's messages name the options to check. */
+    static final OperatorLog.Wording WORDING = new OperatorLog.Wording(
+            "--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS, else localhost:9092", "--topic-prefix");
+
+    /** The guest log, opened for {@code signer}'s facts (the log the CLI and the console write operators' facts to). */
+    OperatorLog openGuestLog(Signer signer) throws OperatorLog.KafkaUnavailableException {
+        return openLog(signer, topics().guestLog());
+    }
+
+    /** {@code topic}, one of GuestGuard's, opened for {@code signer}'s records. */
+    OperatorLog openLog(Signer signer, String topic) throws OperatorLog.KafkaUnavailableException {
+        return OperatorLog.open(settings(), topic, timeout, signer, "guestguard-cli", WORDING);
     }
 
     /** A duration in the package files' syntax, above zero: a zero timeout would fail every call. */

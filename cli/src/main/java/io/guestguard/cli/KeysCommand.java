@@ -1,6 +1,7 @@
 package io.guestguard.cli;
 
-import io.guestguard.cli.OperatorWriter.KafkaUnavailableException;
+import io.guestguard.protocol.kafka.OperatorLog;
+import io.guestguard.protocol.kafka.OperatorLog.KafkaUnavailableException;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.FreeText;
@@ -208,7 +209,7 @@ final class KeysCommand {
     }
 
     private static int writeAll(CommandSpec spec, KafkaOptions kafka, SigningKey root, List<CloudEvent<?>> events, String done) {
-        try (OperatorWriter keys = OperatorWriter.open(kafka, Signer.with(new EventCodec(), root), kafka.topics().keys())) {
+        try (OperatorLog keys = kafka.openLog(Signer.with(new EventCodec(), root), kafka.topics().keys())) {
             for (CloudEvent<?> event : events) {
                 KeyRecord record = (KeyRecord) event.data();
                 RecordMetadata written = keys.append(record.keyId(), event);

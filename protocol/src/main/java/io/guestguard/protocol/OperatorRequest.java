@@ -14,12 +14,21 @@ package io.guestguard.protocol;
  * @param operator who asked, for the audit trail
  * @param app the application concerned: required for {@code STOP_APP} and {@code START_APP}, absent
  *            otherwise (and in every request recorded before application requests existed)
+ * @param onBehalfOf the person who asked through an operator that acts for others (the console's
+ *                   signed-in user, while {@code operator} is the console whose key signs), for the
+ *                   audit trail; absent when the operator asked in person (and in every request
+ *                   recorded before the console could ask)
  */
-public record OperatorRequest(Action action, String host, String operator, String app) implements Fact {
+public record OperatorRequest(Action action, String host, String operator, String app, String onBehalfOf) implements Fact {
 
     /** A request about the whole guest package (every action but {@code STOP_APP} and {@code START_APP}). */
     public OperatorRequest(Action action, String host, String operator) {
-        this(action, host, operator, null);
+        this(action, host, operator, null, null);
+    }
+
+    /** A request as an operator makes it in person: on behalf of no one else. */
+    public OperatorRequest(Action action, String host, String operator, String app) {
+        this(action, host, operator, app, null);
     }
 
     /** A request to stop or start one application ({@code cmhaltserv}, {@code cmrunserv}). */
@@ -28,6 +37,19 @@ public record OperatorRequest(Action action, String host, String operator, Strin
             throw new IllegalArgumentException(action + " is not about an application");
         }
         return new OperatorRequest(action, null, operator, app);
+    }
+
+    /** This request as made through {@code operator} for the person {@code user} (the console's way). */
+    public OperatorRequest onBehalfOf(String user) {
+        return new OperatorRequest(action, host, operator, app, user);
+    }
+
+    /**
+     * Who asked, as decisions name them: the operator, or {@code alice via console} when the operator
+     * {@code console} asked for its user {@code alice}.
+     */
+    public String who() {
+        return onBehalfOf == null ? operator : onBehalfOf + " via " + operator;
     }
 
     /** What an operator can ask for. */
@@ -64,7 +86,7 @@ public record OperatorRequest(Action action, String host, String operator, Strin
 
     @Override
     public String describe() {
-        return "operator " + operator + " asks " + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        return "operator " + who() + " asks " + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + (app == null ? "" : " " + app) + (host == null ? "" : " " + host);
     }
 }

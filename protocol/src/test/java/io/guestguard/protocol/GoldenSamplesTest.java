@@ -59,6 +59,29 @@ class GoldenSamplesTest {
                 .isEqualTo(new OperatorRequest(OperatorRequest.Action.MOVE, "h2", "alice"));
     }
 
+    /**
+     * A request the console makes for its signed-in user names that user ({@code onBehalfOf}) beside
+     * the console's operator name; requests recorded before the field existed decode with none.
+     */
+    @Test
+    void requestOnBehalfOfAUserGoldenSampleValidatesAndRoundTrips() throws IOException {
+        byte[] golden;
+        try (InputStream in = getClass().getResourceAsStream("/golden/variants/io.guestguard.operator.request.v1.on-behalf-of.json")) {
+            assertThat(in).isNotNull();
+            golden = in.readAllBytes();
+        }
+
+        CloudEvent<?> event = codec.decode(golden);
+
+        OperatorRequest request = (OperatorRequest) event.data();
+        assertThat(request).isEqualTo(OperatorRequest.ofApp(OperatorRequest.Action.STOP_APP, "app2", "console").onBehalfOf("alice"));
+        assertThat(request.who()).isEqualTo("alice via console");
+        assertThat(mapper.readTree(codec.encode(event))).isEqualTo(mapper.readTree(golden));
+        OperatorRequest older = (OperatorRequest) codec.decode(golden(EventType.OPERATOR_REQUEST)).data();
+        assertThat(older.onBehalfOf()).isNull();
+        assertThat(older.who()).isEqualTo("alice");
+    }
+
     static byte[] golden(EventType type) throws IOException {
         try (InputStream in = GoldenSamplesTest.class.getResourceAsStream("/golden/" + type.type() + ".json")) {
             assertThat(in).as("golden sample for " + type.type()).isNotNull();

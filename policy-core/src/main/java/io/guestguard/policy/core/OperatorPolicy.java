@@ -42,7 +42,7 @@ final class OperatorPolicy {
     }
 
     void request(Turn t, OperatorRequest request) {
-        String who = request.operator();
+        String who = request.who(); // "alice via console" when the console asked for its user
         switch (request.action()) {
             case HALT -> halt(t, who);
             case RUN -> run(t, who, request.host());

@@ -1,8 +1,8 @@
-package io.guestguard.cli;
+package io.guestguard.protocol.kafka;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Durations;
-import io.guestguard.protocol.kafka.KafkaClientSettings;
+import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,22 +18,39 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Appends an operator's facts, keyed by guest, to {@code guest-log.v1}, one at a time, each waited
- * for until every in-sync replica has it ({@code acks=all}, idempotent), so a command returns only once
- * its record is durable and in the guest's order. The CLI writes facts only, never a command: what
- * follows from them is the decider's to decide.
+ * Appends an operator's facts, keyed by guest, to {@code guest-log.v1} (or, for the keys, to the keys
+ * topic), one at a time, each waited for until every in-sync replica has it ({@code acks=all},
+ * idempotent), so a request returns only once its record is durable and in the guest's order. The
+ * CLI and the console both write through it, so an operator's request is the same record whichever
+ * asked; neither writes a command: what follows from a fact is the decider's to decide.
  *
  * <p>Opening first asks the cluster whether the topic exists: a producer waits for metadata the same
  * way whether the brokers are down or the topic is missing, and the two need different fixes.
  * Every wait is bounded by the given timeout, so an unreachable cluster is an error, not a hang.
+ * Thread-safe (one producer), so a long-lived writer such as the console's is shared.
  */
-final class OperatorWriter implements AutoCloseable {
+public final class OperatorLog implements AutoCloseable {
+
+    /**
+     * How the writer's user gives the settings that its messages tell them to check: the CLI's options
+     * or a service's settings.
+     *
+     * @param servers        where the bootstrap servers are given, e.g. {@code --bootstrap-servers}
+     * @param serversDefault where they come from when not given, e.g. {@code KAFKA_BOOTSTRAP_SERVERS}, or empty
+     * @param topicPrefix    where the topic prefix is given, e.g. {@code --topic-prefix}
+     */
+    public record Wording(String servers, String serversDefault, String topicPrefix) {
+    }
 
     private final String bootstrapServers;
     private final String topic;
@@ -41,8 +58,8 @@ final class OperatorWriter implements AutoCloseable {
     private final Signer signer;
     private final KafkaProducer<String, byte[]> producer;
 
-    private OperatorWriter(String bootstrapServers, String topic, Duration timeout, Signer signer,
-                           KafkaProducer<String, byte[]> producer) {
+    private OperatorLog(String bootstrapServers, String topic, Duration timeout, Signer signer,
+                        KafkaProducer<String, byte[]> producer) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.timeout = timeout;
@@ -51,24 +68,20 @@ final class OperatorWriter implements AutoCloseable {
     }
 
     /**
-     * Connects to the cluster and checks that the guest log exists.
+     * Connects to the cluster and checks that {@code topic} exists.
      *
+     * @param clientId the Kafka client id, so the broker's logs and quotas tell the writers apart
      * @throws KafkaUnavailableException with the reason and the fix, when the cluster cannot be
      *                                   reached in time or has no such topic
      */
-    static OperatorWriter open(KafkaOptions kafka, Signer signer) throws KafkaUnavailableException {
-        return open(kafka, signer, kafka.topics().guestLog());
-    }
-
-    /** As {@link #open(KafkaOptions, Signer)}, for another of GuestGuard's topics (the keys topic). */
-    static OperatorWriter open(KafkaOptions kafka, Signer signer, String topic) throws KafkaUnavailableException {
-        KafkaClientSettings settings = kafka.settings();
+    public static OperatorLog open(KafkaClientSettings settings, String topic, Duration timeout, Signer signer,
+                                   String clientId, Wording wording) throws KafkaUnavailableException {
         String servers = settings.bootstrapServers();
-        String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, kafka.timeout.toMillis()));
+        String timeoutMs = Long.toString(Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try {
-            requireTopic(settings, topic, kafka.timeout, timeoutMs);
+            requireTopic(settings, topic, timeout, timeoutMs, clientId, wording);
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.with(Map.of(
-                    ProducerConfig.CLIENT_ID_CONFIG, "guestguard-cli",
+                    ProducerConfig.CLIENT_ID_CONFIG, clientId,
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                     ProducerConfig.LINGER_MS_CONFIG, "0",
@@ -76,7 +89,7 @@ final class OperatorWriter implements AutoCloseable {
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs)),
                     new StringSerializer(), new ByteArraySerializer());
-            return new OperatorWriter(servers, topic, kafka.timeout, signer, producer);
+            return new OperatorLog(servers, topic, timeout, signer, producer);
         } catch (KafkaException e) {
             // Configuration the client refuses before any connection, e.g. no resolvable host; the
             // innermost cause says which ("Failed to create new KafkaAdminClient" does not).
@@ -85,12 +98,17 @@ final class OperatorWriter implements AutoCloseable {
                 cause = cause.getCause();
             }
             throw new KafkaUnavailableException("cannot use Kafka at '" + servers + "': " + cause.getMessage()
-                    + "; give --bootstrap-servers as HOST:PORT[,HOST:PORT...] of reachable brokers");
+                    + "; give " + wording.servers() + " as HOST:PORT[,HOST:PORT...] of reachable brokers");
         }
     }
 
+    /** {@code /operator/<operator>}: who asked, as a CloudEvents source (a URI reference, hence encoded). */
+    public static String source(String operator) {
+        return "/operator/" + URLEncoder.encode(operator, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** The topic written to, with its prefix. */
-    String topic() {
+    public String topic() {
         return topic;
     }
 
@@ -100,7 +118,7 @@ final class OperatorWriter implements AutoCloseable {
      * @return where the record landed
      * @throws KafkaUnavailableException when the cluster did not acknowledge within the timeout
      */
-    RecordMetadata append(CloudEvent<?> event) throws KafkaUnavailableException {
+    public RecordMetadata append(CloudEvent<?> event) throws KafkaUnavailableException {
         return append(event.key(), event);
     }
 
@@ -108,13 +126,19 @@ final class OperatorWriter implements AutoCloseable {
      * Writes {@code fact} about {@code guest} as {@code operator} says it (a new id, this moment, the
      * operator's source) and waits for the acknowledgement.
      */
-    RecordMetadata tell(String guest, io.guestguard.protocol.Fact fact, String operator) throws KafkaUnavailableException {
-        return append(CloudEvent.ofGuest(java.util.UUID.randomUUID().toString(), ApplyCommand.operatorSource(operator),
-                java.time.Instant.now(), guest, fact));
+    public Written tell(String guest, Fact fact, String operator) throws KafkaUnavailableException {
+        CloudEvent<Fact> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), source(operator), Instant.now(), guest, fact);
+        return new Written(event.id(), append(event));
+    }
+
+    /**
+     * A fact written: its event id (what decisions name among their causes) and where it landed.
+     */
+    public record Written(String id, RecordMetadata where) {
     }
 
     /** As {@link #append(CloudEvent)}, keyed by {@code key}. */
-    RecordMetadata append(String key, CloudEvent<?> event) throws KafkaUnavailableException {
+    public RecordMetadata append(String key, CloudEvent<?> event) throws KafkaUnavailableException {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, signer.encode(event));
         try {
             return producer.send(record).get();
@@ -140,11 +164,11 @@ final class OperatorWriter implements AutoCloseable {
                 + "); check that the brokers are up and that this user may write to " + topic);
     }
 
-    private static void requireTopic(KafkaClientSettings settings, String topic, Duration timeout, String timeoutMs)
-            throws KafkaUnavailableException {
+    private static void requireTopic(KafkaClientSettings settings, String topic, Duration timeout, String timeoutMs,
+                                     String clientId, Wording wording) throws KafkaUnavailableException {
         String servers = settings.bootstrapServers();
         Admin admin = Admin.create(settings.with(Map.of(
-                AdminClientConfig.CLIENT_ID_CONFIG, "guestguard-cli-admin",
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
                 // Both, or the client raises the API timeout to the 30 s request timeout.
                 CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
                 CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs)));
@@ -156,12 +180,12 @@ final class OperatorWriter implements AutoCloseable {
                 if (cause instanceof UnknownTopicOrPartitionException) {
                     throw new KafkaUnavailableException("topic " + topic + " does not exist on Kafka at " + servers
                             + "; create GuestGuard's topics first (guestguard topics create --bootstrap-servers " + servers
-                            + ", see 'Running against an existing Kafka cluster' in README.md), or check --topic-prefix");
+                            + ", see 'Running against an existing Kafka cluster' in README.md), or check " + wording.topicPrefix());
                 }
                 if (cause instanceof TimeoutException) {
                     throw new KafkaUnavailableException("cannot reach Kafka at " + servers + " within "
-                            + Durations.format(timeout.toMillis()) + "; check --bootstrap-servers (default: "
-                            + "KAFKA_BOOTSTRAP_SERVERS, else localhost:9092) and that a broker is running there");
+                            + Durations.format(timeout.toMillis()) + "; check " + wording.servers()
+                            + (wording.serversDefault().isEmpty() ? "" : " (default: " + wording.serversDefault() + ")") + " and that a broker is running there");
                 }
                 if (!(cause instanceof AuthorizationException)) {
                     throw new KafkaUnavailableException("Kafka at " + servers + " cannot describe " + topic + " ("
@@ -178,8 +202,8 @@ final class OperatorWriter implements AutoCloseable {
     }
 
     /** The cluster cannot take the record; the message says why and what to do. */
-    static final class KafkaUnavailableException extends Exception {
-        KafkaUnavailableException(String message) {
+    public static final class KafkaUnavailableException extends Exception {
+        public KafkaUnavailableException(String message) {
             super(message);
         }
     }
