@@ -53,6 +53,10 @@ public class FleetFeed {
     private volatile boolean running = true;
     private Thread reader;
     private long lastFleetNotice;
+    /** Set once the reader reached the ends its topics had when it began: the pages show the whole fleet. */
+    private volatile boolean caughtUp;
+    /** Whether the reader is reading now, not waiting to try again after an error. */
+    private volatile boolean reading;
     private static final long BEAT_NOTICE_NANOS = Duration.ofSeconds(1).toNanos();
 
     public FleetFeed(KafkaClientSettings kafka, @ConfigProperty(name = "guestguard.topic-prefix") String prefix) {
@@ -97,6 +101,24 @@ public class FleetFeed {
         return fold.passedOver();
     }
 
+    /** For liveness: the reader's thread runs (it reads, or waits to try again). */
+    public boolean alive() {
+        return reader != null && reader.isAlive();
+    }
+
+    /** For readiness: it has read its topics to their ends once, and is reading now. */
+    public boolean ready() {
+        return caughtUp && reading && alive();
+    }
+
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public boolean reading() {
+        return reading;
+    }
+
     void onDecision(Consumer<TimelineEntry> listener) {
         decisionListeners.add(listener);
     }
@@ -128,13 +150,20 @@ public class FleetFeed {
                 }
                 c.assign(partitions);
                 c.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = c.endOffsets(partitions);
                 LOG.infof("reading %d partitions of %s from their beginnings", partitions.size(), read);
+                reading = true;
                 while (running) {
                     take(c.poll(Duration.ofMillis(500)));
+                    if (!caughtUp && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                        caughtUp = true;
+                        LOG.info("read the fleet's topics to their ends; reading on");
+                    }
                 }
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
+                reading = false;
                 // The broker away or a topic missing: say so and read everything again (the fold is
                 // idempotent per key, and the timeline skips decisions it already has).
                 LOG.warnf("cannot read the fleet's topics (%s); trying again in 2 s", e.toString());

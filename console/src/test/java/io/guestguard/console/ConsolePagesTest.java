@@ -10,6 +10,7 @@ import io.guestguard.protocol.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@TestProfile(TestUsers.class)
 class ConsolePagesTest {
 
     private static final Topics TOPICS = Topics.DEFAULT;
@@ -67,7 +69,7 @@ class ConsolePagesTest {
             assertThat(get("fragments/fleet").body()).contains("data-guest=\"c1\"").doesNotContain("<html");
 
             List<String> lines = new CopyOnWriteArrayList<>();
-            HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(console.resolve("events"))
+            HttpResponse<java.util.stream.Stream<String>> events = http.send(TestUsers.as(TestUsers.VIEWER, console.resolve("events"))
                     .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
             Thread reader = new Thread(() -> events.body().forEach(lines::add), "sse-reader");
             reader.setDaemon(true);
@@ -86,7 +88,7 @@ class ConsolePagesTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(console.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(TestUsers.as(TestUsers.VIEWER, console.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static CloudEvent<Decision> decision(String id, String reason) {
