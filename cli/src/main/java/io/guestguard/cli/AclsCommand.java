@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "acls", mixinStandardHelpOptions = true,
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         description = "Prints the least-privilege Kafka ACLs of a fleet, one principal per role (the policy engine, "
-                + "the migration watcher, each host's supervisor, each guest's reporter, each operator), as kafka-acls.sh "
+                + "the migration watcher, the web console, each host's supervisor, each guest's reporter, each operator), as kafka-acls.sh "
                 + "commands or as Strimzi KafkaUser resources. Kafka cannot restrict a principal by record key: a guest "
                 + "may write any guest's facts to the guest log (docs/operations.md, 'Kafka ACLs').")
 final class AclsCommand implements Callable<Integer> {

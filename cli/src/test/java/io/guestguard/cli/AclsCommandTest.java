@@ -59,8 +59,9 @@ class AclsCommandTest {
         new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(out.toString()).forEachRemaining(n -> users.add((JsonNode) n));
 
         assertThat(users).extracting(u -> u.at("/metadata/name").asText())
-                .containsExactly("guestguard-engine", "guestguard-watcher", "host-primary", "guest-g1", "guest-g2", "guestguard-operator");
-        JsonNode g1 = users.get(3);
+                .containsExactly("guestguard-engine", "guestguard-watcher", "guestguard-console", "host-primary", "guest-g1", "guest-g2",
+                        "guestguard-operator");
+        JsonNode g1 = users.get(4);
         assertThat(g1.at("/apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
         assertThat(g1.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo("prod");
         assertThat(g1.at("/spec/authentication/type").asText()).isEqualTo("tls");
@@ -68,6 +69,24 @@ class AclsCommandTest {
         assertThat(g1.at("/spec/authorization/acls/0/resource/name").asText()).isEqualTo("guestguard.guest-commands.v1");
         assertThat(g1.at("/spec/authorization/acls/0/operations/0").asText()).isEqualTo("Read");
         assertThat(users.get(0).at("/spec/authorization/acls").findValuesAsText("patternType")).contains("prefixed");
+    }
+
+    /** The console reads what its pages show and the key ring, and writes operator requests to the guest log: nothing else. */
+    @Test
+    void theConsoleReadsItsTopicsAndTheKeysAndWritesTheGuestLogOnly() {
+        assertThat(run("acls", "--hosts", "primary", "--guests", "g1", "--bootstrap-servers", "b1:9093")).as(err.toString()).isZero();
+        List<String> console = out.toString().lines().filter(l -> l.contains("'User:guestguard-console'"))
+                .map(l -> l.substring(l.indexOf(" --operation "))).toList();
+
+        assertThat(console).containsExactlyInAnyOrder(
+                " --operation Read --topic guestguard.packages.v1",
+                " --operation Read --topic guestguard.placements.v1",
+                " --operation Read --topic guestguard.decisions.v1",
+                " --operation Read --topic guestguard.host-heartbeats.v1",
+                " --operation Read --topic guestguard.dead-letter.v1",
+                " --operation Read --topic guestguard.keys.v1",
+                " --operation Write --topic guestguard.guest-log.v1",
+                " --operation IdempotentWrite --cluster");
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * The console's pages, rendered on the server (Qute, every value escaped) and readable without
  * JavaScript: the fleet view with the decision timeline, and one page per guest. A tiny script keeps
- * them current through {@link LiveEvents}. Read-only: nothing here writes to Kafka.
+ * them current through {@link LiveEvents}. Nothing here writes: the operator's actions are
+ * {@code act.OperatorActions}'.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)

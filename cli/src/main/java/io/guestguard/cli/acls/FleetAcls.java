@@ -38,6 +38,7 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
 
     public static final String ENGINE_USER = "guestguard-engine";
     public static final String WATCHER_USER = "guestguard-watcher";
+    public static final String CONSOLE_USER = "guestguard-console";
 
     /** How a client proves who it is; decides the principal's form and the Strimzi user's authentication. */
     public enum Authentication {
@@ -75,7 +76,7 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
         return "User:" + (authentication == Authentication.TLS ? "CN=" + user : user);
     }
 
-    /** Every user's ACLs, by user name, in a stable order: engine, watcher, hosts, guests, operators. */
+    /** Every user's ACLs, by user name, in a stable order: engine, watcher, console, hosts, guests, operators. */
     public Map<String, List<AclBinding>> byUser() {
         Map<String, List<AclBinding>> all = new LinkedHashMap<>();
         all.put(ENGINE_USER, streams(engineApplicationId, List.of(topics.guestLog(), topics.hostHeartbeats(), topics.placements()),
@@ -83,6 +84,7 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
                         topics.decisions(), topics.placements(), topics.packages(), topics.deadLetter()), ENGINE_USER));
         all.put(WATCHER_USER, streams(watcherApplicationId, List.of(topics.guestLog(), topics.heartbeats()),
                 List.of(topics.guestLog(), topics.guestCommands(), topics.deadLetter()), WATCHER_USER));
+        all.put(CONSOLE_USER, console());
         for (String host : hosts) {
             all.put(hostUser(host), agent(hostUser(host), List.of(topics.hostCommands(), topics.placements(), topics.hostHeartbeats(),
                             topics.keys()),
@@ -102,6 +104,20 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
             all.put(operator, grants.acls);
         }
         return all;
+    }
+
+    /**
+     * The web console: reads the topics its pages show and the key ring (by partition, no group, nothing
+     * committed), and writes its users' operator requests to the guest log, idempotently; it writes no
+     * command, decision or key.
+     */
+    private List<AclBinding> console() {
+        Grants grants = new Grants(principal(CONSOLE_USER));
+        grants.topic(AclOperation.READ, topics.packages(), topics.placements(), topics.decisions(), topics.hostHeartbeats(),
+                topics.deadLetter(), topics.keys());
+        grants.topic(AclOperation.WRITE, topics.guestLog());
+        grants.cluster(AclOperation.IDEMPOTENT_WRITE);
+        return grants.acls;
     }
 
     /** Every ACL of the fleet. */

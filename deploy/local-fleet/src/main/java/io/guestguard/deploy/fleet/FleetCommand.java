@@ -149,7 +149,11 @@ public final class FleetCommand implements Callable<Integer> {
         }
         out.printf("  metrics                   engine %s, watcher %s%n", fleet.engineMetricsUrl(), fleet.watcherMetricsUrl());
         if (fleet.runsConsole()) {
-            out.printf("  console                   %s (read-only: the fleet view and the live decision timeline)%n", fleet.consoleUrl());
+            ConsoleUsers users = fleet.consoleUsers();
+            out.printf("  console                   %s (the fleet, the live decision timeline, operator actions)%n", fleet.consoleUrl());
+            out.printf("                            sign in as %s / %s (operator: may act) or %s / %s (viewer); users in %s%n",
+                    ConsoleUsers.OPERATOR, users.password(ConsoleUsers.OPERATOR), ConsoleUsers.VIEWER,
+                    users.password(ConsoleUsers.VIEWER), users.file());
         }
         out.printf("  logs                      %s (guests: %s)%n", run.resolve("logs"), run.resolve("logs/guests"));
         out.println("try, in another terminal:");

@@ -117,6 +117,8 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Every principal's key, registered before any service starts (docs/security.md). */
     private final FleetKeys keys;
+    /** The console's users, when it runs. */
+    private ConsoleUsers consoleUsers;
 
     private LocalFleet(EmbeddedKafka kafka, Topics topics, Path runDir) {
         this.kafka = kafka;
@@ -126,7 +128,7 @@ public final class LocalFleet implements AutoCloseable {
         deleteRecursively(runDir.resolve("keys"));
         this.keys = FleetKeys.create(runDir.resolve("keys"), kafka.bootstrapServers(), topics);
         // All registered before any service starts, so no service reads a record whose key it has not loaded.
-        List.of(ENGINE, DETECTOR, WATCHER, OPERATOR).forEach(keys::key);
+        List.of(ENGINE, DETECTOR, WATCHER, OPERATOR, CONSOLE).forEach(keys::key);
         HOSTS.forEach(host -> keys.key(Principal.host(host)));
         GUESTS.forEach(guest -> keys.key(Principal.guest(guest)));
     }
@@ -136,6 +138,8 @@ public final class LocalFleet implements AutoCloseable {
     static final Principal DETECTOR = new Principal(Role.DETECTOR, "host-detector");
     static final Principal WATCHER = new Principal(Role.WATCHER, "migration-watcher");
     static final Principal OPERATOR = new Principal(Role.OPERATOR, "local-fleet");
+    /** The web console: an operator of its own, which asks on behalf of its signed-in users. */
+    static final Principal CONSOLE = new Principal(Role.OPERATOR, "console");
 
     /** The fleet's keys: for tests and benchmarks that write as one of its principals. */
     public FleetKeys keys() {
@@ -629,17 +633,28 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /**
-     * Starts the web console (read-only: it reads the topics and writes nothing), on a port the system
-     * gives it and on the loopback only, at a lower CPU priority, as the guests: it must not delay the
-     * supervisors' beats while it starts.
+     * Starts the web console, on a port the system gives it and on the loopback only, at a lower CPU
+     * priority, as the guests: it must not delay the supervisors' beats while it starts. It signs its
+     * users' requests with its own operator key; its users ({@link ConsoleUsers}) are new with each run.
      */
     private void startConsole(Path consoleJar) {
+        consoleUsers = ConsoleUsers.create(runDir.resolve("console/users.properties"));
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("kafka.bootstrap.servers", bootstrapServers());
         properties.put("quarkus.http.port", "0");
         properties.put("quarkus.http.host", "127.0.0.1");
+        properties.put("quarkus.config.locations", consoleUsers.file().toString());
+        properties.putAll(trust(CONSOLE));
         services.add(ServiceProcess.start("console", List.of("nice", "-n", "10"), consoleJar, SUPERVISOR_JVM, properties,
                 runDir.resolve("logs/console.log")));
+    }
+
+    /** The console's users and their passwords, when this fleet runs the console. */
+    public ConsoleUsers consoleUsers() {
+        if (consoleUsers == null) {
+            throw new IllegalStateException("this fleet runs no console");
+        }
+        return consoleUsers;
     }
 
     /** Whether this fleet runs the web console. */

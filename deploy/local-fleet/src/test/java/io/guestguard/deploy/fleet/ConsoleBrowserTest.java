@@ -10,6 +10,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -26,10 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Issue 17, point 4: the console in a real browser (Debian's chromium and chromedriver, driven by
- * Selenium, headless) on the real two-host fleet. The first page shows the three guests on primary;
- * each {@code kill -9} of g1's app1 shows in the page's timeline as its restart, without a reload; after
- * Figure 16's third kill (restart limit 2) the page shows g1 on standby. Screenshots go to
+ * Issue 17, points 3 and 4: the console in a real browser (Debian's chromium and chromedriver, driven
+ * by Selenium, headless) on the real two-host fleet. Signed in as the fleet's viewer, the first page
+ * shows the three guests on primary; each {@code kill -9} of g1's app1 shows in the page's timeline as
+ * its restart, without a reload; after Figure 16's third kill (restart limit 2) the page shows g1 on
+ * standby. The viewer has no action to press, and a POST of one from their session is refused (403).
+ * Signed in as the fleet's operator, stopping g3's app2 goes through its confirmation, and the
+ * engine's decision, naming who asked, appears live in g3's page opened beforehand. Screenshots go to
  * {@code target/console-screenshots/}.
  */
 class ConsoleBrowserTest {
@@ -52,7 +56,8 @@ class ConsoleBrowserTest {
             String console = fleet.consoleUrl();
             WebDriver browser = browser(runDir.resolve("chromium-profile"));
             try {
-                browser.get(console);
+                signIn(browser, console, ConsoleUsers.VIEWER, fleet.consoleUsers().password(ConsoleUsers.VIEWER));
+                assertThat(browser.findElement(By.id("whoami")).getText()).contains("Signed in as viewer");
                 for (String guest : LocalFleet.GUESTS) {
                     await(guest + " shown running on primary").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                             .ignoreExceptions().until(() -> cell(browser, guest, "host").equals("primary")
@@ -97,10 +102,70 @@ class ConsoleBrowserTest {
                         .as("only g1's decisions").allSatisfy(li -> assertThat(li.getAttribute("data-guest")).isEqualTo("g1"))
                         .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("failover"));
                 screenshot(browser, "guest-g1.png");
+
+                aViewerCannotAct(browser, console);
+                browser.get(console + "logout");
+                signIn(browser, console, ConsoleUsers.OPERATOR, fleet.consoleUsers().password(ConsoleUsers.OPERATOR));
+                anOperatorStopsAnApplicationThroughItsConfirmation(browser, console);
             } finally {
                 browser.quit();
             }
         }
+    }
+
+    /** The viewer's g3 page has no action, and a POST of one from their signed-in page is a 403. */
+    private static void aViewerCannotAct(WebDriver browser, String console) throws IOException {
+        browser.get(console + "guests/g3");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Guest g3");
+        assertThat(browser.findElements(By.cssSelector("#actions, button, form[action^='/actions']"))).as("no action for a viewer").isEmpty();
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "fetch('/actions/app', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+                + " body: 'guest=g3&action=stop&app=app2', redirect: 'manual'}).then(function (r) { done(r.status); });");
+        assertThat(((Number) status).intValue()).as("a viewer's POST of an action").isEqualTo(403);
+        screenshot(browser, "viewer-g3.png");
+    }
+
+    /**
+     * g3's page opened in a tab of its own first, then app2 stopped from another through the
+     * confirmation: the decision appears in the first tab without a reload.
+     */
+    private static void anOperatorStopsAnApplicationThroughItsConfirmation(WebDriver browser, String console) throws IOException {
+        browser.get(console + "guests/g3");
+        String watching = browser.getWindowHandle();
+        ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+        assertThat(timeline(browser, "g3/app2", "stop_app")).isEmpty();
+
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(console + "guests/g3");
+        browser.findElement(By.id("act-stop-app2")).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Confirm: Stop app2 in g3");
+        assertThat(browser.findElement(By.id("what")).getText()).startsWith("Stop application app2 in guest g3 (on primary).");
+        assertThat(browser.findElement(By.id("how")).getText()).contains("signed as operator console").contains("on behalf of you, ops");
+        screenshot(browser, "operator-confirm-stop-g3-app2.png");
+        browser.findElement(By.id("confirm")).click();
+        String requestId = browser.findElement(By.id("request-id")).getText();
+        assertThat(requestId).isNotBlank();
+        assertThat(browser.findElement(By.id("guest-link")).getAttribute("href")).endsWith("/guests/g3");
+        screenshot(browser, "operator-asked-stop-g3-app2.png");
+
+        browser.switchTo().window(watching);
+        await("g3/app2's stop decision in the open page").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .ignoreException(StaleElementReferenceException.class)
+                .until(() -> !timeline(browser, "g3/app2", "stop_app").isEmpty());
+        assertThat(timeline(browser, "g3/app2", "stop_app").get(0).getText()).contains("operator ops via console stops app2 in g3 on primary");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"))
+                .as("the page was not reloaded").isEqualTo(true);
+        screenshot(browser, "operator-g3-app2-stopped.png");
+    }
+
+    /** Signs in through the console's login form, where any first page leads. */
+    private static void signIn(WebDriver browser, String console, String user, String password) {
+        browser.get(console);
+        assertThat(browser.getCurrentUrl()).endsWith("/login.html");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("login")).click();
+        await(user + " signed in").atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("whoami")).isEmpty());
     }
 
     /** Debian's chromium through its chromedriver, both named, so Selenium downloads nothing; nothing leaves the machine. */
