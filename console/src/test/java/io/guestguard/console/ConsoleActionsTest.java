@@ -90,6 +90,8 @@ class ConsoleActionsTest {
         assertThat(fleet.headers().firstValue("location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login.html"));
         assertThat(send(anonymous, HttpRequest.newBuilder(page("events")).build()).statusCode()).isIn(302, 401);
         assertThat(send(anonymous, HttpRequest.newBuilder(page("login.html")).build()).body()).contains("j_security_check");
+        assertThat(send(anonymous, HttpRequest.newBuilder(page("favicon.ico")).build()).statusCode())
+                .as("not a login challenge, or the login would return to it").isEqualTo(404);
 
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> wrong = send(browser, form(page("j_security_check"), Map.of("j_username", TestUsers.VIEWER, "j_password", "guess")).build());

@@ -18,7 +18,8 @@ import java.util.Map;
  * The local fleet's console users, new with each run: {@value #OPERATOR} (role operator: may act) and
  * {@value #VIEWER} (role viewer: sees everything), each with a random password. They are written as an
  * operator writes them for a real console (docs/operations.md, "The console"): password digests and
- * roles in a file of settings (owner-only) that the console reads with {@code quarkus.config.locations};
+ * roles in a file of settings (owner-only) that the console reads with {@code quarkus.config.locations},
+ * with the key that encrypts the login sessions;
  * the passwords themselves are only printed in the fleet's header.
  */
 public final class ConsoleUsers {
@@ -49,6 +50,10 @@ public final class ConsoleUsers {
             settings.append("quarkus.security.users.embedded.users.").append(user.getKey()).append('=').append(digest(user.getKey(), password))
                     .append('\n').append("quarkus.security.users.embedded.roles.").append(user.getKey()).append('=').append(user.getValue()).append('\n');
         }
+        // Form logins' session cookies are encrypted with this key; unset, Quarkus makes one and logs it.
+        byte[] sessionKey = new byte[32];
+        random.nextBytes(sessionKey);
+        settings.append("quarkus.http.auth.session.encryption-key=").append(Base64.getEncoder().encodeToString(sessionKey)).append('\n');
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);

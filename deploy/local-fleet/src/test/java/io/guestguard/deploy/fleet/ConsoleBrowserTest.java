@@ -165,7 +165,13 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("login")).click();
-        await(user + " signed in").atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("whoami")).isEmpty());
+        try {
+            await(user + " signed in").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !browser.findElements(By.id("whoami")).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(user + " not signed in: the browser is at " + browser.getCurrentUrl() + ", showing: "
+                    + browser.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     /** Debian's chromium through its chromedriver, both named, so Selenium downloads nothing; nothing leaves the machine. */
