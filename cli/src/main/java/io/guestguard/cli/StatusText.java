@@ -51,10 +51,10 @@ final class StatusText {
                     h.marks().isEmpty() ? "-" : words(h.marks()), h.guests().isEmpty() ? "-" : String.join(" ", h.guests()));
         }
         out.println();
-        out.printf("%-16s %-13s %-16s %-6s %-10s %s%n", "GUEST", "ACTIVITY", "HOST", "EPOCH", "SWITCHING",
+        out.printf("%-16s %-14s %-16s %-6s %-10s %s%n", "GUEST", "ACTIVITY", "HOST", "EPOCH", "SWITCHING",
                 "APPS (restarts used/limit, failures in window)");
         for (GuestStatus g : status.guests()) {
-            out.printf("%-16s %-13s %-16s %-6s %-10s %s%n", g.guest(), g.activity(), g.host() == null ? "-" : g.host(),
+            out.printf("%-16s %-14s %-16s %-6s %-10s %s%n", g.guest(), g.activity(), g.host() == null ? "-" : g.host(),
                     g.epoch() == null ? "-" : g.epoch(), g.switchingEnabled() == null ? "-" : g.switchingEnabled() ? "enabled" : "disabled",
                     g.apps().isEmpty() ? "-" : g.apps().stream().map(StatusText::budget).collect(Collectors.joining("  ")));
             if (verbose) {
@@ -107,7 +107,7 @@ final class StatusText {
                     .append(a.failureWindowMs() == null ? "window (never ages out)" : duration(a.failureWindowMs()) + " window");
         }
         if (a.atLimit()) {
-            line.append(", AT LIMIT: its next failure fails the guest over");
+            line.append(a.restarts() > a.limit() ? ", AT LIMIT: used up, the guest must fail over" : ", AT LIMIT: its next failure fails the guest over");
         }
         if (a.lastFailure() != null) {
             FleetStatus.LastFailure f = a.lastFailure();

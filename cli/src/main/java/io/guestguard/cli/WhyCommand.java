@@ -100,7 +100,7 @@ final class WhyCommand implements Callable<Integer> {
                 Math.min(last, decisions.size()), decisions.size());
         decisions.subList(Math.max(0, decisions.size() - last), decisions.size()).forEach(d -> explain(out, d, log.facts));
         out.println();
-        WhyNot.lines(state, app, java.time.Instant.now()).forEach(out::println);
+        WhyNot.lines(guest, state, app, java.time.Instant.now()).forEach(out::println);
         if (report.difference() != null) {
             out.println("note: replaying the log does not reproduce every live decision (" + report.difference().what()
                     + " at " + report.difference().where() + "): run guestguard replay --verify --guest " + guest);

@@ -28,10 +28,11 @@ final class WhyNot {
     }
 
     /**
+     * @param guest the guest, for the commands the lines name
      * @param app only this application's budget ({@code null}: every one)
      * @param now the reader's time, against which failures age out of their window
      */
-    static List<String> lines(GuestState state, String app, Instant now) {
+    static List<String> lines(String guest, GuestState state, String app, Instant now) {
         List<String> lines = new ArrayList<>();
         Placement p = state.placement();
         PackageSpec spec = state.spec();
@@ -48,7 +49,7 @@ final class WhyNot {
             lines.add("    a failover is owed (an application used up its restarts) and held: it happens once what holds it ends");
         }
         if (!state.switchingEnabled()) {
-            lines.add("    switching is disabled: a failover is held until it is enabled again (guestguard guest enable-switching --guest G)");
+            lines.add("    switching is disabled: a failover is held until it is enabled again (guestguard guest enable-switching --guest " + guest + ")");
         }
         if (state.maintenance()) {
             lines.add("    the package is in maintenance: nothing is restarted or moved");
@@ -94,7 +95,9 @@ final class WhyNot {
                 limit == null ? "unlimited" : limit));
         if (limit == null) {
             line.append("it is always restarted, never failed over");
-        } else if (inWindow.size() >= limit) {
+        } else if (inWindow.size() > limit) {
+            line.append("used up: the guest must fail over");
+        } else if (inWindow.size() == limit) {
             line.append("its next failure fails the guest over");
         } else {
             line.append("the limit is not reached: ").append(limit - inWindow.size()).append(" restart(s) left before a failover");

@@ -49,9 +49,10 @@ class WhyNotTest {
     void switchingDisabledHoldsTheFailoverItOwes() {
         GuestState state = run(applied(0, true), started(), operator("d", OperatorRequest.Action.DISABLE_SWITCHING, null), killed("k1", 10));
 
-        assertThat(text(state, T0.plusSeconds(20))).contains("(app failover)")
+        assertThat(text(state, T0.plusSeconds(20))).contains("1 within its 10m window of a limit of 0: used up: the guest must fail over")
+                .contains("(app failover)")
                 .contains("a failover is owed (an application used up its restarts) and held")
-                .contains("switching is disabled: a failover is held until it is enabled again");
+                .contains("switching is disabled: a failover is held until it is enabled again (guestguard guest enable-switching --guest g1)");
     }
 
     @Test
@@ -88,11 +89,11 @@ class WhyNotTest {
 
         String text = text(state, T0.plusSeconds(20));
         assertThat(text).contains("1 within its window (never ages out) of a limit of unlimited: it is always restarted, never failed over");
-        assertThat(String.join("\n", WhyNot.lines(state, "app9", T0))).doesNotContain("app1");
+        assertThat(String.join("\n", WhyNot.lines("g1", state, "app9", T0))).doesNotContain("app1");
     }
 
     private static String text(GuestState state, Instant now) {
-        return String.join("\n", WhyNot.lines(state, null, now));
+        return String.join("\n", WhyNot.lines("g1", state, null, now));
     }
 
     @SuppressWarnings("unchecked")
