@@ -56,7 +56,7 @@ final class Problems {
         }
         if (g.phase() != null && Boolean.FALSE.equals(g.switchingEnabled()) && activity != GuestActivity.HALTED
                 && activity != GuestActivity.HALTING) {
-            sentences.add(guest + ": switching is disabled: it will not fail over (guestguard guest enable-switching)");
+            sentences.add(guest + ": switching is disabled: it will not fail over (guestguard guest enable-switching --guest " + guest + ")");
         }
         if (g.packageMaintenance()) {
             sentences.add(guest + "'s package is in maintenance: nothing is restarted or moved");

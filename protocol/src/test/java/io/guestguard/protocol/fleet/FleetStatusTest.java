@@ -123,7 +123,7 @@ class FleetStatusTest {
         assertThat(status.guests()).extracting(FleetStatus.GuestStatus::switchingEnabled).containsExactly(false, false);
         assertThat(status.guests().get(1).activity()).isEqualTo(GuestActivity.HALTED);
         assertThat(status.verdict()).isEqualTo(FleetStatus.Verdict.DEGRADED);
-        assertThat(status.problems()).containsExactly("g1: switching is disabled: it will not fail over (guestguard guest enable-switching)");
+        assertThat(status.problems()).containsExactly("g1: switching is disabled: it will not fail over (guestguard guest enable-switching --guest g1)");
         assertThat(status.summary().guestActivities()).containsEntry(GuestActivity.RUNNING, 1).containsEntry(GuestActivity.HALTED, 1);
     }
 
