@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
  * The policy engine as its consumer group shows it (the group is its Kafka Streams {@code application.id}):
  * its lag on the guest log (the committed facts past the group's committed offsets, summed over the
  * partitions; a partition it never committed counts from its beginning) and how many members it has.
- * Asked with the Admin client, as {@code kafka-consumer-groups.sh --describe} does; a cluster that does
+ * Asked with the Admin client, as {@code kafka-consumer-groups.sh --describe} does (the engine's group
+ * uses the classic protocol, Kafka Streams' default: a group of the streams protocol would read as one
+ * that does not exist, with no member); a cluster that does
  * not answer or does not allow it gives an {@link FleetStatus.Engine} that says why, never a failure of
  * the whole status.
  */
