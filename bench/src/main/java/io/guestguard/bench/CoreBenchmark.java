@@ -225,12 +225,9 @@ final class CoreBenchmark {
         return bytesOut > 0 ? decisions : -1;
     }
 
-    /** As DecideProcessor.placementOf (package-private there): what the placements topic carries. */
+    /** What the placements topic carries, as the engine writes it. */
     private static GuestPlacement placementOf(GuestState state) {
-        Map<String, Integer> failures = new TreeMap<>();
-        state.apps().forEach((app, budget) -> failures.put(app, budget.failures()));
-        return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase(),
-                failures);
+        return io.guestguard.policy.core.PlacementRecord.of(state);
     }
 
     private GuestState read(byte[] bytes) {

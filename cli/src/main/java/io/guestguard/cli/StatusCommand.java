@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.guestguard.protocol.fleet.FleetStatus;
-import io.guestguard.protocol.fleet.FleetStatus.AppStatus;
-import io.guestguard.protocol.fleet.FleetStatus.GuestStatus;
-import io.guestguard.protocol.fleet.FleetStatus.HostStatus;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,27 +12,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /**
- * {@code guestguard status [--guest G] [--json]}: where every guest runs, how much of each application's
- * restart budget is used, how each host beats, and why each guest's last decision was taken, as
- * Serviceguard's {@code cmviewcl -v} and Pacemaker's {@code crm_mon} show a cluster. It reads the topics
- * (nothing to deploy) and exits 0 when all is well, 1 when degraded, 2 when a guest runs nowhere.
+ * {@code guestguard status [-v] [--guest G] [--json]}: where every guest runs and what it is doing, how much
+ * of each application's restart budget is used, how each host beats and what the guests know of it, how
+ * far behind the policy engine is, and (with {@code -v}) each application's last failure and each guest's
+ * last decision and why, as Serviceguard's {@code cmviewcl [-v]} and Pacemaker's {@code crm_mon} show a
+ * cluster. It reads the topics and asks for the engine's consumer group (nothing to deploy) and exits 0
+ * when all is well, 1 when degraded, 2 when a guest runs nowhere or the engine is silent.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows the fleet as cmviewcl -v does: hosts and their beats, guests and where they run, each application's restarts used of its limit, each guest's last decision and why. Reads GuestGuard's topics.",
+        description = "Shows the fleet as cmviewcl does: a summary (verdict, freshness, the engine's lag), hosts and their beats, guests and where they run, each application's restarts used of its limit; -v adds, as cmviewcl -v, each guest's package and the hosts it knows, each application's failures, last failure and backoff, each guest's last decision and why. Reads GuestGuard's topics and the engine's consumer group.",
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:all well", "1:degraded: a host silent or left, a guest not on its first host or moving, an application at its restart limit",
-                "2:failed: a guest with auto_run runs nowhere; or Kafka could not be read", "64:wrong command line"})
+        exitCodeList = {"0:all well", "1:degraded: a host silent, left, lost, fenced or detached, a guest not on its first host, moving, held or with switching disabled, an application at its restart limit, no engine in its group",
+                "2:failed: a guest with auto_run runs nowhere, or the engine is silent (facts wait and its group has no member); or Kafka could not be read", "64:wrong command line"})
 final class StatusCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Spec
     CommandSpec spec;
@@ -45,6 +38,13 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the status as JSON, in the shape docs/operations.md documents.")
     boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show everything, as cmviewcl -v: each guest's package and the hosts it knows, each application's failures, last failure and backoff, its last decision and why.")
+    boolean verbose;
+
+    @Option(names = "--engine-group", paramLabel = "GROUP", defaultValue = EngineGroup.DEFAULT_GROUP,
+            description = "The policy engine's consumer group, its quarkus.kafka-streams.application-id (default: ${DEFAULT-VALUE}).")
+    String engineGroup;
 
     @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "2",
             description = "Show it again every SECONDS (default 2) until interrupted, as crm_mon does.")
@@ -76,7 +76,8 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         FleetStatus status;
         try {
-            status = FleetStatus.of(FleetTopics.read(kafka.settings(), kafka.topics(), kafka.timeout));
+            status = FleetStatus.of(FleetTopics.read(kafka.settings(), kafka.topics(), kafka.timeout),
+                    EngineGroup.read(kafka.settings(), kafka.topics().guestLog(), engineGroup, kafka.timeout));
         } catch (KafkaException e) {
             spec.commandLine().getErr().println("status: cannot read GuestGuard's topics at " + kafka.settings().bootstrapServers()
                     + " (" + e.getMessage() + "); check that the brokers are up and that this user may read the topics");
@@ -91,48 +92,8 @@ final class StatusCommand implements Callable<Integer> {
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(status));
         } else {
-            print(out, status);
+            new StatusText(out, verbose).print(status);
         }
         return status.verdict().exitCode;
-    }
-
-    private static void print(PrintWriter out, FleetStatus status) {
-        FleetStatus.Summary s = status.summary();
-        out.printf("GuestGuard fleet at %s: %s (newest host beat %s ago, newest decision %s ago, %d dead letters in the last hour)%n",
-                CLOCK.format(status.readAt()), status.verdict(), FleetStatus.seconds(s.newestBeatAgeMs()),
-                FleetStatus.seconds(s.newestDecisionAgeMs()), s.deadLettersLastHour());
-        out.printf("hosts: %s   guests: %s%n", counts(s.hosts()), counts(s.guests()));
-        status.problems().forEach(p -> out.println("  ! " + p));
-        out.println();
-        out.printf("%-16s %-10s %-9s %s%n", "HOST", "STATE", "BEAT AGE", "GUESTS");
-        for (HostStatus h : status.hosts()) {
-            out.printf("%-16s %-10s %-9s %s%n", h.host(), h.state(), FleetStatus.seconds(h.beatAgeMs()),
-                    h.guests().isEmpty() ? "-" : String.join(" ", h.guests()));
-        }
-        out.println();
-        out.printf("%-16s %-9s %-16s %-6s %s%n", "GUEST", "PHASE", "HOST", "EPOCH", "HOSTS (* current), POLICY");
-        for (GuestStatus g : status.guests()) {
-            String hosts = g.hosts() == null ? "no package"
-                    : g.hosts().stream().map(h -> h.equals(g.host()) ? "*" + h : h).collect(Collectors.joining(" "))
-                    + ", " + (Boolean.TRUE.equals(g.autoRun()) ? "auto_run" : "no auto_run") + ", "
-                    + g.failoverPolicy().toLowerCase(java.util.Locale.ROOT) + ", failback " + g.failbackPolicy().toLowerCase(java.util.Locale.ROOT);
-            out.printf("%-16s %-9s %-16s %-6s %s%n", g.guest(), g.phase() == null ? "UNPLACED" : g.phase(),
-                    g.host() == null ? "-" : g.host(), g.epoch() == null ? "-" : g.epoch(), hosts);
-            for (AppStatus a : g.apps()) {
-                out.printf("  %-14s restarts %d of %s%s%n", a.app(), a.restarts(), a.limit() == null ? "unlimited" : a.limit(),
-                        a.atLimit() ? "  AT LIMIT" : "");
-            }
-            if (g.lastDecision() != null) {
-                FleetStatus.LastDecision d = g.lastDecision();
-                out.printf("  last decision %s %s: %s (cause %s)%n", CLOCK.format(d.time()), d.action(), d.reason(),
-                        String.join(", ", d.causeIds()));
-            }
-        }
-    }
-
-    private static String counts(java.util.Map<?, Integer> counts) {
-        return counts.isEmpty() ? "none" : counts.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey().toString().toLowerCase(java.util.Locale.ROOT))
-                .collect(Collectors.joining(", "));
     }
 }

@@ -2,7 +2,6 @@ package io.guestguard.cli;
 
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
-import io.guestguard.policy.core.Placement;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.AppStopped;
@@ -14,8 +13,6 @@ import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.HostFenced;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationFailed;
-import io.guestguard.protocol.PackageSpec;
-import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -104,7 +100,7 @@ final class WhyCommand implements Callable<Integer> {
                 Math.min(last, decisions.size()), decisions.size());
         decisions.subList(Math.max(0, decisions.size() - last), decisions.size()).forEach(d -> explain(out, d, log.facts));
         out.println();
-        now(out, state);
+        WhyNot.lines(guest, state, app, java.time.Instant.now()).forEach(out::println);
         if (report.difference() != null) {
             out.println("note: replaying the log does not reproduce every live decision (" + report.difference().what()
                     + " at " + report.difference().where() + "): run guestguard replay --verify --guest " + guest);
@@ -149,50 +145,6 @@ final class WhyCommand implements Callable<Integer> {
         return after.stream().filter(f -> shows.test(f.event().data())).findFirst()
                 .map(f -> "then " + ((io.guestguard.protocol.Fact) f.event().data()).describe() + " at " + CLOCK.format(f.decisionTime()))
                 .orElse("no outcome on the log yet");
-    }
-
-    /** What stands between the guest and a failover now, from its replayed state. */
-    private void now(PrintWriter out, GuestState state) {
-        Placement p = state.placement();
-        PackageSpec spec = state.spec();
-        out.printf("now: %s%n", p.host() == null ? "placed nowhere (" + p.phase() + ")"
-                : p.phase() + " on " + p.host() + " as epoch " + p.epoch() + (p.nextHost() == null ? "" : ", going to " + p.nextHost())
-                + (p.motive() == Placement.Motive.NONE ? "" : " (" + p.motive().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"));
-        if (spec == null) {
-            out.println("    no package is applied: it cannot fail over (guestguard apply)");
-        } else {
-            for (PackageSpec.AppPolicy policy : spec.applications()) {
-                if (app != null && !app.equals(policy.name())) {
-                    continue;
-                }
-                int used = state.app(policy.name()).failures();
-                out.printf("    %-12s %d failure(s) counted%s of a limit of %s: %s%n", policy.name(), used,
-                        policy.failureWindowMs() == null ? "" : " within " + policy.failureWindowMs() / 1000 + " s",
-                        policy.restartLimit() == null ? "unlimited" : policy.restartLimit(),
-                        policy.restartLimit() == null ? "it is always restarted, never failed over"
-                                : used >= policy.restartLimit() ? "its next failure fails the guest over"
-                                : (policy.restartLimit() - used) + " restart(s) left before a failover");
-            }
-        }
-        if (!state.switchingEnabled()) {
-            out.println("    switching is disabled: a failover is held until it is enabled again");
-        }
-        if (state.maintenance()) {
-            out.println("    the package is in maintenance: nothing is restarted or moved");
-        }
-        if (p.host() != null && state.hosts().isDetached(p.host())) {
-            out.println("    its host " + p.host() + " is detached: nothing moves it off or fences it (guestguard host run " + p.host() + ")");
-        }
-        if (p.phase() == PlacementPhase.FENCING && state.fence() != null) {
-            out.println("    it waits for " + p.host() + " to be fenced (asked " + state.fence().attempts() + " time(s))");
-        }
-        if (spec != null) {
-            for (String host : spec.hosts()) {
-                if (!host.equals(p.host())) {
-                    out.printf("    host %-10s %s%n", host, state.hosts().whyNot(host, Set.of()));
-                }
-            }
-        }
     }
 
     /** The guest's log, keeping the facts and decisions the replay reads. */

@@ -42,6 +42,11 @@ class AclsCommandTest {
                         + " --operation Write --operation Describe --transactional-id guestguard-policy-engine --resource-pattern-type prefixed",
                 "kafka-acls.sh --bootstrap-server b1:9093 --command-config admin.properties --add --allow-principal 'User:guestguard-engine'"
                         + " --operation Read --group guestguard-policy-engine --resource-pattern-type prefixed");
+        assertThat(lines).as("status reads the placements and describes the engine's group").contains(
+                "kafka-acls.sh --bootstrap-server b1:9093 --command-config admin.properties --add --allow-principal 'User:guestguard-operator'"
+                        + " --operation Read --topic guestguard.placements.v1",
+                "kafka-acls.sh --bootstrap-server b1:9093 --command-config admin.properties --add --allow-principal 'User:guestguard-operator'"
+                        + " --operation Describe --group guestguard-policy-engine");
         assertThat(lines.stream().filter(l -> l.contains("'User:guest-g1'")))
                 .as("a guest is kept off the hosts' commands, the decisions and the placements")
                 .noneMatch(l -> l.contains("host-commands") || l.contains("decisions") || l.contains("placements"));

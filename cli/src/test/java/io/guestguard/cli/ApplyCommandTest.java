@@ -146,20 +146,22 @@ class ApplyCommandTest {
     }
 
     @Test
-    void guestHaltRunMoveAndMigrateWriteOperatorRequestsToTheGuestLogInOrder() {
+    void guestHaltRunMoveMigrateAndSwitchingWriteOperatorRequestsToTheGuestLogInOrder() {
         String user = "alice"; // the operator whose key signs the request
         List<Run> runs = List.of(
                 op("guest", "halt", "--guest", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
                 op("guest", "run", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
                 op("guest", "run", "-g", "web-09", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers()),
                 op("guest", "move", "-g", "web-09", "--to", "h1", "--bootstrap-servers", kafka.bootstrapServers()),
-                op("guest", "migrate", "-g", "web-09", "--to", "h3", "--bootstrap-servers", kafka.bootstrapServers()));
+                op("guest", "migrate", "-g", "web-09", "--to", "h3", "--bootstrap-servers", kafka.bootstrapServers()),
+                op("guest", "disable-switching", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()),
+                op("guest", "enable-switching", "-g", "web-09", "--bootstrap-servers", kafka.bootstrapServers()));
 
         assertThat(runs).allSatisfy(run -> {
             assertThat(run.err()).isEmpty();
             assertThat(run.exitCode()).isZero();
         });
-        List<ConsumerRecord<String, byte[]>> records = readBack(Topics.DEFAULT.guestLog(), "web-09", 5);
+        List<ConsumerRecord<String, byte[]>> records = readBack(Topics.DEFAULT.guestLog(), "web-09", 7);
         assertThat(runs.get(4).out()).isEqualTo("asked to migrate guest web-09 to h3 (guestguard.guest-log.v1 partition "
                 + records.get(4).partition() + ", offset " + records.get(4).offset() + ")" + System.lineSeparator());
         assertThat(runs.get(0).out()).startsWith("asked to halt guest web-09 (guestguard.guest-log.v1 partition ");
@@ -169,7 +171,10 @@ class ApplyCommandTest {
                 new OperatorRequest(OperatorRequest.Action.RUN, null, user),
                 new OperatorRequest(OperatorRequest.Action.RUN, "h2", user),
                 new OperatorRequest(OperatorRequest.Action.MOVE, "h1", user),
-                new OperatorRequest(OperatorRequest.Action.MIGRATE, "h3", user));
+                new OperatorRequest(OperatorRequest.Action.MIGRATE, "h3", user),
+                new OperatorRequest(OperatorRequest.Action.DISABLE_SWITCHING, null, user),
+                new OperatorRequest(OperatorRequest.Action.ENABLE_SWITCHING, null, user));
+        assertThat(runs.get(5).out()).startsWith("asked to disable-switching guest web-09 (");
         assertThat(events).allSatisfy(event -> {
             assertThat(event.type()).isEqualTo("io.guestguard.operator.request.v1");
             assertThat(event.guestId()).isEqualTo("web-09");
@@ -191,15 +196,17 @@ class ApplyCommandTest {
         Run halt = op("guest", "halt", "-g", "web-10", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers());
         Run unknown = op("guest", "pause", "-g", "web-10", "--bootstrap-servers", kafka.bootstrapServers());
         Run noGuest = op("guest", "halt", "--bootstrap-servers", kafka.bootstrapServers());
+        Run switchingTo = op("guest", "disable-switching", "-g", "web-10", "--to", "h2", "--bootstrap-servers", kafka.bootstrapServers());
 
-        assertThat(List.of(move, migrate, halt, unknown, noGuest)).allSatisfy(run -> {
+        assertThat(List.of(move, migrate, halt, unknown, noGuest, switchingTo)).allSatisfy(run -> {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
             assertThat(run.out()).isEmpty();
         });
         assertThat(move.err()).contains("guest move needs --to HOST");
         assertThat(migrate.err()).contains("guest migrate needs --to HOST");
         assertThat(halt.err()).contains("guest halt takes no --to");
-        assertThat(unknown.err()).contains("pause").contains("halt, run, move, migrate");
+        assertThat(unknown.err()).contains("'pause' is not an action; use halt, run, move, migrate, disable-switching or enable-switching");
+        assertThat(switchingTo.err()).contains("guest disable-switching takes no --to");
         assertThat(noGuest.err()).contains("Missing required option: '--guest=GUEST'");
         assertThat(recordsOnGuestLog()).isEqualTo(recordsBefore);
     }

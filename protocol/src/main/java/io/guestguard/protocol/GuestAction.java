@@ -14,7 +14,11 @@ public enum GuestAction {
     /** Halt the guest, then start it on the host given, with fresh restart budgets. */
     MOVE(OperatorRequest.Action.MOVE, Target.REQUIRED),
     /** Live-migrate the running guest to the host given; its restart budgets go with it. */
-    MIGRATE(OperatorRequest.Action.MIGRATE, Target.REQUIRED);
+    MIGRATE(OperatorRequest.Action.MIGRATE, Target.REQUIRED),
+    /** Disable switching ({@code cmmodpkg -d}): nothing fails the guest over until it is enabled again. */
+    DISABLE_SWITCHING(OperatorRequest.Action.DISABLE_SWITCHING, Target.NONE),
+    /** Enable switching again ({@code cmmodpkg -e}): a failover it held is carried out now. */
+    ENABLE_SWITCHING(OperatorRequest.Action.ENABLE_SWITCHING, Target.NONE);
 
     /** Whether an action names a host. */
     public enum Target { NONE, OPTIONAL, REQUIRED }
@@ -31,9 +35,14 @@ public enum GuestAction {
         return target;
     }
 
-    /** {@code halt}, {@code run}, ...: as the CLI and the console name it. */
+    /** {@code halt}, {@code run}, {@code disable-switching}, ...: as the CLI and the console name it. */
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The action named {@code word} as {@link #word()} names it, if any. */
+    public static java.util.Optional<GuestAction> byWord(String word) {
+        return java.util.Arrays.stream(values()).filter(a -> a.word().equals(word)).findFirst();
     }
 
     /**
@@ -47,7 +56,7 @@ public enum GuestAction {
             throw new IllegalArgumentException(word() + " needs a host: the host to " + word() + " the guest to");
         }
         if (host != null && target == Target.NONE) {
-            throw new IllegalArgumentException(word() + " takes no host: a guest is halted where it runs");
+            throw new IllegalArgumentException(word() + " takes no host" + (this == HALT ? ": a guest is halted where it runs" : ""));
         }
         if (host != null) {
             Names.require("host", host);

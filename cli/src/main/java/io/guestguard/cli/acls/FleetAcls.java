@@ -98,8 +98,12 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
             Grants grants = new Grants(principal(operator));
             // The keys topic: registrations and revocations, which only the root's signature makes count.
             grants.topic(AclOperation.WRITE, topics.guestLog(), topics.keys());
-            // replay reads the guest log, the decisions, and the engine's dead letters (what it refused).
-            grants.topic(AclOperation.READ, topics.guestLog(), topics.decisions(), topics.keys(), topics.deadLetter());
+            // replay reads the guest log, the decisions, and the engine's dead letters (what it refused);
+            // status and the host commands read the packages, the placements and the hosts' beats too.
+            grants.topic(AclOperation.READ, topics.guestLog(), topics.decisions(), topics.keys(), topics.deadLetter(),
+                    topics.packages(), topics.placements(), topics.hostHeartbeats());
+            // status describes the engine's group: its members and committed offsets, the engine's lag.
+            grants.group(AclOperation.DESCRIBE, engineApplicationId);
             grants.cluster(AclOperation.IDEMPOTENT_WRITE);
             all.put(operator, grants.acls);
         }
@@ -167,6 +171,10 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
             for (String name : names) {
                 add(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), operation);
             }
+        }
+
+        void group(AclOperation operation, String name) {
+            add(new ResourcePattern(ResourceType.GROUP, name, PatternType.LITERAL), operation);
         }
 
         void prefixed(ResourceType type, String prefix, AclOperation operation) {

@@ -7,8 +7,6 @@ import io.guestguard.protocol.fleet.FleetStatus;
 import io.guestguard.protocol.fleet.FleetStatus.GuestStatus;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * An operator action the console was asked for, checked against the fleet as the console sees it, and
@@ -56,7 +54,7 @@ public record PlannedAction(String guest, String kind, String host, String app, 
                     + String.join(", ", g.hosts()) + ")");
         }
         if (host != null && what.target() == GuestAction.Target.NONE) {
-            throw new Invalid(what.word(), "halt takes no host: a guest is halted where it runs");
+            throw new Invalid(what.word(), what.word() + " takes no host" + (what == GuestAction.HALT ? ": a guest is halted where it runs" : ""));
         }
         if (host != null && !g.hosts().contains(host)) {
             throw new Invalid(what.word(), (Names.valid(host) ? "host " + host + " is not" : "'" + shorten(host) + "' is not a host name and not")
@@ -72,6 +70,9 @@ public record PlannedAction(String guest, String kind, String host, String app, 
                     + ": it is halted, then started on " + host + " with fresh restart budgets.";
             case MIGRATE -> "Live-migrate guest " + g.guest() + where + " to " + host
                     + ": its applications keep running and their restart budgets go with it.";
+            case DISABLE_SWITCHING -> "Disable switching of guest " + g.guest()
+                    + ": nothing fails it over until an operator enables switching again.";
+            case ENABLE_SWITCHING -> "Enable switching of guest " + g.guest() + ": a failover it held is carried out now.";
         };
         String title = capitalized(what.word()) + " " + g.guest() + (host == null ? "" : " to " + host);
         return new PlannedAction(g.guest(), what.word(), host, null, title, sentence);
@@ -102,17 +103,15 @@ public record PlannedAction(String guest, String kind, String host, String app, 
     /** The request {@code operator} writes for {@code user}, as the CLI builds it. */
     public OperatorRequest request(String operator, String user) {
         OperatorRequest request = app == null
-                ? GuestAction.valueOf(kind.toUpperCase(Locale.ROOT)).request(host, operator)
+                ? GuestAction.byWord(kind).orElseThrow().request(host, operator)
                 : OperatorRequest.ofApp(kind.equals("stop-app") ? OperatorRequest.Action.STOP_APP : OperatorRequest.Action.START_APP,
                         app, operator);
         return request.onBehalfOf(user);
     }
 
     private static GuestAction guestAction(String action) throws Invalid {
-        Optional<GuestAction> found = action == null ? Optional.empty()
-                : java.util.Arrays.stream(GuestAction.values()).filter(a -> a.word().equals(action)).findFirst();
-        return found.orElseThrow(() -> new Invalid("unknown", "'" + shorten(action)
-                + "' is not a guest action; choose halt, run, move or migrate"));
+        return GuestAction.byWord(action).orElseThrow(() -> new Invalid("unknown", "'" + shorten(action)
+                + "' is not a guest action; choose halt, run, move, migrate, disable-switching or enable-switching"));
     }
 
     private static GuestStatus known(FleetStatus fleet, String guest, String kind) throws Invalid {

@@ -61,12 +61,15 @@ final class ApplicationPolicy {
         // The decider's clock, not the fact's own time: a guest whose clock is behind would otherwise
         // fall before the window every time, and one whose clock jumps ahead would push the
         // failures before it out of the window.
-        AppBudget counted = budget.failedAt(t.state().clockMs(), policy.failureWindowMs(), failed.pid());
+        AppBudget counted = budget.failedAt(t.state().clockMs(), policy.failureWindowMs(), failed);
         int attempt = Math.max(1, counted.failures());
         t.state(t.state().failureCounted(app, counted));
         RestartLimit limit = new RestartLimit(policy.restartLimit());
         if (limit.allows(attempt)) {
             long delay = policy.backoff() == null ? 0 : policy.backoff().delayMs(attempt);
+            if (delay > 0) {
+                t.state(t.state().failureCounted(app, counted.restartDueAt(t.state().clockMs() + delay)));
+            }
             t.decide(Action.RESTART_APP, DecisionReason.APP_FAILED_WITHIN_LIMIT.toReason(app, failed.cause(), attempt,
                             limit.toString(), delay > 0 ? " after " + delay + " ms" : ""))
                     .app(app).attempt(attempt).limit(limit.max()).delayMs(delay).from(t.placement().host())

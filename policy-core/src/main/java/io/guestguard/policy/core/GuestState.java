@@ -1,6 +1,8 @@
 package io.guestguard.policy.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.guestguard.protocol.AppFailed;
+import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PlacementPhase;
 
@@ -45,13 +47,15 @@ import java.util.TreeSet;
  * @param guestSeqs the reporter sequence numbers decided on, to drop a fact the reporter resent from
  *                  its outbox however long ago it was first delivered
  * @param fence the fence the guest waits for while its placement is {@code FENCING}, or {@code null}
+ * @param migration the live migration asked for and not over yet, or {@code null}: it decides nothing (a
+ *                  migration changes the placement only once it completes), it is there to be shown
  */
 public record GuestState(PackageSpec spec, Placement placement, SortedMap<String, AppBudget> apps,
                          SortedSet<String> lostHosts, SortedSet<String> fencedHosts,
                          SortedSet<String> hostsInMaintenance,
                          @JsonInclude(JsonInclude.Include.NON_EMPTY) SortedSet<String> detachedHosts,
                          SortedSet<String> failedTargets, boolean switchingEnabled, boolean maintenance, long clockMs, RecentFacts recentFacts,
-                         GuestSeqs guestSeqs, FenceWatch fence) {
+                         GuestSeqs guestSeqs, FenceWatch fence, GuestPlacement.Migration migration) {
 
     /**
      * The format of this record as the engine stores it ({@code "format"} in the stored JSON): raised
@@ -70,15 +74,15 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
     public static final GuestState EMPTY = new GuestState(null, Placement.NONE, new TreeMap<String, AppBudget>(),
             new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(), new TreeSet<String>(),
             true, false, 0L,
-            RecentFacts.NONE, GuestSeqs.NONE, null);
+            RecentFacts.NONE, GuestSeqs.NONE, null, null);
 
     public GuestState(PackageSpec spec, Placement placement, Map<String, AppBudget> apps, Set<String> lostHosts,
                       Set<String> fencedHosts, Set<String> hostsInMaintenance, Set<String> detachedHosts,
                       Set<String> failedTargets, boolean switchingEnabled, boolean maintenance, long clockMs,
-                      RecentFacts recentFacts, GuestSeqs guestSeqs, FenceWatch fence) {
+                      RecentFacts recentFacts, GuestSeqs guestSeqs, FenceWatch fence, GuestPlacement.Migration migration) {
         this(spec, placement, new TreeMap<>(apps), new TreeSet<>(lostHosts), new TreeSet<>(fencedHosts),
                 new TreeSet<>(hostsInMaintenance), new TreeSet<>(detachedHosts), new TreeSet<>(failedTargets),
-                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence);
+                switchingEnabled, maintenance, clockMs, recentFacts, guestSeqs, fence, migration);
     }
 
     /** A state stored before a field existed reads with that field empty. */
@@ -177,6 +181,16 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         return edit().fence(watch).done();
     }
 
+    /** A live migration was asked for (its placement stays until it completes). */
+    GuestState migrating(GuestPlacement.Migration asked) {
+        return edit().migration(asked).done();
+    }
+
+    /** The live migration asked for is over without completing (it failed, or its command was refused). */
+    GuestState migrationOver() {
+        return migration == null ? this : edit().migration(null).done();
+    }
+
     /** The fence it waited for is over, one way or another. */
     GuestState fenceOver() {
         return edit().fence(null).done();
@@ -231,6 +245,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         private RecentFacts recentFacts;
         private GuestSeqs guestSeqs;
         private FenceWatch fence;
+        private GuestPlacement.Migration migration;
 
         Edit(GuestState from) {
             spec = from.spec;
@@ -243,6 +258,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
             recentFacts = from.recentFacts;
             guestSeqs = from.guestSeqs;
             fence = from.fence;
+            migration = from.migration;
         }
 
         Edit spec(PackageSpec next) { spec = next; return this; }
@@ -254,6 +270,7 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         Edit recentFacts(RecentFacts next) { recentFacts = next; return this; }
         Edit guestSeqs(GuestSeqs next) { guestSeqs = next; return this; }
         Edit fence(FenceWatch next) { fence = next; return this; }
+        Edit migration(GuestPlacement.Migration next) { migration = next; return this; }
 
         Edit hosts(KnownHosts next) {
             lost = next.lost();
@@ -265,8 +282,12 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         }
 
         GuestState done() {
+            // A migration is under way only while the guest still runs where it was asked to leave:
+            // completed (the placement moved) or overtaken (a halt, a failover), it is over.
+            GuestPlacement.Migration underWay = migration != null && migration.from().equals(placement.host())
+                    && placement.phase() == PlacementPhase.RUNNING ? migration : null;
             return new GuestState(spec, placement, apps, lost, fenced, inMaintenance, detached, failed, switchingEnabled,
-                    maintenance, clockMs, recentFacts, guestSeqs, fence);
+                    maintenance, clockMs, recentFacts, guestSeqs, fence, underWay);
         }
     }
 
@@ -285,15 +306,22 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
      *                       oldest first
      * @param lastFailedPid the pid of the last failure counted, so a second report of the same
      *                      failure is not counted twice (0 when none)
+     * @param lastFailure the last failure counted, as reported, for people ({@code guestguard status});
+     *                    {@code null} in a state stored before it was kept. It decides nothing.
      */
-    public record AppBudget(List<Long> failureTimesMs, long lastFailedPid) {
-        public static final AppBudget FRESH = new AppBudget(List.of(), 0);
+    public record AppBudget(List<Long> failureTimesMs, long lastFailedPid, GuestPlacement.LastFailure lastFailure) {
+        public static final AppBudget FRESH = new AppBudget(List.of(), 0, null);
 
         /** Failures kept per application at most (only an unlimited budget gets near it). */
         public static final int MAX_REMEMBERED = 256;
 
         public AppBudget {
             failureTimesMs = List.copyOf(failureTimesMs);
+        }
+
+        /** A budget of counted failures whose details are not known (a state rebuilt from its placement). */
+        public AppBudget(List<Long> failureTimesMs, long lastFailedPid) {
+            this(failureTimesMs, lastFailedPid, null);
         }
 
         /** Restarts counted so far. */
@@ -307,11 +335,12 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
         }
 
         /**
-         * The budget after a failure of {@code pid} counted at {@code atMs} (the decider's clock): the
+         * The budget after {@code failed} was counted at {@code atMs} (the decider's clock): the
          * failures older than {@code windowMs} ({@code null}: none expire) no longer count, and at most
          * {@value #MAX_REMEMBERED} are kept.
          */
-        AppBudget failedAt(long atMs, Long windowMs, Long pid) {
+        AppBudget failedAt(long atMs, Long windowMs, AppFailed failed) {
+            Long pid = failed.pid();
             List<Long> times = new java.util.ArrayList<>();
             long horizon = windowMs == null ? Long.MIN_VALUE : atMs - windowMs;
             failureTimesMs.stream().filter(t -> t >= horizon).forEach(times::add);
@@ -320,7 +349,15 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
             while (times.size() > MAX_REMEMBERED) {
                 times.remove(0);
             }
-            return new AppBudget(times, pid == null ? 0 : pid);
+            return new AppBudget(times, pid == null ? 0 : pid, new GuestPlacement.LastFailure(atMs, pid, failed.exitCode(),
+                    failed.signal(), failed.check(), failed.detail(), null));
+        }
+
+        /** The same budget, its last failure's restart due at {@code restartAtMs}, after its backoff. */
+        AppBudget restartDueAt(long restartAtMs) {
+            GuestPlacement.LastFailure f = lastFailure;
+            return new AppBudget(failureTimesMs, lastFailedPid, new GuestPlacement.LastFailure(f.atMs(), f.pid(), f.exitCode(),
+                    f.signal(), f.check(), f.detail(), restartAtMs));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.guestguard.policy.core.Placement.Motive;
 import io.guestguard.protocol.ContactLost;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Decision.Action;
+import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.HaltGuest;
 import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
@@ -31,6 +32,7 @@ final class MigrationPolicy {
 
     /** The decision to live-migrate the guest placed as {@code p} to {@code to}, to be completed and recorded. */
     DecisionBuilder migrate(Turn t, Placement p, String to, Decision.Reason reason) {
+        t.state(t.state().migrating(new GuestPlacement.Migration(p.host(), to, t.state().clockMs())));
         return t.decide(Action.MIGRATE, reason).from(p.host()).to(to).epoch(p.epoch())
                 .command("migrate", decision -> new MigrateGuest(t.guest(), p.host(), to, p.epoch(), decision));
     }
@@ -87,6 +89,7 @@ final class MigrationPolicy {
      * next eligible host, as {@code cmhaltnode} does with a package it cannot move otherwise.
      */
     void failed(Turn t, MigrationFailed failed) {
+        t.state(t.state().migrationOver());
         Placement p = t.placement();
         if (p.phase() != PlacementPhase.RUNNING || !failed.from().equals(p.host()) || !t.sameEpoch()
                 || !t.state().hosts().isInMaintenance(p.host())) {

@@ -1,6 +1,7 @@
 package io.guestguard.policy.core;
 
 import io.guestguard.policy.core.Placement.Motive;
+import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision.Action;
 import io.guestguard.protocol.GuestHalted;
@@ -95,6 +96,9 @@ final class PlacementPolicy {
     void refused(Turn t, CommandRefused refused) {
         if (!t.sameEpoch()) {
             return; // not about the placement we know (older ones never get here)
+        }
+        if (refused.command() == CommandKind.MIGRATE_GUEST) {
+            t.state(t.state().migrationOver()); // the migration asked for will not happen
         }
         Placement p = t.placement();
         t.decide(Action.ALERT, DecisionReason.COMMAND_REFUSED.toReason(refused.host(), refused.command(),

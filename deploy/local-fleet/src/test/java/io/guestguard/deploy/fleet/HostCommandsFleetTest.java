@@ -66,12 +66,12 @@ class HostCommandsFleetTest {
                     .as("nothing halted or started again: the guests moved running").isEmpty();
             pids.forEach((app, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                     .as(app + " still pid " + pid).isTrue());
-            StringWriter status = new StringWriter();
-            int verdict = new CommandLine(new GuestGuardCommand()).setOut(new PrintWriter(status, true))
-                    .execute("status", "--bootstrap-servers", fleet.bootstrapServers());
-            assertThat(verdict).as("degraded: every guest away from its first host\n" + status).isEqualTo(1);
-            assertThat(status.toString()).containsPattern("g1 +RUNNING +standby +2 +primary \\*standby")
-                    .contains("g1 runs on standby, not on its package's first host primary");
+            status(fleet, 1, "degraded: every guest away from its first host, primary halted", shown -> shown
+                    .containsPattern("g1 +RUNNING +standby +2 +enabled +app1 0/2")
+                    .contains("  package: primary *standby, auto_run")
+                    .containsPattern("primary +UP +\\S+ s +in maintenance")
+                    .containsPattern("engine lag \\d+ \\(group guestguard-policy-engine, [1-9]\\d* members?\\)")
+                    .contains("g1 runs on standby, not on its package's first host primary"), "-v", "--guest", "g1");
 
             int detach = observed.mark();
             assertThat(host(fleet, "detach", "standby")).contains("Told 3 guests");
@@ -89,6 +89,15 @@ class HostCommandsFleetTest {
                     Observed.deadline(DEADLINE), "g1 held on detached standby, app1 out of restarts");
             assertThat(observed.between(detach, observed.mark(), decision(Decision.Action.RESTART_APP, "APP_FAILED_WITHIN_LIMIT")))
                     .as("restarts go on while the host is detached").hasSize(2);
+            long killed = app1;
+            status(fleet, 1, "degraded: g1's failover held on detached standby", shown -> shown
+                    .containsPattern("g1 +FAILOVER_HELD +standby +2 +enabled +app1 3/2 \\(3 in 10m\\) AT LIMIT")
+                    .containsPattern("standby +UP +\\S+ s +detached")
+                    .contains("! g1 must fail over but is held on standby (guestguard why g1)")
+                    .contains("! host standby is detached by an operator")
+                    .containsPattern("  app1 +restarts 3 of 2, 3 failure\\(s\\) in its 10m window, AT LIMIT: used up, the guest must fail over;"
+                            + " last failure \\d\\d:\\d\\d:\\d\\d SIGKILL \\(pid " + killed + "\\), noticed by exit")
+                    .contains("last decision ").contains("HOLD app1: "), "-v");
 
             int run = observed.mark();
             host(fleet, "run", "primary");
@@ -108,6 +117,22 @@ class HostCommandsFleetTest {
             String replay = cli(fleet, "replay", "--verify", "--bootstrap-servers", fleet.bootstrapServers());
             assertThat(replay).containsPattern("\\d+ decisions, 0 differences");
         }
+    }
+
+    /**
+     * Runs {@code guestguard status ARGS} until it exits {@code verdict} with an output that passes
+     * {@code checks} (the engine may not have decided the last fact the test awaited yet), within the deadline.
+     */
+    private static void status(LocalFleet fleet, int verdict, String why,
+                               java.util.function.Consumer<org.assertj.core.api.AbstractStringAssert<?>> checks, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("status", "--bootstrap-servers", fleet.bootstrapServers()));
+        command.addAll(List.of(args));
+        org.awaitility.Awaitility.await(why).atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            StringWriter out = new StringWriter();
+            int exit = new CommandLine(new GuestGuardCommand()).setOut(new PrintWriter(out, true)).execute(command.toArray(String[]::new));
+            assertThat(exit).as(why + "\n" + out).isEqualTo(verdict);
+            checks.accept(assertThat(out.toString()).as(why));
+        });
     }
 
     /** The pid of {@code guest}'s {@code app} the first time it is reported started after {@code from}. */

@@ -251,9 +251,7 @@ public final class SimFleet {
 
     /** The engine's placement of a state, as on {@code placements.v1}. */
     private static GuestPlacement placementOf(GuestState state) {
-        Map<String, Integer> failures = new TreeMap<>();
-        state.apps().forEach((app, budget) -> failures.put(app, budget.failures()));
-        return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase(), failures);
+        return io.guestguard.policy.core.PlacementRecord.of(state);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.guestguard.policy.core.FleetView;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
 import io.guestguard.policy.core.Placement;
+import io.guestguard.policy.core.PlacementRecord;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Decision;
@@ -177,8 +178,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             writes.add(() -> context.forward(new Record<>(record.key(), record.value(), record.timestamp()), DecisionTopology.PACKAGES));
             writes.add(() -> packages.put(record.key(), record.value()));
         }
-        GuestPlacement before = placementOf(state);
-        GuestPlacement after = placementOf(outcome.state());
+        GuestPlacement before = PlacementRecord.of(state);
+        GuestPlacement after = PlacementRecord.of(outcome.state());
         if (!after.equals(before)) {
             forward(record, record.key(), new CloudEvent<>(Ids.derive("placement-", fact.id(), ""), Decider.SOURCE, decisionTime,
                     record.key(), null, after.host(), after.epoch(), after), DecisionTopology.PLACEMENTS);
@@ -197,12 +198,6 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             }
         });
         return new FleetView(guestsPerHost);
-    }
-
-    static GuestPlacement placementOf(GuestState state) {
-        Map<String, Integer> failures = new TreeMap<>();
-        state.apps().forEach((app, budget) -> failures.put(app, budget.failures()));
-        return new GuestPlacement(state.placement().host(), state.placement().epoch(), state.placement().phase(), failures);
     }
 
 

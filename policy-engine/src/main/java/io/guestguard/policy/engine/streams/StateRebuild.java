@@ -37,7 +37,7 @@ final class StateRebuild {
     static GuestState of(PackageSpec spec, GuestPlacement placed, long atMs) {
         if (placed == null) {
             return new GuestState(spec, Placement.NONE, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false,
-                    atMs, RecentFacts.NONE, GuestSeqs.NONE, null);
+                    atMs, RecentFacts.NONE, GuestSeqs.NONE, null, null);
         }
         Placement placement = new Placement(placed.host(), placed.epoch(), placed.phase() == null ? PlacementPhase.DOWN : placed.phase(), null, Placement.Motive.NONE);
         Map<String, AppBudget> apps = new TreeMap<>();
@@ -47,6 +47,6 @@ final class StateRebuild {
             }
         });
         return new GuestState(spec, placement, apps, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), true, false, atMs,
-                RecentFacts.NONE, GuestSeqs.NONE, null);
+                RecentFacts.NONE, GuestSeqs.NONE, null, null);
     }
 }

@@ -103,6 +103,23 @@ class DecisionTopologyTest {
     }
 
     @Test
+    void aCountedFailureIsShownOnThePlacementAndAFactThatChangesNoPlacementWritesNone() {
+        guestLog.pipeInput("g1", codec.encode(failure("f1", 10)));
+        guestLog.pipeInput("g1", codec.encode(CloudEvent.ofGuest("s1", "/guest/g1/reporter", Instant.now(), "g1",
+                new io.guestguard.protocol.AppStarted("app1", 11L))));
+
+        List<TestRecord<String, byte[]>> written = placements.readRecordsToList();
+        assertThat(written).as("the start changed nothing the placement shows").singleElement().satisfies(r -> {
+            GuestPlacement placed = (GuestPlacement) codec.decode(r.value()).data();
+            assertThat(placed.failures()).containsEntry("app1", 1);
+            assertThat(placed.app("app1").lastFailure().cause()).isEqualTo("exit 3");
+            assertThat(placed.app("app1").lastFailure().noticedBy()).isEqualTo("exit");
+            assertThat(placed.app("app1").lastFailure().pid()).isEqualTo(10L);
+            assertThat(placed.app("app1").failureTimesMs()).containsExactly(placed.app("app1").lastFailure().atMs());
+        });
+    }
+
+    @Test
     void stateSurvivesInTheStore() {
         guestLog.pipeInput("g1", codec.encode(failure("f1", 10)));
 
@@ -183,7 +200,9 @@ class DecisionTopologyTest {
         });
         assertThat(placements.readRecordsToList()).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("g1");
-            assertThat(codec.decode(r.value()).data()).isEqualTo(new GuestPlacement("h1", 1, PlacementPhase.STARTING, java.util.Map.of()));
+            // Starting on auto_run: the motive is the one field beyond the previous release's that it has to say.
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new GuestPlacement("h1", 1, PlacementPhase.STARTING, java.util.Map.of(),
+                    "AUTO_RUN", false, false, null, null, null, null, null, null));
         });
     }
 

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
+import io.guestguard.policy.core.PlacementRecord;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
@@ -108,7 +110,7 @@ class PreviousReleaseTest {
 
         for (Probe probe : probes()) {
             states.put(probe.guest(), stored.get(probe.guest()));
-            assertThat(decide(probe.fact())).as(probe.name()).isEqualTo(probe.written());
+            assertThat(decideAsThePreviousReleaseSeesIt(probe.fact())).as(probe.name()).isEqualTo(probe.written());
             assertThat(tree(states.get(probe.guest())).get("format").intValue()).as("stored again in this release's format")
                     .isEqualTo(GuestState.FORMAT);
         }
@@ -128,19 +130,21 @@ class PreviousReleaseTest {
         List<Logged> written = new ArrayList<>();
         for (Logged record : history) {
             if (record.topic().equals(topics.guestLog())) {
-                written.addAll(decide(record));
+                written.addAll(decideAsThePreviousReleaseSeesIt(record));
             } else if (outputs.containsKey(record.topic())) {
                 expected.add(record);
             }
         }
-        assertThat(written).as("what the previous release wrote for the same facts").isEqualTo(expected);
-        assertThat(read(states.get("g1"))).isEqualTo(read(resource("g1.state.json")));
-        assertThat(read(states.get("g2"))).isEqualTo(read(resource("g2.state.json")));
+        assertThat(written).as("what the previous release wrote for the same facts")
+                .isEqualTo(expected);
+        assertThat(withoutWhatIssue17Keeps(read(states.get("g1")))).isEqualTo(read(resource("g1.state.json")));
+        assertThat(withoutWhatIssue17Keeps(read(states.get("g2")))).isEqualTo(read(resource("g2.state.json")));
 
         Map<String, byte[]> built = Map.of("g1", states.get("g1"), "g2", states.get("g2"));
         for (Probe probe : probes()) {
             states.put(probe.guest(), built.get(probe.guest()));
-            assertThat(decide(probe.fact())).as(probe.name() + ", on the state this release built").isEqualTo(probe.written());
+            assertThat(decideAsThePreviousReleaseSeesIt(probe.fact())).as(probe.name() + ", on the state this release built")
+                    .isEqualTo(probe.written());
         }
     }
 
@@ -184,6 +188,47 @@ class PreviousReleaseTest {
         assertThat(detached.detached()).as("away since its leaving was appended").hasValueSatisfying(d -> assertThat(d.leftAt()).isEqualTo(left));
         assertThat(detached.lost()).isFalse();
         assertThat(detached.encode()).isEqualTo(resource("host-watch-h5.detached.bin"));
+    }
+
+    /**
+     * Pipes one fact into the engine; what it wrote, as a reader of the previous release reads it. A
+     * placement has, since issue 17, optional fields for {@code guestguard status} (switching, the hosts
+     * the guest knows, each application's failures...) which that reader ignores; so a placement written
+     * because only those changed (h1 available again: no longer lost) is, to it, the one it has already,
+     * and is left out here. Everything else must be what that release wrote, no placement more.
+     */
+    private List<Logged> decideAsThePreviousReleaseSeesIt(Logged fact) {
+        byte[] stored = states.get(fact.key());
+        GuestPlacement whole = stored == null ? null : PlacementRecord.of(read(stored));
+        GuestPlacement before = whole == null ? null : previousReleaseFields(whole);
+        List<Logged> seen = new ArrayList<>();
+        for (Logged r : decide(fact)) {
+            if (!r.topic().equals(topics.placements())) {
+                seen.add(r);
+                continue;
+            }
+            CloudEvent<?> e = (CloudEvent<?>) r.event();
+            GuestPlacement read = previousReleaseFields((GuestPlacement) e.data());
+            if (read.equals(before)) {
+                assertThat(e.data()).as("a placement is written only when it changed").isNotEqualTo(whole);
+                continue;
+            }
+            seen.add(new Logged(r.topic(), r.key(), r.timestamp(), r.value(), new CloudEvent<>(e.id(), e.source(), e.time(), e.guestId(),
+                    e.guestSeq(), e.hostId(), e.epoch(), read), r.reason()));
+        }
+        return seen;
+    }
+
+    private static GuestPlacement previousReleaseFields(GuestPlacement p) {
+        return new GuestPlacement(p.host(), p.epoch(), p.phase(), p.failures());
+    }
+
+    /** A state without what it keeps, since issue 17, only to be shown (each application's last failure, a migration under way). */
+    private static GuestState withoutWhatIssue17Keeps(GuestState s) {
+        Map<String, GuestState.AppBudget> apps = new java.util.TreeMap<>();
+        s.apps().forEach((app, b) -> apps.put(app, new GuestState.AppBudget(b.failureTimesMs(), b.lastFailedPid())));
+        return new GuestState(s.spec(), s.placement(), apps, s.lostHosts(), s.fencedHosts(), s.hostsInMaintenance(), s.detachedHosts(),
+                s.failedTargets(), s.switchingEnabled(), s.maintenance(), s.clockMs(), s.recentFacts(), s.guestSeqs(), s.fence(), null);
     }
 
     /** Pipes one fact into the engine; everything it wrote, in the order of {@link #outputs}. */
