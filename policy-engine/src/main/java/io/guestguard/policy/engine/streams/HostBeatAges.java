@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * as its ticks carry it: what it judges a loss by), as of its last tick. A host has a series while this
  * instance reads its partition and the host has not left: its supervisor's leaving, or the partition
  * moving to another instance, removes it, so the label set stays as large as the fleet at most. A host
- * lost while watched keeps its series, growing, until it beats again; one that left stays without.
+ * lost while watched keeps its series until it beats again (growing while the partition's clock moves,
+ * that is while another of its hosts is live); one that left stays without.
  */
 final class HostBeatAges {
 
