@@ -119,6 +119,14 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Whether the reading thread runs: from {@link #start} until {@link #close}, unless the journal
+     * failed (then {@code fatal} was told) or the JVM threw an error at it. For the agents' liveness.
+     */
+    public boolean reading() {
+        return thread.isAlive();
+    }
+
     /** Waits until the receiver's partition is assigned and positioned; false if that took longer than {@code timeout}. */
     public boolean awaitAssigned(Duration timeout) throws InterruptedException {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

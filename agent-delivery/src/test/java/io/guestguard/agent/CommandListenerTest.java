@@ -121,6 +121,14 @@ class CommandListenerTest {
         assertThat(fatal).isEmpty();
     }
 
+    @Test
+    void itsReaderRunsFromItsStartUntilItIsClosed() throws Exception {
+        listen(applied::add, (record, reason) -> deadLetters.add(reason));
+        assertThat(listener.reading()).isTrue();
+        listener.close();
+        assertThat(listener.reading()).as("what the agents' liveness reports").isFalse();
+    }
+
     private void listen(Consumer<CloudEvent<? extends HostCommand>> handler,
                         BiConsumer<ConsumerRecord<String, byte[]>, String> letters) throws InterruptedException {
         TopicCreator.create(broker.bootstrapServers(), topics, 1, (short) 1);

@@ -3,6 +3,9 @@ package io.guestguard.agent;
 import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Topics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,9 +40,15 @@ class DeadLetterWriterTest {
 
     @Test
     void aDeadLetterKeepsTheRecordAndSaysWhyAndWhereFrom() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        DeadLetterMetrics.serve(registry, "host-supervisor");
+        FunctionCounter unreadable = registry.get("guestguard.dead.letters").tag("service", "host-supervisor")
+                .tag("reason", "unreadable").functionCounter();
+        double before = unreadable.count();
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary(TOPICS, 1);
              AckedSender sender = sender(kafka, 3)) {
             new DeadLetterWriter(sender, TOPICS.deadLetter(), "host-supervisor").write(garbageAt(7), "malformed JSON");
+            assertThat(unreadable.count()).as("counted by the kind of its reason").isEqualTo(before + 1);
 
             ConsumerRecord<String, byte[]> letter = readOne(kafka);
             assertThat(letter.key()).isEqualTo("g1");

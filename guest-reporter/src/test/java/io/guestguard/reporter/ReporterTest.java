@@ -1,6 +1,7 @@
 package io.guestguard.reporter;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.MetricsPage;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
@@ -53,6 +54,8 @@ import static org.awaitility.Awaitility.await;
 class ReporterTest {
 
     private static final String GUEST = "reporter-test";
+    private static final String APPLIED = "guestguard_reporter_commands_total{kind=\"restart-app\",outcome=\"applied\"}";
+    private static final String REFUSED = "guestguard_reporter_commands_total{kind=\"restart-app\",outcome=\"refused\"}";
 
     @Inject
     Reporter reporter;
@@ -87,6 +90,7 @@ class ReporterTest {
 
     @Test
     void aBadCommandIsDeadLetteredAndTheNextOneIsApplied() throws Exception {
+        MetricsPage before = await().atMost(Duration.ofSeconds(30)).until(() -> MetricsPage.scrape(metrics()), p -> p.has(APPLIED));
         byte[] unknownApp = restart("no-such-app");
         byte[] garbage = "{]".getBytes(StandardCharsets.UTF_8);
         try (TopicReader deadLetters = new TopicReader(servers, topics.deadLetter());
@@ -112,6 +116,19 @@ class ReporterTest {
             assertThat(reasons.get(2)).contains("id");
             await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app2").isPresent());
         }
+        // On /q/metrics: the commands by kind and outcome, the restart by application, the dead letters by reason.
+        MetricsPage after = await().atMost(Duration.ofSeconds(30)).until(() -> MetricsPage.scrape(metrics()),
+                p -> p.valueOrZero(APPLIED) == before.valueOrZero(APPLIED) + 1);
+        assertThat(after.valueOrZero(REFUSED)).as("the unknown application").isEqualTo(before.valueOrZero(REFUSED) + 1);
+        assertThat(after.valueOrZero("guestguard_app_restarts_total{app=\"app2\"}"))
+                .isEqualTo(before.valueOrZero("guestguard_app_restarts_total{app=\"app2\"}") + 1);
+        assertThat(after.valueOrZero("guestguard_reporter_restarts_total")).as("all applications' restarts")
+                .isEqualTo(before.valueOrZero("guestguard_reporter_restarts_total") + 1);
+        for (String reason : List.of("unreadable", "invalid", "refused")) {
+            String series = "guestguard_dead_letters_total{reason=\"" + reason + "\",service=\"guest-reporter\"}";
+            assertThat(after.valueOrZero(series)).as(reason).isEqualTo(before.valueOrZero(series) + 1);
+        }
+        assertThat(after.value("guestguard_reporter_commands_total{kind=\"rebind\",outcome=\"applied\"}")).isPresent();
     }
 
     @Test
@@ -195,6 +212,36 @@ class ReporterTest {
                 HttpResponse.BodyHandlers.ofString()).body(), body -> series(body, "guestguard_reporter_restarts_total") == before + 1);
         assertThat(page).contains("guestguard_reporter_outbox_facts ").contains("guestguard_reporter_outbox_oldest_age_seconds ")
                 .contains("guestguard_reporter_outbox_dropped_total 0.0");
+    }
+
+    @Test
+    void isNotReadyWhileKafkaAcknowledgesNoFactButStaysLiveAndIsReadyAgainOnceItDoes() throws Exception {
+        URI live = ready.resolve("/q/health/live");
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(ready).statusCode() == 200);
+        long pid = await().atMost(Duration.ofSeconds(60)).until(() -> reporter.supervisor().pid("app2"), Optional::isPresent).get();
+        EmbeddedKafkaResource.broker().stop();
+        try {
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // a fact that waits for Kafka
+            HttpResponse<String> down = await().atMost(Duration.ofSeconds(60)).until(() -> get(ready), r -> r.statusCode() == 503);
+            assertThat(down.body()).contains("no acknowledgement from Kafka for").contains("guestguard.reporter.ready-ack-timeout");
+            assertThat(get(live).statusCode()).as("Kafka away is no reason to restart the reporter").isEqualTo(200);
+        } finally {
+            EmbeddedKafkaResource.broker().restart();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(ready).statusCode() == 200);
+        assertThat(get(live).body()).contains("\"name\": \"guest-reporter\"").contains("\"status\": \"UP\"");
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app2"))).get(); // as the engine would: the other tests want it running
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> reporter.supervisor().pid("app2"), Optional::isPresent);
+    }
+
+    private URI metrics() {
+        return ready.resolve("/q/metrics");
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of one series on a Prometheus page (-1 when absent). */

@@ -109,6 +109,12 @@ public class SupervisorService {
         return n == null ? List.of("the host supervisor is not started (see its log)") : n.troubles();
     }
 
+    /** What a restart would cure, for the liveness check; empty when nothing (or before the start). */
+    public List<String> liveTroubles() {
+        HostNode n = node;
+        return n == null ? List.of() : n.liveTroubles();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         HostNode n = node;
         node = null;

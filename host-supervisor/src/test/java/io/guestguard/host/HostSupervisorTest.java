@@ -1,6 +1,7 @@
 package io.guestguard.host;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.MetricsPage;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,6 +71,26 @@ class HostSupervisorTest {
                 .contains("guestguard_supervisor_commands_total{kind=\"halt-guest\",outcome=\"applied\"} 1.0")
                 .contains("guestguard_supervisor_commands_total{kind=\"start-guest\",outcome=\"refused\"} 0.0")
                 .contains("guestguard_supervisor_fence_seconds_count 0.0");
+    }
+
+    @Test
+    void isLiveWhileItBeatsAndReadsItsCommands() throws Exception {
+        URI live = ready.resolve("/q/health/live");
+        await().atMost(WAIT).until(() -> get(live).statusCode() == 200);
+        assertThat(get(live).body()).contains("\"name\": \"host-supervisor\"").contains("\"status\": \"UP\"");
+    }
+
+    @Test
+    void countsACommandItDeadLettersByTheKindOfItsReason() throws Exception {
+        URI metrics = ready.resolve("/q/metrics");
+        String series = "guestguard_dead_letters_total{reason=\"unreadable\",service=\"host-supervisor\"}";
+        await().atMost(WAIT).until(() -> get(ready).statusCode() == 200); // its command reader is positioned
+        double before = MetricsPage.scrape(metrics).value(series).orElseThrow(() -> new AssertionError("no " + series));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEFAULT.hostCommands(), "test-host", "{]".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        await().atMost(WAIT).until(() -> MetricsPage.scrape(metrics).valueOrZero(series) == before + 1);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.guestguard.streams;
 
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DeadLetterCounts;
 import io.guestguard.protocol.FreeText;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * record processed again after a crash may be dead-lettered twice, but is never lost. If the dead
  * letter cannot be written within {@link #WRITE_TIMEOUT}, the answer is FAIL: the record is not
  * committed, the stream thread dies, and the uncaught-exception handler ({@link ThreadReplacer})
- * replaces it, which reads the record again.
+ * replaces it, which reads the record again. Each dead letter written is counted by its reason's kind
+ * ({@link DeadLetterCounts}, {@code failed}).
  *
  * <p>Settings, besides the cluster's connection settings (passed through to its producer):
  * {@value #TOPIC} (the dead-letter topic) and {@value #SERVICE} (this service's name, for the
@@ -88,6 +90,7 @@ public final class DeadLetterNet implements ProcessingExceptionHandler {
             producer().send(DeadLetter.record(topic, context.sourceRawKey(), context.sourceRawValue(), reason,
                     context.topic(), context.partition(), context.offset(), service))
                     .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            DeadLetterCounts.of(service).count(reason);
             return ProcessingHandlerResponse.CONTINUE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

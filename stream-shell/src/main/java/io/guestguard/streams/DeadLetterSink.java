@@ -1,6 +1,7 @@
 package io.guestguard.streams;
 
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DeadLetterCounts;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * its dead-letter sink, with the reason and the record's origin in the headers ({@link DeadLetter}),
  * within the task's transaction. The log says so at the 1st, 2nd, 4th, 8th… dead letter of the
  * processor, with the count: every record has its reason in the topic, and a flood of forged records
- * must not become a flood of log lines.
+ * must not become a flood of log lines. Each one is counted by its reason's kind ({@link DeadLetterCounts}).
  */
 public final class DeadLetterSink {
 
@@ -21,6 +22,7 @@ public final class DeadLetterSink {
     private final ProcessorContext<String, byte[]> context;
     private final String sink;
     private final String service;
+    private final DeadLetterCounts counts;
     private long count;
 
     /**
@@ -31,6 +33,7 @@ public final class DeadLetterSink {
         this.context = context;
         this.sink = sink;
         this.service = service;
+        this.counts = DeadLetterCounts.of(service);
     }
 
     /** Dead-letters {@code record}, the one being processed, for {@code reason}. */
@@ -42,5 +45,6 @@ public final class DeadLetterSink {
         }
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
                 DeadLetter.headers(reason, origin.topic(), origin.partition(), origin.offset(), service)), sink);
+        counts.count(reason);
     }
 }

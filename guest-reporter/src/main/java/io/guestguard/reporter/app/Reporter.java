@@ -18,6 +18,7 @@ import io.guestguard.protocol.StopApp;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
+import io.guestguard.reporter.config.AppSpec;
 import io.guestguard.reporter.config.GuestFileLoader;
 import io.guestguard.reporter.config.GuestSpec;
 import io.guestguard.reporter.config.InvalidConfigException;
@@ -99,6 +100,8 @@ public class Reporter {
     private FactPublisher publisher;
     private ApplicationSupervisor supervisor;
     private CommandListener<GuestCommand> commands;
+    /** What became of the commands, once the guest file is read: for the metrics. */
+    private volatile CommandCounts commandCounts;
     /** Restart commands applied since this reporter started, for its metrics. */
     private final java.util.concurrent.atomic.AtomicLong restartsApplied = new java.util.concurrent.atomic.AtomicLong();
     /** Set by {@value #RESTART_SIGNAL}: this stop leaves the applications running. */
@@ -159,6 +162,7 @@ public class Reporter {
         try {
             guest = new GuestFileLoader().load(file);
             kafka = guest.kafka(file, bootstrapOverride);
+            commandCounts = new CommandCounts(guest.applications().stream().map(AppSpec::name).toList());
         } catch (InvalidConfigException e) {
             LOG.errorf("refusing to start: %s", e.getMessage());
             Quarkus.asyncExit(1);
@@ -276,6 +280,16 @@ public class Reporter {
     }
 
     private void execute(CloudEvent<? extends GuestCommand> command) {
+        try {
+            apply(command);
+        } catch (RuntimeException e) { // the listener dead-letters it
+            commandCounts.add(command.data().kind(), CommandCounts.Outcome.REFUSED);
+            throw e;
+        }
+        commandCounts.add(command.data().kind(), CommandCounts.Outcome.APPLIED);
+    }
+
+    private void apply(CloudEvent<? extends GuestCommand> command) {
         String id = command.id();
         command.data().accept(new GuestCommand.Visitor<Void>() {
             @Override
@@ -318,6 +332,7 @@ public class Reporter {
 
     private void restart(String commandId, RestartApp restart) {
         restartsApplied.incrementAndGet();
+        commandCounts.restarted(restart.app());
         LOG.infof("restarting %s (attempt %d of %s, %s)%s", restart.app(), restart.attempt(),
                 restart.limit() == null ? "unlimited" : restart.limit(), commandId,
                 restart.delayMs() > 0 ? " in " + restart.delayMs() + " ms" : "");
@@ -367,7 +382,9 @@ public class Reporter {
     /**
      * What keeps the reporter from doing its job, for the readiness check; empty when nothing does:
      * not started, facts that do not reach Kafka after {@value #SENDER_FAILURE_LIMIT} failures in a
-     * row (the sender goes on trying; they wait on disk), a stopped sender, a dead letter given up.
+     * row (the sender goes on trying; they wait on disk), facts waiting with no acknowledgement from
+     * Kafka for {@code guestguard.reporter.ready-ack-timeout}, an outbox at its limit (the next fact
+     * drops the oldest), a stopped sender, a dead letter given up.
      */
     public List<String> troubles() {
         if (publisher == null || sender == null) {
@@ -380,13 +397,40 @@ public class Reporter {
             troubles.add("facts do not reach Kafka: " + sender.consecutiveFailures() + " failures in a row; "
                     + outbox.size() + " facts wait in the outbox");
         }
+        Duration ackBound = config.reporter().readyAckTimeout();
+        sender.unacknowledgedFor().filter(waited -> waited.compareTo(ackBound) >= 0).ifPresent(waited -> troubles.add(
+                "no acknowledgement from Kafka for " + waited.toMillis() + " ms while " + outbox.size()
+                        + " facts wait, more than the " + ackBound.toMillis() + " ms it may be (guestguard.reporter.ready-ack-timeout)"));
+        if (outbox.size() >= guest.outbox().maxFacts()) {
+            troubles.add("the outbox is full (" + outbox.size() + " facts, outbox.max_facts): the next fact drops the oldest");
+        }
         publisher.trouble().ifPresent(troubles::add);
+        return troubles;
+    }
+
+    /**
+     * What a restart would cure, for the liveness check; empty when nothing does, and while starting:
+     * the outbox sender or the command reader stopped (an unforeseen error; the facts wait on disk).
+     */
+    public List<String> liveTroubles() {
+        List<String> troubles = new java.util.ArrayList<>();
+        if (sender != null && !sender.running()) {
+            troubles.add("the outbox sender stopped; " + outbox.size() + " facts wait in the outbox for a restart");
+        }
+        if (commands != null && !commands.reading()) {
+            troubles.add("the command reader stopped: commands to guest " + guest.guest() + " are not applied");
+        }
         return troubles;
     }
 
     /** The outbox, once the reporter started (empty before): for its metrics. */
     public java.util.Optional<Outbox> outbox() {
         return java.util.Optional.ofNullable(outbox);
+    }
+
+    /** What became of the commands, once the guest file is read (empty before, or if it could not be). */
+    public Optional<CommandCounts> commandCounts() {
+        return Optional.ofNullable(commandCounts);
     }
 
     /** Restart commands applied since this reporter started. */

@@ -47,5 +47,13 @@ public interface ReporterConfig {
         @WithName("rebind-stall-timeout")
         @WithDefault("500ms")
         Duration rebindStallTimeout();
+
+        /**
+         * Readiness is DOWN while facts have waited this long with no acknowledgement from Kafka (the
+         * outbox keeps them; readiness says they do not arrive).
+         */
+        @WithName("ready-ack-timeout")
+        @WithDefault("30s")
+        Duration readyAckTimeout();
     }
 }

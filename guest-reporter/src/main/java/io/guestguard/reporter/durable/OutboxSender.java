@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -83,6 +84,8 @@ public final class OutboxSender implements AutoCloseable {
     private long replaceAtNanos;
     private int failures;
     private boolean closing;
+    /** Since when facts have waited with no acknowledgement from Kafka ({@code System.nanoTime}); -1 while none waits. */
+    private long waitingSinceNanos = -1;
 
     /**
      * @param topic where facts go ({@code guest-log.v1})
@@ -190,6 +193,19 @@ public final class OutboxSender implements AutoCloseable {
         }
     }
 
+    /**
+     * How long facts have waited with no acknowledgement from Kafka: since the first was sent with
+     * none waiting before it, or since the last acknowledgement while more wait. Empty while none waits.
+     */
+    public Optional<Duration> unacknowledgedFor() {
+        lock.lock();
+        try {
+            return waitingSinceNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - waitingSinceNanos));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the sending thread still runs (it stops only when closed, or on an unforeseen error). */
     public boolean running() {
         return thread.isAlive();
@@ -262,6 +278,9 @@ public final class OutboxSender implements AutoCloseable {
             highestSent = Math.max(highestSent, entry.seq());
         }
         lastSent = entries.get(entries.size() - 1).seq();
+        if (waitingSinceNanos < 0) {
+            waitingSinceNanos = now;
+        }
         RuntimeException failure = null;
         lock.unlock();
         try {
@@ -291,6 +310,8 @@ public final class OutboxSender implements AutoCloseable {
             }
             lock.lock();
             try {
+                // Any answer counts, a replaced producer's too: Kafka took facts. What is left waits from now.
+                waitingSinceNanos = outbox.size() == 0 ? -1 : System.nanoTime();
                 if (gen == generation) {
                     while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= seq) {
                         inFlight.removeFirst();

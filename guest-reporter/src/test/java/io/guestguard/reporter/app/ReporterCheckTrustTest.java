@@ -123,6 +123,11 @@ class ReporterCheckTrustTest {
                     public Duration rebindStallTimeout() {
                         return Duration.ofMillis(500);
                     }
+
+                    @Override
+                    public Duration readyAckTimeout() {
+                        return Duration.ofSeconds(30);
+                    }
                 };
             }
         };

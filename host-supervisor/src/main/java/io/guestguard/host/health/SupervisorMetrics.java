@@ -1,5 +1,6 @@
 package io.guestguard.host.health;
 
+import io.guestguard.agent.DeadLetterMetrics;
 import io.guestguard.host.SupervisorService;
 import io.guestguard.host.supervisor.CommandOutcomes;
 import io.guestguard.protocol.CommandKind;
@@ -18,7 +19,8 @@ import java.util.function.ToLongFunction;
  * The host supervisor's meters on {@code /q/metrics} (Prometheus):
  * {@code guestguard_supervisor_commands_total{kind,outcome}} (each host command applied or refused, by
  * its kind) and {@code guestguard_supervisor_fence_seconds} (count and total time of the fence hook's
- * runs), read at scrape time from the supervisor ({@link CommandOutcomes}); zero before it started.
+ * runs), read at scrape time from the supervisor ({@link CommandOutcomes}); zero before it started; and
+ * {@code guestguard_dead_letters_total{service,reason}} (the commands it dead-lettered, {@link DeadLetterMetrics}).
  */
 @Singleton
 public class SupervisorMetrics {
@@ -35,6 +37,7 @@ public class SupervisorMetrics {
         FunctionTimer.builder("guestguard.supervisor.fence", service, s -> (long) count(s, CommandOutcomes::fences),
                         s -> s.outcomes().map(CommandOutcomes::fenceSeconds).orElse(0.0), TimeUnit.SECONDS)
                 .description("runs of the fence hook, confirmed or not").register(registry);
+        DeadLetterMetrics.serve(registry, "host-supervisor");
     }
 
     /** What {@code of} says of the supervisor's outcomes; 0 before it started. */

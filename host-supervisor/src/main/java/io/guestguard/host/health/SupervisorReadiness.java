@@ -7,8 +7,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import java.util.List;
-
 /**
  * {@code /q/health/ready}: UP while this host's supervisor carries out its commands; DOWN, with each
  * reason as data, before it started, while facts do not reach Kafka past their retries, after a
@@ -29,11 +27,7 @@ public class SupervisorReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        List<String> troubles = service.troubles();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("host-supervisor").status(troubles.isEmpty());
-        for (int i = 0; i < troubles.size(); i++) {
-            response.withData("trouble-" + (i + 1), troubles.get(i));
-        }
+        HealthCheckResponseBuilder response = Troubles.response("host-supervisor", service.troubles());
         service.refused().forEach((kind, count) -> response.withData("refused-" + kind, count));
         return response.build();
     }

@@ -56,13 +56,21 @@ public class HostHeartbeats {
     private final AtomicBoolean leavingSent = new AtomicBoolean();
     private final Duration interval;
     private final SupervisorService supervisor;
+    private final BeatPulse pulse;
 
     HostHeartbeats(@ConfigProperty(name = "guestguard.host.id") String hostId,
                    @ConfigProperty(name = "guestguard.host.heartbeat-interval") Duration interval,
+                   @ConfigProperty(name = "guestguard.host.live-beat-timeout", defaultValue = "10s") Duration liveBeatTimeout,
                    SupervisorService supervisor) {
         this.hostId = hostId;
         this.interval = interval;
         this.supervisor = supervisor;
+        this.pulse = new BeatPulse(liveBeatTimeout, System::nanoTime);
+    }
+
+    /** Why this host does not beat any more, if it does not: for the liveness check. */
+    public Optional<String> liveTrouble() {
+        return pulse.trouble();
     }
 
     @Outgoing("host-heartbeats")
@@ -121,7 +129,10 @@ public class HostHeartbeats {
 
     /** This host's beat now; empty while the supervisor has not read its trust yet. */
     Optional<Message<byte[]>> beat() {
-        return supervisor.signer().map(signer -> Message.of(signer.encode(event(new Heartbeat("host", hostId, supervisor.inventory()))))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build()));
+        return supervisor.signer().map(signer -> {
+            pulse.beat();
+            return Message.of(signer.encode(event(new Heartbeat("host", hostId, supervisor.inventory()))))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build());
+        });
     }
 }

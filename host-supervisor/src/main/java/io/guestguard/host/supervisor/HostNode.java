@@ -50,6 +50,7 @@ public final class HostNode implements AutoCloseable {
     private volatile HostSupervisor supervisor;
     private volatile FleetWatch fleet;
     private volatile FactWriter facts;
+    private volatile CommandListener<HostCommand> commands;
 
     /**
      * @param placementWait how long a command waits for the placements written with it to be read
@@ -109,6 +110,7 @@ public final class HostNode implements AutoCloseable {
         }
         this.fleet = fleet;
         this.facts = facts;
+        this.commands = commands;
         supervisor = built;
         LOG.infof("host supervisor %s ready: %s hypervisor, %s fence hook, running %s", host, settings.hypervisor(),
                 fence.configured() ? "a" : "no", built.inventory());
@@ -135,6 +137,12 @@ public final class HostNode implements AutoCloseable {
         s.trouble().ifPresent(troubles::add);
         fleet.trouble().ifPresent(troubles::add);
         return troubles;
+    }
+
+    /** What a restart would cure, for the liveness check: the command reader stopped. Empty before the start. */
+    public List<String> liveTroubles() {
+        CommandListener<HostCommand> c = commands;
+        return c == null || c.reading() ? List.of() : List.of("the command reader of host " + settings.host() + " stopped");
     }
 
     /** The records refused for their signature or signer so far, by kind: for the readiness details. */

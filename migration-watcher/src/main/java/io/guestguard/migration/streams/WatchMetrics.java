@@ -8,6 +8,7 @@ import io.guestguard.migration.watch.ContactWatcher.MigrationSeen;
 import io.guestguard.migration.watch.ContactWatcher.Observation;
 import io.guestguard.migration.watch.ContactWatcher.SeqNeverAssigned;
 import io.guestguard.migration.watch.ContactWatcher.SeqNotResent;
+import io.guestguard.streams.DeadLetterMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,7 +27,8 @@ import java.time.Duration;
  * {@code guestguard_watcher_states_quarantined_total} and
  * {@code guestguard_watcher_escalations_held_total} (escalations that waited for the watcher to read its
  * input up to their deadline: it was behind), and, with signatures on,
- * {@code guestguard_trust_refusals_total{kind}} ({@link io.guestguard.streams.TrustMetrics}).
+ * {@code guestguard_trust_refusals_total{kind}} ({@link io.guestguard.streams.TrustMetrics}); and the
+ * dead letters, {@code guestguard_dead_letters_total{service,reason}} ({@link DeadLetterMetrics}).
  * They count what the stream thread did; a record processed again after a crash counts again.
  */
 public final class WatchMetrics {
@@ -58,6 +60,7 @@ public final class WatchMetrics {
         for (String outcome : new String[] {"started", "completed", "failed", "abandoned"}) {
             migrations(outcome);
         }
+        DeadLetterMetrics.serve(registry, "migration-watcher");
     }
 
     void beatForgotten() {

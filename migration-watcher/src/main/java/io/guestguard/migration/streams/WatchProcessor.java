@@ -8,6 +8,7 @@ import io.guestguard.migration.watch.ContactWatcher.Step;
 import io.guestguard.migration.watch.GuestWatch;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DeadLetterCounts;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.FreeText;
@@ -270,6 +271,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         String changelog = context.applicationId() + "-" + WatchTopology.STORE + "-changelog";
         context.forward(new Record<>(guest, bytes, now, DeadLetter.headers(reason, changelog, context.taskId().partition(), -1,
                 "migration-watcher")), WatchTopology.DEAD_LETTER);
+        DeadLetterCounts.of("migration-watcher").count(reason);
         store.delete(guest);
         metrics.stateQuarantined();
     }

@@ -9,6 +9,7 @@ import io.guestguard.policy.core.Placement;
 import io.guestguard.policy.core.PlacementRecord;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DeadLetterCounts;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.EventCodec;
@@ -243,7 +244,10 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         String changelog = context.applicationId() + "-" + DecisionTopology.STATE_STORE + "-changelog";
         Record<String, byte[]> dead = new Record<>(guest, bytes, record.timestamp(),
                 DeadLetter.headers(reason, changelog, context.taskId().partition(), -1, SERVICE));
-        writes.add(() -> context.forward(dead, DecisionTopology.DEAD_LETTER));
+        writes.add(() -> {
+            context.forward(dead, DecisionTopology.DEAD_LETTER);
+            DeadLetterCounts.of(SERVICE).count(reason);
+        });
         Long epoch = placement.host() == null ? null : placement.epoch();
         String text = reason + "; " + guest + " is rebuilt from " + (rebuilt.spec() == null ? "no package (none is known)" : "its package")
                 + " and " + (placement.host() == null ? "no placement (none is known)" : "its placement: " + placement.phase()

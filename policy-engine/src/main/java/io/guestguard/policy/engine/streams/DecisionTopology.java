@@ -145,7 +145,7 @@ public final class DecisionTopology {
         // The host-loss detector: host beats and its own ticks in (never the guests' beats), host.lost /
         // host.available facts out to the guest log, each tick back into the partition it was read from.
         topology.addSource(HOST_HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.hostHeartbeats());
-        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(trust, detection), HOST_HEARTBEATS);
+        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(trust, detection, metrics.beatAges()), HOST_HEARTBEATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOST_WATCH), strings, bytes),
                 HOST_DETECTOR);
         topology.addSink(DETECTED_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), HOST_DETECTOR);

@@ -89,6 +89,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private final Signer signer;
     private final VerifiedPlacements verifiedPlacements;
     private final HostDetection detection;
+    private final HostBeatAges beatAges;
     private ProcessorContext<String, byte[]> context;
     private DeadLetterSink deadLetters;
     private KeyValueStore<String, byte[]> watch;
@@ -105,11 +106,12 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     /** The multiple of the check interval (wall clock) the last tick was written in. */
     private long tickSlot = -1;
 
-    HostDetector(EngineTrust trust, HostDetection detection) {
+    HostDetector(EngineTrust trust, HostDetection detection, HostBeatAges beatAges) {
         this.gate = trust.gate();
         this.signer = trust.detector();
         this.verifiedPlacements = trust.placements();
         this.detection = detection;
+        this.beatAges = beatAges;
     }
 
     @Override
@@ -223,6 +225,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         Optional<HostWatch> before = HostWatch.decode(stored);
         heard(stored, before);
         watch.put(host, new HostWatch(at, clock.at(at, detection.capMs())).encode());
+        beatAges.observe(partition, host, 0);
         before.flatMap(HostWatch::detached).ifPresent(d -> LOG.infof("host %s beats again %d ms after it left: attached",
                 host, at - d.leftAt()));
         if (before.isPresent() && before.get().lost()) {
@@ -251,6 +254,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         heard(stored, before);
         long watched = clock.at(at, detection.capMs());
         watch.put(host, new HostWatch(at, watched).detachedUntil(at, watched + detection.detachTimeout().toMillis()).encode());
+        beatAges.forget(host);
         LOG.infof("host %s leaves (its supervisor stopped): detached, not lost, for up to %s unless it beats again", host,
                 readable(detection.detachTimeout()));
     }
@@ -275,6 +279,11 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                     return;
                 }
                 HostWatch host = HostWatch.decode(entry.value).orElse(null);
+                if (host != null && host.lost()) {
+                    beatAges.refresh(entry.key, host.silence(clock));
+                } else if (host != null && host.detached().isEmpty()) {
+                    beatAges.observe(partition, entry.key, host.silence(clock));
+                }
                 if (host != null && host.lostAt(clock, detection.timeout().toMillis())) {
                     if (host.detached().isPresent()) {
                         LOG.infof("host %s is lost: it left at %s and did not come back within %s (on the detector's clock of "
@@ -306,6 +315,11 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         });
         silent.forEach((host, w) -> watch.put(host, w.lostFor(told.get(host)).encode()));
         live -= silent.size();
+    }
+
+    @Override
+    public void close() {
+        beatAges.forgetPartition(partition);
     }
 
     /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */

@@ -5,6 +5,8 @@ import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
+import io.guestguard.protocol.DeadLetterCounts;
+import io.guestguard.protocol.DeadLetterKind;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
@@ -76,10 +78,13 @@ class StateQuarantineTest {
         runningOnH1WithOneRestartUsed();
         byte[] forged = "{\"spec\":{\"guest\":".getBytes(StandardCharsets.UTF_8);
         states.put("g1", forged);
+        long quarantined = DeadLetterCounts.of("policy-engine").count(DeadLetterKind.QUARANTINED);
 
         fact(AppFailed.killed("app1", 102, "KILL"));
 
         TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetterCounts.of("policy-engine").count(DeadLetterKind.QUARANTINED))
+                .as("counted for guestguard_dead_letters_total{reason=\"quarantined\"}").isEqualTo(quarantined + 1);
         assertThat(dead.key()).isEqualTo("g1");
         assertThat(dead.value()).isEqualTo(forged);
         assertThat(header(dead, DeadLetter.REASON)).startsWith("the stored state of guest g1 was quarantined: it cannot be read");
