@@ -171,7 +171,7 @@ class ConsoleActionsTest {
         assertThat(send(http, TestUsers.as(TestUsers.OPERATOR, page("actions/guest?guest=nobody&action=halt")).build()).body())
                 .contains("no guest nobody has a package or a placement");
         assertThat(send(http, TestUsers.as(TestUsers.OPERATOR, page("actions/guest?guest=a1&action=explode")).build()).body())
-                .contains("&#39;explode&#39; is not a guest action; choose halt, run, move or migrate");
+                .contains("&#39;explode&#39; is not a guest action; choose halt, run, move, migrate, disable-switching or enable-switching");
         assertThat(send(http, TestUsers.as(TestUsers.OPERATOR, page("actions/app?guest=a1&action=stop&app=app9")).build()).body())
                 .contains("application app9 is not one of a1&#39;s applications (app1, app2)");
 
