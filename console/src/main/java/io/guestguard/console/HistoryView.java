@@ -18,10 +18,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * A guest's chain as its history page shows it, newest fact first: each fact with the decisions it
@@ -57,8 +57,8 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
                               List<CommandRow> commands) {
     }
 
-    /** A cause: {@code here} when it is among the facts shown, so that its link lands on it. */
-    public record CauseRow(String id, boolean here) {
+    /** A cause: {@code type} (short) when it is among the facts shown, so that its link lands on it; else {@code null}. */
+    public record CauseRow(String id, String type) {
     }
 
     /**
@@ -76,8 +76,8 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
 
     static HistoryView of(String guest, GuestRecords.Read read) {
         GuestChain chain = read.chain();
-        Set<String> shown = new HashSet<>();
-        chain.steps().forEach(s -> shown.add(s.fact().event().id()));
+        Map<String, String> shown = new HashMap<>(); // fact id -> its short type
+        chain.steps().forEach(s -> shown.put(s.fact().event().id(), shortType(s.fact().event().type())));
         List<FactRow> facts = new ArrayList<>();
         for (GuestChain.Step step : chain.steps()) {
             CloudEvent<?> e = step.fact().event();
@@ -99,11 +99,11 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
         return s.replaceFirst("\\.v\\d+$", "");
     }
 
-    private static DecisionRow decision(String guest, DecisionChain chain, Set<String> shown) {
+    private static DecisionRow decision(String guest, DecisionChain chain, Map<String, String> shown) {
         Decision d = chain.decision().data();
         return new DecisionRow(chain.decision().id(), at(chain.decision().time()), d.action().name().toLowerCase(Locale.ROOT),
                 d.app() == null ? guest : guest + "/" + d.app(), d.reason().text(),
-                chain.causes().stream().map(c -> new CauseRow(c.id(), shown.contains(c.id()))).toList(),
+                chain.causes().stream().map(c -> new CauseRow(c.id(), shown.get(c.id()))).toList(),
                 chain.commands().stream().map(HistoryView::command).toList());
     }
 

@@ -128,6 +128,9 @@ class HistoryAndDeadLetterPagesTest {
                     now.plusMillis(6), "hist1", new HostLost("primary")));
             producer.send(DeadLetter.record(TOPICS.deadLetter(), "hist1", new byte[0], "unsigned: the event has no dssematerial",
                     TOPICS.guestLog(), forged.partition(), forged.offset(), "policy-engine")).get();
+            send(producer, TOPICS.decisions(), "hist1", CloudEvent.ofGuest("hist1-old-alert", "/policy-engine", now.minusSeconds(60), "hist1",
+                    new Decision(Decision.Action.ALERT, null, null, null, null, null, null, 1L,
+                            new Decision.Reason("NO_ELIGIBLE_HOST", "no host can run hist1"), List.of("hist1-ancient"), List.of(), Map.of())));
             // Another guest's fact on the log, perhaps on the same partition: not in hist1's history.
             send(producer, TOPICS.guestLog(), "hist2", CloudEvent.ofGuest("hist2-failed", "/guest/hist2/reporter", now, "hist2",
                     new AppFailed("app1", 1L, null, "SIGKILL", null, null)));
@@ -141,12 +144,14 @@ class HistoryAndDeadLetterPagesTest {
             String history = page.body();
             String fact = element(history, "li", "hist1-failed");
             assertThat(fact).contains("app.failed").contains("hist1/app1").contains("failed (SIGKILL, pid 4242)")
-                    .contains("id=\"hist1-restart\"").contains("restart_app").contains("href=\"#hist1-failed\"")
+                    .contains("id=\"hist1-restart\"").contains("restart_app").contains("<a class=\"cause\" href=\"#hist1-failed\">app.failed hist1-failed</a>")
                     .contains("id=\"hist1-restart-cmd\"").contains("restart-app app1")
                     .contains("<span class=\"outcome\">applied</span>: <a href=\"#hist1-started\">started (pid 4250)</a>")
                     .contains("id=\"placement-hist1-failed\"").contains("epoch 1: RUNNING on primary");
             assertThat(element(history, "li", "hist1-forged")).contains("class=\"fact refused\"")
                     .contains("refused by the policy engine: unsigned: the event has no dssematerial");
+            assertThat(element(history, "ul", "uncaused")).contains("id=\"hist1-old-alert\"").contains("no host can run hist1")
+                    .contains("<code class=\"cause\">hist1-ancient</code> (not among the facts read)");
             assertThat(history).doesNotContain("hist2-failed");
             assertThat(history.indexOf("id=\"hist1-forged\"")).as("newest first").isLessThan(history.indexOf("id=\"hist1-failed\""));
 
@@ -177,10 +182,9 @@ class HistoryAndDeadLetterPagesTest {
 
     /** The element {@code tag} with id {@code id}, to its matching close (nested elements of the same tag counted). */
     private static String element(String html, String tag, String id) {
-        int start = html.indexOf("<" + tag + " class=\"");
         Matcher open = Pattern.compile("<" + tag + "[^>]*\\bid=\"" + Pattern.quote(id) + "\"").matcher(html);
         assertThat(open.find()).as("an element " + tag + " with id " + id).isTrue();
-        start = open.start();
+        int start = open.start();
         int depth = 0;
         Matcher tags = Pattern.compile("<(/?)" + tag + "[\\s>]").matcher(html);
         tags.region(start, html.length());

@@ -149,11 +149,11 @@ class ConsoleBrowserTest {
                 assertThat(letter.findElement(By.className("origin")).getText()).startsWith(fleet.topics().guestLog() + "-");
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"))
                         .as("the letter came live").isEqualTo(true);
+                screenshot(browser, "dead-letters.png");
                 browser.get(console + "dead-letters?service=policy-engine&reason=dssematerial");
                 assertThat(browser.findElements(engineLetter)).as("kept by the filters, server-side").hasSize(1);
                 browser.get(console + "dead-letters?reason=not+authorized");
                 assertThat(browser.findElements(engineLetter)).as("left out by a reason it does not have").isEmpty();
-                screenshot(browser, "dead-letters.png");
             } finally {
                 browser.quit();
             }
