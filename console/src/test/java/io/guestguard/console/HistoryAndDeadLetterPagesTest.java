@@ -7,11 +7,13 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.HostLost;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.history.GuestRecords;
 import io.guestguard.protocol.history.LoggedEvent;
@@ -131,6 +133,17 @@ class HistoryAndDeadLetterPagesTest {
             send(producer, TOPICS.decisions(), "hist1", CloudEvent.ofGuest("hist1-old-alert", "/policy-engine", now.minusSeconds(60), "hist1",
                     new Decision(Decision.Action.ALERT, null, null, null, null, null, null, 1L,
                             new Decision.Reason("NO_ELIGIBLE_HOST", "no host can run hist1"), List.of("hist1-ancient"), List.of(), Map.of())));
+            send(producer, TOPICS.guestLog(), "hist1", CloudEvent.ofGuest("hist1-halted", "/host/primary/supervisor", now.plusMillis(7),
+                    "hist1", new GuestHalted("primary")));
+            send(producer, TOPICS.decisions(), "hist1", CloudEvent.ofGuest("hist1-start", "/policy-engine", now.plusMillis(7), "hist1",
+                    new Decision(Decision.Action.START_GUEST, null, null, null, null, "primary", "standby", 2L,
+                            new Decision.Reason("FAILOVER_TARGET", "start it on standby as epoch 2"), List.of("hist1-halted"),
+                            List.of("hist1-start-cmd"), Map.of())));
+            // Host commands are keyed by host: hist1's is read from standby's partition, another guest's there is not shown.
+            send(producer, TOPICS.hostCommands(), "standby", CloudEvent.ofGuest("hist1-start-cmd", "/policy-engine", now, "hist1",
+                    new StartGuest("hist1", "standby", 2, "hist1-start")));
+            send(producer, TOPICS.hostCommands(), "standby", CloudEvent.ofGuest("hist2-start-cmd", "/policy-engine", now, "hist2",
+                    new StartGuest("hist2", "standby", 2, "hist2-start")));
             // Another guest's fact on the log, perhaps on the same partition: not in hist1's history.
             send(producer, TOPICS.guestLog(), "hist2", CloudEvent.ofGuest("hist2-failed", "/guest/hist2/reporter", now, "hist2",
                     new AppFailed("app1", 1L, null, "SIGKILL", null, null)));
@@ -152,7 +165,9 @@ class HistoryAndDeadLetterPagesTest {
                     .contains("refused by the policy engine: unsigned: the event has no dssematerial");
             assertThat(element(history, "ul", "uncaused")).contains("id=\"hist1-old-alert\"").contains("no host can run hist1")
                     .contains("<code class=\"cause\">hist1-ancient</code> (not among the facts read)");
-            assertThat(history).doesNotContain("hist2-failed");
+            assertThat(element(history, "li", "hist1-start-cmd")).contains("start-guest on standby")
+                    .contains("<span class=\"outcome\">pending</span>");
+            assertThat(history).doesNotContain("hist2-failed").doesNotContain("hist2-start-cmd");
             assertThat(history.indexOf("id=\"hist1-forged\"")).as("newest first").isLessThan(history.indexOf("id=\"hist1-failed\""));
 
             assertThat(get("guests/nobody-at-all/history").statusCode()).isEqualTo(404);

@@ -26,7 +26,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,9 +38,9 @@ import java.util.function.Predicate;
 /**
  * Reads one guest's newest records from a broker, for its history: only the partition its key is on
  * (as the default partitioner puts it) of the guest log, the decisions, the placements, the guest
- * commands and the dead letters, and of the host commands the partitions of the hosts its decisions
- * and placements name; in each, only the last {@link Bounds#scanned} records, of which the guest's
- * newest {@link Bounds#kept} are kept. So a read costs the same however long the topics are, and a
+ * commands and the dead letters, read side by side, then of the host commands the partitions of the
+ * hosts its decisions and placements name; in each, only the last {@link Bounds#scanned} records, of
+ * which the guest's newest {@link Bounds#kept} per topic are kept. So a read costs the same however long the topics are, and a
  * history is of the guest's recent past only. Committed records only, no consumer group, nothing
  * written; each read has its own consumer, closed before it returns.
  */
@@ -64,7 +65,7 @@ public final class GuestRecords {
      *
      * @param chain the guest's chain
      * @param earlier whether the guest log holds records before those read (the history is not the whole past)
-     * @param undecodable the guest's records passed over because they did not decode
+     * @param undecodable the guest's records (of its own key) passed over because they did not decode
      */
     public record Read(GuestChain chain, boolean earlier, long undecodable) {
     }
@@ -95,131 +96,163 @@ public final class GuestRecords {
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            Reader reader = new Reader(consumer, guest);
-            boolean[] earlier = new boolean[1];
-            List<LoggedEvent> facts = reader.events(topics.guestLog(), guest, e -> e.data() instanceof Fact, earlier);
-            List<CloudEvent<Decision>> decisions = new ArrayList<>();
-            reader.events(topics.decisions(), guest, e -> e.data() instanceof Decision, null).forEach(d -> {
+            Batch first = new Batch(consumer);
+            Newest facts = new Newest(guest, e -> e.data() instanceof Fact);
+            Newest decisions = new Newest(guest, e -> e.data() instanceof Decision);
+            Newest placements = new Newest(guest, e -> e.data() instanceof GuestPlacement);
+            Newest guestCommands = new Newest(guest, e -> true);
+            Map<String, String> refused = new HashMap<>();
+            TopicPartition log = first.add(topics.guestLog(), guest, facts);
+            first.add(topics.decisions(), guest, decisions);
+            first.add(topics.placements(), guest, placements);
+            first.add(topics.guestCommands(), guest, guestCommands);
+            first.add(topics.deadLetter(), guest, record -> {
+                if (guest.equals(record.key())) {
+                    DeadLetter.Letter letter = DeadLetter.read(record.headers());
+                    if ("policy-engine".equals(letter.service()) && topics.guestLog().equals(letter.topic())) {
+                        refused.put(letter.where(), letter.reason());
+                    }
+                }
+            });
+            boolean earlier = first.read().contains(log) || facts.dropped;
+
+            // Host commands are keyed by the host that carries them out: those of the hosts this guest's
+            // decisions and placements name, and of them only the commands its decisions sent.
+            List<CloudEvent<Decision>> decided = new ArrayList<>();
+            Set<String> sent = new HashSet<>();
+            Set<String> hosts = new HashSet<>();
+            decisions.kept.forEach(d -> {
                 @SuppressWarnings("unchecked")
                 CloudEvent<Decision> decision = (CloudEvent<Decision>) d.event();
-                decisions.add(decision);
+                decided.add(decision);
+                sent.addAll(decision.data().commandIds());
+                hosts.add(decision.data().fromHost());
+                hosts.add(decision.data().toHost());
             });
-            List<LoggedEvent> placements = reader.events(topics.placements(), guest, e -> e.data() instanceof GuestPlacement, null);
-            List<LoggedEvent> commands = new ArrayList<>(reader.events(topics.guestCommands(), guest, e -> true, null));
-            Set<String> sent = new java.util.HashSet<>();
-            Set<String> hosts = new LinkedHashSet<>();
-            decisions.forEach(d -> {
-                sent.addAll(d.data().commandIds());
-                hosts.add(d.data().fromHost());
-                hosts.add(d.data().toHost());
-            });
-            placements.forEach(p -> hosts.add(((GuestPlacement) p.event().data()).host()));
+            placements.kept.forEach(p -> hosts.add(((GuestPlacement) p.event().data()).host()));
             hosts.remove(null);
-            Set<Integer> hostPartitions = new LinkedHashSet<>();
-            for (String host : hosts) {
-                int partition = reader.partitionOf(topics.hostCommands(), host);
-                if (hostPartitions.add(partition)) {
-                    commands.addAll(reader.tail(topics.hostCommands(), partition,
-                            r -> r.key() != null && hosts.contains(r.key()), e -> e.data() instanceof HostCommand && sent.contains(e.id()), null));
-                }
-            }
-            Map<String, String> refused = new HashMap<>();
-            reader.letters(guest, letter -> {
-                if ("policy-engine".equals(letter.service()) && topics.guestLog().equals(letter.topic())) {
-                    refused.put(letter.where(), letter.reason());
-                }
-            });
-            return new Read(GuestChain.of(facts, decisions, commands, placements, refused), earlier[0], reader.undecodable);
+            Newest hostCommands = new Newest(hosts::contains, e -> e.data() instanceof HostCommand && sent.contains(e.id()));
+            Batch second = new Batch(consumer);
+            hosts.forEach(host -> second.add(topics.hostCommands(), host, hostCommands));
+            second.read();
+
+            List<LoggedEvent> commands = new ArrayList<>(guestCommands.kept);
+            commands.addAll(hostCommands.kept);
+            return new Read(GuestChain.of(List.copyOf(facts.kept), decided, commands, List.copyOf(placements.kept), refused), earlier,
+                    facts.undecodable + decisions.undecodable + placements.undecodable + guestCommands.undecodable);
         }
     }
 
-    /** One read's consumer, partition by partition. */
-    private final class Reader {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final String guest;
+    /** The newest {@link Bounds#kept} decoded events of the records a key test lets in, that {@code wanted} keeps. */
+    private final class Newest implements Consumer<ConsumerRecord<String, byte[]>> {
+        private final Predicate<String> key;
+        private final Predicate<CloudEvent<?>> wanted;
+        final ArrayDeque<LoggedEvent> kept = new ArrayDeque<>();
+        boolean dropped;
         long undecodable;
 
-        Reader(KafkaConsumer<String, byte[]> consumer, String guest) {
+        Newest(String key, Predicate<CloudEvent<?>> wanted) {
+            this(key::equals, wanted);
+        }
+
+        Newest(Predicate<String> key, Predicate<CloudEvent<?>> wanted) {
+            this.key = key;
+            this.wanted = wanted;
+        }
+
+        @Override
+        public void accept(ConsumerRecord<String, byte[]> record) {
+            if (record.key() == null || !key.test(record.key()) || record.value() == null) {
+                return;
+            }
+            CloudEvent<?> event;
+            try {
+                event = codec.decode(record.value());
+            } catch (RejectedRecordException e) {
+                undecodable++;
+                return;
+            }
+            if (wanted.test(event)) {
+                kept.addLast(new LoggedEvent(event, record.topic() + "-" + record.partition() + "@" + record.offset(), record.offset(),
+                        Instant.ofEpochMilli(record.timestamp())));
+                if (kept.size() > bounds.kept()) {
+                    kept.removeFirst();
+                    dropped = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * The newest {@link Bounds#scanned} records of several partitions, read side by side (one fetch
+     * for all, not a round trip per partition), each handed to its partition's sink in offset order.
+     */
+    private final class Batch {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Map<TopicPartition, Consumer<ConsumerRecord<String, byte[]>>> sinks = new LinkedHashMap<>();
+
+        Batch(KafkaConsumer<String, byte[]> consumer) {
             this.consumer = consumer;
-            this.guest = guest;
         }
 
-        /** The guest's decoded events of {@code topic} that {@code wanted} keeps, the newest {@link Bounds#kept}. */
-        List<LoggedEvent> events(String topic, String key, Predicate<CloudEvent<?>> wanted, boolean[] earlier) {
-            return tail(topic, partitionOf(topic, key), r -> key.equals(r.key()), wanted, earlier);
+        /** Reads the partition {@code key} is on of {@code topic} into {@code sink}; the partition. */
+        TopicPartition add(String topic, String key, Consumer<ConsumerRecord<String, byte[]>> sink) {
+            TopicPartition partition = new TopicPartition(topic, partitionOf(consumer, topic, key));
+            sinks.putIfAbsent(partition, sink);
+            return partition;
         }
 
-        List<LoggedEvent> tail(String topic, int partition, Predicate<ConsumerRecord<String, byte[]>> keyed,
-                               Predicate<CloudEvent<?>> wanted, boolean[] earlier) {
-            ArrayDeque<LoggedEvent> newest = new ArrayDeque<>();
-            scan(new TopicPartition(topic, partition), earlier, record -> {
-                if (!keyed.test(record) || record.value() == null) {
-                    return;
-                }
-                try {
-                    CloudEvent<?> event = codec.decode(record.value());
-                    if (wanted.test(event)) {
-                        newest.addLast(new LoggedEvent(event, topic + "-" + partition + "@" + record.offset(), record.offset(),
-                                Instant.ofEpochMilli(record.timestamp())));
-                        if (newest.size() > bounds.kept()) {
-                            newest.removeFirst();
-                            if (earlier != null) {
-                                earlier[0] = true;
-                            }
-                        }
-                    }
-                } catch (RejectedRecordException e) {
-                    if (guest.equals(record.key())) {
-                        undecodable++;
-                    }
-                }
-            });
-            return new ArrayList<>(newest);
-        }
-
-        /** The dead letters of the guest's records, newest {@link Bounds#scanned} of its partition. */
-        void letters(String key, Consumer<DeadLetter.Letter> sink) {
-            scan(new TopicPartition(topics.deadLetter(), partitionOf(topics.deadLetter(), key)), null, record -> {
-                if (key.equals(record.key())) {
-                    sink.accept(DeadLetter.read(record.headers()));
-                }
-            });
-        }
-
-        /**
-         * The partition {@code key}'s records are on: the producers' and Kafka Streams' default
-         * partitioner's choice (murmur2 of the key), which every GuestGuard writer leaves in place.
-         */
-        int partitionOf(String topic, String key) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
-            if (partitions == null || partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist (create GuestGuard's topics: guestguard topics create)");
+        /** Reads them all up to the ends they have now; the partitions whose read did not reach their beginning. */
+        Set<TopicPartition> read() {
+            if (sinks.isEmpty()) {
+                return Set.of();
             }
-            return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
-        }
-
-        private void scan(TopicPartition partition, boolean[] earlier, Consumer<ConsumerRecord<String, byte[]>> sink) {
-            List<TopicPartition> one = List.of(partition);
-            long begin = consumer.beginningOffsets(one, timeout).get(partition);
-            long end = consumer.endOffsets(one, timeout).get(partition);
-            long from = Math.max(begin, end - bounds.scanned());
-            if (earlier != null) {
-                earlier[0] = from > begin;
+            List<TopicPartition> all = List.copyOf(sinks.keySet());
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, timeout);
+            Map<TopicPartition, Long> end = consumer.endOffsets(all, timeout);
+            Set<TopicPartition> cut = new HashSet<>();
+            Set<TopicPartition> pending = new HashSet<>();
+            consumer.assign(all);
+            for (TopicPartition partition : all) {
+                long from = Math.max(begin.get(partition), end.get(partition) - bounds.scanned());
+                consumer.seek(partition, from);
+                if (from > begin.get(partition)) {
+                    cut.add(partition);
+                }
+                if (from < end.get(partition)) {
+                    pending.add(partition);
+                }
             }
-            consumer.assign(one);
-            consumer.seek(partition, from);
+            consumer.pause(all.stream().filter(p -> !pending.contains(p)).toList());
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(partition, timeout) < end) {
+            while (!pending.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("reading " + partition + " up to offset " + end + " took longer than " + timeout);
+                    throw new TimeoutException("reading " + pending + " up to their ends " + end + " took longer than " + timeout);
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= end) {
-                        return;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < end.get(partition)) {
+                        sinks.get(partition).accept(record);
                     }
-                    sink.accept(record);
                 }
+                // Past the end it had, or past a transaction's marker at it: that partition is read.
+                List<TopicPartition> done = pending.stream().filter(p -> consumer.position(p, timeout) >= end.get(p)).toList();
+                done.forEach(pending::remove);
+                consumer.pause(done);
             }
+            return cut;
         }
+    }
+
+    /**
+     * The partition {@code key}'s records are on: the producers' and Kafka Streams' default
+     * partitioner's choice (murmur2 of the key), which every GuestGuard writer leaves in place.
+     */
+    private int partitionOf(KafkaConsumer<String, byte[]> consumer, String topic, String key) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+        if (partitions == null || partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist (create GuestGuard's topics: guestguard topics create)");
+        }
+        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
     }
 }
