@@ -6,12 +6,10 @@ import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.history.LoggedEvent;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -65,17 +63,13 @@ final class BrokerLog implements EventLog {
         Set<String> refused = new HashSet<>();
         try (TopicScan scan = new TopicScan(kafka, timeout)) {
             scan.readAll(topics.deadLetter(), record -> {
-                if ("policy-engine".equals(header(record, DeadLetter.SERVICE)) && topics.guestLog().equals(header(record, DeadLetter.TOPIC))) {
-                    refused.add(topics.guestLog() + "-" + header(record, DeadLetter.PARTITION) + "@" + header(record, DeadLetter.OFFSET));
+                DeadLetter.Letter letter = DeadLetter.read(record.headers());
+                if ("policy-engine".equals(letter.service()) && topics.guestLog().equals(letter.topic())) {
+                    refused.add(letter.where());
                 }
             });
         }
         return refused;
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.guestguard.cli;
 
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.history.LoggedEvent;
 
 import java.util.Map;
 import java.util.OptionalLong;

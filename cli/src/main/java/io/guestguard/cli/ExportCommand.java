@@ -1,6 +1,7 @@
 package io.guestguard.cli;
 
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.history.LoggedEvent;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

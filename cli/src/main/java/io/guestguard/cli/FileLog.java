@@ -7,6 +7,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.FreeText;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.history.LoggedEvent;
 
 import java.io.BufferedReader;
 import java.io.IOException;

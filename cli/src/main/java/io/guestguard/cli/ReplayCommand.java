@@ -5,6 +5,7 @@ import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.history.LoggedEvent;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -7,6 +7,7 @@ import io.guestguard.policy.core.Outcome;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.history.LoggedEvent;
 
 import java.util.HashMap;
 import java.util.List;

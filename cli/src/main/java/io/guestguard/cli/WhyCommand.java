@@ -3,16 +3,14 @@ package io.guestguard.cli;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.RestartLimit;
-import io.guestguard.protocol.AppStarted;
-import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.CommandRefused;
 import io.guestguard.protocol.Decision;
-import io.guestguard.protocol.GuestHalted;
-import io.guestguard.protocol.GuestStarted;
-import io.guestguard.protocol.HostFenced;
-import io.guestguard.protocol.MigrationCompleted;
-import io.guestguard.protocol.MigrationFailed;
+import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.history.CommandOutcome;
+import io.guestguard.protocol.history.DecisionChain;
+import io.guestguard.protocol.history.GuestChain;
+import io.guestguard.protocol.history.LoggedEvent;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +26,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * {@code guestguard why GUEST [APP]}: the guest's last decisions, each with the facts that caused it,
@@ -98,7 +94,8 @@ final class WhyCommand implements Callable<Integer> {
                 .sorted(Comparator.comparing(CloudEvent::time)).toList();
         out.printf("why %s%s: its last %d of %d decision(s)%n", guest, app == null ? "" : "/" + app,
                 Math.min(last, decisions.size()), decisions.size());
-        decisions.subList(Math.max(0, decisions.size() - last), decisions.size()).forEach(d -> explain(out, d, log.facts));
+        GuestChain chain = GuestChain.of(log.facts, decisions, List.of(), List.of(), Map.of());
+        decisions.subList(Math.max(0, decisions.size() - last), decisions.size()).forEach(d -> explain(out, chain.explain(d)));
         out.println();
         WhyNot.lines(guest, state, app, java.time.Instant.now()).forEach(out::println);
         if (report.difference() != null) {
@@ -108,43 +105,34 @@ final class WhyCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void explain(PrintWriter out, CloudEvent<Decision> event, List<LoggedEvent> facts) {
-        Decision d = event.data();
-        out.printf("%n%s  %s%s: %s%n", CLOCK.format(event.time()), d.action(), d.app() == null ? "" : " " + d.app(), d.reason().text());
-        for (String cause : d.causeIds()) {
-            facts.stream().filter(f -> f.event().id().equals(cause)).findFirst().ifPresentOrElse(
-                    f -> out.printf("    because  %s  %s (%s, %s)%n", CLOCK.format(f.decisionTime()), f.event().data() instanceof
-                            io.guestguard.protocol.Fact fact ? fact.describe() : f.event().type(), f.event().source(), cause),
-                    () -> out.printf("    because  fact %s (not on the log any more)%n", cause));
+    private static void explain(PrintWriter out, DecisionChain chain) {
+        Decision d = chain.decision().data();
+        out.printf("%n%s  %s%s: %s%n", CLOCK.format(chain.decision().time()), d.action(), d.app() == null ? "" : " " + d.app(), d.reason().text());
+        for (DecisionChain.Cause cause : chain.causes()) {
+            LoggedEvent f = cause.fact();
+            if (f == null) {
+                out.printf("    because  fact %s (not on the log any more)%n", cause.id());
+            } else {
+                out.printf("    because  %s  %s (%s, %s)%n", CLOCK.format(f.decisionTime()),
+                        f.event().data() instanceof Fact fact ? fact.describe() : f.event().type(),
+                        f.event().source(), cause.id());
+            }
         }
-        for (String command : d.commandIds()) {
-            out.printf("    sent     %s: %s%n", command, outcome(event, command, facts));
+        for (DecisionChain.Sent sent : chain.commands()) {
+            out.printf("    sent     %s: %s%n", sent.id(), outcome(sent.outcome()));
         }
     }
 
-    /** What became of {@code command}: refused, or the first later fact that shows it carried out. */
-    private static String outcome(CloudEvent<Decision> event, String command, List<LoggedEvent> facts) {
-        Decision d = event.data();
-        List<LoggedEvent> after = facts.stream().filter(f -> f.decisionTime().isAfter(event.time())
-                || f.decisionTime().equals(event.time()) && !d.causeIds().contains(f.event().id())).toList();
-        Optional<LoggedEvent> refused = after.stream().filter(f -> f.event().data() instanceof CommandRefused r
-                && command.equals(r.commandId())).findFirst();
-        if (refused.isPresent()) {
-            CommandRefused r = (CommandRefused) refused.get().event().data();
-            return "REFUSED by " + r.host() + " at " + CLOCK.format(refused.get().decisionTime()) + ": " + r.reason();
-        }
-        Predicate<Object> shows = switch (d.action()) {
-            case RESTART_APP, START_APP -> data -> data instanceof AppStarted s && s.app().equals(d.app());
-            case STOP_APP -> data -> data instanceof AppStopped s && s.app().equals(d.app());
-            case START_GUEST -> data -> data instanceof GuestStarted s && s.host().equals(d.toHost());
-            case HALT_GUEST, MOVE, FAILOVER, FAILBACK -> data -> data instanceof GuestHalted h && h.host().equals(d.fromHost());
-            case MIGRATE -> data -> data instanceof MigrationCompleted || data instanceof MigrationFailed;
-            case FENCE_HOST -> data -> data instanceof HostFenced f && f.host().equals(d.fromHost());
-            default -> data -> false;
+    /** What became of a command, in the words {@code why} has always used. */
+    private static String outcome(CommandOutcome outcome) {
+        return switch (outcome.kind()) {
+            case REFUSED -> {
+                CommandRefused r = (CommandRefused) outcome.fact().event().data();
+                yield "REFUSED by " + r.host() + " at " + CLOCK.format(outcome.fact().decisionTime()) + ": " + r.reason();
+            }
+            case APPLIED, ACKNOWLEDGED -> "then " + outcome.describe() + " at " + CLOCK.format(outcome.fact().decisionTime());
+            case PENDING -> "no outcome on the log yet";
         };
-        return after.stream().filter(f -> shows.test(f.event().data())).findFirst()
-                .map(f -> "then " + ((io.guestguard.protocol.Fact) f.event().data()).describe() + " at " + CLOCK.format(f.decisionTime()))
-                .orElse("no outcome on the log yet");
     }
 
     /** The guest's log, keeping the facts and decisions the replay reads. */

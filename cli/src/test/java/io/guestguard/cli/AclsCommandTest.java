@@ -76,7 +76,7 @@ class AclsCommandTest {
         assertThat(users.get(0).at("/spec/authorization/acls").findValuesAsText("patternType")).contains("prefixed");
     }
 
-    /** The console reads what its pages show and the key ring, and writes operator requests to the guest log: nothing else. */
+    /** The console reads what its pages and guest histories show and the key ring, and writes operator requests to the guest log: nothing else. */
     @Test
     void theConsoleReadsItsTopicsAndTheKeysAndWritesTheGuestLogOnly() {
         assertThat(run("acls", "--hosts", "primary", "--guests", "g1", "--bootstrap-servers", "b1:9093")).as(err.toString()).isZero();
@@ -90,6 +90,9 @@ class AclsCommandTest {
                 " --operation Read --topic guestguard.host-heartbeats.v1",
                 " --operation Read --topic guestguard.dead-letter.v1",
                 " --operation Read --topic guestguard.keys.v1",
+                " --operation Read --topic guestguard.guest-log.v1",
+                " --operation Read --topic guestguard.guest-commands.v1",
+                " --operation Read --topic guestguard.host-commands.v1",
                 " --operation Write --topic guestguard.guest-log.v1",
                 " --operation IdempotentWrite --cluster");
     }

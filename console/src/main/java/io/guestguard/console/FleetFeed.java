@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * The console's view of the fleet, kept current: one plain consumer (no group, nothing committed: the
  * console keeps no position and writes nothing) reads the packages, placements, decisions, host beats
  * and dead letters from their beginnings and goes on reading, folding them as {@code guestguard status}
- * does ({@link FleetFold}), and keeps the last {@link #WINDOW} decisions for the timeline. Listeners
+ * does ({@link FleetFold}), keeps the last {@link #WINDOW} decisions for the timeline and hands the
+ * dead letters to {@link DeadLetters}. Listeners
  * hear of each new decision and of each batch that changed the fleet.
  */
 @ApplicationScoped
@@ -46,6 +47,7 @@ public class FleetFeed {
     private final KafkaClientSettings kafka;
     private final Topics topics;
     private final FleetFold fold;
+    private final DeadLetters deadLetters;
     private final ArrayDeque<TimelineEntry> recent = new ArrayDeque<>();
     private final List<Consumer<TimelineEntry>> decisionListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> fleetListeners = new CopyOnWriteArrayList<>();
@@ -59,8 +61,9 @@ public class FleetFeed {
     private volatile boolean reading;
     private static final long BEAT_NOTICE_NANOS = Duration.ofSeconds(1).toNanos();
 
-    public FleetFeed(KafkaClientSettings kafka, @ConfigProperty(name = "guestguard.topic-prefix") String prefix) {
+    public FleetFeed(KafkaClientSettings kafka, @ConfigProperty(name = "guestguard.topic-prefix") String prefix, DeadLetters deadLetters) {
         this.kafka = kafka;
+        this.deadLetters = deadLetters;
         this.topics = new Topics(prefix);
         this.fold = new FleetFold(topics);
     }
@@ -181,10 +184,14 @@ public class FleetFeed {
             return;
         }
         List<TimelineEntry> added = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
         boolean beatsOnly = true;
         synchronized (this) {
             for (ConsumerRecord<String, byte[]> record : records) {
                 beatsOnly &= record.topic().equals(topics.hostHeartbeats());
+                if (record.topic().equals(topics.deadLetter())) {
+                    letters.add(record);
+                }
                 fold.accept(record).map(TimelineEntry::of).ifPresent(entry -> {
                     if (recent.stream().noneMatch(e -> e.id().equals(entry.id()))) {
                         recent.addLast(entry);
@@ -197,6 +204,7 @@ public class FleetFeed {
             }
         }
         added.forEach(entry -> decisionListeners.forEach(listener -> listener.accept(entry)));
+        letters.forEach(deadLetters::accept);
         // Hosts beat several times a second: their ages are news once a second, anything else at once.
         long now = System.nanoTime();
         if (!beatsOnly || now - lastFleetNotice >= BEAT_NOTICE_NANOS) {

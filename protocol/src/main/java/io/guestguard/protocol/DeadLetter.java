@@ -1,6 +1,8 @@
 package io.guestguard.protocol;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,45 @@ public final class DeadLetter {
                                                         String topic, int partition, long offset, String service) {
         return new ProducerRecord<>(deadLetterTopic, null, key, value,
                 headers(reason, topic, partition, offset, service));
+    }
+
+    /**
+     * What a dead letter's headers say, as its readers show it. A header that is missing (a letter of
+     * another writer) or a number that does not parse is {@code null}: a reader shows what there is.
+     *
+     * @param reason why the record was refused
+     * @param service the service that refused it
+     * @param topic the original record's topic
+     * @param partition its partition
+     * @param offset its offset there
+     */
+    public record Letter(String reason, String service, String topic, Integer partition, Long offset) {
+
+        /** The original record's place, {@code topic-partition@offset}, as replays and timelines name it. */
+        public String where() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** Reads a dead letter's headers (the last of each name, as a header written twice means its last value). */
+    public static Letter read(Headers headers) {
+        String partition = text(headers, PARTITION);
+        String offset = text(headers, OFFSET);
+        return new Letter(text(headers, REASON), text(headers, SERVICE), text(headers, TOPIC), number(partition, Integer::valueOf),
+                number(offset, Long::valueOf));
+    }
+
+    private static String text(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static <N> N number(String text, java.util.function.Function<String, N> parse) {
+        try {
+            return text == null ? null : parse.apply(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static byte[] utf8(String s) {

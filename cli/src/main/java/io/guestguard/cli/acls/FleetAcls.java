@@ -111,14 +111,14 @@ public record FleetAcls(Topics topics, String engineApplicationId, String watche
     }
 
     /**
-     * The web console: reads the topics its pages show and the key ring (by partition, no group, nothing
-     * committed), and writes its users' operator requests to the guest log, idempotently; it writes no
+     * The web console: reads the topics its pages show, the key ring and, for a guest's history, the guest
+     * log and both command topics (by partition, no group, nothing committed), and writes its users' operator requests to the guest log, idempotently; it writes no
      * command, decision or key.
      */
     private List<AclBinding> console() {
         Grants grants = new Grants(principal(CONSOLE_USER));
         grants.topic(AclOperation.READ, topics.packages(), topics.placements(), topics.decisions(), topics.hostHeartbeats(),
-                topics.deadLetter(), topics.keys());
+                topics.deadLetter(), topics.keys(), topics.guestLog(), topics.guestCommands(), topics.hostCommands());
         grants.topic(AclOperation.WRITE, topics.guestLog());
         grants.cluster(AclOperation.IDEMPOTENT_WRITE);
         return grants.acls;

@@ -1,6 +1,11 @@
 package io.guestguard.deploy.fleet;
 
 import io.guestguard.protocol.AppStarted;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -17,11 +22,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,7 +39,9 @@ import static org.awaitility.Awaitility.await;
  * by Selenium, headless) on the real two-host fleet. Signed in as the fleet's viewer, the first page
  * shows the three guests on primary; each {@code kill -9} of g1's app1 shows in the page's timeline as
  * its restart, without a reload; after Figure 16's third kill (restart limit 2) the page shows g1 on
- * standby. The viewer has no action to press, and a POST of one from their session is refused (403).
+ * standby, and the failover's cause link opens g1's history at the third kill's {@code app.failed}. An
+ * unsigned record written with a plain producer shows on the open dead-letter page with the engine's
+ * reason. The viewer has no action to press, and a POST of one from their session is refused (403).
  * Signed in as the fleet's operator, stopping g3's app2 goes through its confirmation, and the
  * engine's decision, naming who asked, appears live in g3's page opened beforehand. Screenshots go to
  * {@code target/console-screenshots/}.
@@ -96,12 +106,59 @@ class ConsoleBrowserTest {
                         .as("the page was not reloaded").isEqualTo(true);
                 screenshot(browser, "fleet-after-failover.png");
 
+                // The failover came live (no reload): its cause link, made by the page's script, opens g1's
+                // history at the fact that caused it, the third kill's app.failed.
+                WebElement cause = timeline(browser, "g1/app1", "failover").get(0).findElement(By.cssSelector("a.cause"));
+                String causeId = cause.getAttribute("title");
+                assertThat(cause.getAttribute("href")).endsWith("/guests/g1/history#" + causeId);
+                cause.click();
+                await("g1's history at the failover's cause").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> browser.getCurrentUrl().endsWith("/guests/g1/history#" + causeId)
+                                && !browser.findElements(By.id(causeId)).isEmpty());
+                WebElement fact = browser.findElement(By.id(causeId));
+                assertThat(((JavascriptExecutor) browser).executeScript("var t = document.querySelector(':target'); return t && t.id;"))
+                        .as("the link's target is the fact").isEqualTo(causeId);
+                assertThat(fact.getAttribute("data-type")).isEqualTo("app.failed");
+                assertThat(fact.getText()).contains("app.failed").contains("g1/app1").contains("failed (SIGKILL, pid " + app1 + ")")
+                        .contains("failover").contains("its restart limit of 2 is used up");
+                screenshot(browser, "guest-g1-history.png");
+
                 browser.get(console + "guests/g1");
                 assertThat(browser.findElement(By.cssSelector("#guest td.host")).getText()).isEqualTo("standby");
                 assertThat(browser.findElements(By.cssSelector("#timeline li.decision")))
                         .as("only g1's decisions").allSatisfy(li -> assertThat(li.getAttribute("data-guest")).isEqualTo("g1"))
                         .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("failover"));
                 screenshot(browser, "guest-g1.png");
+
+                // A record no principal signed, written with a plain producer as kcat would: the engine
+                // refuses it, and the open dead-letter page shows it with its reason, without a reload.
+                browser.get(console + "dead-letters");
+                ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+                String forged = "browser-forged-lost";
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                        new StringSerializer(), new ByteArraySerializer())) {
+                    producer.send(new ProducerRecord<>(fleet.topics().guestLog(), "g3", ("""
+                            {"specversion":"1.0","id":"%s","source":"/kcat","type":"io.guestguard.host.lost.v1",\
+                            "time":"%s","datacontenttype":"application/json","guestid":"g3","data":{"host":"primary"}}"""
+                            .formatted(forged, Instant.now())).getBytes(StandardCharsets.UTF_8))).get();
+                }
+                By engineLetter = By.xpath("//table[@id='dead-letters']//tr[td[@class='event']='" + forged
+                        + "' and td[@class='service']='policy-engine']");
+                await("the unsigned record on the dead-letter page").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .ignoreException(StaleElementReferenceException.class).until(() -> !browser.findElements(engineLetter).isEmpty());
+                WebElement letter = browser.findElement(engineLetter);
+                assertThat(letter.findElement(By.className("reason")).getText()).isEqualTo("unsigned: the event has no dssematerial");
+                assertThat(letter.findElement(By.className("type")).getText()).isEqualTo("host.lost");
+                assertThat(letter.findElement(By.className("guest")).getText()).isEqualTo("g3");
+                assertThat(letter.findElement(By.className("origin")).getText()).startsWith(fleet.topics().guestLog() + "-");
+                assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"))
+                        .as("the letter came live").isEqualTo(true);
+                screenshot(browser, "dead-letters.png");
+                browser.get(console + "dead-letters?service=policy-engine&reason=dssematerial");
+                assertThat(browser.findElements(engineLetter)).as("kept by the filters, server-side").hasSize(1);
+                browser.get(console + "dead-letters?reason=not+authorized");
+                assertThat(browser.findElements(engineLetter)).as("left out by a reason it does not have").isEmpty();
 
                 aViewerCannotAct(browser, console);
                 browser.get(console + "logout");

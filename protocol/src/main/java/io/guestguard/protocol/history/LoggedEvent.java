@@ -1,11 +1,11 @@
-package io.guestguard.cli;
+package io.guestguard.protocol.history;
 
 import io.guestguard.protocol.CloudEvent;
 
 import java.time.Instant;
 
 /**
- * A decoded record of the log and where it came from, for progress and difference reports.
+ * A decoded record of the log and where it came from, for replays, explanations and histories.
  *
  * @param event the CloudEvent
  * @param where {@code topic-partition@offset} or {@code FILE:line}
@@ -13,5 +13,5 @@ import java.time.Instant;
  * @param decisionTime the time the engine's decider read for it: the record's timestamp on the broker
  *                     (for {@code guest-log.v1}, its append time), as an export carries it
  */
-record LoggedEvent(CloudEvent<?> event, String where, long offset, Instant decisionTime) {
+public record LoggedEvent(CloudEvent<?> event, String where, long offset, Instant decisionTime) {
 }

@@ -1,0 +1,47 @@
+package io.guestguard.console;
+
+import io.guestguard.protocol.Names;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.ServiceUnavailableException;
+import jakarta.ws.rs.core.MediaType;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * {@code /guests/GUEST/history}: the guest's chain, read from the topics when asked ({@link GuestHistory}),
+ * rendered on the server; each fact, decision, command and placement is an anchor by its event id, so a
+ * decision's cause link elsewhere ({@code /guests/g1/history#ID}) lands on the fact.
+ */
+@Path("/guests/{guest}/history")
+@Produces(MediaType.TEXT_HTML)
+public class GuestHistoryPage {
+
+    private final GuestHistory history;
+    private final Template page;
+
+    public GuestHistoryPage(GuestHistory history, @Location("history.html") Template page) {
+        this.history = history;
+        this.page = page;
+    }
+
+    @GET
+    public TemplateInstance history(@PathParam("guest") String guest) {
+        if (!Names.valid(guest)) {
+            throw new NotFoundException("no such guest");
+        }
+        try {
+            return page.data("h", history.of(guest).orElseThrow(() -> new NotFoundException(
+                    "no fact or decision of guest " + guest + " among the newest records of its topics")));
+        } catch (GuestHistory.Busy busy) {
+            throw new ServiceUnavailableException(busy.getMessage(), 2L);
+        } catch (KafkaException | IllegalStateException unreadable) {
+            throw new ServiceUnavailableException("cannot read the guest's records: " + unreadable.getMessage(), 5L);
+        }
+    }
+}
