@@ -72,6 +72,15 @@ public record Traceparent(String traceId, String parentId, String flags) {
     }
 
     /**
+     * The trace of what the engine writes because of {@code cause}: the cause's trace (or, for a cause
+     * that carries none, the one {@link #of} derives from its id), with a span derived from
+     * {@code outputId}. Deterministic, so a replay writes it again and {@code replay --verify} compares it.
+     */
+    public static Traceparent causedBy(CloudEvent<?> cause, String outputId) {
+        return (cause.traceparent() != null ? cause.traceparent() : of(cause.id())).derived(outputId);
+    }
+
+    /**
      * A trace for a cause that carries none (written before traces, or by a writer that sets none),
      * derived from its id: its outputs are still linked to one another, and a replay derives the same.
      */
