@@ -5,6 +5,7 @@ import io.guestguard.policy.core.FleetView;
 import io.guestguard.policy.core.GuestState;
 import io.guestguard.policy.core.Outcome;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.history.LoggedEvent;
@@ -84,14 +85,16 @@ final class Replayer {
                 if (!compared.test(logged)) {
                     return;
                 }
-                for (CloudEvent<Decision> replayed : outcome.decisions()) {
+                for (CloudEvent<Decision> decided : outcome.decisions()) {
+                    CloudEvent<Decision> replayed = decided.withTraceparent(Traceparent.causedBy(fact, decided.id())); // as the engine writes it
                     counts[1]++;
                     onDecision.accept(replayed);
                     CloudEvent<Decision> logDecision = live.get(replayed.id());
                     if (logDecision == null) {
                         first[0] = new Difference(logged.where(), "the replay decides, the log has no such decision", null, replayed);
                     } else if (!logDecision.equals(comparable(replayed, logDecision))) {
-                        first[0] = new Difference(logged.where(), "the decisions differ", logDecision, replayed);
+                        // shown as compared: a field the log's decision predates is not shown as a difference
+                        first[0] = new Difference(logged.where(), "the decisions differ", logDecision, comparable(replayed, logDecision));
                     }
                     if (first[0] != null) {
                         throw new Stop();
@@ -113,15 +116,20 @@ final class Replayer {
     /**
      * The replayed decision as the log's can be compared with it. A decision recorded before decisions
      * kept their fact's own time ({@code factTime} absent) was made by an engine whose clock was the
-     * fact's time, and stamped with it: it is compared without its time and {@code factTime}.
+     * fact's time, and stamped with it: it is compared without its time and {@code factTime}. One
+     * recorded without a {@code traceparent} (before traces, or by an engine with
+     * {@code guestguard.trace.propagate=false}) is compared without it; otherwise the trace is compared too.
      */
     static CloudEvent<Decision> comparable(CloudEvent<Decision> replayed, CloudEvent<Decision> logged) {
+        if (logged.traceparent() == null) {
+            replayed = replayed.withTraceparent(null);
+        }
         if (logged.data().factTime() != null) {
             return replayed;
         }
         Decision d = replayed.data();
         return new CloudEvent<>(replayed.id(), replayed.source(), logged.time(), replayed.guestId(), replayed.guestSeq(),
-                replayed.hostId(), replayed.epoch(), new Decision(d.action(), d.app(), d.attempt(), d.limit(), d.delayMs(),
+                replayed.hostId(), replayed.epoch(), replayed.traceparent(), new Decision(d.action(), d.app(), d.attempt(), d.limit(), d.delayMs(),
                 d.fromHost(), d.toHost(), d.epoch(), d.reason(), d.causeIds(), d.commandIds(), d.hostLoads()));
     }
 

@@ -98,6 +98,7 @@ class ApplyCommandTest {
         assertThat(UUID.fromString(event.id())).isNotNull();
         assertThat(event.time()).isBetween(before, after);
         assertThat(event.guestSeq()).isNull();
+        assertThat(event.traceparent()).as("an operator's fact starts a trace, signed with it").isNotNull();
         assertThat(event.hostId()).isNull();
         assertThat(event.epoch()).isNull();
     }
@@ -123,6 +124,7 @@ class ApplyCommandTest {
         CloudEvent<?> started = codec.decode(records.get(1).value());
         assertThat(stopped.data()).isEqualTo(new OperatorRequest(OperatorRequest.Action.STOP_APP, null, user, "app1"));
         assertThat(started.data()).isEqualTo(new OperatorRequest(OperatorRequest.Action.START_APP, null, user, "app1"));
+        assertThat(stopped.traceparent().traceId()).as("each request a trace of its own").isNotEqualTo(started.traceparent().traceId());
         assertThat(List.of(stopped, started)).allSatisfy(event -> {
             assertThat(event.type()).isEqualTo("io.guestguard.operator.request.v1");
             assertThat(event.guestId()).isEqualTo("web-07");

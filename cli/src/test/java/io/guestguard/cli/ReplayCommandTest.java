@@ -15,6 +15,7 @@ import io.guestguard.protocol.GuestHalted;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.Traceparent;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,7 +68,10 @@ class ReplayCommandTest {
             PackageSpec specOf = new PackageSpec(guest, spec.hosts(), spec.failoverPolicy(), spec.failbackPolicy(), true, true, spec.applications());
             FACTS.add(CloudEvent.ofGuest(guest + "-apply", "/operator/test", T0, guest, new PackageApplied(specOf)));
             for (int i = 1; i <= 3; i++) {
-                FACTS.add(CloudEvent.ofGuest(guest + "-f" + i, "/guest/" + guest, own.plusSeconds(i), guest, AppFailed.killed("app1", 100 + i, "KILL")));
+                // g1's failures carry traces, as a reporter of this release writes them; g2's none, as before traces.
+                CloudEvent<AppFailed> failed = CloudEvent.ofGuest(guest + "-f" + i, "/guest/" + guest, own.plusSeconds(i), guest,
+                        AppFailed.killed("app1", 100 + i, "KILL"));
+                FACTS.add(guest.equals("g1") ? failed.withTraceparent(Traceparent.start()) : failed);
             }
             FACTS.add(new CloudEvent<>(guest + "-halted", "/host/h1", own.plusSeconds(5), guest, null, "h1", 1L, new GuestHalted("h1")));
         }
@@ -82,7 +86,10 @@ class ReplayCommandTest {
                 APPENDED.put(fact.id(), appended);
                 Outcome outcome = engine.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact, appended);
                 states.put(fact.guestId(), outcome.state());
-                for (CloudEvent<Decision> decision : outcome.decisions()) {
+                for (CloudEvent<Decision> decided : outcome.decisions()) {
+                    // As the engine: in the fact's trace, except g2's, written as before traces.
+                    CloudEvent<Decision> decision = fact.guestId().equals("g1")
+                            ? decided.withTraceparent(Traceparent.causedBy(fact, decided.id())) : decided;
                     DECIDED.add(decision);
                     producer.send(new ProducerRecord<>(TOPICS.decisions(), decision.guestId(), CODEC.encode(decision))).get();
                 }
@@ -194,6 +201,29 @@ class ReplayCommandTest {
         assertThat(tampered.out()).contains("  log", "| replay");
         assertThat(tampered.out().lines().filter(l -> l.startsWith("*")).toList())
                 .singleElement().satisfies(l -> assertThat(l).contains("\"toHost\" : \"h9\"", "\"toHost\" : \"h2\""));
+    }
+
+    @Test
+    void aDecisionWhoseTraceWasChangedIsADifference(@TempDir Path dir) throws Exception {
+        Path export = dir.resolve("log.jsonl");
+        assertThat(Run.of("export", "--out", export.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic-prefix", TOPICS.prefix()).exitCode()).isZero();
+        CloudEvent<Decision> original = DECIDED.stream().filter(d -> d.guestId().equals("g1") && d.data().action() == Decision.Action.RESTART_APP)
+                .findFirst().orElseThrow();
+        assertThat(original.traceparent()).as("g1's decisions carry their fact's trace").isNotNull();
+        assertThat(original.traceparent().traceId()).isEqualTo(FACTS.stream().filter(f -> f.id().equals(original.data().causeIds().get(0)))
+                .findFirst().orElseThrow().traceparent().traceId());
+        List<String> lines = new ArrayList<>(Files.readAllLines(export));
+        lines.replaceAll(line -> line.contains("\"id\":\"" + original.id() + "\"")
+                ? line.replace(original.traceparent().toString(), Traceparent.start().toString()) : line);
+        Files.write(export, lines);
+
+        Run tampered = Run.of("replay", "--verify", "--input", export.toString());
+
+        assertThat(tampered.exitCode()).isEqualTo(ExitCodes.DIFFERENCE);
+        assertThat(tampered.out()).contains("the decisions differ");
+        assertThat(tampered.out().lines().filter(l -> l.startsWith("*")).toList())
+                .singleElement().satisfies(l -> assertThat(l).contains("traceparent", original.traceparent().toString()));
     }
 
     private static Run replay(String... options) {

@@ -18,6 +18,7 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.Topics;
 import io.guestguard.reporter.app.Reporter;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -77,14 +78,22 @@ class ReporterTest {
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(AppFailed.killed("app1", pid, "KILL")));
 
-            producer.send(new ProducerRecord<>(topics.guestCommands(), "another-guest", restart("app1"))).get();
-            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app1"))).get();
+            Traceparent failedTrace = traceOf(guestLog.poll(), AppFailed.killed("app1", pid, "KILL"));
+            assertThat(failedTrace).as("a failure starts a trace").isNotNull();
+
+            Traceparent restartTrace = Traceparent.start();
+            producer.send(new ProducerRecord<>(topics.guestCommands(), "another-guest", restart("app1", Traceparent.start()))).get();
+            producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app1", restartTrace))).get();
 
             long newPid = await().atMost(Duration.ofSeconds(30)).until(() -> reporter.supervisor().pid("app1").orElse(0L), p -> p > 0);
             assertThat(newPid).isNotEqualTo(pid);
             await().atMost(Duration.ofSeconds(30)).until(() -> facts(guestLog.poll()).contains(new AppStarted("app1", newPid)));
             assertThat(facts(guestLog.poll()).stream().filter(f -> f instanceof AppStarted s && s.app().equals("app1")))
                     .as("the command for another guest was not applied").hasSize(2);
+            Traceparent startedTrace = traceOf(guestLog.poll(), new AppStarted("app1", newPid));
+            assertThat(startedTrace.traceId()).as("the start answering the restart continues its trace").isEqualTo(restartTrace.traceId());
+            assertThat(startedTrace.parentId()).isNotEqualTo(restartTrace.parentId());
+            assertThat(failedTrace.traceId()).isNotEqualTo(restartTrace.traceId());
         }
     }
 
@@ -268,8 +277,18 @@ class ReporterTest {
     }
 
     private byte[] restart(String app) {
+        return restart(app, null);
+    }
+
+    private byte[] restart(String app, Traceparent trace) {
         return codec.encode(CloudEvent.ofGuest(UUID.randomUUID().toString(), "/test", Instant.now(), GUEST,
-                new RestartApp(app, 1, 3, 0L, "decision-test")));
+                new RestartApp(app, 1, 3, 0L, "decision-test")).withTraceparent(trace));
+    }
+
+    /** The trace of this guest's fact {@code fact} among {@code records}. */
+    private Traceparent traceOf(List<ConsumerRecord<String, byte[]>> records, Payload fact) {
+        return records.stream().filter(r -> GUEST.equals(r.key())).map(r -> codec.decode(r.value()))
+                .filter(e -> e.data().equals(fact)).findFirst().orElseThrow().traceparent();
     }
 
     private KafkaProducer<String, byte[]> producer() {

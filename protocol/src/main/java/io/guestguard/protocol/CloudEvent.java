@@ -7,7 +7,8 @@ import java.util.Objects;
  * A CloudEvents 1.0 event as GuestGuard puts it on the wire (structured JSON mode). The {@code type}
  * follows from the payload; the GuestGuard extension attributes are {@code guestid}, {@code guestseq}
  * (a per-guest sequence number from the reporter), {@code hostid} and {@code epoch} (the placement
- * epoch), each optional.
+ * epoch), and the CloudEvents distributed-tracing extension's {@code traceparent} (the W3C trace of
+ * the chain the event belongs to), each optional.
  *
  * @param id unique id of this event; for a command, also the command id
  * @param source URI-reference of the producer, e.g. {@code /guest/g1/reporter}
@@ -16,10 +17,11 @@ import java.util.Objects;
  * @param guestSeq the reporter's per-guest sequence number, or {@code null}
  * @param hostId the host concerned, or {@code null}
  * @param epoch the placement epoch, or {@code null}
+ * @param traceparent the trace this event belongs to, or {@code null}
  * @param data the payload
  */
 public record CloudEvent<D extends Payload>(String id, String source, Instant time, String guestId,
-                                            Long guestSeq, String hostId, Long epoch, D data) {
+                                            Long guestSeq, String hostId, Long epoch, Traceparent traceparent, D data) {
 
     public static final String SPEC_VERSION = "1.0";
     public static final String CONTENT_TYPE = "application/cloudevents+json";
@@ -52,6 +54,11 @@ public record CloudEvent<D extends Payload>(String id, String source, Instant ti
         requireNumber("epoch", epoch);
     }
 
+    /** An event without a trace; {@link #withTraceparent} gives it one. */
+    public CloudEvent(String id, String source, Instant time, String guestId, Long guestSeq, String hostId, Long epoch, D data) {
+        this(id, source, time, guestId, guestSeq, hostId, epoch, null, data);
+    }
+
     private static void requireNumber(String what, Long value) {
         if (value != null && (value < 0 || value > MAX_NUMBER)) {
             throw new IllegalArgumentException(what + " " + value + " is outside 0.." + MAX_NUMBER);
@@ -74,6 +81,11 @@ public record CloudEvent<D extends Payload>(String id, String source, Instant ti
     }
 
     public CloudEvent<D> withGuestSeq(long seq) {
-        return new CloudEvent<>(id, source, time, guestId, seq, hostId, epoch, data);
+        return new CloudEvent<>(id, source, time, guestId, seq, hostId, epoch, traceparent, data);
+    }
+
+    /** This event in the trace {@code trace} ({@code null}: in none). */
+    public CloudEvent<D> withTraceparent(Traceparent trace) {
+        return new CloudEvent<>(id, source, time, guestId, guestSeq, hostId, epoch, trace, data);
     }
 }

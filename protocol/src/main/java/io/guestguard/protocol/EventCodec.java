@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * reason a dead-letter record carries, never anything else. It checks, in order: the size (at most
  * {@value #MAX_RECORD_BYTES} bytes), JSON syntax within bounds (nesting, string and number length,
  * no duplicate keys), the envelope against {@code /schemas/cloudevent.json} (ids, names and numbers
- * by the rules of {@code defs.json}), {@code time} as an RFC 3339 instant between 1970 and 9999,
+ * by the rules of {@code defs.json}; a {@code traceparent} first, strictly, by {@link Traceparent#parse}), {@code time} as an RFC 3339 instant between 1970 and 9999,
  * that the type is known, and the data against its type's schema. Thread-safe; share one instance.
  */
 public final class EventCodec {
@@ -105,6 +105,9 @@ public final class EventCodec {
         if (event.epoch() != null) {
             node.put("epoch", event.epoch());
         }
+        if (event.traceparent() != null) {
+            node.put("traceparent", event.traceparent().toString());
+        }
         node.set("data", mapper.valueToTree(event.data()));
         return node;
     }
@@ -155,6 +158,7 @@ public final class EventCodec {
         if (node == null || node.isMissingNode()) {
             throw new RejectedRecordException("empty record: no JSON value");
         }
+        Traceparent trace = traceparent(node); // before the schema, whose pattern would not say what is wrong
         requireValid(envelopeSchema, node, "not a GuestGuard CloudEvent");
         Instant time = time(node.get("time").asText());
         String typeName = node.get("type").asText();
@@ -165,7 +169,7 @@ public final class EventCodec {
         try {
             Payload payload = mapper.treeToValue(data, type.payloadClass());
             return new Read(new CloudEvent<>(node.get("id").asText(), node.get("source").asText(), time,
-                    text(node, "guestid"), number(node, "guestseq"), text(node, "hostid"), number(node, "epoch"), payload),
+                    text(node, "guestid"), number(node, "guestseq"), text(node, "hostid"), number(node, "epoch"), trace, payload),
                     node);
         } catch (IOException | IllegalArgumentException e) {
             throw new RejectedRecordException("data of " + typeName + " is invalid: " + e.getMessage(), e);
@@ -185,6 +189,22 @@ public final class EventCodec {
             throw new RejectedRecordException("time " + FreeText.quote(text) + " is outside 1970..9999");
         }
         return time;
+    }
+
+    /** The {@code traceparent} attribute, strictly as W3C Trace Context version 00 writes it, or {@code null}. */
+    private static Traceparent traceparent(JsonNode node) {
+        JsonNode value = node.get("traceparent");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new RejectedRecordException("traceparent is not a string");
+        }
+        try {
+            return Traceparent.parse(value.asText());
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecordException(e.getMessage(), e);
+        }
     }
 
     /** The shared, configured Jackson mapper (for payloads and test tooling). */

@@ -294,13 +294,15 @@ public class Reporter {
         command.data().accept(new GuestCommand.Visitor<Void>() {
             @Override
             public Void restartApp(RestartApp restart) {
-                restart(id, requireApp(restart));
+                publisher.answering(requireApp(restart).app(), command);
+                restart(id, restart);
                 return null;
             }
 
             @Override
             public Void stopApp(StopApp stop) {
                 LOG.infof("stopping %s as asked (%s); it stays stopped until started again", requireApp(stop).app(), id);
+                publisher.answering(stop.app(), command);
                 held.hold(stop.app());
                 supervisor.stop(stop.app());
                 return null;
@@ -309,6 +311,7 @@ public class Reporter {
             @Override
             public Void startApp(StartApp start) {
                 LOG.infof("starting %s as asked (%s)", requireApp(start).app(), id);
+                publisher.answering(start.app(), command);
                 held.release(start.app());
                 supervisor.start(start.app());
                 return null;
@@ -316,7 +319,7 @@ public class Reporter {
 
             @Override
             public Void rebind(Rebind rebind) {
-                Reporter.this.rebind(id, rebind);
+                Reporter.this.rebind(command, rebind);
                 return null;
             }
         });
@@ -367,14 +370,15 @@ public class Reporter {
      * died with the move is replaced, and every unacknowledged fact is sent again), then answer with
      * the next sequence number, so the migration watcher can tell whether it has seen them all.
      */
-    private void rebind(String commandId, Rebind rebind) {
+    private void rebind(CloudEvent<?> command, Rebind rebind) {
+        String commandId = command.id();
         boolean recreated = sender.recreateIfStalled(config.reporter().rebindStallTimeout());
         int unacknowledged = outbox.size();
         if (!recreated) {
             sender.resendUnacknowledged(); // a recreated producer resends by itself; an empty outbox needs nothing
         }
         long seq = publisher.publish(s -> new Rebound(commandId, rebind.host(), rebind.epoch(), s + 1, unacknowledged,
-                recreated));
+                recreated), command);
         LOG.infof("rebound to host %s (epoch %d): %d facts sent again%s, next seq %d", rebind.host(), rebind.epoch(),
                 unacknowledged, recreated ? ", Kafka producer recreated" : "", seq + 1);
     }

@@ -9,6 +9,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.reporter.app.ApplicationSupervisor;
@@ -34,7 +35,9 @@ import java.util.function.LongFunction;
  * written to the durable {@link Outbox} first, from which an {@code OutboxSender} delivers it to
  * {@code guest-log.v1}; a failure is marked to be kept when the outbox overflows. Heartbeats and dead
  * letters are not facts: they go straight to Kafka on a producer of their own, and a lost beat is
- * simply followed by the next one.
+ * simply followed by the next one. Each fact carries a trace: a failure and the reporter's start
+ * begin one; a {@code started} or {@code stopped} that answers a command, and a {@code rebound},
+ * continue the command's ({@link CommandTraces}).
  */
 public final class FactPublisher implements ApplicationSupervisor.Listener, AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     private final String source;
     /** Signs every fact and beat with the guest's key (when trust is on): at encoding, since the outbox keeps bytes. */
     private final Signer signer;
+    private final CommandTraces traces = new CommandTraces();
 
     public FactPublisher(Outbox outbox, KafkaClientSettings kafka, Topics topics, String guestId, Signer signer) {
         this(outbox, kafka, topics, guestId, signer, Duration.ofMillis(100), Duration.ofSeconds(5),
@@ -80,36 +84,49 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     @Override
     public void started(String app, Long pid) {
         LOG.infof("%s started%s", app, pid != null ? ", pid " + pid : "");
-        publish(new AppStarted(app, pid));
+        publish(new AppStarted(app, pid), traces.answer(app));
     }
 
     @Override
     public void failed(AppFailed failure) {
         LOG.warnf("%s %s", failure.app(), failure.describe());
-        publish(failure);
+        publish(failure, Traceparent.start()); // a failure starts a chain
     }
 
     @Override
     public void stopped(String app, Long pid) {
         LOG.infof("%s stopped%s", app, pid != null ? ", pid " + pid : "");
-        publish(new AppStopped(app, pid));
+        publish(new AppStopped(app, pid), traces.answer(app));
     }
 
-    /** Writes {@code fact} to the outbox under the next sequence number; returns that number. */
+    /**
+     * {@code app}'s next {@code started} or {@code stopped} answers {@code command} (a restart, start
+     * or stop about to be applied), and continues its trace.
+     */
+    public void answering(String app, CloudEvent<?> command) {
+        traces.expect(app, command.traceparent());
+    }
+
+    /** Writes {@code fact}, which starts a chain (a trace of its own), to the outbox; returns its sequence number. */
     public long publish(Fact fact) {
-        return append(fact instanceof AppFailed, seq -> fact);
+        return publish(fact, Traceparent.start());
     }
 
-    /** As {@link #publish(Fact)}, for a fact that states its own sequence number (a rebound). */
-    public long publish(LongFunction<? extends Fact> factAt) {
-        return append(false, factAt);
+    /** Writes {@code fact} in {@code trace} to the outbox under the next sequence number; returns that number. */
+    public long publish(Fact fact, Traceparent trace) {
+        return append(fact instanceof AppFailed, seq -> fact, trace);
     }
 
-    private long append(boolean keepOnOverflow, LongFunction<? extends Fact> factAt) {
+    /** As {@link #publish(Fact)}, for a fact that states its own sequence number and answers {@code command} (a rebound). */
+    public long publish(LongFunction<? extends Fact> factAt, CloudEvent<?> command) {
+        return append(false, factAt, command.traceparent() == null ? Traceparent.start() : command.traceparent().child());
+    }
+
+    private long append(boolean keepOnOverflow, LongFunction<? extends Fact> factAt, Traceparent trace) {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        return outbox.append(keepOnOverflow, seq ->
-                signer.encode(CloudEvent.ofGuest(id, source, now, guestId, (Fact) factAt.apply(seq)).withGuestSeq(seq)));
+        return outbox.append(keepOnOverflow, seq -> signer.encode(CloudEvent.ofGuest(id, source, now, guestId,
+                (Fact) factAt.apply(seq)).withGuestSeq(seq).withTraceparent(trace)));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.guestguard.agent.DeadLetterWriter;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,10 +68,22 @@ public final class FactWriter implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Writes {@code fact} about {@code guest}'s placement {@code epoch}; returns once Kafka has it. */
+    /**
+     * Writes {@code fact} about {@code guest}'s placement {@code epoch}, which starts a chain (a trace
+     * of its own: a guest that crashed or runs where it is not placed); returns once Kafka has it.
+     */
     public CloudEvent<Fact> write(String guest, Long epoch, Fact fact) {
-        CloudEvent<Fact> event = new CloudEvent<>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
-                clock.instant(), guest, null, host, epoch, fact);
+        return write(guest, epoch, fact, Traceparent.start());
+    }
+
+    /** As {@link #write}, for a fact that answers {@code command}: it continues the command's trace. */
+    public CloudEvent<Fact> answer(CloudEvent<?> command, String guest, Long epoch, Fact fact) {
+        return write(guest, epoch, fact, command.traceparent() == null ? Traceparent.start() : command.traceparent().child());
+    }
+
+    private CloudEvent<Fact> write(String guest, Long epoch, Fact fact, Traceparent trace) {
+        CloudEvent<Fact> event = new CloudEvent<Fact>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
+                clock.instant(), guest, null, host, epoch, fact).withTraceparent(trace);
         sender.send(new ProducerRecord<>(topics.guestLog(), guest, signer.encode(event)), "fact about " + guest);
         LOG.infof("%s: %s (epoch %s)", guest, fact.describe(), epoch);
         return event;

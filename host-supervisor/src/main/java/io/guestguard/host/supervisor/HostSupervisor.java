@@ -305,7 +305,7 @@ public final class HostSupervisor implements AutoCloseable {
             return;
         }
         if (runsHere(guest)) {
-            facts.write(guest, start.epoch(), new GuestStarted(host)); // started before (a command applied again)
+            facts.answer(command, guest, start.epoch(), new GuestStarted(host)); // started before (a command applied again)
             return;
         }
         refusal = secondRunner(guest);
@@ -322,9 +322,9 @@ public final class HostSupervisor implements AutoCloseable {
         }
         try {
             hypervisor.start(catalog.definition(guest));
-            facts.write(guest, start.epoch(), new GuestStarted(host));
+            facts.answer(command, guest, start.epoch(), new GuestStarted(host));
         } catch (HypervisorException e) {
-            facts.write(guest, start.epoch(), new GuestStartFailed(host, e.getMessage()));
+            facts.answer(command, guest, start.epoch(), new GuestStartFailed(host, e.getMessage()));
         }
     }
 
@@ -343,9 +343,9 @@ public final class HostSupervisor implements AutoCloseable {
             if (runsHere(guest)) {
                 hypervisor.shutdown(guest, settings.haltGrace());
             }
-            facts.write(guest, halt.epoch(), new GuestHalted(host));
+            facts.answer(command, guest, halt.epoch(), new GuestHalted(host));
         } catch (HypervisorException e) {
-            facts.write(guest, halt.epoch(), new GuestHaltFailed(host, e.getMessage()));
+            facts.answer(command, guest, halt.epoch(), new GuestHaltFailed(host, e.getMessage()));
         } finally {
             acting.remove(guest);
         }
@@ -366,7 +366,7 @@ public final class HostSupervisor implements AutoCloseable {
         if (!runsHere(guest)) {
             if (target.find(guest).isPresent()) {
                 // Moved before a restart cut this command short: report what happened.
-                facts.write(guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
+                facts.answer(command, guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
             } else {
                 refuse(command, guest, migrate.epoch(), RefusalReason.NOT_RUNNING_HERE, guest + " does not run on " + host);
             }
@@ -374,11 +374,11 @@ public final class HostSupervisor implements AutoCloseable {
         }
         acting.add(guest);
         try {
-            facts.write(guest, migrate.epoch(), new MigrationStarted(host, migrate.target()));
+            facts.answer(command, guest, migrate.epoch(), new MigrationStarted(host, migrate.target()));
             hypervisor.migrate(guest, target);
-            facts.write(guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
+            facts.answer(command, guest, migrate.epoch(), new MigrationCompleted(host, migrate.target()));
         } catch (HypervisorException e) {
-            facts.write(guest, migrate.epoch(), new MigrationFailed(host, migrate.target(), e.getMessage()));
+            facts.answer(command, guest, migrate.epoch(), new MigrationFailed(host, migrate.target(), e.getMessage()));
         } finally {
             acting.remove(guest);
         }
@@ -391,7 +391,7 @@ public final class HostSupervisor implements AutoCloseable {
         outcomes.fenceTook(System.nanoTime() - began);
         if (outcome.fenced()) {
             // Stamped with the fence command's epoch: a late answer to an older fence changes nothing.
-            facts.write(guest, command.epoch(), new HostFenced(fence.lostHost()));
+            facts.answer(command, guest, command.epoch(), new HostFenced(fence.lostHost()));
         } else {
             refuse(command, guest, command.epoch(), RefusalReason.FENCE_NOT_CONFIRMED, outcome.detail());
         }
@@ -414,7 +414,7 @@ public final class HostSupervisor implements AutoCloseable {
         outcomes.add(kind, CommandOutcomes.Outcome.REFUSED);
         refusedNow.set(true);
         LOG.warnf("refusing %s %s for %s (%s): %s", kind, command.id(), guest, why, detail);
-        facts.write(guest, epoch, new CommandRefused(host, command.id(), kind, why, detail));
+        facts.answer(command, guest, epoch, new CommandRefused(host, command.id(), kind, why, detail));
     }
 
     private boolean runsHere(String guest) throws HypervisorException {

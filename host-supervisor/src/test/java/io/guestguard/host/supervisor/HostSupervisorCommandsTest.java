@@ -16,6 +16,7 @@ import io.guestguard.protocol.MigrateGuest;
 import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationStarted;
 import io.guestguard.protocol.StartGuest;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.process.ProcessGroups;
@@ -82,12 +83,16 @@ class HostSupervisorCommandsTest {
         assertThat(started.data()).isEqualTo(new GuestStarted("h1"));
         assertThat(started.epoch()).isEqualTo(1L);
         assertThat(started.hostId()).isEqualTo("h1");
+        assertThat(started.traceparent()).as("a start command without a trace: its answer starts one").isNotNull();
         assertThat(fleet.runners("g1")).hasSize(1);
         assertThat(fleet.host("h1").inventory()).containsExactly("g1");
 
-        fleet.command("g1", 1L, new HaltGuest("g1", "h1", 1, "d2"));
+        Traceparent haltTrace = Traceparent.start();
+        fleet.command("g1", 1L, new HaltGuest("g1", "h1", 1, "d2"), haltTrace);
         CloudEvent<?> halted = await().atMost(WAIT).until(() -> fleet.facts("g1", GuestHalted.class), f -> !f.isEmpty()).get(0);
         assertThat(halted.epoch()).isEqualTo(1L);
+        assertThat(halted.traceparent().traceId()).as("the answer continues the command's trace").isEqualTo(haltTrace.traceId());
+        assertThat(halted.traceparent().parentId()).isNotEqualTo(haltTrace.parentId());
         assertThat(fleet.runners("g1")).isEmpty();
         assertThat(fleet.host("h1").inventory()).isEmpty();
     }

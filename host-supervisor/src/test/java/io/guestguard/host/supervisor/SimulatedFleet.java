@@ -6,6 +6,7 @@ import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.host.config.HostSettings;
 import io.guestguard.process.ProcessGroups;
 import io.guestguard.protocol.CloudEvent;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
@@ -158,8 +159,13 @@ final class SimulatedFleet implements AutoCloseable {
 
     /** Sends a command as the engine would: keyed by the host, naming the guest it is about. */
     String command(String guest, Long epoch, HostCommand command) {
+        return command(guest, epoch, command, null);
+    }
+
+    /** As {@link #command(String, Long, HostCommand)}, in the trace {@code trace}. */
+    String command(String guest, Long epoch, HostCommand command, Traceparent trace) {
         String id = command.getClass().getSimpleName() + "-" + UUID.randomUUID();
-        resend(new CloudEvent<>(id, "/policy-engine", Instant.now(), guest, null, command.host(), epoch, command));
+        resend(new CloudEvent<>(id, "/policy-engine", Instant.now(), guest, null, command.host(), epoch, trace, command));
         return id;
     }
 

@@ -20,6 +20,19 @@ public interface WatcherConfig {
     /** Signed provenance (docs/security.md, docs/operations.md): off unless {@code root-key-file} is set. */
     ServiceTrust.Settings trust();
 
+    Trace trace();
+
+    /** Traces through the chain (docs/architecture.md, docs/operations.md "Tracing"). */
+    interface Trace {
+        /**
+         * Whether rebinds and {@code contact-lost} facts carry a {@code traceparent}: {@code false}
+         * only while a fleet rolls from a release before traces, whose readers refuse one.
+         */
+        @WithName("propagate")
+        @WithDefault("true")
+        boolean propagate();
+    }
+
     interface Watcher {
         /** How long to wait for {@code rebound}, or for a gap to heal, before rebinding again. */
         @WithName("rebind-timeout")

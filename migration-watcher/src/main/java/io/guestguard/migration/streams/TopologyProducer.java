@@ -52,6 +52,6 @@ public class TopologyProducer {
         WatchMetrics metrics = new WatchMetrics(registry);
         TrustMetrics.serve(registry, trust);
         return WatchTopology.build(new Topics(config.topicPrefix()), new ContactWatcher(settings), new EventCodec(),
-                w.checkInterval(), metrics, signing);
+                w.checkInterval(), metrics, signing, config.trace().propagate());
     }
 }

@@ -111,15 +111,17 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     private long lastReadAt;
     /** Guests whose escalation waits for the input to be read up to its deadline, to log each hold once. */
     private final Set<String> held = new TreeSet<>();
+    private final WatchTraces traces;
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
-        this(watcher, codec, WatcherTrust.off(codec), heartbeatsTopic, checkEvery, metrics);
+        this(watcher, codec, WatcherTrust.off(codec), heartbeatsTopic, checkEvery, metrics, new WatchTraces(true));
     }
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, WatcherTrust trust, String heartbeatsTopic, Duration checkEvery,
-                   WatchMetrics metrics) {
+                   WatchMetrics metrics, WatchTraces traces) {
         this.watcher = watcher;
+        this.traces = traces;
         this.stored = new StoredFormat<>(codec.mapper(), GuestWatch.class, GuestWatch.FORMAT);
         this.gate = trust.gate();
         this.signer = trust.signer();
@@ -181,6 +183,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
             return;
         }
         String guest = record.key();
+        traces.read(fact);
         GuestWatch watch = current(guest, now);
         Step step;
         try {
@@ -281,8 +284,9 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         List<Runnable> writes = new ArrayList<>();
         for (var effect : step.effects()) {
             if (effect instanceof SendRebind rebind) {
-                CloudEvent<Rebind> command = new CloudEvent<>(rebind.commandId(), SOURCE, Instant.ofEpochMilli(now), guest,
-                        null, rebind.host(), rebind.epoch(), new Rebind(rebind.host(), rebind.epoch(), rebind.causeId()));
+                CloudEvent<Rebind> command = traces.rebind(new CloudEvent<>(rebind.commandId(), SOURCE, Instant.ofEpochMilli(now),
+                        guest, null, rebind.host(), rebind.epoch(), new Rebind(rebind.host(), rebind.epoch(), rebind.causeId())),
+                        rebind.causeId());
                 Record<String, byte[]> out = new Record<>(guest, signer.encode(command), now);
                 writes.add(() -> {
                     context.forward(out, WatchTopology.REBINDS);
@@ -292,8 +296,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 });
             } else if (effect instanceof Escalate escalate) {
                 var lost = escalate.lost();
-                CloudEvent<Fact> fact = new CloudEvent<>(escalate.factId(), SOURCE, Instant.ofEpochMilli(now), guest, null,
-                        lost.host(), lost.epoch(), lost);
+                CloudEvent<Fact> fact = traces.started(new CloudEvent<Fact>(escalate.factId(), SOURCE, Instant.ofEpochMilli(now),
+                        guest, null, lost.host(), lost.epoch(), lost));
                 Record<String, byte[]> out = new Record<>(guest, signer.encode(fact), now);
                 writes.add(() -> {
                     context.forward(out, WatchTopology.ESCALATIONS);

@@ -38,12 +38,19 @@ public final class WatchTopology {
 
     public static Topology build(Topics topics, ContactWatcher watcher, EventCodec codec, Duration checkEvery,
                                  WatchMetrics metrics, WatcherTrust trust) {
+        return build(topics, watcher, codec, checkEvery, metrics, trust, true);
+    }
+
+    /** @param propagate whether rebinds and contact-lost facts carry a trace ({@link WatchTraces}) */
+    public static Topology build(Topics topics, ContactWatcher watcher, EventCodec codec, Duration checkEvery,
+                                 WatchMetrics metrics, WatcherTrust trust, boolean propagate) {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
         topology.addSource(GUEST_LOG, strings.deserializer(), bytes.deserializer(), topics.guestLog());
         topology.addSource(HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.heartbeats());
-        topology.addProcessor(PROCESSOR, () -> new WatchProcessor(watcher, codec, trust, topics.heartbeats(), checkEvery, metrics), GUEST_LOG,
+        topology.addProcessor(PROCESSOR, () -> new WatchProcessor(watcher, codec, trust, topics.heartbeats(), checkEvery, metrics,
+                new WatchTraces(propagate)), GUEST_LOG,
                 HEARTBEATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), strings, bytes), PROCESSOR);
         topology.addSink(REBINDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);

@@ -12,6 +12,7 @@ import io.guestguard.protocol.MigrationCompleted;
 import io.guestguard.protocol.MigrationStarted;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Rebind;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.Rebound;
 import io.guestguard.protocol.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -120,6 +121,29 @@ class WatchTopologyTest {
                 .isEqualTo(5);
         assertThat(registry.get("guestguard.watcher.escalations").tag("trigger", "migration-completed").counter().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void eachRebindContinuesTheMigrationsTraceAndContactLostStartsItsOwn() {
+        Traceparent migration = Traceparent.start();
+        fact("g7", 4L, null, new GuestStarted("h1"));
+        fact("g7", 4L, null, new MigrationStarted("h1", "h2"));
+        guestLog.pipeInput("g7", codec.encode(new CloudEvent<>("f-done", "/test", T0, "g7", null, null, 4L,
+                new MigrationCompleted("h1", "h2")).withTraceparent(migration)));
+        log.readRecordsToList(); // the facts fed in
+
+        for (int i = 0; i < 31; i++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+
+        List<CloudEvent<?>> rebinds = commands.readValuesToList().stream().<CloudEvent<?>>map(codec::decode).toList();
+        assertThat(rebinds).hasSize(3).allSatisfy(r -> assertThat(r.traceparent())
+                .isEqualTo(migration.derived(r.id())).extracting(Traceparent::traceId).isEqualTo(migration.traceId()));
+        assertThat(rebinds.stream().map(r -> r.traceparent().parentId()).distinct()).hasSize(3);
+        CloudEvent<?> lost = codec.decode(log.readRecordsToList().get(0).value());
+        assertThat(lost.data()).isInstanceOf(ContactLost.class);
+        assertThat(lost.traceparent()).as("contact-lost starts a chain of its own").isNotNull()
+                .extracting(Traceparent::traceId).isNotEqualTo(migration.traceId());
     }
 
     @Test

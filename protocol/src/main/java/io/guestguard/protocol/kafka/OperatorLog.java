@@ -3,6 +3,7 @@ package io.guestguard.protocol.kafka;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -124,10 +125,11 @@ public final class OperatorLog implements AutoCloseable {
 
     /**
      * Writes {@code fact} about {@code guest} as {@code operator} says it (a new id, this moment, the
-     * operator's source) and waits for the acknowledgement.
+     * operator's source, a new trace: an operator's request starts a chain) and waits for the acknowledgement.
      */
     public Written tell(String guest, Fact fact, String operator) throws KafkaUnavailableException {
-        CloudEvent<Fact> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), source(operator), Instant.now(), guest, fact);
+        CloudEvent<Fact> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), source(operator), Instant.now(), guest, fact)
+                .withTraceparent(Traceparent.start());
         return new Written(event.id(), append(event));
     }
 

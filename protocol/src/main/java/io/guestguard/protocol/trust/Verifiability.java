@@ -24,8 +24,10 @@ import java.util.List;
  * structured JSON form. Two choices go beyond the extension, where it leaves room:
  * <ul>
  *   <li>every GuestGuard extension attribute the event carries ({@code guestid}, {@code guestseq},
- *       {@code hostid}, {@code epoch}) must be signed, in that order: the extension lets a producer
- *       leave extension attributes unsigned, but these decide what a record is about;</li>
+ *       {@code hostid}, {@code epoch}, {@code traceparent}) must be signed, in that order: the extension
+ *       lets a producer leave extension attributes unsigned, but the first four decide what a record is
+ *       about, and a trace that anyone could rewrite would link a decision to the wrong cause. An event
+ *       without a trace lists none, so one signed before traces existed verifies as it did;</li>
  *   <li>the {@code data} digest is over the data's canonical JSON (object members sorted by name, no
  *       white space, Jackson's number and string forms), not over whatever bytes carried it, so an
  *       intermediary that re-serializes the JSON keeps the event verifiable.</li>
@@ -38,7 +40,7 @@ public final class Verifiability {
     public static final String SIGNED_EXTENSIONS = "signedextattrs";
     public static final String PAYLOAD_TYPE = "https://cloudevents.io/verifiability/dsse/v0.1";
     /** GuestGuard's extension attributes, in the order they are signed. */
-    public static final List<String> EXTENSIONS = List.of("guestid", "guestseq", "hostid", "epoch");
+    public static final List<String> EXTENSIONS = List.of("guestid", "guestseq", "hostid", "epoch", "traceparent");
     /** A dssematerial longer than this is not one of ours (one Ed25519 signature is a few hundred bytes). */
     static final int MAX_MATERIAL_CHARS = 2048;
 

@@ -16,9 +16,12 @@ import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
+import io.guestguard.protocol.Traceparent;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -165,6 +168,50 @@ class ProvenanceTest {
         ObjectNode garbage = json.deepCopy();
         garbage.put(Verifiability.MATERIAL, "bm90IGEgZW52ZWxvcGU=");
         assertRejected(() -> gate.fact("g1", bytes(garbage)), "bad signature: dssematerial is not a Base64 DSSE JSON envelope");
+    }
+
+    @Test
+    void aTraceIsSignedSoItCannotBeAlteredAddedOrStripped() {
+        Traceparent trace = Traceparent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        ObjectNode json = (ObjectNode) codec.read(codec.encode(appFailed("g1").withTraceparent(trace), g1)).json();
+        assertThat(json.get(Verifiability.SIGNED_EXTENSIONS).asText()).isEqualTo("guestid,traceparent");
+        assertThat(gate.fact("g1", bytes(json)).traceparent()).isEqualTo(trace);
+
+        ObjectNode otherTrace = json.deepCopy();
+        otherTrace.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4737-00f067aa0ba902b7-01");
+        assertRejected(() -> gate.fact("g1", bytes(otherTrace)), "bad signature: the event is not the one that was signed");
+
+        ObjectNode otherSpan = json.deepCopy();
+        otherSpan.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b8-01");
+        assertRejected(() -> gate.fact("g1", bytes(otherSpan)), "bad signature: the event is not the one that was signed");
+
+        ObjectNode stripped = json.deepCopy();
+        stripped.remove("traceparent");
+        assertRejected(() -> gate.fact("g1", bytes(stripped)),
+                "bad signature: signedextattrs must list the extensions the event carries (guestid), not 'guestid,traceparent'");
+
+        ObjectNode added = (ObjectNode) codec.read(codec.encode(appFailed("g1"), g1)).json();
+        added.put("traceparent", trace.toString());
+        assertRejected(() -> gate.fact("g1", bytes(added)),
+                "bad signature: signedextattrs must list the extensions the event carries (guestid,traceparent), not 'guestid'");
+    }
+
+    @Test
+    void aRecordSignedBeforeTracesExistedStillVerifies() throws Exception {
+        // Written by the release before traces (6df976f) with the fixture key jdk-guest-g1: a test key, trusted nowhere.
+        SigningKey written = KeyFile.readPrivate(Path.of(getClass().getResource("/trust/jdk-key-files/jdk-guest-g1.key").toURI()));
+        KeyRing before = new KeyRing();
+        before.register(written, AT);
+        byte[] record;
+        try (InputStream in = getClass().getResourceAsStream("/trust/signed-before-traces.json")) {
+            record = in.readAllBytes();
+        }
+
+        CloudEvent<? extends Fact> read = new RecordGate(codec, new Provenance(before)).fact("g1", record);
+
+        assertThat(read.traceparent()).isNull();
+        assertThat(read.guestSeq()).isEqualTo(7L);
+        assertThat(codec.encode(read, written)).isEqualTo(record); // signing is deterministic: this release writes the same bytes
     }
 
     @Test

@@ -29,8 +29,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The walking skeleton end to end, with every part real: a KRaft broker, the policy engine and the
  * guest reporter as their packaged applications in separate JVMs, and a real application killed with
- * SIGKILL. The failure, the decision and the command are read back with plain Kafka consumers, and
- * {@code guestguard replay --verify} reproduces the engine's decision exactly.
+ * SIGKILL. The failure, the decision and the command are read back with plain Kafka consumers, one
+ * trace-id through them and the restart's {@code app.started}, and {@code guestguard replay --verify}
+ * reproduces the engine's decision exactly, its trace included.
  */
 class WalkingSkeletonTest {
 
@@ -53,9 +54,10 @@ class WalkingSkeletonTest {
 
             CloudEvent<?> failure = await().atMost(Duration.ofSeconds(60)).until(() -> guestLog.poll().stream()
                     .map(this::decode).filter(e -> e.data().equals(AppFailed.killed("app1", pid, "KILL"))).findFirst(), Optional::isPresent).orElseThrow();
-            long newPid = await().atMost(Duration.ofSeconds(60)).until(() -> guestLog.poll().stream().map(this::decode)
+            CloudEvent<?> restarted = await().atMost(Duration.ofSeconds(60)).until(() -> guestLog.poll().stream().map(this::decode)
                     .filter(e -> e.data() instanceof AppStarted s && s.app().equals("app1") && s.pid() != pid)
-                    .map(e -> ((AppStarted) e.data()).pid()).findFirst(), Optional::isPresent).orElseThrow();
+                    .findFirst(), Optional::isPresent).orElseThrow();
+            long newPid = ((AppStarted) restarted.data()).pid();
             assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
             assertThat(failure.guestId()).isEqualTo("g1");
 
@@ -65,6 +67,11 @@ class WalkingSkeletonTest {
             assertThat(decided.action()).isEqualTo(Decision.Action.RESTART_APP);
             assertThat(decided.causeIds()).containsExactly(failure.id());
             assertThat(decided.attempt()).isEqualTo(1);
+            // One trace through the chain: the failure starts it, the decision and the command carry it,
+            // the start that answers the command continues it (each with a span of its own).
+            String trace = failure.traceparent().traceId();
+            assertThat(decision.traceparent().traceId()).isEqualTo(trace);
+            assertThat(restarted.traceparent().traceId()).isEqualTo(trace);
 
             List<ConsumerRecord<String, byte[]>> sent = await().atMost(Duration.ofSeconds(30)).until(commands::poll, l -> !l.isEmpty());
             assertThat(sent).singleElement().satisfies(record -> {
@@ -72,6 +79,9 @@ class WalkingSkeletonTest {
                 CloudEvent<?> command = decode(record);
                 assertThat(command.data()).isEqualTo(new RestartApp("app1", 1, 3, 0L, decision.id()));
                 assertThat(decided.commandIds()).containsExactly(command.id());
+                assertThat(command.traceparent().traceId()).isEqualTo(trace);
+                assertThat(List.of(failure.traceparent().parentId(), decision.traceparent().parentId(),
+                        command.traceparent().parentId(), restarted.traceparent().parentId())).doesNotHaveDuplicates();
             });
             StringWriter replayOut = new StringWriter();
             CommandLine cli = new CommandLine(new GuestGuardCommand());

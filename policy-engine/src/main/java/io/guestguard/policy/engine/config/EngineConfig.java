@@ -18,6 +18,20 @@ public interface EngineConfig {
 
     Trust trust();
 
+    Trace trace();
+
+    /** Traces through the chain (docs/architecture.md, docs/operations.md "Tracing"). */
+    interface Trace {
+        /**
+         * Whether the engine's records (decisions, commands, the detector's facts) carry a
+         * {@code traceparent}. Set it to {@code false} only while a fleet rolls from a release before
+         * traces: that release's readers refuse a signed {@code traceparent} they do not know.
+         */
+        @WithName("propagate")
+        @WithDefault("true")
+        boolean propagate();
+    }
+
     /** Signed provenance (docs/security.md, docs/operations.md): off unless {@code root-key-file} is set. */
     interface Trust extends ServiceTrust.Settings {
         /** The host-loss detector's private key file (role {@code detector}): host losses and its ticks. */

@@ -44,7 +44,8 @@ import java.util.TreeMap;
  * record's timestamp (the broker's append time: the decision time), store the new state, forward
  * decisions, commands (guest commands keyed by guest, host commands keyed by the host that must
  * carry them out), the placement when it changed, and an applied package to the packages topic; and,
- * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. A record that cannot be
+ * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. Each decision
+ * and command carries the fact's trace ({@link EngineTracing}). A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record. With signatures on, the gate refuses
  * a fact, before anything else, unless a key entitled to it signed it, and a host's report about a
@@ -86,16 +87,18 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private KeyValueStore<String, byte[]> packages;
     private DeadlineTicks deadlines;
     private final EngineMetrics metrics;
+    private final EngineTracing tracing;
     /** The writes of the record in hand, made once it is done. */
     private final List<Runnable> writes = new ArrayList<>();
 
     DecideProcessor(Decider decider, EventCodec codec) {
-        this(decider, codec, EngineTrust.off(codec), EngineMetrics.none());
+        this(decider, codec, EngineTrust.off(codec), EngineMetrics.none(), EngineTracing.DEFAULT);
     }
 
-    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust, EngineMetrics metrics) {
+    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust, EngineMetrics metrics, EngineTracing tracing) {
         this.decider = decider;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.stored = new StoredFormat<>(codec.mapper(), GuestState.class, GuestState.FORMAT);
         this.gate = trust.gate();
         this.signer = trust.engine();
@@ -164,14 +167,17 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         writes.add(() -> states.put(record.key(), newState));
         writes.add(() -> deadlines.update(record.key(), decidedOn, next));
         outcome.decisions().forEach(d -> {
-            forward(record, d.key(), d, DecisionTopology.DECISIONS);
+            CloudEvent<Decision> traced = tracing.continued(fact, d);
+            forward(record, d.key(), traced, DecisionTopology.DECISIONS);
             writes.add(() -> metrics.decided(d.data(), record.timestamp(), System.currentTimeMillis()));
+            writes.add(() -> tracing.decided(fact, traced, record.timestamp()));
         });
         outcome.commands().forEach(c -> {
+            CloudEvent<?> traced = tracing.continued(fact, c);
             if (c.data() instanceof HostCommand hostCommand) {
-                forward(record, hostCommand.host(), c, DecisionTopology.HOST_COMMANDS);
+                forward(record, hostCommand.host(), traced, DecisionTopology.HOST_COMMANDS);
             } else {
-                forward(record, c.key(), c, DecisionTopology.GUEST_COMMANDS);
+                forward(record, c.key(), traced, DecisionTopology.GUEST_COMMANDS);
             }
         });
         if (fact.data() instanceof PackageApplied) {
@@ -255,9 +261,9 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
                 + "; lost and fenced hosts, holds, maintenance and a move in progress are forgotten: check the guest by hand";
         Decision alert = new Decision(Decision.Action.ALERT, null, null, null, null, placement.host(), null, epoch,
                 new Decision.Reason(QUARANTINED, text), List.of(fact.id()), List.of(), Map.of());
-        forward(record, guest, new CloudEvent<>(Ids.derive("quarantine-", fact.id(), ""), Decider.SOURCE,
+        forward(record, guest, tracing.continued(fact, new CloudEvent<>(Ids.derive("quarantine-", fact.id(), ""), Decider.SOURCE,
                 Instant.ofEpochMilli(record.timestamp()), guest,
-                null, placement.host(), epoch, alert), DecisionTopology.DECISIONS);
+                null, placement.host(), epoch, alert)), DecisionTopology.DECISIONS);
         return rebuilt;
     }
 

@@ -126,11 +126,17 @@ public final class DecisionTopology {
     /** The topology that reads through {@code trust}'s gate, signs with its keys, and counts its decisions in {@code metrics}. */
     public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection, EngineTrust trust,
                                  EngineMetrics metrics) {
+        return build(topics, decider, codec, detection, trust, metrics, EngineTracing.DEFAULT);
+    }
+
+    /** As above, with what the engine does about traces ({@link EngineTracing}). */
+    public static Topology build(Topics topics, Decider decider, EventCodec codec, HostDetection detection, EngineTrust trust,
+                                 EngineMetrics metrics, EngineTracing tracing) {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
-        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust, metrics), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust, metrics, tracing), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), strings,
@@ -145,7 +151,7 @@ public final class DecisionTopology {
         // The host-loss detector: host beats and its own ticks in (never the guests' beats), host.lost /
         // host.available facts out to the guest log, each tick back into the partition it was read from.
         topology.addSource(HOST_HEARTBEATS, strings.deserializer(), bytes.deserializer(), topics.hostHeartbeats());
-        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(trust, detection, metrics.beatAges()), HOST_HEARTBEATS);
+        topology.addProcessor(HOST_DETECTOR, () -> new HostDetector(trust, detection, tracing, metrics.beatAges()), HOST_HEARTBEATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOST_WATCH), strings, bytes),
                 HOST_DETECTOR);
         topology.addSink(DETECTED_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), HOST_DETECTOR);

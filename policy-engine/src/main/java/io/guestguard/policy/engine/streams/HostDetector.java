@@ -87,6 +87,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private final RecordGate gate;
     /** The detector's own key: only it may say a host is lost, or tick. */
     private final Signer signer;
+    private final EngineTracing tracing;
     private final VerifiedPlacements verifiedPlacements;
     private final HostDetection detection;
     private final HostBeatAges beatAges;
@@ -106,7 +107,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     /** The multiple of the check interval (wall clock) the last tick was written in. */
     private long tickSlot = -1;
 
-    HostDetector(EngineTrust trust, HostDetection detection, HostBeatAges beatAges) {
+    HostDetector(EngineTrust trust, HostDetection detection, EngineTracing tracing, HostBeatAges beatAges) {
+        this.tracing = tracing;
         this.gate = trust.gate();
         this.signer = trust.detector();
         this.verifiedPlacements = trust.placements();
@@ -327,7 +329,8 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         placements.forEach((guest, p) -> {
             CloudEvent<Fact> event = factFor.apply(guest, p);
             if (event != null) {
-                context.forward(new Record<>(guest, signer.encode(event), at), DecisionTopology.DETECTED_FACTS);
+                // A host's loss or return starts a chain: a trace of its own for each guest's fact.
+                context.forward(new Record<>(guest, signer.encode(tracing.started(event)), at), DecisionTopology.DETECTED_FACTS);
             }
         });
     }

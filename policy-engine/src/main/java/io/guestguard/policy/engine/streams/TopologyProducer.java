@@ -12,6 +12,8 @@ import io.guestguard.streams.ServiceTrust;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.guestguard.streams.ThreadReplacer;
 import io.guestguard.streams.TrustMetrics;
+import io.guestguard.policy.engine.tracing.OtelDecisionSpans;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.Quarkus;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +33,8 @@ import java.time.Duration;
  * the hosts' beats are known to be stamped by the broker ({@link BrokerClock}): Kafka Streams builds the
  * topology before it starts, so nothing is decided on times a guest or a host could set. With
  * signatures on, the key ring is read from the keys topic first and the engine's and the detector's
- * keys are read from their files, so a bad setting stops the engine at start, naming it. Also what to
+ * keys are read from their files, so a bad setting stops the engine at start, naming it. Decisions are
+ * reported as OpenTelemetry spans through {@code otel}, a no-op unless its SDK is turned on. Also what to
  * do when a stream thread dies: replace it, with a backoff and a limit, then exit (see {@link ThreadReplacer}).
  */
 @ApplicationScoped
@@ -60,7 +63,7 @@ public class TopologyProducer {
     }
 
     @Produces
-    public Topology topology(EngineConfig config, KafkaClientSettings kafka, Trust trust, MeterRegistry registry) {
+    public Topology topology(EngineConfig config, KafkaClientSettings kafka, Trust trust, MeterRegistry registry, OpenTelemetry otel) {
         RestartLimit limit;
         try {
             limit = RestartLimit.parse(config.policy().restartLimit());
@@ -77,7 +80,8 @@ public class TopologyProducer {
         return DecisionTopology.build(topics, new Decider(limit), new EventCodec(),
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval(),
                         config.policy().detachTimeout(), config.policy().detachExpiry() == EngineConfig.DetachExpiry.FAIL_OVER,
-                        DecisionTopology.HostDetection.DEFAULT_MAX_HOSTS_PER_PARTITION), signing, new EngineMetrics(registry));
+                        DecisionTopology.HostDetection.DEFAULT_MAX_HOSTS_PER_PARTITION), signing, new EngineMetrics(registry),
+                new EngineTracing(config.trace().propagate(), new OtelDecisionSpans(otel)));
     }
 
     @Produces
