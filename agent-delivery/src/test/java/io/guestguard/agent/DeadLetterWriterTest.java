@@ -1,5 +1,6 @@
 package io.guestguard.agent;
 
+import io.guestguard.protocol.DeadLetterMetrics;
 import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.Topics;

@@ -90,10 +90,9 @@ class AclsCommandTest {
                 " --operation Read --topic guestguard.host-heartbeats.v1",
                 " --operation Read --topic guestguard.dead-letter.v1",
                 " --operation Read --topic guestguard.keys.v1",
-                " --operation Read --topic guestguard.guest-log.v1",
+                " --operation Read --operation Write --topic guestguard.guest-log.v1",
                 " --operation Read --topic guestguard.guest-commands.v1",
                 " --operation Read --topic guestguard.host-commands.v1",
-                " --operation Write --topic guestguard.guest-log.v1",
                 " --operation IdempotentWrite --cluster");
     }
 

@@ -16,7 +16,8 @@ import org.apache.kafka.common.KafkaException;
 /**
  * {@code /guests/GUEST/history}: the guest's chain, read from the topics when asked ({@link GuestHistory}),
  * rendered on the server; each fact, decision, command and placement is an anchor by its event id, so a
- * decision's cause link elsewhere ({@code /guests/g1/history#ID}) lands on the fact.
+ * decision's cause link elsewhere ({@code /guests/g1/history#ID}) lands on the fact, and
+ * {@code ?trace=TRACEID} marks every fact, decision and command of that trace (a timeline's trace link).
  */
 @Path("/guests/{guest}/history")
 @Produces(MediaType.TEXT_HTML)
@@ -30,14 +31,19 @@ public class GuestHistoryPage {
         this.page = page;
     }
 
+    /** A W3C trace id, as {@code ?trace=} may name one to mark. */
+    private static final java.util.regex.Pattern TRACE_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+
+    /** @param trace a trace id whose records the page marks, or {@code null}; anything else is ignored */
     @GET
-    public TemplateInstance history(@PathParam("guest") String guest) {
+    public TemplateInstance history(@PathParam("guest") String guest, @jakarta.ws.rs.QueryParam("trace") String trace) {
         if (!Names.valid(guest)) {
             throw new NotFoundException("no such guest");
         }
         try {
             return page.data("h", history.of(guest).orElseThrow(() -> new NotFoundException(
-                    "no fact or decision of guest " + guest + " among the newest records of its topics")));
+                    "no fact or decision of guest " + guest + " among the newest records of its topics")))
+                    .data("trace", trace != null && TRACE_ID.matcher(trace).matches() ? trace : null);
         } catch (GuestHistory.Busy busy) {
             throw new ServiceUnavailableException(busy.getMessage(), 2L);
         } catch (KafkaException | IllegalStateException unreadable) {

@@ -27,7 +27,9 @@ import java.util.Map;
  * A guest's chain as its history page shows it, newest fact first: each fact with the decisions it
  * caused, their causes (a link to each one shown here), the commands each sent with what became of
  * them (a link to the fact that says so), the commands the fact led to itself (rebinds) and the
- * placements it led to. Every row's id is its event id, the anchor a cause link lands on.
+ * placements it led to. Every row's id is its event id, the anchor a cause link lands on. Each fact,
+ * decision and command also names its W3C trace id (the {@code traceparent} a decision and its commands
+ * carry from their fact), so the page can mark one trace's whole chain.
  *
  * @param guest the guest
  * @param facts its facts, newest first
@@ -50,10 +52,10 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
      * @param refused why the policy engine dead-lettered it, or {@code null}
      */
     public record FactRow(String id, String at, String type, String subject, String text, String source, String where, String refused,
-                          List<DecisionRow> decisions, List<CommandRow> commands, List<PlacementRow> placements) {
+                          String trace, List<DecisionRow> decisions, List<CommandRow> commands, List<PlacementRow> placements) {
     }
 
-    public record DecisionRow(String id, String at, String action, String subject, String reason, List<CauseRow> causes,
+    public record DecisionRow(String id, String at, String action, String subject, String reason, String trace, List<CauseRow> causes,
                               List<CommandRow> commands) {
     }
 
@@ -67,8 +69,9 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
      * @param outcome {@code refused}, {@code applied}, {@code acknowledged} or {@code pending}
      * @param said the fact's words that say so, or {@code null}
      * @param saidBy the id of that fact, or {@code null}
+     * @param trace the command's trace id, or {@code null} (not read, or written before traces)
      */
-    public record CommandRow(String id, String what, String outcome, String said, String saidBy) {
+    public record CommandRow(String id, String what, String outcome, String said, String saidBy, String trace) {
     }
 
     public record PlacementRow(String id, String at, String text) {
@@ -84,7 +87,7 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
             Fact fact = (Fact) e.data();
             facts.add(0, new FactRow(e.id(), at(step.fact().decisionTime()), shortType(e.type()),
                     fact.appName() == null ? guest : guest + "/" + fact.appName(), fact.describe(), e.source(), step.fact().where(),
-                    step.refused(), step.decisions().stream().map(d -> decision(guest, d, shown)).toList(),
+                    step.refused(), trace(e), step.decisions().stream().map(d -> decision(guest, d, shown)).toList(),
                     step.commands().stream().map(HistoryView::command).toList(),
                     step.placements().stream().map(HistoryView::placement).toList()));
         }
@@ -102,7 +105,7 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
     private static DecisionRow decision(String guest, DecisionChain chain, Map<String, String> shown) {
         Decision d = chain.decision().data();
         return new DecisionRow(chain.decision().id(), at(chain.decision().time()), d.action().name().toLowerCase(Locale.ROOT),
-                d.app() == null ? guest : guest + "/" + d.app(), d.reason().text(),
+                d.app() == null ? guest : guest + "/" + d.app(), d.reason().text(), trace(chain.decision()),
                 chain.causes().stream().map(c -> new CauseRow(c.id(), shown.get(c.id()))).toList(),
                 chain.commands().stream().map(HistoryView::command).toList());
     }
@@ -110,7 +113,8 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
     private static CommandRow command(DecisionChain.Sent sent) {
         CommandOutcome outcome = sent.outcome();
         return new CommandRow(sent.id(), sent.command() == null ? null : what((Command) sent.command().event().data()),
-                outcome.name(), outcome.describe(), outcome.fact() == null ? null : outcome.fact().event().id());
+                outcome.name(), outcome.describe(), outcome.fact() == null ? null : outcome.fact().event().id(),
+                sent.command() == null ? null : trace(sent.command().event()));
     }
 
     private static String what(Command command) {
@@ -131,6 +135,11 @@ public record HistoryView(String guest, List<FactRow> facts, List<DecisionRow> u
         GuestPlacement p = (GuestPlacement) logged.event().data();
         return new PlacementRow(logged.event().id(), at(logged.decisionTime()),
                 "epoch " + p.epoch() + ": " + p.phase() + (p.host() == null ? "" : " on " + p.host()));
+    }
+
+    /** The event's trace id, or {@code null} when it carries none (written before traces existed). */
+    private static String trace(CloudEvent<?> event) {
+        return event.traceparent() == null ? null : event.traceparent().traceId();
     }
 
     private static String at(Instant time) {

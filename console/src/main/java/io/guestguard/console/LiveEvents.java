@@ -68,8 +68,10 @@ public class LiveEvents {
     }
 
     private static OutboundSseEvent decision(Sse sse, TimelineEntry entry) {
-        return event(sse, "decision", entry.id(), Map.of("id", entry.id(), "clock", entry.clock(), "guest", entry.guest(),
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("id", entry.id(), "clock", entry.clock(), "guest", entry.guest(),
                 "subject", entry.subject(), "action", entry.action(), "reason", entry.reason(), "causeIds", entry.causeIds()));
+        fields.put("trace", entry.trace()); // null for a decision made before traces
+        return event(sse, "decision", entry.id(), fields);
     }
 
     private static OutboundSseEvent deadLetter(Sse sse, DeadLetterEntry letter) {

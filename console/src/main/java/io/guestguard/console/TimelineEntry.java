@@ -19,16 +19,18 @@ import java.util.List;
  * @param action what it does, in lower case ({@code restart_app}, {@code failover}, ...)
  * @param reason its reason text
  * @param causeIds the ids of the facts that caused it
+ * @param trace the W3C trace id it carries from its fact, or {@code null} (decided before traces)
  */
 public record TimelineEntry(String id, Instant time, String guest, String app, String action, String reason,
-                            List<String> causeIds) {
+                            List<String> causeIds, String trace) {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     static TimelineEntry of(CloudEvent<Decision> event) {
         Decision d = event.data();
         return new TimelineEntry(event.id(), event.time(), event.guestId(), d.app(),
-                d.action().name().toLowerCase(java.util.Locale.ROOT), d.reason().text(), d.causeIds());
+                d.action().name().toLowerCase(java.util.Locale.ROOT), d.reason().text(), d.causeIds(),
+                event.traceparent() == null ? null : event.traceparent().traceId());
     }
 
     /** {@code g1/app1}, or {@code g1} for a decision about the whole guest. */

@@ -15,12 +15,14 @@ import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.history.GuestRecords;
 import io.guestguard.protocol.history.LoggedEvent;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +33,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,6 +55,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@TestProfile(TestUsers.class)
 class HistoryAndDeadLetterPagesTest {
 
     private static final Topics TOPICS = Topics.DEFAULT;
@@ -90,7 +92,7 @@ class HistoryAndDeadLetterPagesTest {
             assertThat(letterRows(get("dead-letters?service=guest-reporter&reason=unsigned").body())).isZero();
 
             List<String> lines = new CopyOnWriteArrayList<>();
-            HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(console.resolve("events"))
+            HttpResponse<java.util.stream.Stream<String>> events = http.send(TestUsers.as(TestUsers.VIEWER, console.resolve("events"))
                     .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
             Thread reader = new Thread(() -> events.body().forEach(lines::add), "sse-reader");
             reader.setDaemon(true);
@@ -114,18 +116,20 @@ class HistoryAndDeadLetterPagesTest {
     void aCauseLinkLandsOnItsFactInTheGuestsHistoryWithWhatFollowedFromIt() throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer()) {
             Instant now = Instant.now();
+            // One trace from the kill to the restart: the fact starts it, the decision and its command carry it, the answer continues it.
+            Traceparent trace = Traceparent.start();
             send(producer, TOPICS.guestLog(), "hist1", CloudEvent.ofGuest("hist1-failed", "/guest/hist1/reporter", now, "hist1",
-                    new AppFailed("app1", 4242L, null, "KILL", null, null)));
+                    new AppFailed("app1", 4242L, null, "KILL", null, null)).withTraceparent(trace));
             send(producer, TOPICS.placements(), "hist1", CloudEvent.ofGuest("placement-hist1-failed", "/policy-engine", now, "hist1",
                     new GuestPlacement("primary", 1, PlacementPhase.RUNNING, Map.of("app1", 1))));
             send(producer, TOPICS.decisions(), "hist1", CloudEvent.ofGuest("hist1-restart", "/policy-engine", now, "hist1",
                     new Decision(Decision.Action.RESTART_APP, "app1", 1, 2, 0L, null, null, 1L,
                             new Decision.Reason("APP_FAILED_WITHIN_LIMIT", "app1 failed (SIGKILL), restart 1 of 2"),
-                            List.of("hist1-failed"), List.of("hist1-restart-cmd"), Map.of())));
+                            List.of("hist1-failed"), List.of("hist1-restart-cmd"), Map.of())).withTraceparent(trace.derived("hist1-restart")));
             send(producer, TOPICS.guestCommands(), "hist1", CloudEvent.ofGuest("hist1-restart-cmd", "/policy-engine", now, "hist1",
-                    new RestartApp("app1", 1, 2, 0, "hist1-restart")));
+                    new RestartApp("app1", 1, 2, 0, "hist1-restart")).withTraceparent(trace.derived("hist1-restart-cmd")));
             send(producer, TOPICS.guestLog(), "hist1", CloudEvent.ofGuest("hist1-started", "/guest/hist1/reporter", now.plusMillis(5),
-                    "hist1", new AppStarted("app1", 4250L)));
+                    "hist1", new AppStarted("app1", 4250L)).withTraceparent(trace.derived("hist1-restart-cmd").child()));
             RecordMetadata forged = send(producer, TOPICS.guestLog(), "hist1", CloudEvent.ofGuest("hist1-forged", "/kcat",
                     now.plusMillis(6), "hist1", new HostLost("primary")));
             producer.send(DeadLetter.record(TOPICS.deadLetter(), "hist1", new byte[0], "unsigned: the event has no dssematerial",
@@ -170,6 +174,21 @@ class HistoryAndDeadLetterPagesTest {
             assertThat(history).doesNotContain("hist2-failed").doesNotContain("hist2-start-cmd");
             assertThat(history.indexOf("id=\"hist1-forged\"")).as("newest first").isLessThan(history.indexOf("id=\"hist1-failed\""));
 
+            String traceLink = "href=\"/guests/hist1/history?trace=" + trace.traceId() + "#hist1-restart\"";
+            assertThat(get("").body()).as("the decision's trace link in the timeline").contains(traceLink);
+            assertThat(markedRows(history)).as("nothing marked without ?trace=").isZero();
+            assertThat(history).doesNotContain("id=\"marked\"");
+            String marked = get("guests/hist1/history?trace=" + trace.traceId()).body();
+            assertThat(marked).contains("id=\"marked\"");
+            assertThat(markedRows(marked)).as("the fact, its decision, its command and the fact that answered it").isEqualTo(4);
+            for (String id : List.of("hist1-failed", "hist1-restart", "hist1-restart-cmd", "hist1-started")) {
+                assertThat(opening(marked, id)).as(id + " is of the trace").contains("intrace").contains(trace.traceId());
+            }
+            assertThat(opening(marked, "hist1-forged")).as("a fact of no trace").doesNotContain("intrace");
+            assertThat(opening(marked, "hist1-start")).as("a decision of no trace").doesNotContain("intrace");
+            assertThat(get("guests/hist1/history?trace=not-a-trace%22%3E%3Cb%3E").body()).as("a bad trace is ignored")
+                    .doesNotContain("id=\"marked\"").doesNotContain("&lt;b&gt;");
+
             assertThat(get("guests/nobody-at-all/history").statusCode()).isEqualTo(404);
             assertThat(get("guests/a..b/history").statusCode()).as("not a valid name").isEqualTo(404);
         }
@@ -212,6 +231,18 @@ class HistoryAndDeadLetterPagesTest {
         throw new AssertionError("element " + id + " is not closed");
     }
 
+    /** How many elements the page marks as of the trace asked for. */
+    private static long markedRows(String html) {
+        return Pattern.compile("class=\"[^\"]*\\bintrace\\b").matcher(html).results().count();
+    }
+
+    /** The opening tag of the element with id {@code id}. */
+    private static String opening(String html, String id) {
+        Matcher open = Pattern.compile("<[a-z]+[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*>").matcher(html);
+        assertThat(open.find()).as("an element with id " + id).isTrue();
+        return open.group();
+    }
+
     /** Rows of this test's letters (key {@code dl1}): other tests' letters share the broker. */
     private static int letterRows(String html) {
         return html.split("<td class=\"key\">dl1</td>", -1).length - 1;
@@ -223,7 +254,7 @@ class HistoryAndDeadLetterPagesTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(console.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(TestUsers.as(TestUsers.VIEWER, console.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static KafkaProducer<String, byte[]> producer() {

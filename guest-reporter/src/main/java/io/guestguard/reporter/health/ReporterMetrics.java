@@ -1,6 +1,6 @@
 package io.guestguard.reporter.health;
 
-import io.guestguard.agent.DeadLetterMetrics;
+import io.guestguard.protocol.DeadLetterMetrics;
 import io.guestguard.protocol.CommandKind;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RejectedRecordException;

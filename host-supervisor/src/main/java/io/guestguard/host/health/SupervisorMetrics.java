@@ -1,6 +1,6 @@
 package io.guestguard.host.health;
 
-import io.guestguard.agent.DeadLetterMetrics;
+import io.guestguard.protocol.DeadLetterMetrics;
 import io.guestguard.host.SupervisorService;
 import io.guestguard.host.supervisor.CommandOutcomes;
 import io.guestguard.protocol.CommandKind;

@@ -8,7 +8,7 @@ import io.guestguard.migration.watch.ContactWatcher.MigrationSeen;
 import io.guestguard.migration.watch.ContactWatcher.Observation;
 import io.guestguard.migration.watch.ContactWatcher.SeqNeverAssigned;
 import io.guestguard.migration.watch.ContactWatcher.SeqNotResent;
-import io.guestguard.streams.DeadLetterMetrics;
+import io.guestguard.protocol.DeadLetterMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

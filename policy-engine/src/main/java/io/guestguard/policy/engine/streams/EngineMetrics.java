@@ -1,7 +1,7 @@
 package io.guestguard.policy.engine.streams;
 
 import io.guestguard.protocol.Decision;
-import io.guestguard.streams.DeadLetterMetrics;
+import io.guestguard.protocol.DeadLetterMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,15 +1,13 @@
-package io.guestguard.agent;
+package io.guestguard.protocol;
 
-import io.guestguard.protocol.DeadLetterCounts;
-import io.guestguard.protocol.DeadLetterKind;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * An agent's dead letters, served as {@code guestguard_dead_letters_total{service,reason}}:
- * read at each scrape from {@link DeadLetterCounts}, one series per {@link DeadLetterKind} (a bounded
- * set), every one there from the start at 0. (The Kafka Streams services serve theirs with stream-shell's twin:
- * neither library may depend on the other, and both count into the same plain-Java counts.)
+ * A service's dead letters, served as {@code guestguard_dead_letters_total{service,reason}}: read at
+ * each scrape from {@link DeadLetterCounts}, one series per {@link DeadLetterKind} (a bounded set),
+ * every one there from the start at 0. The one place all four services serve them from; Micrometer is
+ * an optional dependency of this module (the services have it, the CLI does not need it).
  */
 public final class DeadLetterMetrics {
 
