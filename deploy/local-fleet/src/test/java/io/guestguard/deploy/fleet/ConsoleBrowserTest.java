@@ -195,11 +195,15 @@ class ConsoleBrowserTest {
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(console + "guests/g3");
         browser.findElement(By.id("act-stop-app2")).click();
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Confirm: Stop app2 in g3");
+        // A click starts the navigation without waiting for it: wait for the confirmation page itself.
+        await("the confirmation page").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> browser.findElement(By.tagName("h1")).getText().equals("Confirm: Stop app2 in g3"));
         assertThat(browser.findElement(By.id("what")).getText()).startsWith("Stop application app2 in guest g3 (on primary).");
         assertThat(browser.findElement(By.id("how")).getText()).contains("signed as operator console").contains("on behalf of you, ops");
         screenshot(browser, "operator-confirm-stop-g3-app2.png");
         browser.findElement(By.id("confirm")).click();
+        await("the page saying the request was written").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> !browser.findElement(By.id("request-id")).getText().isBlank());
         String requestId = browser.findElement(By.id("request-id")).getText();
         assertThat(requestId).isNotBlank();
         assertThat(browser.findElement(By.id("guest-link")).getAttribute("href")).endsWith("/guests/g3");

@@ -57,7 +57,9 @@ class FleetCommandTest {
             assertThat(lines).anySatisfy(l -> assertThat(l).matches("  host-supervisor standby +pid \\d+, log .*"));
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("log folder " + runDir.resolve("kafka")));
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("./guestguard guest migrate --guest g2 --to standby"));
-            assertThat(lines).anySatisfy(l -> assertThat(l).matches("  console +http://127\\.0\\.0\\.1:\\d+/ \\(read-only.*"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).matches("  console +http://127\\.0\\.0\\.1:\\d+/ \\(the fleet, .*operator actions\\)"));
+            assertThat(lines).as("the console's two users, printed under its URL")
+                    .anySatisfy(l -> assertThat(l).matches(" +sign in as ops / \\S+ \\(operator: may act\\) or viewer / \\S+ \\(viewer\\); users in .*"));
             for (String guest : List.of("g1", "g2", "g3")) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> lines.stream().anyMatch(l -> l.contains(guest + "/app2  started (pid")));
             }
