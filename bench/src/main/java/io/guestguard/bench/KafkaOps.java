@@ -160,6 +160,33 @@ final class KafkaOps {
         }
     }
 
+    /**
+     * Waits until the brokers have held {@code topics} at the same size for {@code quiet}: the log
+     * cleaner is done with what it can clean (it looks again every 15 s when idle, Kafka's
+     * {@code log.cleaner.backoff.ms}).
+     */
+    static void awaitUnchanged(Admin admin, List<String> topics, Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Long> last = List.of();
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet.toNanos()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(topics + " still changed size after " + timeout);
+            }
+            List<Long> sizes = topics.stream().map(topic -> topicBytes(admin, topic)).toList();
+            if (!sizes.equals(last)) {
+                last = sizes;
+                since = System.nanoTime();
+            }
+            try {
+                Thread.sleep(1000); // polling the brokers' log sizes; the deadline bounds it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     static long sum(Map<TopicPartition, Long> offsets) {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -61,9 +61,11 @@ final class RestoreBenchmark {
      * @param replicationFactor of the run's topics on an existing cluster
      * @param timeout           longest wait for each phase
      * @param seed              the fleet's seed
+     * @param cleanerQuiet      before the restore, wait until the log cleaner left the changelog and
+     *                          {@code placements.v1} unchanged this long (zero: no wait)
      */
     record Options(int guests, int apps, int partitions, int samples, String bootstrapServers, short replicationFactor,
-                   Duration timeout, long seed) {
+                   Duration timeout, long seed, Duration cleanerQuiet) {
     }
 
     /**
@@ -132,6 +134,12 @@ final class RestoreBenchmark {
             double membershipSeconds = (System.nanoTime() - stopped) / 1e9;
             out.printf(Locale.ROOT, "  its group membership expired %.1f s after it stopped (the engine's consumer.session.timeout.ms: "
                     + "a restarted engine waits that long before it can begin to restore)%n", membershipSeconds);
+            if (!options.cleanerQuiet().isZero()) {
+                long cleaning = System.nanoTime();
+                KafkaOps.awaitUnchanged(admin, List.of(changelog, topics.placements()), options.cleanerQuiet(), options.timeout());
+                out.printf(Locale.ROOT, "  the log cleaner left the changelog and placements unchanged for %d s, %.1f s after the stop%n",
+                        options.cleanerQuiet().toSeconds(), (System.nanoTime() - cleaning) / 1e9);
+            }
             long changelogBytes = KafkaOps.topicBytes(admin, changelog);
             long placementsBytes = KafkaOps.topicBytes(admin, topics.placements());
 
@@ -177,10 +185,12 @@ final class RestoreBenchmark {
         }
     }
 
-    private static String describe(String name, EngineInstance.Restored r, long start, String topic, long bytes) {
-        return String.format(Locale.ROOT, "%s restored %,d records over %d partitions from %.2f s to %.2f s after start "
-                        + "(%s: %.1f MiB, %,.0f bytes per record)", name, r.records(), r.partitions(), (r.startNanos() - start) / 1e9,
-                (r.endNanos() - start) / 1e9, topic, bytes / 1048576.0, r.records() == 0 ? 0.0 : (double) bytes / r.records());
+    private String describe(String name, EngineInstance.Restored r, long start, String topic, long bytes) {
+        int guests = options.guests();
+        return String.format(Locale.ROOT, "%s restored %,d records (%.2f per guest) over %d partitions from %.2f s to %.2f s "
+                        + "after start (%s: %.1f MiB, %,.0f bytes per record)", name, r.records(), (double) r.records() / guests,
+                r.partitions(), (r.startNanos() - start) / 1e9, (r.endNanos() - start) / 1e9, topic, bytes / 1048576.0,
+                r.records() == 0 ? 0.0 : (double) bytes / r.records());
     }
 
     /** Guests to check: the first guest of every partition, then others spread over the fleet. */

@@ -83,12 +83,13 @@ class BenchCommandTest {
 
     @Test
     void restoreBringsBackEveryGuestAndDecidesOnFromTheRestoredState() {
-        String out = run("restore", "--guests", "500", "--partitions", "2", "--samples", "5");
+        String out = run("restore", "--guests", "500", "--partitions", "2", "--samples", "5", "--cleaner-quiet", "PT1S");
 
         String result = resultLine(out);
         assertThat(number(result, "restore ([\\d.]+) s for 500 guests")).isPositive();
         // At least the latest state of every guest; one record per fact (three each) while the store has no cache.
         assertThat(number(result, "changelog ([\\d,]+) records")).isBetween(500.0, 1500.0);
+        assertThat(number(result, "MiB, ([\\d.]+) records per guest")).isBetween(1.0, 3.0);
         assertThat(out).contains("restored state equals the pure core's");
         assertMachine(out);
     }

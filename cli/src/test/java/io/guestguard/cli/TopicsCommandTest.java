@@ -85,6 +85,8 @@ class TopicsCommandTest {
                         + "--bootstrap-server " + kafka.bootstrapServers() + " --alter --entity-type topics --entity-name "
                         + "drift.guest-log.v1 --add-config message.timestamp.type=LogAppendTime")
                 .contains("drift.placements.v1: cleanup.policy is delete, expected compact;")
+                .contains("drift.placements.v1: segment.bytes is 1073741824, expected 1048576;")
+                .contains("drift.placements.v1: min.cleanable.dirty.ratio is 0.5, expected 0.1;")
                 .contains("drift.host-heartbeats.v1: partitions is 4, expected 2;")
                 .contains("drift.host-heartbeats.v1: retention.ms is 604800000, expected 600000;")
                 .contains("drift.decisions.v1: presence is missing, expected present; create it: guestguard topics create "

@@ -141,10 +141,8 @@ public final class Decider {
         if (numbering == Numbering.RESENT) {
             return Outcome.unchanged(state);
         }
-        GuestState seen = state.seen(key, fact.guestSeq(), decisionTime.toEpochMilli());
-        if (fact.guestSeq() != null) {
-            seen = numbering.record(seen, fact.guestSeq());
-        }
+        GuestSeqs numbers = fact.guestSeq() == null ? state.guestSeqs() : numbering.record(state.guestSeqs(), fact.guestSeq());
+        GuestState seen = state.seen(key, fact.guestSeq(), decisionTime.toEpochMilli(), numbers);
         if (fact.epoch() != null && fact.epoch() < state.placement().epoch()) {
             return Outcome.unchanged(seen); // about a placement that is over
         }

@@ -2,7 +2,6 @@ package io.guestguard.policy.core;
 
 import io.guestguard.protocol.Decision;
 
-import java.util.Locale;
 
 /** The typed vocabulary of why the decider decided; each value carries a readable sentence template. */
 public enum DecisionReason {
@@ -56,13 +55,33 @@ public enum DecisionReason {
     SEQUENCE_REUSED("%s's fact %s is numbered %d, as a different recent fact was: one of them was not written by its reporter; decided on its content");
 
     private final String template;
+    /** The template's text around its {@code %s} and {@code %d} placeholders (the only ones used). */
+    private final String[] parts;
 
     DecisionReason(String template) {
         this.template = template;
+        this.parts = template.split("%[sd]", -1);
     }
 
-    /** The wire form: this reason's code and its sentence filled with {@code args}. */
+    /** The sentence's template, in {@code String.format}'s syntax. */
+    String template() {
+        return template;
+    }
+
+    /**
+     * The wire form: this reason's code and its sentence filled with {@code args}, as
+     * {@code String.format(Locale.ROOT, template, args)} fills it ({@code %d} of an integer and {@code %s}
+     * of anything but a {@code Formattable} are its {@code String.valueOf}), without parsing the
+     * template on every decision (4 to 5% of the decider's time went there).
+     */
     public Decision.Reason toReason(Object... args) {
-        return new Decision.Reason(name(), String.format(Locale.ROOT, template, args));
+        if (args.length != parts.length - 1) {
+            throw new IllegalArgumentException(name() + " takes " + (parts.length - 1) + " arguments, not " + args.length);
+        }
+        StringBuilder text = new StringBuilder(parts[0]);
+        for (int i = 0; i < args.length; i++) {
+            text.append(args[i]).append(parts[i + 1]);
+        }
+        return new Decision.Reason(name(), text.toString());
     }
 }

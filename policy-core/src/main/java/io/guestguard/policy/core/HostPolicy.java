@@ -215,7 +215,7 @@ final class HostPolicy {
         t.state(t.state().knowing(t.state().hosts().markAttached(host)));
         Placement p = t.placement();
         if (wasDetached && host.equals(p.host()) && p.mayRun()) {
-            t.decide(Action.NONE, DecisionReason.HOST_ATTACHED_BY_OPERATOR.toReason(who, host, t.guest(), host))
+            t.decide(Action.NONE, DecisionReason.HOST_ATTACHED_BY_OPERATOR.toReason(who, host, t.guest()))
                     .from(host).epoch(p.epoch()).record();
         }
         outOfMaintenance(t, host);

@@ -58,12 +58,12 @@ enum Numbering {
         return highest.isPresent() && seq - highest.getAsLong() > MAX_STEP;
     }
 
-    /** The state with the fact's number remembered as this rule says. */
-    GuestState record(GuestState state, long seq) {
+    /** The numbers decided on, {@code seen}, with the fact's number remembered as this rule says. */
+    GuestSeqs record(GuestSeqs seen, long seq) {
         return switch (this) {
-            case NEW -> state.numbered(state.guestSeqs().with(seq));
-            case NEW_RUN -> state.numbered(state.guestSeqs().restartedAt(seq));
-            default -> state;
+            case NEW -> seen.with(seq);
+            case NEW_RUN -> seen.restartedAt(seq);
+            default -> seen;
         };
     }
 }

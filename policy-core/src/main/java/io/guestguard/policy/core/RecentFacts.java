@@ -7,7 +7,6 @@ import io.guestguard.protocol.CloudEvent;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -66,19 +65,28 @@ public record RecentFacts(List<Seen> facts) {
     /** With the fact of {@code key} and {@code seq}, seen at {@code clockMs}; those beyond the count or the horizon forgotten. */
     RecentFacts with(String key, Long seq, long clockMs) {
         long oldest = (clockMs - HORIZON_MS) / 1000;
-        List<Seen> next = new ArrayList<>(facts.size() + 1);
+        int within = 0;
         for (Seen f : facts) {
             if (f.atS() >= oldest) {
-                next.add(f);
+                within++;
             }
         }
-        next.add(new Seen(key, clockMs / 1000, seq));
-        return new RecentFacts(next.subList(Math.max(0, next.size() - MAX_FACTS), next.size()));
+        // Built in one array of the final size: this runs on every fact.
+        int forgotten = Math.max(0, within + 1 - MAX_FACTS);
+        Seen[] next = new Seen[within + 1 - forgotten];
+        int i = 0;
+        for (Seen f : facts) {
+            if (f.atS() >= oldest && forgotten-- <= 0) {
+                next[i++] = f;
+            }
+        }
+        next[i] = new Seen(key, clockMs / 1000, seq);
+        return new RecentFacts(List.of(next));
     }
 
     /** The first 16 hex digits of SHA-256 over the fact's id, type and own time (all ASCII by the wire rules). */
     static String key(CloudEvent<?> fact) {
-        String identity = fact.id() + '\n' + fact.type() + '\n' + fact.time();
+        String identity = fact.id() + '\n' + fact.type() + '\n' + InstantText.of(fact.time());
         byte[] ascii = new byte[identity.length()];
         for (int i = 0; i < ascii.length; i++) {
             ascii[i] = (byte) identity.charAt(i);

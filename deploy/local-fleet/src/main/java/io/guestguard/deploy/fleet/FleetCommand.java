@@ -221,13 +221,18 @@ public final class FleetCommand implements Callable<Integer> {
         @Option(names = "--warmup", defaultValue = "20", description = "Kills before measuring, not counted (default: ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--supervisord-kills", defaultValue = "-1", description = "Then, in the same run beside the fleet, "
+                + "as many kills of the same kind of application under Debian's supervisord (autorestart=true, startsecs=0), "
+                + "timed the same way (default: as many as --kills; 0: no baseline).")
+        int supervisordKills;
+
         @Option(names = "--storm-beats", defaultValue = "0", description = "Then as many kills again during storms of this "
                 + "many guest beats (from 10,000 guests), in the same run, on the two-host fleet with the migration watcher and "
                 + "unlimited restarts (default: ${DEFAULT-VALUE}: no storms, the single-reporter layout).")
         int stormBeats;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws IOException, InterruptedException {
             if (stormBeats > 0) {
                 return duringStorms();
             }
@@ -241,9 +246,24 @@ public final class FleetCommand implements Callable<Integer> {
                 RestartBenchmark.Results result = benchmark.run(warmup, kills, out);
                 out.println(result.total().summary());
                 out.println(result.stages());
+                int baselineKills = supervisordKills < 0 ? kills : supervisordKills;
+                if (baselineKills > 0) {
+                    out.println(RestartBenchmark.sideBySide(result.total(), supervisord(baselineKills, out)));
+                }
                 out.println("machine: " + machine());
             }
             return 0;
+        }
+
+        /** The supervisord baseline, measured while the fleet still runs. */
+        private RestartBenchmark.Result supervisord(int baselineKills, PrintStream out) throws IOException, InterruptedException {
+            Path executable = SupervisordBaseline.executable().orElseThrow(() -> new IllegalStateException(
+                    "supervisord not found for the baseline: apt-get install -y supervisor (or --supervisord-kills 0)"));
+            out.printf("supervisord baseline: %d warm-up kills, then %d measured%n", warmup, baselineKills);
+            try (SupervisordBaseline baseline = SupervisordBaseline.start(executable,
+                    parent.dir.toAbsolutePath().resolve("supervisord"), "sleep 86400")) {
+                return baseline.run(warmup, baselineKills);
+            }
         }
 
         /**

@@ -41,17 +41,33 @@ final class RestartBenchmark implements AutoCloseable {
             return micros.get(Math.max(0, rank - 1));
         }
 
+        long max() {
+            return micros.get(micros.size() - 1);
+        }
+
         String summary() {
             double mean = micros.stream().mapToLong(Long::longValue).average().orElse(0);
             return String.format(Locale.ROOT, "kills %d  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms  mean %.1f ms",
                     micros.size(), percentile(50) / 1000.0, percentile(90) / 1000.0, percentile(99) / 1000.0,
-                    micros.get(micros.size() - 1) / 1000.0, mean / 1000.0);
+                    max() / 1000.0, mean / 1000.0);
         }
 
         String stage(String name) {
             return String.format(Locale.ROOT, "  %-34s p50 %6.1f ms  p90 %6.1f ms  p99 %6.1f ms", name,
                     percentile(50) / 1000.0, percentile(90) / 1000.0, percentile(99) / 1000.0);
         }
+    }
+
+    /** GuestGuard's and the baseline's kill → new pid latencies, one column each. */
+    static String sideBySide(Result guestGuard, Result supervisord) {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-8s %12s %12s%n", "", "GuestGuard", "supervisord"));
+        table.append(String.format(Locale.ROOT, "%-8s %12d %12d%n", "kills", guestGuard.micros().size(), supervisord.micros().size()));
+        for (double p : new double[] {50, 90, 99}) {
+            table.append(String.format(Locale.ROOT, "%-8s %9.1f ms %9.1f ms%n", "p" + (int) p,
+                    guestGuard.percentile(p) / 1000.0, supervisord.percentile(p) / 1000.0));
+        }
+        table.append(String.format(Locale.ROOT, "%-8s %9.1f ms %9.1f ms", "max", guestGuard.max() / 1000.0, supervisord.max() / 1000.0));
+        return table.toString();
     }
 
     /** The whole loop and its three stages. */
