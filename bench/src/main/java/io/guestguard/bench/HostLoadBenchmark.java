@@ -8,9 +8,11 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PlacementPhase;
+import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,7 +40,8 @@ import java.util.Properties;
  * The engine's topology runs in Kafka Streams' {@link TopologyTestDriver} (its RocksDB stores, no
  * broker: what is timed is the processor and its stores, not Kafka), with a placements view of
  * {@code fleet} guests spread over {@code hosts} hosts. Then {@code measured} guests with a
- * {@code min_package_node} package (auto_run: each started on its least loaded host) take turns
+ * {@code min_package_node} package (auto_run: each started on its least loaded host, which reports it
+ * started) take turns
  * with facts about their application (it fails, it is restarted: the decider restarts it), and
  * the facts are timed, round after round; the best round is reported. The same facts at every fleet
  * size: what grows with the fleet is what the processor reads of the view.
@@ -103,6 +106,18 @@ final class HostLoadBenchmark {
             for (int g = 0; g < options.measured(); g++) {
                 String guest = Mixes.guestId(g);
                 guestLog.pipeInput(guest, fact(guest, "package-" + guest, new PackageApplied(spec(guest, g))), Instant.ofEpochMilli(++clock));
+            }
+            // Each host that was told to start a guest reports it started, as its supervisor would.
+            TestOutputTopic<String, byte[]> hostCommands = driver.createOutputTopic(topics.hostCommands(), new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            for (var command : hostCommands.readRecordsToList()) {
+                CloudEvent<?> start = codec.decode(command.value());
+                if (start.data() instanceof StartGuest) {
+                    String host = command.key();
+                    guestLog.pipeInput(start.guestId(), codec.encode(new CloudEvent<>("started-" + start.guestId(), "/host/" + host
+                            + "/supervisor", START, start.guestId(), null, host, start.epoch(), new GuestStarted(host))),
+                            Instant.ofEpochMilli(++clock));
+                }
             }
             drain(driver, decisions);
             double best = Double.MAX_VALUE;
