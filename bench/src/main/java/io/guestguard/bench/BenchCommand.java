@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         subcommands = {BenchCommand.Core.class, BenchCommand.Engine.class, BenchCommand.State.class, BenchCommand.Restore.class,
-                BenchCommand.Spawn.class},
+                BenchCommand.Spawn.class, BenchCommand.HostLoad.class, BenchCommand.Extras.class},
         description = "Measures GuestGuard's decider: core throughput, engine throughput on a real broker, state size, restore time.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -191,6 +191,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The engine's topology on a real broker against raw consume-produce passthroughs of the same facts.")
     static final class Engine implements Callable<Integer> {
         static final double TARGET_RATIO = 0.8;
+        /** Issue 18: the engine at half of Kafka Streams' own speed with the engine's settings. */
+        static final double TARGET_STREAMS_RATIO = 0.5;
 
         @ParentCommand
         BenchCommand parent;
@@ -221,10 +223,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "a Kafka Streams passthrough and the engine's topology, one after the other%n", facts, guests);
             EngineBenchmark.Result r = EngineBenchmark.run(new EngineBenchmark.Options(guests, facts, cluster.partitions, warmupFacts,
                     cluster.bootstrapServers, cluster.replicationFactor, cluster.timeout, seed, engineSettings), out);
+            double streamsRatio = r.engine().perSecond() / r.streams().perSecond();
             out.printf(Locale.ROOT, "result: engine %,.0f facts/s; transactional passthrough %,.0f records/s; ratio %.2f "
-                            + "(target >= %.2f: %s); plain passthrough %,.0f records/s; Kafka Streams passthrough %,.0f records/s%n",
+                            + "(target >= %.2f: %s); plain passthrough %,.0f records/s; Kafka Streams passthrough %,.0f records/s; "
+                            + "engine / Kafka Streams passthrough %.2f (target >= %.2f: %s)%n",
                     r.engine().perSecond(), r.transactional().perSecond(), r.ratio(), TARGET_RATIO,
-                    target(r.ratio() >= TARGET_RATIO), r.plain().perSecond(), r.streams().perSecond());
+                    target(r.ratio() >= TARGET_RATIO), r.plain().perSecond(), r.streams().perSecond(), streamsRatio,
+                    TARGET_STREAMS_RATIO, target(streamsRatio >= TARGET_STREAMS_RATIO));
             out.println("machine: " + Machine.describe());
             return 0;
         }
@@ -304,6 +309,75 @@ public final class BenchCommand implements Callable<Integer> {
                     r.restoreSeconds(), r.guests(), TARGET_SECONDS, target(r.restoreSeconds() <= TARGET_SECONDS),
                     r.store().records(), r.changelogBytes() / 1048576.0, (double) r.store().records() / r.guests(),
                     placements, (double) placements / r.guests());
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "hostload", mixinStandardHelpOptions = true,
+            description = "The engine's processor per fact of a min_package_node guest, as the placements view grows (no broker).")
+    static final class HostLoad implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--fleets", split = ",", defaultValue = "100,10000",
+                description = "Guests placed in the view, one run each (default: ${DEFAULT-VALUE}).")
+        List<Integer> fleets;
+
+        @Option(names = "--hosts", defaultValue = "200", description = "Hosts the fleet is spread over (default: ${DEFAULT-VALUE}).")
+        int hosts;
+
+        @Option(names = "--measured", defaultValue = "100", description = "min_package_node guests whose facts are timed (default: ${DEFAULT-VALUE}).")
+        int measured;
+
+        @Option(names = "--facts", defaultValue = "20000", description = "Facts per round (default: ${DEFAULT-VALUE}).")
+        int facts;
+
+        @Option(names = "--rounds", defaultValue = "4", description = "Rounds per fleet, the first a warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            PrintStream out = parent.out;
+            out.printf(Locale.ROOT, "hostload: %d min_package_node guests, %,d facts per round, %d rounds, fleets of %s guests%n",
+                    measured, facts, rounds, fleets);
+            List<HostLoadBenchmark.Result> r = HostLoadBenchmark.run(new HostLoadBenchmark.Options(fleets, hosts, measured, facts,
+                    Math.max(2, rounds)), out);
+            HostLoadBenchmark.Result smallest = r.get(0);
+            HostLoadBenchmark.Result largest = r.get(r.size() - 1);
+            double growth = largest.microsPerFact() / smallest.microsPerFact();
+            out.printf(Locale.ROOT, "result: %.1f µs per fact with %,d guests, %.1f µs with %,d (x%.2f; target: flat, x <= 1.5: %s)%n",
+                    smallest.microsPerFact(), smallest.fleet(), largest.microsPerFact(), largest.fleet(), growth, target(growth <= 1.5));
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "extras", mixinStandardHelpOptions = true,
+            description = "Per-fact extras of the engine in memory: a decision's span with OpenTelemetry off, the placement record compared.")
+    static final class Extras implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--guests", defaultValue = "10000", description = "Guests in the mix (default: ${DEFAULT-VALUE}).")
+        int guests;
+
+        @Option(names = "--facts", defaultValue = "200000", description = "Facts in the mix (default: ${DEFAULT-VALUE}).")
+        int facts;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Measured runs; the best is reported (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the mix (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            PrintStream out = parent.out;
+            ExtrasBenchmark.Result r = ExtrasBenchmark.run(guests, facts, Math.max(1, runs), seed, out);
+            out.printf(Locale.ROOT, "result: a decision's span with OpenTelemetry off %.0f ns (%.0f ns per fact); placement records "
+                            + "of the state before and after compared %.0f ns per fact; %.2f placements written per fact%n",
+                    r.spanNanos(), r.spanNanos() * r.decisions() / r.facts(), r.placementNanos(), r.placementsPerFact());
             out.println("machine: " + Machine.describe());
             return 0;
         }

@@ -38,6 +38,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void hostloadTimesMinPackageNodeFactsAtEachFleetSize() {
+        String out = run("hostload", "--fleets", "10,200", "--hosts", "20", "--measured", "10", "--facts", "200", "--rounds", "2");
+
+        String result = resultLine(out);
+        assertThat(number(result, "([\\d.]+) µs per fact with 10 guests")).isPositive();
+        assertThat(number(result, "([\\d.]+) µs with 200")).isPositive();
+        // The measured guests are decided on at both sizes: restarts at least.
+        assertThat(number(out, "fleet of 200 guests on 20 hosts: [\\d.]+ µs per fact \\(([\\d,]+) decisions")).isPositive();
+        assertMachine(out);
+    }
+
+    @Test
+    void extrasTimesTheSpanAndThePlacementRecordOfTheMix() {
+        String out = run("extras", "--guests", "100", "--facts", "1000", "--runs", "1");
+
+        String result = resultLine(out);
+        assertThat(number(result, "span with OpenTelemetry off ([\\d,]+) ns")).isPositive();
+        assertThat(number(result, "compared ([\\d,]+) ns per fact")).isPositive();
+        assertThat(number(result, "; ([\\d.]+) placements written per fact")).isPositive();
+        assertMachine(out);
+    }
+
+    @Test
     void spawnTimesRealStartsWithAndWithoutTheShell() {
         String out = run("spawn", "--starts", "10");
 

@@ -37,7 +37,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Turns one fact into decisions: decode, load the guest's state, run the pure {@link Decider} at the
@@ -88,15 +87,21 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private DeadlineTicks deadlines;
     private final EngineMetrics metrics;
     private final EngineTracing tracing;
+    /** The placements view counted by host, kept by the view's updater. */
+    private final GuestsPerHost guestsPerHost;
+    /** The states this processor wrote, decoded: read again without decoding while the store holds them. */
+    private final WrittenStates written = new WrittenStates(WrittenStates.DEFAULT_CAPACITY);
     /** The writes of the record in hand, made once it is done. */
     private final List<Runnable> writes = new ArrayList<>();
 
     DecideProcessor(Decider decider, EventCodec codec) {
-        this(decider, codec, EngineTrust.off(codec), EngineMetrics.none(), EngineTracing.DEFAULT);
+        this(decider, codec, EngineTrust.off(codec), EngineMetrics.none(), EngineTracing.DEFAULT, new GuestsPerHost());
     }
 
-    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust, EngineMetrics metrics, EngineTracing tracing) {
+    DecideProcessor(Decider decider, EventCodec codec, EngineTrust trust, EngineMetrics metrics, EngineTracing tracing,
+                    GuestsPerHost guestsPerHost) {
         this.decider = decider;
+        this.guestsPerHost = guestsPerHost;
         this.metrics = metrics;
         this.tracing = tracing;
         this.stored = new StoredFormat<>(codec.mapper(), GuestState.class, GuestState.FORMAT);
@@ -161,10 +166,13 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             state = quarantine(record, fact, states.get(record.key()), "deciding on it failed: " + e);
             outcome = decider.decide(state, fact, decisionTime, viewFor(state));
         }
-        byte[] newState = save(outcome.state());
-        GuestState decidedOn = state;
         GuestState next = outcome.state();
-        writes.add(() -> states.put(record.key(), newState));
+        byte[] newState = save(next);
+        GuestState decidedOn = state;
+        writes.add(() -> {
+            states.put(record.key(), newState);
+            written.wrote(record.key(), newState, next);
+        });
         writes.add(() -> deadlines.update(record.key(), decidedOn, next));
         outcome.decisions().forEach(d -> {
             CloudEvent<Decision> traced = tracing.continued(fact, d);
@@ -193,20 +201,13 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         }
     }
 
-    /** Guests per host from the shared placements view, read only when the package chooses by load. */
+    /** Guests per host of the package's hosts, read only when the package chooses by load. */
     private FleetView viewFor(GuestState state) {
         if (state.spec() == null || state.spec().failoverPolicy() != PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE) {
             return FleetView.EMPTY;
         }
-        Map<String, Integer> guestsPerHost = new TreeMap<>();
-        placementsView.forEach((guest, p) -> {
-            if (p.mayRun()) {
-                guestsPerHost.merge(p.host(), 1, Integer::sum);
-            }
-        });
-        return new FleetView(guestsPerHost);
+        return guestsPerHost.of(state.spec().hosts());
     }
-
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {
         Record<String, byte[]> out = new Record<>(key, signer.encode(event), cause.timestamp());
@@ -222,6 +223,10 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         byte[] bytes = states.get(record.key());
         if (bytes == null) {
             return GuestState.EMPTY;
+        }
+        GuestState mine = written.find(record.key(), bytes);
+        if (mine != null) {
+            return mine; // what this processor decided and wrote: checked then, not again
         }
         try {
             GuestState state = stored.read(bytes);

@@ -7,6 +7,7 @@ import java.util.Set;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.GuestPlacement;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +28,8 @@ import org.jboss.logging.Logger;
  * reads {@code host-heartbeats.v1} (host beats and its own ticks, never the guests' beats) and writes
  * host-loss facts to the guest log. A global store follows {@code placements.v1}: the fleet-wide view
  * (guests per host) that {@code min_package_node} needs, and where the detector finds the guests of
- * a host whose heartbeats stopped. Given an {@link EngineTrust} with signatures on, every record read
+ * a host whose heartbeats stopped; its updater keeps a count of guests per host beside it
+ * ({@link GuestsPerHost}), which {@code min_package_node} reads. Given an {@link EngineTrust} with signatures on, every record read
  * goes through its gate and every record written is signed (the engine's key, or the detector's).
  */
 public final class DecisionTopology {
@@ -135,12 +137,17 @@ public final class DecisionTopology {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         Topology topology = new Topology();
+        GuestsPerHost guestsPerHost = new GuestsPerHost();
         topology.addSource(SOURCE, strings.deserializer(), bytes.deserializer(), topics.guestLog());
-        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust, metrics, tracing), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes), PROCESSOR);
+        topology.addProcessor(PROCESSOR, () -> new DecideProcessor(decider, codec, trust, metrics, tracing, guestsPerHost), SOURCE);
+        // Cached: a guest's state goes to RocksDB and its changelog once per commit, however many of its
+        // facts the commit holds, not once per fact (the cache is flushed before every commit).
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), strings, bytes)
+                .withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PACKAGE_STORE), strings, bytes)
+                .withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE), strings,
-                Serdes.Long()), PROCESSOR);
+                Serdes.Long()).withCachingEnabled(), PROCESSOR);
         // Time for the decider: deadline.reached facts back onto the guest log (DeadlineTicks).
         topology.addSink(DEADLINE_FACTS, topics.guestLog(), strings.serializer(), bytes.serializer(), PROCESSOR);
         topology.addSink(GUEST_COMMANDS, topics.guestCommands(), strings.serializer(), bytes.serializer(), PROCESSOR);
@@ -160,7 +167,7 @@ public final class DecisionTopology {
         topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR, HOST_DETECTOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
                         .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),
-                topics.placements(), "placements-view-updater", () -> new ViewUpdater(trust.placements()));
+                topics.placements(), "placements-view-updater", () -> new ViewUpdater(trust.placements(), guestsPerHost));
         return topology;
     }
 
@@ -175,16 +182,21 @@ public final class DecisionTopology {
         private static final Logger LOG = Logger.getLogger(ViewUpdater.class);
 
         private final VerifiedPlacements verified;
+        private final GuestsPerHost guestsPerHost;
         private KeyValueStore<String, byte[]> view;
         private long skipped;
 
-        ViewUpdater(VerifiedPlacements verified) {
+        ViewUpdater(VerifiedPlacements verified, GuestsPerHost guestsPerHost) {
             this.verified = verified;
+            this.guestsPerHost = guestsPerHost;
         }
 
+        /** Counts the view as restored (a restore bypasses {@link #process}), before any record is processed. */
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             view = context.getStateStore(PLACEMENTS_VIEW);
+            guestsPerHost.clear();
+            new PlacementsView(view, verified).forEach(guestsPerHost::placed);
         }
 
         @Override
@@ -195,8 +207,9 @@ public final class DecisionTopology {
                 return;
             }
             try {
-                verified.read(record.key(), record.value());
+                GuestPlacement placement = verified.read(record.key(), record.value());
                 view.put(record.key(), record.value());
+                guestsPerHost.placed(record.key(), placement);
             } catch (RejectedRecordException e) {
                 skipped(record.key(), e.reason());
             }

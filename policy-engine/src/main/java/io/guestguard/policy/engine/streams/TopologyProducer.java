@@ -81,7 +81,16 @@ public class TopologyProducer {
                 new DecisionTopology.HostDetection(config.policy().hostTimeout(), config.policy().hostCheckInterval(),
                         config.policy().detachTimeout(), config.policy().detachExpiry() == EngineConfig.DetachExpiry.FAIL_OVER,
                         DecisionTopology.HostDetection.DEFAULT_MAX_HOSTS_PER_PARTITION), signing, new EngineMetrics(registry),
-                new EngineTracing(config.trace().propagate(), new OtelDecisionSpans(otel)));
+                new EngineTracing(config.trace().propagate(), spans(otel)));
+    }
+
+    /**
+     * Spans only with OpenTelemetry's SDK on: with it off the tracer is a no-op, but each decision's
+     * span would still be built (its name and eight attributes) on the stream thread.
+     */
+    private static DecisionSpans spans(OpenTelemetry otel) {
+        boolean off = ConfigProvider.getConfig().getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class).orElse(false);
+        return off ? DecisionSpans.NONE : new OtelDecisionSpans(otel);
     }
 
     @Produces

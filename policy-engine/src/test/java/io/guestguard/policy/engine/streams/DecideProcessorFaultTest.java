@@ -1,6 +1,7 @@
 package io.guestguard.policy.engine.streams;
 
 import io.guestguard.policy.core.Decider;
+import io.guestguard.policy.core.FleetView;
 import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,17 +32,24 @@ class DecideProcessorFaultTest {
     private final MockProcessorContext<String, byte[]> context = new MockProcessorContext<>();
     private final KeyValueStore<String, byte[]> states = store(DecisionTopology.STATE_STORE);
     private final KeyValueStore<String, byte[]> packages = store(DecisionTopology.PACKAGE_STORE);
-    private final DecideProcessor processor = new DecideProcessor(new Decider(new RestartLimit(3)), codec);
+    /** The count of guests per host, read only for a guest that chooses its host by load, fails as a disk would. */
+    private final DecideProcessor processor = new DecideProcessor(new Decider(new RestartLimit(3)), codec, EngineTrust.off(codec),
+            EngineMetrics.none(), EngineTracing.DEFAULT, new GuestsPerHost() {
+                @Override
+                synchronized FleetView of(Collection<String> hosts) {
+                    throw new ProcessorStateException("disk failed");
+                }
+            });
 
     @Test
     void aRecordWhoseProcessingThrowsIsDeadLetteredAndWritesNothingElse() {
-        context.addStateStore(failingStore(DecisionTopology.PLACEMENTS_VIEW)); // a disk that fails under the view
+        context.addStateStore(failingStore(DecisionTopology.PLACEMENTS_VIEW)); // a disk that fails under the view too
         processor.init(context);
 
         process("g1", applied("p1", "g1", PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE));
         byte[] before = states.get("g1");
         context.resetForwards();
-        // A guest that chooses its host by load reads the view for its next fact, and the view throws.
+        // A guest that chooses its host by load reads the count for its next fact, and the count throws.
         process("g1", applied("p2", "g1", PackageSpec.FailoverPolicy.CONFIGURED_NODE));
         // The next record does not need the view.
         process("g2", applied("p3", "g2", PackageSpec.FailoverPolicy.CONFIGURED_NODE));
