@@ -6,7 +6,8 @@ import java.util.List;
  * One simulated guest as its reporter and its hosts know it: where it runs (host and placement
  * epoch), whether it runs, its applications' pids and whether each is up, and its reporter's next
  * sequence number. Callers hold its monitor while they read or change it and while they send a fact
- * numbered by {@link #nextSeq()}, so its facts reach the log in the order of their numbers.
+ * numbered by {@link #nextSeq()}, so its facts reach the log in the order of their numbers; the beat
+ * threads read where it runs without the monitor, hence the volatile fields.
  */
 final class SimGuest {
 
@@ -16,9 +17,9 @@ final class SimGuest {
     final String[] apps;
     final long[] pids;
     final boolean[] up;
-    String host;
+    volatile String host;
     long epoch;
-    boolean running;
+    volatile boolean running;
     /** The last sequence number given; the reporter's first fact is number 1. */
     private long seq;
 
