@@ -511,6 +511,7 @@ public final class LocalFleet implements AutoCloseable {
      * one ({@link #startEngines}): the fleet simulator's engines and watcher.
      */
     public ServiceProcess startWatcher(Path home) {
+        deleteRecursively(runDir.resolve(instanceName("migration-watcher", 1) + "-state")); // a fresh fleet's watcher knows no guest
         watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
         return startWatcher(1);
     }
