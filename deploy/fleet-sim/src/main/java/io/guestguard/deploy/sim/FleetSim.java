@@ -60,6 +60,7 @@ final class FleetSim implements AutoCloseable {
     private final CommandReader reader;
     private final GroupLag lag;
     private final Random random;
+    private boolean closed;
     private final ScheduledExecutorService beats = Executors.newScheduledThreadPool(2, r -> {
         Thread thread = new Thread(r, "fleet-sim-beats");
         thread.setDaemon(true);
@@ -277,8 +278,20 @@ final class FleetSim implements AutoCloseable {
         return true;
     }
 
+    void closeQuietly() {
+        try {
+            close();
+        } catch (Exception e) {
+            out.println("could not stop the simulated fleet cleanly: " + e);
+        }
+    }
+
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
         beats.shutdownNow();
         try {
             reader.close();

@@ -51,6 +51,8 @@ public final class FleetSimCommand implements Callable<Integer> {
         SimSettings settings = new SimSettings(home, dir.toAbsolutePath().normalize(), guests, hosts, apps,
                 Duration.ofSeconds(duration), failuresPerSecond, storm, hostLoss, engines, seed);
         try (FleetSim sim = new FleetSim(settings, System.out)) {
+            // Stopped with Ctrl-C or SIGTERM, it still stops the services it started.
+            Runtime.getRuntime().addShutdownHook(new Thread(sim::closeQuietly, "fleet-sim-shutdown"));
             SimResult result = sim.run();
             result.print(System.out);
             return result.missedFailures() == 0 && result.unanswered() == 0 && result.budgetResets() == 0 ? 0 : 1;
