@@ -506,6 +506,16 @@ public final class LocalFleet implements AutoCloseable {
         return watcher;
     }
 
+    /**
+     * Starts migration watcher instance 1 from {@code home}'s packaged jar, in a layout started without
+     * one ({@link #startEngines}): the fleet simulator's engines and watcher.
+     */
+    public ServiceProcess startWatcher(Path home) {
+        deleteRecursively(runDir.resolve(instanceName("migration-watcher", 1) + "-state")); // a fresh fleet's watcher knows no guest
+        watcherJar = home.resolve("migration-watcher/target/quarkus-app/quarkus-run.jar");
+        return startWatcher(1);
+    }
+
     /** The migration watcher's instances by number, as last started. */
     public Map<Integer, ServiceProcess> watchers() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(watchers));
