@@ -83,8 +83,9 @@ final class EngineBenchmark {
      * @param written            records the engine committed in all: decisions, commands, placements and
      *                           state changelog
      */
-    record Result(Mix mix, Pipeline transactional, Pipeline plain, Pipeline streams, Pipeline engine, double engineStartSeconds,
-                  long decisions, long commands, long deadLetters, long written) {
+    /** @param expected what the pure core decides on the mix at the engine's clock (the facts' append times) */
+    record Result(Mix mix, Mixes.Replay expected, Pipeline transactional, Pipeline plain, Pipeline streams, Pipeline engine,
+                  double engineStartSeconds, long decisions, long commands, long deadLetters, long written) {
         double ratio() {
             return engine.perSecond() / transactional.perSecond();
         }
@@ -130,9 +131,10 @@ final class EngineBenchmark {
             out.println(line("plain passthrough", result.plain()));
             out.println(line("Kafka Streams passthrough", result.streams()));
             out.println(line("engine", result.engine()));
-            out.printf(Locale.ROOT, "  engine committed %,d decisions and %,d commands (the pure core decided %,d and %,d), "
-                            + "%,d dead letters; first records %.2f s after start%n", result.decisions(), result.commands(),
-                    mix.decisions(), mix.commands(), result.deadLetters(), result.engineStartSeconds());
+            out.printf(Locale.ROOT, "  engine committed %,d decisions and %,d commands (the pure core decides %,d and %,d at the "
+                            + "engine's clock, the facts' append times), %,d dead letters; first records %.2f s after start%n",
+                    result.decisions(), result.commands(), result.expected().decisions(), result.expected().commands(),
+                    result.deadLetters(), result.engineStartSeconds());
             out.printf(Locale.ROOT, "  the engine wrote %,d records with placements and its state changelog: %.2f per fact, "
                     + "where a passthrough writes 1%n", result.written(), (double) result.written() / mix.facts().size());
             out.println("  transactional passthrough's loop: " + result.transactional().split());
@@ -140,7 +142,8 @@ final class EngineBenchmark {
             out.println("  engine's stream thread: " + result.engine().split());
             out.println("  CPU during the transactional passthrough: " + cpu(result.transactional()));
             out.println("  CPU during the engine: " + cpu(result.engine()));
-            if (result.decisions() != mix.decisions() || result.commands() != mix.commands() || result.deadLetters() != 0) {
+            if (result.decisions() != result.expected().decisions() || result.commands() != result.expected().commands()
+                    || result.deadLetters() != 0) {
                 throw new IllegalStateException("the engine's committed output differs from what the pure core decided");
             }
             return result;
@@ -159,7 +162,8 @@ final class EngineBenchmark {
     /** Loads {@code mix} under {@code topics} and runs the three pipelines over it. */
     private Result round(Topics topics, Mix mix, PrintStream out) {
         long loading = System.nanoTime();
-        Map<TopicPartition, Long> ends = KafkaOps.produce(broker.bootstrapServers(), topics.guestLog(), mix.facts(), codec);
+        Map<String, Long> appendTimes = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<TopicPartition, Long> ends = KafkaOps.produce(broker.bootstrapServers(), topics.guestLog(), mix.facts(), codec, appendTimes);
         out.printf(Locale.ROOT, "  loaded %,d facts into %s in %.1f s%n", KafkaOps.sum(ends), topics.guestLog(),
                 (System.nanoTime() - loading) / 1e9);
         Pipeline transactional = passthrough(topics, ends, true);
@@ -181,7 +185,8 @@ final class EngineBenchmark {
         long commands = KafkaOps.countCommitted(bootstrap, topics.guestCommands()) + KafkaOps.countCommitted(bootstrap, topics.hostCommands());
         long written = decisions + commands + KafkaOps.countCommitted(bootstrap, topics.placements())
                 + KafkaOps.countCommitted(bootstrap, applicationId + "-" + DecisionTopology.STATE_STORE + "-changelog");
-        return new Result(mix, transactional, plain, streams, engine, startSeconds, decisions, commands,
+        return new Result(mix, Mixes.replay(mix.facts(), appendTimes), transactional, plain, streams, engine, startSeconds,
+                decisions, commands,
                 KafkaOps.countCommitted(bootstrap, topics.deadLetter()), written);
     }
 

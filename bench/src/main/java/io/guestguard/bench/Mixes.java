@@ -15,6 +15,7 @@ import io.guestguard.protocol.PlacementPhase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +64,32 @@ final class Mixes {
         outcome.decisions().forEach(d -> actions.merge(d.data().action(), 1, Integer::sum));
         commands += outcome.commands().size();
         return outcome;
+    }
+
+    /** What the pure core makes of a mix's facts at the engine's clock. */
+    record Replay(Map<String, GuestState> states, int decisions, int commands) {
+    }
+
+    /**
+     * The pure core over {@code facts} in order, each decided at its record's timestamp on the guest
+     * log ({@code decisionTimes}, by fact id): the broker's append time, which is the engine's clock.
+     * A mix is made at the facts' own times, minutes of fleet time apart, while a benchmark loads it
+     * into the broker within a second or two; failures that the mix saw leave their window may all be
+     * inside it for the engine, so only this replay says what the engine must decide.
+     */
+    static Replay replay(List<CloudEvent<Fact>> facts, Map<String, Long> decisionTimes) {
+        Decider decider = new Decider(DEFAULT_LIMIT);
+        Map<String, GuestState> states = new HashMap<>();
+        int decisions = 0;
+        int commands = 0;
+        for (CloudEvent<Fact> fact : facts) {
+            Instant at = Instant.ofEpochMilli(decisionTimes.get(fact.id()));
+            Outcome outcome = decider.decide(states.getOrDefault(fact.guestId(), GuestState.EMPTY), fact, at);
+            states.put(fact.guestId(), outcome.state());
+            decisions += outcome.decisions().size();
+            commands += outcome.commands().size();
+        }
+        return new Replay(states, decisions, commands);
     }
 
     /** About 25 guests per host, as a consolidated VM fleet runs. */

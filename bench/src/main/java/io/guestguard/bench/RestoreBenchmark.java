@@ -217,18 +217,12 @@ final class RestoreBenchmark {
      * reads them.
      */
     private static Map<String, GuestState> replayed(Mix mix, List<String> samples, Map<String, Long> decisionTimes) {
-        Decider decider = new Decider(Mixes.DEFAULT_LIMIT);
+        Map<String, GuestState> all = Mixes.replay(mix.facts(), decisionTimes).states();
         Map<String, GuestState> states = new HashMap<>();
-        samples.forEach(guest -> states.put(guest, GuestState.EMPTY));
-        for (CloudEvent<Fact> fact : mix.facts()) {
-            GuestState state = states.get(fact.guestId());
-            if (state != null) {
-                Instant at = Instant.ofEpochMilli(decisionTimes.get(fact.id()));
-                states.put(fact.guestId(), decider.decide(state, fact, at).state());
-            }
-        }
+        samples.forEach(guest -> states.put(guest, all.getOrDefault(guest, GuestState.EMPTY)));
         return states;
     }
+
 
     private void verifyStates(Map<String, GuestState> expected, Map<String, byte[]> restored) {
         restored.forEach((guest, bytes) -> {
