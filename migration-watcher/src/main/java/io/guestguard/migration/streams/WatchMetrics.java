@@ -24,6 +24,7 @@ import java.time.Duration;
  * {@code guestguard_watcher_seq_corrections_total{kind}} (a reporter's answer set the count right:
  * {@code never-assigned} numbers read, {@code not-resent} numbers missed),
  * {@code guestguard_watcher_beats_forgotten_total} (heartbeats forgotten at the bound),
+ * {@code guestguard_watcher_beats_read_total} (heartbeats decoded and checked),
  * {@code guestguard_watcher_states_quarantined_total} and
  * {@code guestguard_watcher_escalations_held_total} (escalations that waited for the watcher to read its
  * input up to their deadline: it was behind), and, with signatures on,
@@ -38,6 +39,7 @@ public final class WatchMetrics {
     private final Counter gapsDetected;
     private final Counter gapsHealed;
     private final Counter beatsForgotten;
+    private final Counter beatsRead;
     private final Counter statesQuarantined;
     private final Counter escalationsHeld;
 
@@ -51,6 +53,9 @@ public final class WatchMetrics {
                 .description("sequence gaps closed by the reporter's resend").register(registry);
         this.beatsForgotten = Counter.builder("guestguard.watcher.beats.forgotten")
                 .description("guests' last heartbeats forgotten at the bound of guests remembered").register(registry);
+        this.beatsRead = Counter.builder("guestguard.watcher.beats.read")
+                .description("guests' heartbeats decoded and checked (at most one per guest in a quarter of the silence timeout)")
+                .register(registry);
         this.statesQuarantined = Counter.builder("guestguard.watcher.states.quarantined")
                 .description("stored watches that could not be read, dead-lettered and started again").register(registry);
         this.escalationsHeld = Counter.builder("guestguard.watcher.escalations.held")
@@ -65,6 +70,10 @@ public final class WatchMetrics {
 
     void beatForgotten() {
         beatsForgotten.increment();
+    }
+
+    void beatRead() {
+        beatsRead.increment();
     }
 
     void stateQuarantined() {

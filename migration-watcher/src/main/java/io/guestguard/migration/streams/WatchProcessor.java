@@ -48,8 +48,9 @@ import java.util.TreeSet;
  *       store write and a changelog record each), for a bounded number of guests ({@link RecentBeats});
  *       a restarted watcher counts every guest as heard at its start, so it gives each a full silence
  *       timeout. Only the beats of guests the watcher has something due for (a running guest's
- *       silence, a check, a migration) are read at all, and of those at most one per guest and
- *       {@link #IDLE}: no state depends on the others, so a storm of beats costs the watcher little
+ *       silence, a check, a migration) are read at all, and of those at most one per guest in
+ *       {@link ContactWatcher#beatReadIntervalMs()} (a quarter of the silence timeout): no state
+ *       depends on the others, so a storm of beats costs the watcher little
  *       more than Kafka's work (the beats it does not read are not checked either: they would change
  *       nothing);</li>
  *   <li>every {@code checkEvery} of wall-clock time: the guests whose deadline passed, from an
@@ -172,6 +173,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         CloudEvent<? extends Fact> fact;
         try {
             if (beat) {
+                metrics.beatRead();
                 if (gate.heartbeat(record.key(), record.value(), RecordOrigin.of(context, record)).data().role().equals("guest")) {
                     beats.heard(record.key(), now);
                 }
@@ -199,13 +201,13 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
     /**
-     * Whether a beat of {@code guest} was read less than {@link #IDLE} ago: another one now would move
-     * its last-heard time by less than that, nothing against a silence timeout of seconds, and a
-     * burst of beats then costs one decode per guest and second.
+     * Whether a beat of {@code guest} was read less than {@link ContactWatcher#beatReadIntervalMs()}
+     * ago: another one now would move its last-heard time by less than a quarter of the silence
+     * timeout, so a guest beating every second costs a decode and a signature check every few seconds.
      */
     private boolean heardWithin(String guest, long now) {
         OptionalLong heard = beats.lastHeard(guest);
-        return heard.isPresent() && now - heard.getAsLong() < IDLE.toMillis();
+        return heard.isPresent() && now - heard.getAsLong() < watcher.beatReadIntervalMs();
     }
 
     private void timePassed(long now) {

@@ -125,6 +125,17 @@ public final class ContactWatcher {
         this.settings = settings;
     }
 
+    /**
+     * How often a running guest's heartbeat needs reading: a quarter of the silence timeout, and at
+     * least once a second. A beat only pushes the silence deadline back (a check is answered by
+     * {@code rebound}, never by a beat), so reading one beat in this interval rather than every beat
+     * moves the deadline earlier by at most this much, never later: a guest that stops beating is
+     * checked after 7.5 to 10 s of silence at the default 10 s, and each beat read costs a signature check.
+     */
+    public long beatReadIntervalMs() {
+        return Math.max(1_000, settings.silenceTimeout().toMillis() / 4);
+    }
+
     /** A fact from the guest's log. */
     public Step onFact(GuestWatch watch, String guest, CloudEvent<? extends Fact> fact, long nowMs) {
         Work work = new Work(watch, guest, nowMs);

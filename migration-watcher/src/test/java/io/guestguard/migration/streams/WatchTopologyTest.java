@@ -161,6 +161,19 @@ class WatchTopologyTest {
     }
 
     @Test
+    void aRunningGuestBeatingEverySecondHasOneBeatReadInAQuarterOfTheSilenceTimeout() {
+        fact("g7", 1L, null, new GuestStarted("h1"), T0);
+        for (int i = 1; i <= 30; i++) { // 30 s of a beat a second: start grace (8 s) and silence timeout (5 s) pass
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+            beat("g7", T0.plusSeconds(i));
+        }
+
+        double read = registry.get("guestguard.watcher.beats.read").counter().count();
+        assertThat(read).as("one beat in 1.25 s (5 s / 4) is read: every other one, not all 30").isBetween(14.0, 16.0);
+        assertThat(commands.readValuesToList()).as("never silent, so never checked").isEmpty();
+    }
+
+    @Test
     void aWatcherBehindItsInputDoesNotEscalateBeforeItHasReadUpToTheDeadline() {
         fact("g2", 4L, null, new GuestStarted("h1"), T0);
         fact("g2", 4L, null, new MigrationStarted("h1", "h2"), T0);
