@@ -46,7 +46,7 @@ class TopicsCommandTest {
         assertThat(created.exitCode()).as(created.err()).isEqualTo(0);
         assertThat(created.out()).contains("created create.guest-log.v1 (2 partitions, replication 1, "
                 + "message.timestamp.type=LogAppendTime)", "created create.placements.v1 (2 partitions, replication 1, "
-                + "cleanup.policy=compact)");
+                + "cleanup.policy=compact, min.cleanable.dirty.ratio=0.1, segment.bytes=1048576, segment.ms=600000)");
         assertThat(created.out().lines().filter(l -> l.startsWith("created "))).hasSize(topics.all().size());
         TopicDescription guestLog = admin.describeTopics(List.of(topics.guestLog())).allTopicNames().get().get(topics.guestLog());
         assertThat(guestLog.partitions()).hasSize(2);
