@@ -330,10 +330,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--measured", defaultValue = "100", description = "min_package_node guests whose facts are timed (default: ${DEFAULT-VALUE}).")
         int measured;
 
-        @Option(names = "--facts", defaultValue = "20000", description = "Facts per round (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--facts", defaultValue = "2000", description = "Facts per round (default: ${DEFAULT-VALUE}).")
         int facts;
 
-        @Option(names = "--rounds", defaultValue = "4", description = "Rounds per fleet, the first a warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rounds", defaultValue = "3", description = "Rounds per fleet, the first a warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Override
