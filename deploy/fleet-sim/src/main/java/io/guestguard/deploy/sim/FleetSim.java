@@ -208,7 +208,8 @@ final class FleetSim implements AutoCloseable {
     private void steady(Map<String, Long> maxLag) throws Exception {
         long periodNanos = settings.failuresPerSecond() > 0 ? (long) (1e9 / settings.failuresPerSecond()) : Long.MAX_VALUE;
         long end = System.nanoTime() + settings.steady().toNanos();
-        long nextFailure = System.nanoTime() + periodNanos;
+        // With no failures, never due (now + Long.MAX_VALUE would wrap around and fail one on every turn).
+        long nextFailure = periodNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + periodNanos;
         long nextLag = System.nanoTime();
         while (System.nanoTime() < end) {
             long now = System.nanoTime();
