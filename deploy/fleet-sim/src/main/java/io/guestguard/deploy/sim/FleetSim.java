@@ -3,16 +3,25 @@ package io.guestguard.deploy.sim;
 import io.guestguard.deploy.fleet.LocalFleet;
 import io.guestguard.deploy.fleet.ServiceProcess;
 import io.guestguard.protocol.Decision;
+import io.guestguard.protocol.GuestAction;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.kafka.KafkaClientSettings;
+import io.guestguard.protocol.kafka.OperatorLog;
 import io.guestguard.protocol.trust.Principal;
+import io.guestguard.protocol.trust.Role;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,12 +41,19 @@ import java.util.stream.Collectors;
  *   <li>steady state: guests beat every second, hosts every 250 ms (the services' defaults),
  *       applications fail on a seeded schedule; latencies, each service's CPU and memory and the
  *       consumer groups' lag measured;</li>
+ *   <li>migration wave: live migrations of distinct guests to their package's other host, each asked
+ *       by a signed {@code operator.request} as the CLI and the console ask, at most so many in
+ *       flight, while the steady failures go on and an application of each guest fails while it
+ *       migrates and again right after; then it waits for the watcher's contact check of each;</li>
  *   <li>storm: a share of all applications fail within one second;</li>
  *   <li>host loss: hosts stop beating and answering; their guests run on until fenced, then start on
  *       their standby hosts;</li>
  * </ol>
  * then waits for every failure's restart to be decided and applied (or a deadline) and counts what
- * was missed.
+ * was missed. The wave comes after the steady state, so that the steady state's cost is measured
+ * without it, and before the storm and the host loss, so that its latencies are not the storm's and
+ * a {@code FAILOVER} in it is never a lost host's; its guests are those whose package lists no host
+ * to be lost, so that the host loss moves the same guests with or without a wave.
  */
 final class FleetSim implements AutoCloseable {
 
@@ -47,6 +63,11 @@ final class FleetSim implements AutoCloseable {
     private static final long FAILURE_WINDOW_MS = Duration.ofHours(6).toMillis();
     private static final String STEADY = "steady";
     private static final String STORM = "storm";
+    private static final String WAVE = "wave";
+    /** Who asks for the wave's migrations: an operator of its own, with its own registered key. */
+    static final String OPERATOR = "fleet-sim";
+    /** A migration not running on its new host this long after its request stops the wave. */
+    private static final Duration MIGRATION_DEADLINE = Duration.ofSeconds(60);
 
     private final SimSettings settings;
     private final PrintStream out;
@@ -54,6 +75,7 @@ final class FleetSim implements AutoCloseable {
     private final Map<String, SimGuest> guests = new LinkedHashMap<>();
     private final List<String> hosts = new ArrayList<>();
     private final Failures failures = new Failures();
+    private final Migrations migrations;
     private final Wire wire;
     private final Reporters reporters;
     private final Supervisors supervisors;
@@ -78,20 +100,27 @@ final class FleetSim implements AutoCloseable {
             String id = settings.guestId(g);
             guests.put(id, new SimGuest(id, List.of(hosts.get(g % hosts.size()), hosts.get((g + 1) % hosts.size())), settings.apps()));
         }
+        long migratable = guests.values().stream().filter(this::migratable).count();
+        if (migratable < settings.migrations()) {
+            throw new IllegalArgumentException("--migrations " + settings.migrations() + ": only " + migratable + " guests have a "
+                    + "package that lists none of the hosts to be lost (--host-loss " + settings.hostLoss() + ")");
+        }
         fleet = LocalFleet.startEngines(settings.home(), settings.runDir(), settings.engines(), "unlimited", Map.of());
         try {
             long began = System.nanoTime();
             List<Principal> principals = new ArrayList<>();
             hosts.forEach(h -> principals.add(Principal.host(h)));
             guests.keySet().forEach(g -> principals.add(Principal.guest(g)));
+            principals.add(new Principal(Role.OPERATOR, OPERATOR));
             fleet.keys().keys(principals);
             out.printf("%d keys registered in %d ms%n", principals.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
             fleet.startWatcher(settings.home());
             wire = new Wire(fleet.bootstrapServers(), fleet.topics(), fleet.keys());
             Map<String, SimGuest> shared = new ConcurrentHashMap<>(guests);
-            reporters = new Reporters(shared, wire, failures);
-            supervisors = new Supervisors(hosts, shared, wire, reporters);
-            reader = new CommandReader(fleet.bootstrapServers(), fleet.topics(), reporters, supervisors, failures);
+            migrations = new Migrations(this::failAny);
+            reporters = new Reporters(shared, wire, failures, migrations);
+            supervisors = new Supervisors(hosts, shared, wire, reporters, migrations, beats);
+            reader = new CommandReader(fleet.bootstrapServers(), fleet.topics(), reporters, supervisors, failures, migrations);
             lag = new GroupLag(fleet.bootstrapServers());
         } catch (RuntimeException e) {
             fleet.close();
@@ -120,6 +149,8 @@ final class FleetSim implements AutoCloseable {
         long steadyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - steadyStart);
         Map<String, SimResult.Usage> usage = cost(before, usage(), steadyMs);
         out.printf("steady state done: %d failures injected%n", failures.of(STEADY).size());
+
+        SimResult.Wave wave = wave();
 
         int stormFailures = storm();
         await(() -> failures.all().stream().allMatch(f -> f.applied()), Duration.ofSeconds(60));
@@ -151,7 +182,7 @@ final class FleetSim implements AutoCloseable {
                 Decision.Action.START_GUEST.name(), failures.decisions(Decision.Action.START_GUEST),
                 Decision.Action.FENCE_HOST.name(), failures.decisions(Decision.Action.FENCE_HOST),
                 Decision.Action.FAILOVER.name(), failures.decisions(Decision.Action.FAILOVER),
-                Decision.Action.ALERT.name(), failures.decisions(Decision.Action.ALERT)));
+                Decision.Action.ALERT.name(), failures.decisions(Decision.Action.ALERT)), wave);
     }
 
     /** Applies every guest's package and waits until each runs with its applications up; returns the seconds it took. */
@@ -177,7 +208,8 @@ final class FleetSim implements AutoCloseable {
     private void steady(Map<String, Long> maxLag) throws Exception {
         long periodNanos = settings.failuresPerSecond() > 0 ? (long) (1e9 / settings.failuresPerSecond()) : Long.MAX_VALUE;
         long end = System.nanoTime() + settings.steady().toNanos();
-        long nextFailure = System.nanoTime() + periodNanos;
+        // With no failures, never due (now + Long.MAX_VALUE would wrap around and fail one on every turn).
+        long nextFailure = periodNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + periodNanos;
         long nextLag = System.nanoTime();
         while (System.nanoTime() < end) {
             long now = System.nanoTime();
@@ -219,6 +251,139 @@ final class FleetSim implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The rolling wave: requests a live migration of {@code --migrations} distinct guests, at most
+     * {@code --migrations-in-flight} requested and not yet running on their new host, failing
+     * applications at the steady rate meanwhile; then waits for every migration's contact check and
+     * every failure of the wave, and measures.
+     */
+    private SimResult.Wave wave() throws Exception {
+        int count = settings.migrations();
+        if (count == 0) {
+            return SimResult.Wave.NONE;
+        }
+        List<SimGuest> chosen = new ArrayList<>(guests.values().stream()
+                .filter(g -> g.running && g.hosts.contains(g.host) && migratable(g)).toList());
+        if (chosen.size() < count) {
+            throw new IllegalStateException("--migrations " + count + ": only " + chosen.size() + " of the guests that may migrate "
+                    + "run after the steady state; see " + settings.runDir().resolve("logs"));
+        }
+        Collections.shuffle(chosen, random);
+        Deque<SimGuest> queue = new ArrayDeque<>(chosen.subList(0, count));
+        Map<Decision.Action, Long> decisionsBefore = decisionCounts();
+        long resetsBefore = failures.budgetResets();
+        WatcherMetrics watcherBefore = watcherMetrics();
+        long startMs = System.currentTimeMillis();
+        long start = System.nanoTime();
+        migrations.watchFrom(startMs);
+
+        List<Migrations.Migration> inFlight = new ArrayList<>();
+        long periodNanos = settings.failuresPerSecond() > 0 ? (long) (1e9 / settings.failuresPerSecond()) : Long.MAX_VALUE;
+        long nextFailure = System.nanoTime() + periodNanos;
+        String stoppedBy = null;
+        try (OperatorLog operator = OperatorLog.open(KafkaClientSettings.plaintext(fleet.bootstrapServers()), fleet.topics().guestLog(),
+                Duration.ofSeconds(30), fleet.keys().signer(new Principal(Role.OPERATOR, OPERATOR)), "fleet-sim-operator",
+                new OperatorLog.Wording("the embedded broker", "", "the topic prefix"))) {
+            while (!queue.isEmpty() || !inFlight.isEmpty()) {
+                inFlight.removeIf(Migrations.Migration::running);
+                long now = System.currentTimeMillis();
+                Optional<Migrations.Migration> late = inFlight.stream()
+                        .filter(m -> m.requestedAt > 0 && now - m.requestedAt > MIGRATION_DEADLINE.toMillis()).findFirst();
+                if (late.isPresent()) {
+                    stoppedBy = late.get().guest + " was not running on " + late.get().to + " " + MIGRATION_DEADLINE.toSeconds()
+                            + " s after its migration was requested; see " + settings.runDir().resolve("logs");
+                    break;
+                }
+                while (inFlight.size() < settings.migrationsInFlight() && !queue.isEmpty()) {
+                    inFlight.add(request(operator, queue.poll()));
+                }
+                if (periodNanos != Long.MAX_VALUE && System.nanoTime() - nextFailure >= 0) {
+                    failOne(WAVE);
+                    nextFailure += periodNanos;
+                }
+                long poll = TimeUnit.MILLISECONDS.toNanos(10);
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, periodNanos == Long.MAX_VALUE ? poll : Math.min(nextFailure - System.nanoTime(), poll)));
+            }
+        }
+        wire.flush();
+        out.printf("migration wave: %d requested, the last running on its new host after %.1f s%n", count - queue.size(),
+                (System.nanoTime() - start) / 1e9);
+        List<Migrations.Migration> all = migrations.all();
+        await(() -> all.stream().allMatch(m -> m.reboundAt > 0 || m.contactLost || !m.running())
+                && waveFailures().stream().allMatch(Failures.Failure::applied), Duration.ofSeconds(60));
+        // The watcher counts a check verified once it has read the rebound: a moment after it is appended.
+        long running = all.stream().filter(Migrations.Migration::running).count();
+        await(() -> watcherMetrics().count() - watcherBefore.count() >= running, Duration.ofSeconds(30));
+        long endMs = System.currentTimeMillis();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        WatcherMetrics watcher = watcherMetrics();
+
+        List<Failures.Failure> waveFailures = waveFailures();
+        Map<String, Long> decisions = new TreeMap<>();
+        decisionCounts().forEach((action, n) -> {
+            long during = n - decisionsBefore.getOrDefault(action, 0L);
+            if (during > 0) {
+                decisions.put(action.name(), during);
+            }
+        });
+        boolean readable = watcher.count() >= 0 && watcherBefore.count() >= 0;
+        return new SimResult.Wave(all.size(), settings.migrationsInFlight(), seconds,
+                Percentiles.of(all.stream().filter(m -> m.startedAt > 0 && m.requestedAt > 0).map(m -> m.startedAt - m.requestedAt).toList()),
+                Percentiles.of(all.stream().filter(m -> m.running() && m.requestedAt > 0).map(m -> m.completedAt - m.requestedAt).toList()),
+                Percentiles.of(all.stream().filter(m -> m.running() && m.verified()).map(m -> m.reboundAt - m.completedAt).toList()),
+                (int) running, (int) all.stream().filter(Migrations.Migration::verified).count(),
+                readable ? Math.round(watcher.count() - watcherBefore.count()) : -1, watcher.meanMs(), watcher.p99BoundMs(),
+                (int) all.stream().filter(m -> m.rebinds.get() > 1).count(),
+                waveFailures.size(), (int) all.stream().filter(m -> m.failedWhileMigrating).count(),
+                (int) all.stream().filter(m -> m.failedJustAfter).count(),
+                (int) waveFailures.stream().filter(f -> !f.decided()).count(), (int) waveFailures.stream().filter(f -> !f.applied()).count(),
+                failures.budgetResets() - resetsBefore, migrations.lost(startMs, endMs).size(),
+                readable ? Math.round(watcher.escalations() - watcherBefore.escalations()) : -1, decisions, stoppedBy);
+    }
+
+    /** Whether {@code guest} may be in the wave: its package lists none of the hosts to be lost. */
+    private boolean migratable(SimGuest guest) {
+        return guest.hosts.stream().noneMatch(hosts.subList(0, settings.hostLoss())::contains);
+    }
+
+    /** Asks, as the operator, to live-migrate {@code guest} to its package's other host. */
+    private Migrations.Migration request(OperatorLog operator, SimGuest guest) throws OperatorLog.KafkaUnavailableException {
+        String from = guest.host;
+        String to = guest.hosts.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        Migrations.Migration migration = migrations.requesting(guest.id, from, to);
+        OperatorLog.Written written = operator.tell(guest.id, GuestAction.MIGRATE.request(to, OPERATOR), OPERATOR);
+        migration.requestedAt = written.where().timestamp(); // the guest log is LogAppendTime: the broker's append time
+        return migration;
+    }
+
+    /** The failures injected during the wave: its steady ones and those of migrating and just-migrated guests. */
+    private List<Failures.Failure> waveFailures() {
+        return failures.all().stream().filter(f -> f.phase.equals(WAVE) || f.phase.startsWith(WAVE + "-")).toList();
+    }
+
+    /** Fails one application of {@code guest} that is up, trying each in turn; false if none is. */
+    private boolean failAny(SimGuest guest, String phase) {
+        int first = Math.floorMod(guest.id.hashCode() + phase.hashCode(), settings.apps());
+        for (int i = 0; i < settings.apps(); i++) {
+            if (reporters.fail(guest, (first + i) % settings.apps(), phase)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Map<Decision.Action, Long> decisionCounts() {
+        Map<Decision.Action, Long> counts = new EnumMap<>(Decision.Action.class);
+        for (Decision.Action action : Decision.Action.values()) {
+            counts.put(action, failures.decisions(action));
+        }
+        return counts;
+    }
+
+    private WatcherMetrics watcherMetrics() {
+        return WatcherMetrics.read(fleet.watcherMetricsUrl());
     }
 
     private long stormAllApplied() {

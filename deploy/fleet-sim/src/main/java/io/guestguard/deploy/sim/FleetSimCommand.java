@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Runs a simulated fleet (guests and hosts speaking the real protocol from this JVM) against the real "
                 + "packaged policy engine and migration watcher on an embedded broker, and prints fact -> decision and "
-                + "fact -> applied latencies, each service's CPU and memory, consumer lag, missed failures and budget resets.")
+                + "fact -> applied latencies, each service's CPU and memory, consumer lag, missed failures and budget resets; "
+                + "with --migrations, a rolling wave of live migrations and the watcher's contact checks after them.")
 public final class FleetSimCommand implements Callable<Integer> {
 
     @Option(names = "--guests", defaultValue = "10000", description = "simulated guests (default ${DEFAULT-VALUE})")
@@ -34,6 +35,13 @@ public final class FleetSimCommand implements Callable<Integer> {
     double storm;
     @Option(names = "--host-loss", defaultValue = "0", description = "hosts lost at the end (default none)")
     int hostLoss;
+    @Option(names = "--migrations", defaultValue = "0",
+            description = "after the steady state, a rolling wave of this many live migrations, each of a distinct guest to "
+                    + "its package's other host, asked as an operator asks (default none)")
+    int migrations;
+    @Option(names = "--migrations-in-flight", defaultValue = "10",
+            description = "the wave's migrations requested and not yet running on their new host, at most (default ${DEFAULT-VALUE})")
+    int migrationsInFlight;
     @Option(names = "--engines", defaultValue = "1", description = "policy engine instances, 1 or 2 (default ${DEFAULT-VALUE})")
     int engines;
     @Option(names = "--seed", defaultValue = "18", description = "the failure schedule's seed (default ${DEFAULT-VALUE})")
@@ -49,13 +57,14 @@ public final class FleetSimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("guestguard.home", ".")).toAbsolutePath().normalize();
         SimSettings settings = new SimSettings(home, dir.toAbsolutePath().normalize(), guests, hosts, apps,
-                Duration.ofSeconds(duration), failuresPerSecond, storm, hostLoss, engines, seed);
+                Duration.ofSeconds(duration), failuresPerSecond, storm, hostLoss, migrations, migrationsInFlight, engines, seed);
         try (FleetSim sim = new FleetSim(settings, System.out)) {
             // Stopped with Ctrl-C or SIGTERM, it still stops the services it started.
             Runtime.getRuntime().addShutdownHook(new Thread(sim::closeQuietly, "fleet-sim-shutdown"));
             SimResult result = sim.run();
             result.print(System.out);
-            return result.missedFailures() == 0 && result.unanswered() == 0 && result.budgetResets() == 0 ? 0 : 1;
+            return result.missedFailures() == 0 && result.unanswered() == 0 && result.budgetResets() == 0
+                    && result.wave().healthy() ? 0 : 1;
         }
     }
 }

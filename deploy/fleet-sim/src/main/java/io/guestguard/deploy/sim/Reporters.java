@@ -24,7 +24,8 @@ import java.util.function.LongConsumer;
  * then each application's {@code app.started}), application failures on the simulator's schedule,
  * beats for every running guest, and the answers to guest commands: a restart or start is an
  * {@code app.started} with a new pid, a stop an {@code app.stopped}, a rebind a {@code rebound} with
- * the next sequence number. A restart with a delay is answered at once: the simulator measures the
+ * the next sequence number (the append time of the one answering a wave's migration is recorded in
+ * {@link Migrations}). A restart with a delay is answered at once: the simulator measures the
  * engine, not the backoff.
  */
 final class Reporters {
@@ -32,13 +33,15 @@ final class Reporters {
     private final Map<String, SimGuest> guests;
     private final Wire wire;
     private final Failures failures;
+    private final Migrations migrations;
     private final AtomicLong pids = new AtomicLong(1000);
     private final AtomicLong commandsAnswered = new AtomicLong();
 
-    Reporters(Map<String, SimGuest> guests, Wire wire, Failures failures) {
+    Reporters(Map<String, SimGuest> guests, Wire wire, Failures failures, Migrations migrations) {
         this.guests = guests;
         this.wire = wire;
         this.failures = failures;
+        this.migrations = migrations;
     }
 
     /** {@code guest} booted on its host: its reporter starts and starts every application. */
@@ -107,8 +110,13 @@ final class Reporters {
                 guest.up[app] = false;
                 wire.guestFact(guest, new AppStopped(stop.app(), guest.pids[app]), trace, at -> { });
             } else if (data instanceof Rebind rebind) {
+                Migrations.Migration migration = migrations.rebind(rebind.decisionId());
                 wire.guestFact(guest, UUID.randomUUID().toString(),
-                        seq -> new Rebound(command.id(), rebind.host(), rebind.epoch(), seq + 1, 0, false), trace, at -> { });
+                        seq -> new Rebound(command.id(), rebind.host(), rebind.epoch(), seq + 1, 0, false), trace, at -> {
+                            if (migration != null && migration.reboundAt == 0) {
+                                migration.reboundAt = at;
+                            }
+                        });
             }
             commandsAnswered.incrementAndGet();
         }

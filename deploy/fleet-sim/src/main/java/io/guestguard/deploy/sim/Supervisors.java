@@ -17,13 +17,17 @@ import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.admission.StartAdmission;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * host commands keyed by it as the real supervisor does, judged by the same rules
  * ({@link StartAdmission}, against the newest placement the engine published): start
  * ({@code guest.started}, the guest's reporter then boots), halt ({@code guest.halted}), migrate
- * ({@code migration.started}, the guest moves, {@code migration.completed}) and fence
+ * ({@code migration.started}, then {@link #MIGRATION_TIME} later, unless the source hung meanwhile, the
+ * guest moves and {@code migration.completed}) and fence
  * ({@code host.fenced}: the lost host's guests are gone), or a {@code host.command-refused}. A lost
  * host ({@link #lose}) neither beats nor answers, and its guests run on until it is fenced, as on a
  * hung host.
@@ -42,6 +47,9 @@ final class Supervisors {
     private final Map<String, SimGuest> guests;
     private final Wire wire;
     private final Reporters reporters;
+    private final Migrations migrations;
+    /** Where the live migrations' ends are scheduled. */
+    private final ScheduledExecutorService copying;
     private final Map<String, StartAdmission> admissions = new HashMap<>();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> lastBeatAt = new ConcurrentHashMap<>();
@@ -50,15 +58,24 @@ final class Supervisors {
     /** Each guest's newest {@code guest.started}: its host and append time. */
     private final Map<String, Started> started = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    /**
+     * How long a live migration takes, from {@code migration.started} to {@code migration.completed}: a
+     * small guest's memory copy. The guest runs on its source meanwhile (its host lists it, its
+     * applications can fail), so the engine's and the watcher's handling of a migrating guest is exercised.
+     */
+    static final Duration MIGRATION_TIME = Duration.ofMillis(500);
 
     record Started(String host, long at) {
     }
 
-    Supervisors(List<String> hosts, Map<String, SimGuest> guests, Wire wire, Reporters reporters) {
+    Supervisors(List<String> hosts, Map<String, SimGuest> guests, Wire wire, Reporters reporters, Migrations migrations,
+                ScheduledExecutorService copying) {
         this.hosts = List.copyOf(hosts);
         this.guests = guests;
         this.wire = wire;
         this.reporters = reporters;
+        this.migrations = migrations;
+        this.copying = copying;
         hosts.forEach(host -> {
             admissions.put(host, new StartAdmission(host));
             lastBeatAt.put(host, new AtomicLong());
@@ -163,9 +180,33 @@ final class Supervisors {
             refuse(host, guest, command, migrate.epoch(), RefusalReason.NOT_RUNNING_HERE, guest.id + " does not run on " + host, trace);
             return;
         }
-        wire.hostFact(host, guest.id, migrate.epoch(), new MigrationStarted(host, migrate.target()), trace, at -> { });
-        guest.host = migrate.target();
-        wire.hostFact(host, guest.id, migrate.epoch(), new MigrationCompleted(host, migrate.target()), trace, at -> { });
+        Migrations.Migration wave = migrations.moving(guest.id);
+        wire.hostFact(host, guest.id, migrate.epoch(), new MigrationStarted(host, migrate.target()), trace, at -> {
+            if (wave != null) {
+                wave.startedAt = at;
+            }
+        });
+        migrations.whileMigrating(guest, wave);
+        copying.schedule(() -> complete(host, guest, migrate, trace), MIGRATION_TIME.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The end of a live migration: the guest runs on the target from now, unless its source hung or it stopped meanwhile. */
+    private void complete(String host, SimGuest guest, MigrateGuest migrate, Traceparent trace) {
+        synchronized (guest) {
+            if (lost.contains(host) || !guest.running || !host.equals(guest.host)) {
+                return; // no migration.completed: the watcher abandons it after its migration timeout
+            }
+            guest.host = migrate.target();
+            guest.epoch = migrate.epoch() + 1; // as the engine places it
+            String id = UUID.randomUUID().toString();
+            Migrations.Migration wave = migrations.completing(guest.id, id);
+            wire.hostFact(host, guest.id, id, migrate.epoch(), new MigrationCompleted(host, migrate.target()), trace, at -> {
+                if (wave != null) {
+                    wave.completedAt = at;
+                }
+            });
+            migrations.justMigrated(guest, wave);
+        }
     }
 
     private void fence(String host, SimGuest guest, CloudEvent<?> command, FenceHost fence, Traceparent trace) {

@@ -69,7 +69,12 @@ final class Wire implements AutoCloseable {
 
     /** {@code fact} about {@code guest}'s placement {@code epoch} from {@code host}'s supervisor. */
     void hostFact(String host, String guest, Long epoch, Fact fact, Traceparent trace, LongConsumer appendedAt) {
-        CloudEvent<Fact> event = new CloudEvent<Fact>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
+        hostFact(host, guest, UUID.randomUUID().toString(), epoch, fact, trace, appendedAt);
+    }
+
+    /** As {@link #hostFact(String, String, Long, Fact, Traceparent, LongConsumer)}, with its id (what the records it causes name). */
+    void hostFact(String host, String guest, String id, Long epoch, Fact fact, Traceparent trace, LongConsumer appendedAt) {
+        CloudEvent<Fact> event = new CloudEvent<Fact>(id, "/host/" + host + "/supervisor",
                 Instant.now(), guest, null, host, epoch, fact).withTraceparent(trace);
         send(topics.guestLog(), guest, Principal.host(host), event, appendedAt);
     }
