@@ -69,7 +69,7 @@ final class CommandReader implements AutoCloseable {
     private void dispatch(ConsumerRecord<String, byte[]> record, long readAt) {
         CloudEvent<?> event;
         try {
-            event = codec.decode(record.value());
+            event = codec.decode(record.value(), record.headers());
         } catch (RejectedRecordException e) {
             unreadable.incrementAndGet();
             return;
