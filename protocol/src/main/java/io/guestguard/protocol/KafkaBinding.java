@@ -75,20 +75,26 @@ public final class KafkaBinding {
     }
 
     /**
-     * The mode of a record with {@code headers} (null: none): binary when it has {@value #SPEC_VERSION},
-     * structured when its content type is {@value CloudEvent#CONTENT_TYPE} or missing.
+     * The mode of a record with {@code headers} (null: none), decided as the binding and the SDKs
+     * decide it: structured when its content type is {@value CloudEvent#CONTENT_TYPE} (whatever else
+     * it carries), else binary when it has {@value #SPEC_VERSION}, else structured when it has no
+     * content type (a record from before the header).
      *
-     * @throws RejectedRecordException when it is neither: a content type that no GuestGuard event has
+     * @throws RejectedRecordException when it is none of these: a content type that no GuestGuard
+     *                                 event has, without {@value #SPEC_VERSION}
      */
     public static Mode mode(Headers headers) {
         if (headers == null) {
             return Mode.STRUCTURED;
         }
+        String type = text(headers, CONTENT_TYPE);
+        if (type != null && mediaType(type).equals(CloudEvent.CONTENT_TYPE)) {
+            return Mode.STRUCTURED;
+        }
         if (headers.lastHeader(SPEC_VERSION) != null) {
             return Mode.BINARY;
         }
-        String type = text(headers, CONTENT_TYPE);
-        if (type == null || mediaType(type).equals(CloudEvent.CONTENT_TYPE)) {
+        if (type == null) {
             return Mode.STRUCTURED;
         }
         throw new RejectedRecordException("content-type " + FreeText.quote(type) + " without a " + SPEC_VERSION

@@ -1,10 +1,10 @@
 package io.guestguard.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.guestguard.protocol.trust.KeyRing;
 import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Provenance;
 import io.guestguard.protocol.trust.SigningKey;
+import io.guestguard.protocol.testing.BinaryMode;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,30 +42,8 @@ class KafkaBindingTest {
                 .withTraceparent(Traceparent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
     }
 
-    /** {@code structured} (a structured-mode value) in binary mode, as a binding-conformant producer writes it. */
-    private Binary binary(byte[] structured) {
-        JsonNode node = codec.read(structured).json();
-        RecordHeaders headers = new RecordHeaders();
-        byte[] data = null;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            switch (field.getKey()) {
-                case "data" -> data = field.getValue().toString().getBytes(StandardCharsets.UTF_8);
-                case "datacontenttype" -> headers.add(KafkaBinding.CONTENT_TYPE, utf8(field.getValue().asText()));
-                default -> headers.add("ce_" + field.getKey(), utf8(field.getValue().asText()));
-            }
-        }
-        return new Binary(headers, data);
-    }
-
-    private record Binary(RecordHeaders headers, byte[] value) {
-        Binary with(String header, String value) {
-            headers.remove(header);
-            if (value != null) {
-                headers.add(header, utf8(value));
-            }
-            return this;
-        }
+    private BinaryMode binary(byte[] structured) {
+        return BinaryMode.of(codec, structured);
     }
 
     @Test
@@ -90,11 +66,14 @@ class KafkaBindingTest {
         RecordHeaders withCharset = new RecordHeaders();
         withCharset.add("content-type", utf8("Application/CloudEvents+JSON; charset=UTF-8"));
         assertThat(gate.fact("g1", value, withCharset, null)).isEqualTo(appFailed());
+        RecordHeaders copiedFromABinaryInput = KafkaBinding.structured(binary(value).headers());
+        assertThat(gate.fact("g1", value, copiedFromABinaryInput, null)).as("the content type decides, as in the SDKs")
+                .isEqualTo(appFailed());
     }
 
     @Test
     void aBinaryRecordIsTheSameEventAndItsSignatureVerifies() {
-        Binary binary = binary(codec.encode(appFailed(), g1));
+        BinaryMode binary = binary(codec.encode(appFailed(), g1));
         assertThat(text(binary.headers(), "ce_dssematerial")).isNotEmpty();
         assertThat(text(binary.headers(), "ce_guestseq")).isEqualTo("7");
 
@@ -111,7 +90,7 @@ class KafkaBindingTest {
         byte[] signed = codec.encode(appFailed(), g1);
 
         assertRejected(binary(signed).with("ce_guestseq", "8"), "bad signature: the event is not the one that was signed");
-        assertRejected(new Binary(binary(signed).headers(), utf8("{\"app\":\"web\",\"pid\":43,\"signal\":\"KILL\"}")),
+        assertRejected(new BinaryMode(binary(signed).headers(), utf8("{\"app\":\"web\",\"pid\":43,\"signal\":\"KILL\"}")),
                 "bad signature: the event is not the one that was signed");
         assertRejected(binary(signed).with("content-type", null), "bad signature: the event is not the one that was signed");
         assertRejected(binary(signed).with("ce_dssematerial", null), "unsigned");
@@ -132,17 +111,17 @@ class KafkaBindingTest {
     void aBinaryRecordIsCheckedAsStrictlyAsAStructuredOne() {
         byte[] signed = codec.encode(appFailed(), g1);
 
-        assertRejected(new Binary(binary(signed).headers(), utf8("not json")), "binary mode: the value (the data) is malformed JSON");
-        assertRejected(new Binary(binary(signed).headers(), null), "binary mode: no value, where the data must be");
+        assertRejected(new BinaryMode(binary(signed).headers(), utf8("not json")), "binary mode: the value (the data) is malformed JSON");
+        assertRejected(new BinaryMode(binary(signed).headers(), null), "binary mode: no value, where the data must be");
         assertRejected(binary(signed).with("ce_guestseq", "007"), "not a GuestGuard CloudEvent");
         assertRejected(binary(signed).with("ce_type", "io.guestguard.app.exploded.v1"), "unknown type 'io.guestguard.app.exploded.v1'");
         assertRejected(binary(signed).with("ce_data", "{}"), "header 'ce_data' is not allowed");
         assertRejected(binary(signed).with("ce_datacontenttype", "application/json"), "header 'ce_datacontenttype' is not allowed");
         assertRejected(binary(signed).with("content-type", "text/plain"), "not a GuestGuard CloudEvent");
-        Binary twice = binary(signed);
+        BinaryMode twice = binary(signed);
         twice.headers().add("ce_guestid", utf8("g2"));
         assertRejected(twice, "binary mode: header 'ce_guestid' appears more than once");
-        Binary huge = binary(signed).with("ce_comment", "x".repeat(EventCodec.MAX_RECORD_BYTES));
+        BinaryMode huge = binary(signed).with("ce_comment", "x".repeat(EventCodec.MAX_RECORD_BYTES));
         assertRejected(huge, "bytes is larger than the " + EventCodec.MAX_RECORD_BYTES);
     }
 
@@ -158,7 +137,7 @@ class KafkaBindingTest {
 
     @Test
     void aBinaryRecordKeptAsStructuredModeStillVerifiesWithoutItsHeaders() {
-        Binary binary = binary(codec.encode(appFailed(), g1));
+        BinaryMode binary = binary(codec.encode(appFailed(), g1));
 
         byte[] kept = gate.structured(binary.value(), binary.headers());
 
@@ -169,7 +148,7 @@ class KafkaBindingTest {
 
     @Test
     void aDeadLetterKeepsTheOriginalsCloudEventsHeadersOnly() {
-        Binary binary = binary(codec.encode(appFailed(), g1));
+        BinaryMode binary = binary(codec.encode(appFailed(), g1));
         binary.headers().add("b3", utf8("trace of another system"));
 
         Headers letter = DeadLetter.headers(binary.headers(), "why", "guestguard.guest-log.v1", 0, 5, "policy-engine");
@@ -185,17 +164,17 @@ class KafkaBindingTest {
     @Test
     void everyConsumerFormTakesBinaryMode() {
         CloudEvent<RestartApp> restart = new CloudEvent<>("c-1", "/policy-engine", AT, "g1", null, null, 3L, new RestartApp("web", 1, 3, 0L, "d-1"));
-        Binary command = binary(codec.encode(restart));
+        BinaryMode command = binary(codec.encode(restart));
         RecordGate unsigned = new RecordGate(codec);
 
         assertThat(unsigned.guestCommand("g1", command.value(), command.headers()).data()).isEqualTo(new RestartApp("web", 1, 3, 0L, "d-1"));
         assertThat(codec.decode(command.value(), command.headers())).isEqualTo(restart);
-        Consumer<Binary> refusedAsFact = b -> assertThatThrownBy(() -> unsigned.fact("g1", b.value(), b.headers(), null))
+        Consumer<BinaryMode> refusedAsFact = b -> assertThatThrownBy(() -> unsigned.fact("g1", b.value(), b.headers(), null))
                 .hasMessageContaining("is not a fact");
         refusedAsFact.accept(command);
     }
 
-    private void assertRejected(Binary binary, String reason) {
+    private void assertRejected(BinaryMode binary, String reason) {
         assertThatThrownBy(() -> gate.fact("g1", binary.value(), binary.headers(), null))
                 .isInstanceOf(RejectedRecordException.class)
                 .hasMessageContaining(reason);
