@@ -12,6 +12,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
@@ -52,7 +53,7 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
     /** Turns a record of the receiver's key into its command, or rejects it with the reason ({@link io.guestguard.protocol.RecordGate}). */
     @FunctionalInterface
     public interface Decoder<C extends Command> {
-        CloudEvent<? extends C> decode(String key, byte[] value);
+        CloudEvent<? extends C> decode(String key, byte[] value, Headers headers);
     }
 
     /** How a command is recorded in the journal before it is applied. */
@@ -199,7 +200,7 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
     private void apply(ConsumerRecord<String, byte[]> record) {
         CloudEvent<? extends C> command;
         try {
-            command = decoder.decode(record.key(), record.value());
+            command = decoder.decode(record.key(), record.value(), record.headers());
         } catch (RuntimeException e) { // RejectedRecordException; anything else is a decoder's bug, not a reason to stop
             // No id to remember it by: dead-letter it, then record its offset (a crash between the two
             // writes the dead letter twice, never loses it).

@@ -32,7 +32,7 @@ public final class DeadLetterWriter {
     /** Dead-letters {@code record} with {@code reason}; throws as {@link AckedSender#send} does. */
     public void write(ConsumerRecord<String, byte[]> record, String reason) {
         LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
-        sender.send(DeadLetter.record(deadLetterTopic, record.key(), record.value(), reason, record.topic(),
+        sender.send(DeadLetter.record(deadLetterTopic, record.key(), record.value(), record.headers(), reason, record.topic(),
                 record.partition(), record.offset(), service),
                 "dead letter for " + record.topic() + "-" + record.partition() + "@" + record.offset());
         counts.count(reason);

@@ -111,7 +111,7 @@ final class HostLoadBenchmark {
             TestOutputTopic<String, byte[]> hostCommands = driver.createOutputTopic(topics.hostCommands(), new StringDeserializer(),
                     new ByteArrayDeserializer());
             for (var command : hostCommands.readRecordsToList()) {
-                CloudEvent<?> start = codec.decode(command.value());
+                CloudEvent<?> start = codec.decode(command.value(), command.headers());
                 if (start.data() instanceof StartGuest) {
                     String host = command.key();
                     guestLog.pipeInput(start.guestId(), codec.encode(new CloudEvent<>("started-" + start.guestId(), "/host/" + host

@@ -3,6 +3,7 @@ package io.guestguard.bench;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.KafkaBinding;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -60,7 +60,7 @@ final class KafkaOps {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (CloudEvent<Fact> fact : facts) {
-                producer.send(new ProducerRecord<>(topic, fact.guestId(), codec.encode(fact)), (metadata, error) -> {
+                producer.send(KafkaBinding.record(topic, fact.guestId(), codec.encode(fact)), (metadata, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
                     } else {

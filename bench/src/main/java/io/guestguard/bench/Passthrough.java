@@ -125,7 +125,7 @@ final class Passthrough {
                     }
                     open = true;
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        producer.send(new ProducerRecord<>(output, record.key(), record.value()), onFailure);
+                        producer.send(new ProducerRecord<>(output, null, record.key(), record.value(), record.headers()), onFailure);
                         pending.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
                     }

@@ -271,7 +271,7 @@ final class RestoreBenchmark {
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
                     .until(() -> {
                         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                            Decision decision = (Decision) codec.decode(record.value()).data();
+                            Decision decision = (Decision) codec.decode(record.value(), record.headers()).data();
                             decision.causeIds().stream().filter(expected::containsKey).forEach(id -> actual.put(id, decision));
                         }
                         return actual.size() == expected.size();

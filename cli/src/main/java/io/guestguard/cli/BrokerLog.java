@@ -97,7 +97,7 @@ final class BrokerLog implements EventLog {
                     return;
                 }
                 try {
-                    sink.accept(new LoggedEvent(codec.decode(record.value()),
+                    sink.accept(new LoggedEvent(codec.decode(record.value(), record.headers()),
                             new TopicPartition(topic, record.partition()) + "@" + record.offset(), record.offset(),
                             Instant.ofEpochMilli(record.timestamp())));
                 } catch (RejectedRecordException e) {

@@ -38,7 +38,7 @@ public class DeadLetters {
     public void accept(ConsumerRecord<String, byte[]> record) {
         String id = record.topic() + "-" + record.partition() + "@" + record.offset();
         DeadLetterEntry entry = DeadLetterEntry.of(id, Instant.ofEpochMilli(record.timestamp()), DeadLetter.read(record.headers()),
-                record.key(), decoded(record.value()));
+                record.key(), decoded(record));
         synchronized (this) {
             if (!newest.add(entry)) {
                 return; // read again
@@ -76,12 +76,12 @@ public class DeadLetters {
         listeners.add(listener);
     }
 
-    private CloudEvent<?> decoded(byte[] value) {
-        if (value == null) {
+    private CloudEvent<?> decoded(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
             return null;
         }
         try {
-            return codec.decode(value);
+            return codec.decode(record.value(), record.headers()); // a dead letter keeps the original's CloudEvents headers
         } catch (RejectedRecordException e) {
             return null; // often why it is a dead letter: the page says it does not decode
         }

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The dead-letter record format: the original key and value untouched, the reason and the origin in
- * headers (the same header names SmallRye's dead-letter strategy uses, so one tool reads both).
+ * headers (the same header names SmallRye's dead-letter strategy uses, so one tool reads both), and
+ * the original's CloudEvents headers ({@link KafkaBinding#carried}), so a dead-lettered event reads
+ * as the event it was, in whichever mode it was written.
  */
 public final class DeadLetter {
 
@@ -24,7 +26,12 @@ public final class DeadLetter {
 
     /** Headers describing why and where from a record was dead-lettered. */
     public static RecordHeaders headers(String reason, String topic, int partition, long offset, String service) {
-        RecordHeaders headers = new RecordHeaders();
+        return headers(null, reason, topic, partition, offset, service);
+    }
+
+    /** As {@link #headers(String, String, int, long, String)}, keeping the CloudEvents headers of the {@code original}'s (null: none). */
+    public static RecordHeaders headers(Headers original, String reason, String topic, int partition, long offset, String service) {
+        RecordHeaders headers = KafkaBinding.carried(original);
         headers.add(REASON, utf8(reason));
         headers.add(TOPIC, utf8(topic));
         headers.add(PARTITION, utf8(Integer.toString(partition)));
@@ -36,8 +43,14 @@ public final class DeadLetter {
     /** A dead-letter record for {@code deadLetterTopic}, keeping the original key and value. */
     public static <K> ProducerRecord<K, byte[]> record(String deadLetterTopic, K key, byte[] value, String reason,
                                                         String topic, int partition, long offset, String service) {
+        return record(deadLetterTopic, key, value, null, reason, topic, partition, offset, service);
+    }
+
+    /** As {@link #record(String, Object, byte[], String, String, int, long, String)}, keeping the original's CloudEvents headers. */
+    public static <K> ProducerRecord<K, byte[]> record(String deadLetterTopic, K key, byte[] value, Headers original, String reason,
+                                                        String topic, int partition, long offset, String service) {
         return new ProducerRecord<>(deadLetterTopic, null, key, value,
-                headers(reason, topic, partition, offset, service));
+                headers(original, reason, topic, partition, offset, service));
     }
 
     /**

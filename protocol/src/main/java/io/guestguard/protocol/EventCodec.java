@@ -18,19 +18,26 @@ import com.networknt.schema.ValidationMessage;
 import io.guestguard.protocol.trust.SigningKey;
 import io.guestguard.protocol.trust.Verifiability;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes GuestGuard CloudEvents in structured JSON mode. Decoding is total: whatever the
+ * Reads and writes GuestGuard CloudEvents: writes structured JSON mode, reads it and, given a Kafka
+ * record's headers, the CloudEvents Kafka binding's binary mode too ({@link KafkaBinding}). Decoding is total: whatever the
  * bytes, it returns a valid event or throws a {@link RejectedRecordException} whose message is the
  * reason a dead-letter record carries, never anything else. It checks, in order: the size (at most
  * {@value #MAX_RECORD_BYTES} bytes), JSON syntax within bounds (nesting, string and number length,
@@ -122,21 +129,62 @@ public final class EventCodec {
         return read(bytes).event();
     }
 
+    /**
+     * The record as a structured-mode value: {@code value} itself when it is one, else the JSON of
+     * the binary-mode event it carries. Its signature, which covers the attributes and the data, not
+     * the bytes, still verifies. For copies kept or forwarded as structured mode (the engine's packages).
+     *
+     * @throws RejectedRecordException as {@link #read(byte[], Headers)} does
+     */
+    public byte[] structured(byte[] value, Headers headers) {
+        if (KafkaBinding.mode(headers) == KafkaBinding.Mode.STRUCTURED) {
+            return value;
+        }
+        try {
+            return mapper.writeValueAsBytes(read(value, headers).json());
+        } catch (JsonProcessingException e) {
+            throw new RejectedRecordException("cannot write the binary-mode record as structured mode: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** As {@link #decode(byte[])}, for a Kafka record with {@code headers}, in either binding mode ({@link #read(byte[], Headers)}). */
+    public CloudEvent<?> decode(byte[] bytes, Headers headers) {
+        return read(bytes, headers).event();
+    }
+
     /** A decoded record: the event, and its JSON as read (what its signature is checked against). */
     public record Read(CloudEvent<?> event, JsonNode json) {
     }
 
     /** As {@link #decode}, keeping the JSON as read. */
     public Read read(byte[] bytes) {
-        if (bytes == null) {
-            throw new RejectedRecordException("empty record: no value");
-        }
-        if (bytes.length > MAX_RECORD_BYTES) {
-            throw new RejectedRecordException("record of " + bytes.length + " bytes is larger than the "
-                    + MAX_RECORD_BYTES + " bytes a GuestGuard event may have");
-        }
+        return read(bytes, null);
+    }
+
+    /**
+     * As {@link #read(byte[])}, for a Kafka record with {@code headers} (null: none), in either mode of
+     * the CloudEvents Kafka binding ({@link KafkaBinding#mode}). A binary-mode record reads as the
+     * structured event with the same attributes: each {@code ce_<name>} header becomes attribute
+     * {@code <name>} ({@code guestseq} and {@code epoch} as numbers, when they are written as JSON
+     * writes them), {@code content-type} becomes {@code datacontenttype}, and the value is the
+     * {@code data}. So what {@link Read#json()} holds, and what a signature is checked against, is
+     * the same in both modes, and a signed event verifies in either.
+     */
+    public Read read(byte[] bytes, Headers headers) {
         try {
-            return decodeChecked(bytes);
+            KafkaBinding.Mode mode = KafkaBinding.mode(headers);
+            int size = (bytes == null ? 0 : bytes.length) + (mode == KafkaBinding.Mode.BINARY ? headerBytes(headers) : 0);
+            if (size > MAX_RECORD_BYTES) {
+                throw new RejectedRecordException("record of " + size + " bytes is larger than the "
+                        + MAX_RECORD_BYTES + " bytes a GuestGuard event may have");
+            }
+            if (mode == KafkaBinding.Mode.BINARY) {
+                return decodeChecked(binary(bytes, headers));
+            }
+            if (bytes == null) {
+                throw new RejectedRecordException("empty record: no value");
+            }
+            return decodeChecked(parse(bytes, "malformed JSON: "));
         } catch (RejectedRecordException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -146,18 +194,79 @@ public final class EventCodec {
         }
     }
 
-    private Read decodeChecked(byte[] bytes) {
+    private JsonNode parse(byte[] bytes, String malformed) {
         JsonNode node;
         try {
             node = mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new RejectedRecordException("malformed JSON: " + e.getOriginalMessage(), e);
+            throw new RejectedRecordException(malformed + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new RejectedRecordException("unreadable record: " + e.getMessage(), e);
         }
         if (node == null || node.isMissingNode()) {
             throw new RejectedRecordException("empty record: no JSON value");
         }
+        return node;
+    }
+
+    /** The attributes a binary-mode record must have in headers, in the order a missing one is named. */
+    private static final List<String> BINARY_REQUIRED = List.of("id", "source", "type", "time");
+
+    /** A binary-mode record as the structured event it stands for (see {@link #read(byte[], Headers)}). */
+    private ObjectNode binary(byte[] value, Headers headers) {
+        ObjectNode node = mapper.createObjectNode();
+        for (Header header : headers) {
+            String key = header.key();
+            if (!key.startsWith(KafkaBinding.ATTRIBUTE_PREFIX)) {
+                continue;
+            }
+            String name = key.substring(KafkaBinding.ATTRIBUTE_PREFIX.length());
+            if (name.equals("data") || name.equals("datacontenttype")) {
+                throw new RejectedRecordException("binary mode: header " + FreeText.quote(key) + " is not allowed; the data is the"
+                        + " record's value and its content type the " + KafkaBinding.CONTENT_TYPE + " header");
+            }
+            if (node.has(name)) {
+                throw new RejectedRecordException("binary mode: header " + FreeText.quote(key) + " appears more than once");
+            }
+            String text = header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+            if ((name.equals("guestseq") || name.equals("epoch")) && CANONICAL_COUNT.matcher(text).matches()) {
+                node.put(name, Long.parseLong(text));
+            } else {
+                node.put(name, text);
+            }
+        }
+        if (!CloudEvent.SPEC_VERSION.equals(node.path("specversion").asText())) {
+            throw new RejectedRecordException("binary mode: " + KafkaBinding.SPEC_VERSION + " is "
+                    + FreeText.quote(node.path("specversion").asText()) + ", not " + CloudEvent.SPEC_VERSION);
+        }
+        for (String required : BINARY_REQUIRED) {
+            if (!node.has(required)) {
+                throw new RejectedRecordException("binary mode: required header " + KafkaBinding.ATTRIBUTE_PREFIX + required + " is missing");
+            }
+        }
+        String contentType = KafkaBinding.text(headers, KafkaBinding.CONTENT_TYPE);
+        if (contentType != null) {
+            node.put("datacontenttype", contentType);
+        }
+        if (value == null) {
+            throw new RejectedRecordException("binary mode: no value, where the data must be");
+        }
+        node.set("data", parse(value, "binary mode: the value (the data) is malformed JSON: "));
+        return node;
+    }
+
+    /** A count as JSON writes it: no sign, no leading zero, at most 16 digits (see {@link CloudEvent#MAX_NUMBER}). */
+    private static final Pattern CANONICAL_COUNT = Pattern.compile("0|[1-9][0-9]{0,15}");
+
+    private static int headerBytes(Headers headers) {
+        int bytes = 0;
+        for (Header header : headers) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
+    }
+
+    private Read decodeChecked(JsonNode node) {
         Traceparent trace = traceparent(node); // before the schema, whose pattern would not say what is wrong
         requireValid(envelopeSchema, node, "not a GuestGuard CloudEvent");
         Instant time = time(node.get("time").asText());

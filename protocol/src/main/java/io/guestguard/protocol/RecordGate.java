@@ -4,6 +4,8 @@ import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Provenance;
 import io.guestguard.protocol.trust.ReplayGuard;
 
+import org.apache.kafka.common.header.Headers;
+
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -29,6 +31,9 @@ import java.util.function.Supplier;
  *   <tr><td>{@code decisions.v1}</td><td>{@link #decision}</td><td>decisions</td><td>{@code guestid}</td></tr>
  *   <tr><td>{@code keys.v1}</td><td>{@link #keyRecord}</td><td>key registrations and revocations</td><td>{@code data.keyId}</td></tr>
  * </table>
+ * Each method has a form that also takes the record's Kafka headers, which every consumer reading
+ * from Kafka uses: a record may be a structured-mode or a binary-mode CloudEvent ({@link KafkaBinding}),
+ * and only the headers tell. The forms without headers read structured mode only.
  * Given a {@link Provenance}, the gate first checks who signed the record and whether that principal
  * may emit it (docs/security.md), and rejects it otherwise. Thread-safe, like the codec it wraps.
  */
@@ -60,9 +65,12 @@ public final class RecordGate {
         this.replays = replays;
     }
 
-    /** Decodes {@code value} and checks its provenance, and that it is no copy if {@code origin} is known. */
-    private CloudEvent<?> decode(byte[] value, ReplayGuard.Origin origin) {
-        EventCodec.Read read = codec.read(value);
+    /**
+     * Decodes {@code value} (with its record's {@code headers}, null if none: {@link EventCodec#read(byte[], Headers)})
+     * and checks its provenance, and that it is no copy if {@code origin} is known.
+     */
+    private CloudEvent<?> decode(byte[] value, Headers headers, ReplayGuard.Origin origin) {
+        EventCodec.Read read = codec.read(value, headers);
         if (provenance != null) {
             Principal signer = provenance.check(read.json(), read.event());
             if (replays != null && origin != null) {
@@ -72,15 +80,30 @@ public final class RecordGate {
         return read.event();
     }
 
+    /**
+     * The record as a structured-mode value ({@link EventCodec#structured}), for a copy kept without
+     * its headers: a binary-mode record's event as JSON, which reads back, signature and all, as it did.
+     *
+     * @throws RejectedRecordException when a binary-mode record does not decode
+     */
+    public byte[] structured(byte[] value, Headers headers) {
+        return codec.structured(value, headers);
+    }
+
     /** A fact on {@code guest-log.v1}: keyed by the guest it is about. */
     public CloudEvent<? extends Fact> fact(String key, byte[] value) {
-        return fact(key, value, null);
+        return fact(key, value, null, null);
     }
 
     /** As {@link #fact(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends Fact> fact(String key, byte[] value, ReplayGuard.Origin origin) {
-        CloudEvent<?> event = decode(value, origin);
+        return fact(key, value, null, origin);
+    }
+
+    /** As {@link #fact(String, byte[], ReplayGuard.Origin)}, for a record with {@code headers} (either binding mode). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends Fact> fact(String key, byte[] value, Headers headers, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, headers, origin);
         if (!(event.data() instanceof Fact)) {
             throw new RejectedRecordException("type " + event.type() + " is not a fact; the guest log carries facts only");
         }
@@ -108,12 +131,17 @@ public final class RecordGate {
 
     /** A liveness beat: keyed by the guest or host that beats, which its {@code guestid} or {@code hostid} names too, if set. */
     public CloudEvent<Heartbeat> heartbeat(String key, byte[] value) {
-        return heartbeat(key, value, null);
+        return heartbeat(key, value, null, null);
     }
 
     /** As {@link #heartbeat(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
     public CloudEvent<Heartbeat> heartbeat(String key, byte[] value, ReplayGuard.Origin origin) {
-        return heartbeat(key, decode(value, origin));
+        return heartbeat(key, value, null, origin);
+    }
+
+    /** As {@link #heartbeat(String, byte[], ReplayGuard.Origin)}, for a record with {@code headers} (either binding mode). */
+    public CloudEvent<Heartbeat> heartbeat(String key, byte[] value, Headers headers, ReplayGuard.Origin origin) {
+        return heartbeat(key, decode(value, headers, origin));
     }
 
     @SuppressWarnings("unchecked")
@@ -137,12 +165,17 @@ public final class RecordGate {
      * every reader but the detector skips ticks and leavings.
      */
     public CloudEvent<?> hostHeartbeat(String key, byte[] value) {
-        return hostHeartbeat(key, value, null);
+        return hostHeartbeat(key, value, null, null);
     }
 
     /** As {@link #hostHeartbeat(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
     public CloudEvent<?> hostHeartbeat(String key, byte[] value, ReplayGuard.Origin origin) {
-        CloudEvent<?> event = decode(value, origin);
+        return hostHeartbeat(key, value, null, origin);
+    }
+
+    /** As {@link #hostHeartbeat(String, byte[], ReplayGuard.Origin)}, for a record with {@code headers} (either binding mode). */
+    public CloudEvent<?> hostHeartbeat(String key, byte[] value, Headers headers, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, headers, origin);
         if (event.data() instanceof DetectorTick tick) {
             requireKey(key, tick.key(), "the key of data.partition's ticks");
             return event;
@@ -163,13 +196,23 @@ public final class RecordGate {
 
     /** A command for a guest's reporter: keyed by that guest. */
     public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value) {
-        return guestCommand(key, value, null);
+        return guestCommand(key, value, null, null);
+    }
+
+    /** As {@link #guestCommand(String, byte[])}, for a record with {@code headers} (either binding mode). */
+    public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value, Headers headers) {
+        return guestCommand(key, value, headers, null);
     }
 
     /** As {@link #guestCommand(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value, ReplayGuard.Origin origin) {
-        CloudEvent<?> event = decode(value, origin);
+        return guestCommand(key, value, null, origin);
+    }
+
+    /** As {@link #guestCommand(String, byte[], ReplayGuard.Origin)}, for a record with {@code headers} (either binding mode). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends GuestCommand> guestCommand(String key, byte[] value, Headers headers, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, headers, origin);
         if (!(event.data() instanceof GuestCommand)) {
             throw new RejectedRecordException("type " + event.type() + " is not a guest command");
         }
@@ -182,13 +225,23 @@ public final class RecordGate {
      * guest names that guest in its data and its {@code guestid} alike.
      */
     public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value) {
-        return hostCommand(key, value, null);
+        return hostCommand(key, value, null, null);
+    }
+
+    /** As {@link #hostCommand(String, byte[])}, for a record with {@code headers} (either binding mode). */
+    public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value, Headers headers) {
+        return hostCommand(key, value, headers, null);
     }
 
     /** As {@link #hostCommand(String, byte[])}, refusing a copy of a genuine record, given where it was read ({@code origin}; null if unknown). */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value, ReplayGuard.Origin origin) {
-        CloudEvent<?> event = decode(value, origin);
+        return hostCommand(key, value, null, origin);
+    }
+
+    /** As {@link #hostCommand(String, byte[], ReplayGuard.Origin)}, for a record with {@code headers} (either binding mode). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends HostCommand> hostCommand(String key, byte[] value, Headers headers, ReplayGuard.Origin origin) {
+        CloudEvent<?> event = decode(value, headers, origin);
         if (!(event.data() instanceof HostCommand command)) {
             throw new RejectedRecordException("type " + event.type() + " is not a host command");
         }
@@ -204,9 +257,14 @@ public final class RecordGate {
     }
 
     /** A guest's placement on the compacted {@code placements.v1}: keyed by the guest. */
-    @SuppressWarnings("unchecked")
     public CloudEvent<GuestPlacement> placement(String key, byte[] value) {
-        CloudEvent<?> event = decode(value, null);
+        return placement(key, value, null);
+    }
+
+    /** As {@link #placement(String, byte[])}, for a record with {@code headers} (either binding mode). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<GuestPlacement> placement(String key, byte[] value, Headers headers) {
+        CloudEvent<?> event = decode(value, headers, null);
         if (!(event.data() instanceof GuestPlacement)) {
             throw new RejectedRecordException("type " + event.type() + " is not a placement");
         }
@@ -215,9 +273,14 @@ public final class RecordGate {
     }
 
     /** An audit record on {@code decisions.v1}: keyed by the guest decided about. */
-    @SuppressWarnings("unchecked")
     public CloudEvent<Decision> decision(String key, byte[] value) {
-        CloudEvent<?> event = decode(value, null);
+        return decision(key, value, null);
+    }
+
+    /** As {@link #decision(String, byte[])}, for a record with {@code headers} (either binding mode). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<Decision> decision(String key, byte[] value, Headers headers) {
+        CloudEvent<?> event = decode(value, headers, null);
         if (!(event.data() instanceof Decision)) {
             throw new RejectedRecordException("type " + event.type() + " is not a decision");
         }
@@ -226,9 +289,14 @@ public final class RecordGate {
     }
 
     /** A registration or revocation on the compacted keys topic: keyed by the key's id. */
-    @SuppressWarnings("unchecked")
     public CloudEvent<? extends KeyRecord> keyRecord(String key, byte[] value) {
-        CloudEvent<?> event = decode(value, null);
+        return keyRecord(key, value, null);
+    }
+
+    /** As {@link #keyRecord(String, byte[])}, for a record with {@code headers} (either binding mode). */
+    @SuppressWarnings("unchecked")
+    public CloudEvent<? extends KeyRecord> keyRecord(String key, byte[] value, Headers headers) {
+        CloudEvent<?> event = decode(value, headers, null);
         if (!(event.data() instanceof KeyRecord record)) {
             throw new RejectedRecordException("type " + event.type() + " is not a key record");
         }

@@ -87,7 +87,7 @@ public final class DeadLetterNet implements ProcessingExceptionHandler {
         LOG.error("{}: dead-lettering {}-{}@{}: {}", service, context.topic(), context.partition(), context.offset(),
                 reason, exception);
         try {
-            producer().send(DeadLetter.record(topic, context.sourceRawKey(), context.sourceRawValue(), reason,
+            producer().send(DeadLetter.record(topic, context.sourceRawKey(), context.sourceRawValue(), context.headers(), reason,
                     context.topic(), context.partition(), context.offset(), service))
                     .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             DeadLetterCounts.of(service).count(reason);

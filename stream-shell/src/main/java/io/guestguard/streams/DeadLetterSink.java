@@ -44,7 +44,7 @@ public final class DeadLetterSink {
                     origin.partition(), origin.offset(), count, reason);
         }
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                DeadLetter.headers(reason, origin.topic(), origin.partition(), origin.offset(), service)), sink);
+                DeadLetter.headers(record.headers(), reason, origin.topic(), origin.partition(), origin.offset(), service)), sink);
         counts.count(reason);
     }
 }

@@ -1,10 +1,10 @@
 package io.guestguard.reporter.durable;
 
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -286,7 +286,7 @@ public final class OutboxSender implements AutoCloseable {
         try {
             for (Outbox.Entry entry : entries) {
                 long seq = entry.seq();
-                target.send(new ProducerRecord<>(topic, key, entry.payload()), (metadata, error) -> completed(gen, seq, error));
+                target.send(KafkaBinding.record(topic, key, entry.payload()), (metadata, error) -> completed(gen, seq, error));
                 sent.incrementAndGet();
             }
         } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.guestguard.protocol.AppStopped;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Signer;
@@ -17,7 +18,6 @@ import io.guestguard.reporter.durable.Outbox;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -150,7 +150,7 @@ public final class FactPublisher implements ApplicationSupervisor.Listener, Auto
     public void heartbeat() {
         CloudEvent<Heartbeat> beat = CloudEvent.ofGuest(UUID.randomUUID().toString(), source, Instant.now(), guestId,
                 new Heartbeat("guest", guestId, List.of()));
-        direct.sendAndForget(new ProducerRecord<>(topics.heartbeats(), guestId, signer.encode(beat)));
+        direct.sendAndForget(KafkaBinding.record(topics.heartbeats(), guestId, signer.encode(beat)));
     }
 
     @Override

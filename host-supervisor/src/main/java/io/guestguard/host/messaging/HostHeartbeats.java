@@ -4,6 +4,7 @@ import io.guestguard.host.SupervisorService;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostLeaving;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.Payload;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
@@ -119,7 +120,7 @@ public class HostHeartbeats {
                     left.completeExceptionally(cause);
                     return CompletableFuture.completedFuture(null);
                 })
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build()));
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).withHeaders(KafkaBinding.structured()).build()));
     }
 
     private <P extends Payload> CloudEvent<P> event(P data) {
@@ -132,7 +133,7 @@ public class HostHeartbeats {
         return supervisor.signer().map(signer -> {
             pulse.beat();
             return Message.of(signer.encode(event(new Heartbeat("host", hostId, supervisor.inventory()))))
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).build());
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(hostId).withHeaders(KafkaBinding.structured()).build());
         });
     }
 }

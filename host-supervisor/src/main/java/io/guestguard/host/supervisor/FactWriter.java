@@ -4,6 +4,7 @@ import io.guestguard.agent.AckedSender;
 import io.guestguard.agent.DeadLetterWriter;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Signer;
@@ -11,7 +12,6 @@ import io.guestguard.protocol.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -84,7 +84,7 @@ public final class FactWriter implements AutoCloseable {
     private CloudEvent<Fact> write(String guest, Long epoch, Fact fact, Traceparent trace) {
         CloudEvent<Fact> event = new CloudEvent<Fact>(UUID.randomUUID().toString(), "/host/" + host + "/supervisor",
                 clock.instant(), guest, null, host, epoch, fact).withTraceparent(trace);
-        sender.send(new ProducerRecord<>(topics.guestLog(), guest, signer.encode(event)), "fact about " + guest);
+        sender.send(KafkaBinding.record(topics.guestLog(), guest, signer.encode(event)), "fact about " + guest);
         LOG.infof("%s: %s (epoch %s)", guest, fact.describe(), epoch);
         return event;
     }

@@ -301,9 +301,9 @@ public final class FleetWatch implements AutoCloseable {
                     // one on anyone's word would let a start through that the placement forbids.
                     throw new RejectedRecordException("a tombstone: placements are never deleted");
                 }
-                keepPlacement(record.key(), gate.placement(record.key(), record.value()).data());
+                keepPlacement(record.key(), gate.placement(record.key(), record.value(), record.headers()).data());
             } else {
-                if (gate.hostHeartbeat(record.key(), record.value()).data() instanceof Heartbeat beat) {
+                if (gate.hostHeartbeat(record.key(), record.value(), record.headers(), null).data() instanceof Heartbeat beat) {
                     keepBeat(beat.id(), beat.guests()); // not a detector's tick
                 }
             }

@@ -1,5 +1,6 @@
 package io.guestguard.migration.streams;
 
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.streams.RecordOrigin;
 import io.guestguard.migration.watch.ContactWatcher;
 import io.guestguard.migration.watch.ContactWatcher.Escalate;
@@ -180,12 +181,12 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         try {
             if (beat) {
                 metrics.beatRead();
-                if (gate.heartbeat(record.key(), record.value(), RecordOrigin.of(context, record)).data().role().equals("guest")) {
+                if (gate.heartbeat(record.key(), record.value(), record.headers(), RecordOrigin.of(context, record)).data().role().equals("guest")) {
                     beats.heard(record.key(), now);
                 }
                 return; // a host beat from a supervisor older than host-heartbeats.v1: the engine's
             }
-            fact = gate.fact(record.key(), record.value(), RecordOrigin.of(context, record));
+            fact = gate.fact(record.key(), record.value(), record.headers(), RecordOrigin.of(context, record));
         } catch (RejectedRecordException e) {
             deadLetter(record, e.reason());
             return;
@@ -304,7 +305,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 CloudEvent<Rebind> command = traces.rebind(new CloudEvent<>(rebind.commandId(), SOURCE, Instant.ofEpochMilli(now),
                         guest, null, rebind.host(), rebind.epoch(), new Rebind(rebind.host(), rebind.epoch(), rebind.causeId())),
                         rebind.causeId());
-                Record<String, byte[]> out = new Record<>(guest, signer.encode(command), now);
+                Record<String, byte[]> out = new Record<>(guest, signer.encode(command), now, KafkaBinding.structured());
                 writes.add(() -> {
                     context.forward(out, WatchTopology.REBINDS);
                     metrics.rebindSent();
@@ -315,7 +316,7 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 var lost = escalate.lost();
                 CloudEvent<Fact> fact = traces.started(new CloudEvent<Fact>(escalate.factId(), SOURCE, Instant.ofEpochMilli(now),
                         guest, null, lost.host(), lost.epoch(), lost));
-                Record<String, byte[]> out = new Record<>(guest, signer.encode(fact), now);
+                Record<String, byte[]> out = new Record<>(guest, signer.encode(fact), now, KafkaBinding.structured());
                 writes.add(() -> {
                     context.forward(out, WatchTopology.ESCALATIONS);
                     LOG.warnf("%s: %s", guest, lost.describe());

@@ -106,10 +106,15 @@ class WatchTopologyTest {
             driver.advanceWallClockTime(Duration.ofMillis(100));
         }
 
-        List<CloudEvent<?>> rebinds = commands.readValuesToList().stream().<CloudEvent<?>>map(codec::decode).toList();
+        List<TestRecord<String, byte[]>> sent = commands.readRecordsToList();
+        List<CloudEvent<?>> rebinds = sent.stream().<CloudEvent<?>>map(r -> codec.decode(r.value())).toList();
         assertThat(rebinds).extracting(CloudEvent::id).containsExactly("f3:rebind-1", "f3:rebind-2", "f3:rebind-3");
         List<TestRecord<String, byte[]>> escalations = log.readRecordsToList();
         assertThat(escalations).hasSize(1);
+        assertThat(java.util.stream.Stream.concat(sent.stream(), escalations.stream()))
+                .as("structured mode, as the CloudEvents Kafka binding marks it").allSatisfy(r ->
+                        assertThat(new String(r.headers().lastHeader("content-type").value(), java.nio.charset.StandardCharsets.UTF_8))
+                                .isEqualTo("application/cloudevents+json"));
         CloudEvent<?> lost = codec.decode(escalations.get(0).value());
         assertThat(escalations.get(0).key()).isEqualTo("g2");
         assertThat(lost.data()).isInstanceOfSatisfying(ContactLost.class, c -> {

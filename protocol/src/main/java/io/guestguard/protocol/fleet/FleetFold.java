@@ -111,7 +111,7 @@ public final class FleetFold {
             return Optional.empty();
         }
         try {
-            return Optional.of(codec.decode(record.value()));
+            return Optional.of(codec.decode(record.value(), record.headers()));
         } catch (RejectedRecordException e) {
             passedOver++;
             return Optional.empty();

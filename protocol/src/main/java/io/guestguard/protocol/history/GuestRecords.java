@@ -167,7 +167,7 @@ public final class GuestRecords {
             }
             CloudEvent<?> event;
             try {
-                event = codec.decode(record.value());
+                event = codec.decode(record.value(), record.headers());
             } catch (RejectedRecordException e) {
                 undecodable++;
                 return;

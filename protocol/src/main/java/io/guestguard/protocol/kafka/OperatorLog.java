@@ -3,6 +3,7 @@ package io.guestguard.protocol.kafka;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Durations;
 import io.guestguard.protocol.Fact;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -141,7 +142,7 @@ public final class OperatorLog implements AutoCloseable {
 
     /** As {@link #append(CloudEvent)}, keyed by {@code key}. */
     public RecordMetadata append(String key, CloudEvent<?> event) throws KafkaUnavailableException {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, signer.encode(event));
+        ProducerRecord<String, byte[]> record = KafkaBinding.record(topic, key, signer.encode(event));
         try {
             return producer.send(record).get();
         } catch (ExecutionException e) {

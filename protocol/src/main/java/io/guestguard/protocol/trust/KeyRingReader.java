@@ -111,7 +111,7 @@ public final class KeyRingReader implements AutoCloseable {
 
     private void apply(ConsumerRecord<String, byte[]> record) {
         try {
-            CloudEvent<? extends KeyRecord> event = rootGate.keyRecord(record.key(), record.value());
+            CloudEvent<? extends KeyRecord> event = rootGate.keyRecord(record.key(), record.value(), record.headers());
             ring.apply(event);
         } catch (RejectedRecordException e) {
             rejected.accept(record, e.getMessage());

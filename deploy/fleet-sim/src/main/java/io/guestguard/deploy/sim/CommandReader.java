@@ -79,7 +79,7 @@ final class CommandReader implements AutoCloseable {
         }
         CloudEvent<?> event;
         try {
-            event = codec.decode(record.value());
+            event = codec.decode(record.value(), record.headers());
         } catch (RejectedRecordException e) {
             unreadable.incrementAndGet();
             return;

@@ -4,6 +4,7 @@ import io.guestguard.deploy.fleet.FleetKeys;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.Traceparent;
@@ -11,7 +12,6 @@ import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -82,7 +82,7 @@ final class Wire implements AutoCloseable {
     /** A fact the fleet's operator writes about {@code guest} (its package). */
     void operatorFact(String guest, Fact fact) {
         CloudEvent<Fact> event = CloudEvent.ofGuest(UUID.randomUUID().toString(), "/operator/fleet-sim", Instant.now(), guest, fact);
-        producer.send(new ProducerRecord<>(topics.guestLog(), guest, keys.encodeAsWriter(event)), this::count);
+        producer.send(KafkaBinding.record(topics.guestLog(), guest, keys.encodeAsWriter(event)), this::count);
     }
 
     void guestBeat(String guest) {
@@ -106,7 +106,7 @@ final class Wire implements AutoCloseable {
 
     private void send(String topic, String key, Principal writer, CloudEvent<? extends Payload> event, LongConsumer appendedAt) {
         Signer signer = signers.computeIfAbsent(writer, keys::signer);
-        producer.send(new ProducerRecord<>(topic, key, signer.encode(event)), (metadata, e) -> {
+        producer.send(KafkaBinding.record(topic, key, signer.encode(event)), (metadata, e) -> {
             count(metadata, e);
             if (e == null) {
                 appendedAt.accept(metadata.timestamp());

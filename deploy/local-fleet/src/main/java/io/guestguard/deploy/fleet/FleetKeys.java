@@ -4,6 +4,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.EventType;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.KeyRegistered;
 import io.guestguard.protocol.KeyRevoked;
 import io.guestguard.protocol.Topics;
@@ -154,7 +155,7 @@ public final class FleetKeys implements AutoCloseable {
                 Base64.getEncoder().encodeToString(key.publicKey().getEncoded()));
         CloudEvent<KeyRegistered> event = new CloudEvent<>("key-registered-" + key.keyId(), "/operator/root", Instant.now(),
                 null, null, null, null, registration);
-        return new ProducerRecord<>(topics.keys(), key.keyId(), codec.encode(event, root));
+        return KafkaBinding.record(topics.keys(), key.keyId(), codec.encode(event, root));
     }
 
     /** Revokes {@code principal}'s key on the keys topic, signed by the root: its records are refused from then on. */
@@ -166,7 +167,7 @@ public final class FleetKeys implements AutoCloseable {
     }
 
     private void publish(String keyId, CloudEvent<?> event, String what) {
-        await(registrations.send(new ProducerRecord<>(topics.keys(), keyId, codec.encode(event, root))), what);
+        await(registrations.send(KafkaBinding.record(topics.keys(), keyId, codec.encode(event, root))), what);
     }
 
     private void await(Future<RecordMetadata> sent, String what) {

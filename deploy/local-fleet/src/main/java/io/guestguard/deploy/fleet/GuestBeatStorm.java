@@ -4,10 +4,10 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -85,7 +85,7 @@ final class GuestBeatStorm {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"), new StringSerializer(), new ByteArraySerializer())) {
             for (int round = 0; round < beats && !stopped; round++) {
                 for (int g = 0; g < guests && !stopped; g++) {
-                    producer.send(new ProducerRecord<>(topics.heartbeats(), keys.get(g), values.get(g)), (metadata, e) -> {
+                    producer.send(KafkaBinding.record(topics.heartbeats(), keys.get(g), values.get(g)), (metadata, e) -> {
                         if (e != null) {
                             failed.compareAndSet(null, e);
                         }
@@ -115,7 +115,7 @@ final class GuestBeatStorm {
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int g = 0; g < guests; g++) {
                 String guest = "storm-g" + g;
-                producer.send(new ProducerRecord<>(topics.guestLog(), guest, codec.encode(new CloudEvent<>(
+                producer.send(KafkaBinding.record(topics.guestLog(), guest, codec.encode(new CloudEvent<>(
                         "storm-started-" + g, "/host/" + host + "/supervisor", Instant.now(), guest, null, host, 1L,
                         new GuestStarted(host)))));
             }

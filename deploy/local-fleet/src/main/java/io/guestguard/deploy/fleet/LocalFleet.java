@@ -3,6 +3,7 @@ package io.guestguard.deploy.fleet;
 import io.guestguard.host.simulated.SimulatedAdapter;
 import io.guestguard.host.simulated.SimulatedHypervisor;
 import io.guestguard.process.ProcessGroups;
+import io.guestguard.protocol.KafkaBinding;
 
 import io.guestguard.cli.InvalidPackageException;
 import io.guestguard.cli.PackageFileLoader;
@@ -21,7 +22,6 @@ import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Role;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.Admin;
@@ -628,7 +628,7 @@ public final class LocalFleet implements AutoCloseable {
                             + " within " + timeout.toSeconds() + " s; see " + runDir.resolve("logs"));
                 }
                 beats.pollNew(Duration.ofMillis(200)).stream().filter(r -> hosts.contains(r.key()))
-                        .filter(r -> codec.decode(r.value()).data() instanceof Heartbeat).forEach(r -> beating.add(r.key()));
+                        .filter(r -> codec.decode(r.value(), r.headers()).data() instanceof Heartbeat).forEach(r -> beating.add(r.key()));
             }
         }
     }
@@ -900,7 +900,7 @@ public final class LocalFleet implements AutoCloseable {
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         }
         try {
-            operator.send(new ProducerRecord<>(topics.guestLog(), guest, keys.signer(OPERATOR).encode(CloudEvent.ofGuest(
+            operator.send(KafkaBinding.record(topics.guestLog(), guest, keys.signer(OPERATOR).encode(CloudEvent.ofGuest(
                     UUID.randomUUID().toString(), "/operator/local-fleet", Instant.now(), guest, fact))))
                     .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -119,7 +119,7 @@ final class RestartBenchmark implements AutoCloseable {
             while (running) {
                 commands.pollNew(Duration.ofMillis(500)).stream().filter(r -> guest.equals(r.key())).forEach(r -> {
                     Instant read = Instant.now();
-                    if (codec.decode(r.value()).data() instanceof RestartApp restart && restart.app().equals(app)) {
+                    if (codec.decode(r.value(), r.headers()).data() instanceof RestartApp restart && restart.app().equals(app)) {
                         commandsRead.add(read);
                     }
                 });

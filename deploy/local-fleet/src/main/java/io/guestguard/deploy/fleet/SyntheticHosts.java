@@ -5,6 +5,7 @@ import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.Payload;
@@ -12,7 +13,6 @@ import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.Principal;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -144,7 +144,7 @@ final class SyntheticHosts implements AutoCloseable {
     }
 
     private void send(String host) {
-        producer.send(new ProducerRecord<>(topics.hostHeartbeats(), host, keys.signer(Principal.host(host)).encode(new CloudEvent<>(
+        producer.send(KafkaBinding.record(topics.hostHeartbeats(), host, keys.signer(Principal.host(host)).encode(new CloudEvent<>(
                 UUID.randomUUID().toString(), "/host/" + host + "/supervisor", Instant.now(), null, null, host, null,
                 new Heartbeat("host", host, List.of())))), (metadata, e) -> {
             if (e == null) {
@@ -154,7 +154,7 @@ final class SyntheticHosts implements AutoCloseable {
     }
 
     private void send(String topic, String key, Principal as, CloudEvent<?> event) {
-        producer.send(new ProducerRecord<>(topic, key, keys.signer(as).encode(event)));
+        producer.send(KafkaBinding.record(topic, key, keys.signer(as).encode(event)));
     }
 
     @Override

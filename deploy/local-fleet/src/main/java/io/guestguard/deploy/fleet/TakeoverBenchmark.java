@@ -6,6 +6,7 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -169,7 +169,7 @@ final class TakeoverBenchmark implements AutoCloseable {
                 String guest = "storm-g" + (n % GUESTS);
                 String id = "storm-" + n;
                 sent.put(id, System.nanoTime());
-                producer.send(new ProducerRecord<>(fleet.topics().guestLog(), guest, fleet.keys().encodeAsWriter(CloudEvent.ofGuest(id,
+                producer.send(KafkaBinding.record(fleet.topics().guestLog(), guest, fleet.keys().encodeAsWriter(CloudEvent.ofGuest(id,
                         "/guest/" + guest + "/reporter", Instant.now(), guest, AppFailed.killed("app1", 1000 + n, "KILL")))),
                         (metadata, e) -> {
                             if (metadata != null) {
@@ -190,7 +190,7 @@ final class TakeoverBenchmark implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : decisionReader.pollNew(Duration.ofMillis(100))) {
                     long now = System.nanoTime();
                     try {
-                        CloudEvent<Decision> decision = gate.decision(record.key(), record.value());
+                        CloudEvent<Decision> decision = gate.decision(record.key(), record.value(), record.headers());
                         synchronized (this) {
                             decision.data().causeIds().forEach(cause -> decided.add(new Decided(record.partition(), now, cause,
                                     decision.guestId(), decision.data().attempt())));

@@ -97,9 +97,9 @@ public final class Timeline implements AutoCloseable {
         CloudEvent<?> event;
         try {
             // The topics the services gate are read through the gate: once, as they read them.
-            event = topic.equals(topics.guestLog()) ? gate.fact(record.key(), record.value())
-                    : topic.equals(topics.hostHeartbeats()) ? gate.hostHeartbeat(record.key(), record.value())
-                    : codec.decode(record.value());
+            event = topic.equals(topics.guestLog()) ? gate.fact(record.key(), record.value(), record.headers(), null)
+                    : topic.equals(topics.hostHeartbeats()) ? gate.hostHeartbeat(record.key(), record.value(), record.headers(), null)
+                    : codec.decode(record.value(), record.headers());
         } catch (RejectedRecordException refused) {
             showRefused(record, appended, refused.reason());
             return;
@@ -119,7 +119,7 @@ public final class Timeline implements AutoCloseable {
     private void showRefused(ConsumerRecord<String, byte[]> record, Instant appended, String reason) {
         CloudEvent<?> event;
         try {
-            event = codec.decode(record.value());
+            event = codec.decode(record.value(), record.headers());
         } catch (RejectedRecordException e) {
             out.println("unreadable record on " + record.topic() + " (" + e.reason() + "); the consuming service dead-letters it");
             return;

@@ -1,5 +1,6 @@
 package io.guestguard.deploy.fleet;
 
+import io.cloudevents.SpecVersion;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
@@ -11,10 +12,12 @@ import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.FenceHost;
 import io.guestguard.protocol.Heartbeat;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.OperatorRequest;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.Payload;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.Traceparent;
 import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Role;
 import io.guestguard.protocol.trust.SigningKey;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,16 +54,29 @@ import static org.awaitility.Awaitility.await;
  * replayed or wrongly signed record ends as a dead letter with its reason, written by the service
  * that read it, and no decision follows from it; nothing is fenced, halted or failed over; and the
  * fleet still decides a real failure afterwards.
+ *
+ * <p>Then issue 20 on the same fleet, as an outside pipeline built on the official CloudEvents Java
+ * SDK ({@link SdkPipeline}) sees it: a failure of g2's app1 that the SDK wrote in binary mode, signed
+ * as g2's reporter signs, its signature in {@code ce_} headers, is decided on like any other; and the
+ * SDK's Kafka deserializer reads every record of every topic (the attacks' dead letters included:
+ * they keep their originals' headers), each with the header GuestGuard writes and no record without it.
  */
 class SignedAttacksFleetTest {
 
     private static final Path HOME = Path.of(System.getProperty("guestguard.home", "../..")).toAbsolutePath().normalize();
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final EventCodec codec = new EventCodec();
 
-    /** One attack: what was sent where, and the dead letter it must end as. */
-    private record Attack(String name, String topic, String key, byte[] value, String service, String reason) {
+    /** One attack: what was sent where (with which headers), and the dead letter it must end as. */
+    private record Attack(String name, String topic, String key, byte[] value, Headers headers, String service, String reason) {
+
+        /** An attack in structured mode, written as the binding says (so its dead letter reads as a CloudEvent). */
+        Attack(String name, String topic, String key, byte[] value, String service, String reason) {
+            this(name, topic, key, value, KafkaBinding.structured(), service, reason);
+        }
     }
 
     @Test
@@ -119,6 +138,11 @@ class SignedAttacksFleetTest {
                     signed(keys, Principal.host("standby"), new CloudEvent<>("forged-beat", "/host/primary/supervisor",
                             Instant.now(), null, null, "primary", null, new Heartbeat("host", "primary", List.of()))),
                     "policy-engine", "not authorized: host standby may not speak for host primary"));
+            ProducerRecord<String, byte[]> withoutId = SdkPipeline.binary(log, "g1", signed(keys, Principal.guest("g1"),
+                    event("binary-without-id", "g1", null, new AppFailed("app1", 4242L, null, "SIGKILL", null, null))));
+            withoutId.headers().remove("ce_id");
+            attacks.add(new Attack("a binary-mode fact without ce_id", log, "g1", withoutId.value(), withoutId.headers(),
+                    "policy-engine", "binary mode: required header ce_id is missing"));
 
             Map<String, List<String>> letters = new TreeMap<>(); // "topic partition@offset" -> "service: reason" of each letter
             Map<String, Attack> sentAt = new TreeMap<>();
@@ -127,7 +151,8 @@ class SignedAttacksFleetTest {
                     new StringSerializer(), new ByteArraySerializer());
                  TopicReader deadLetters = new TopicReader(fleet.bootstrapServers(), topics.deadLetter())) {
                 for (Attack attack : attacks) {
-                    RecordMetadata at = producer.send(new ProducerRecord<>(attack.topic(), attack.key(), attack.value())).get();
+                    RecordMetadata at = producer.send(new ProducerRecord<>(attack.topic(), null, attack.key(), attack.value(),
+                            attack.headers())).get();
                     sentAt.put(attack.topic() + " " + at.partition() + "@" + at.offset(), attack);
                 }
                 await("each attack dead-lettered by the service that read it").atMost(DEADLINE)
@@ -145,7 +170,8 @@ class SignedAttacksFleetTest {
                         letters.getOrDefault(at, List.of("(no dead letter)"))));
             }
 
-            Set<String> forgedIds = attacks.stream().map(a -> codec.decode(a.value()).id()).collect(Collectors.toSet());
+            Set<String> forgedIds = attacks.stream().filter(a -> a.headers().lastHeader("ce_specversion") == null)
+                    .map(a -> codec.decode(a.value(), a.headers()).id()).collect(Collectors.toSet());
             assertThat(observed.between(start, observed.mark(), e -> e.data() instanceof Decision d
                     && (d.causeIds().stream().anyMatch(forgedIds::contains) || d.action() == Decision.Action.FENCE_HOST
                     || d.action() == Decision.Action.FAILOVER || d.action() == Decision.Action.HALT_GUEST)))
@@ -154,11 +180,115 @@ class SignedAttacksFleetTest {
 
             int beforeKill = observed.mark();
             ProcessHandle.of(app1).orElseThrow().destroyForcibly();
-            observed.await(beforeKill, e -> "g1".equals(e.guestId()) && e.data() instanceof Decision d
+            Observed.Seen restart = observed.await(beforeKill, e -> "g1".equals(e.guestId()) && e.data() instanceof Decision d
                             && d.action() == Decision.Action.RESTART_APP && "app1".equals(d.app()),
                     Observed.deadline(DEADLINE), "a restart of g1/app1 decided after the attacks");
             assertThat(pid(appStarted(observed, beforeKill, "g1", "app1"))).as("app1 runs again, as a new process").isNotEqualTo(app1);
+
+            // Issue 20: g2/app1's failure as an outside producer writes it with the CloudEvents SDK, in binary mode.
+            long g2app1 = pid(appStarted(observed, 0, "g2", "app1"));
+            CloudEvent<AppFailed> failure = new CloudEvent<>("sdk-binary-" + UUID.randomUUID(), "/guest/g2/reporter", Instant.now(),
+                    "g2", null, null, null, new AppFailed("app1", g2app1, null, "SIGKILL", null, null)).withTraceparent(Traceparent.start());
+            ProducerRecord<String, byte[]> binary = SdkPipeline.binary(topics.guestLog(), "g2", signed(keys, Principal.guest("g2"), failure));
+            assertThat(header(binary, "ce_dssematerial")).as("the signature, as a ce_ header").isNotEmpty();
+            assertThat(header(binary, "ce_signedextattrs")).isEqualTo("guestid,traceparent");
+            assertThat(header(binary, "content-type")).isEqualTo("application/json");
+            assertThat(new String(binary.value(), StandardCharsets.UTF_8)).as("the value is the data alone").startsWith("{\"app\":\"app1\"");
+            int beforeBinary = observed.mark();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(binary).get();
+            }
+            Observed.Seen decided = observed.await(beforeBinary, e -> "g2".equals(e.guestId()) && e.data() instanceof Decision d
+                            && d.action() == Decision.Action.RESTART_APP && d.causeIds().contains(failure.id()),
+                    Observed.deadline(DEADLINE), "a restart of g2/app1 decided on the SDK's binary-mode record");
+            assertThat(((Decision) decided.event().data()).app()).isEqualTo("app1");
+            assertThat(decided.event().traceparent().traceId()).as("the decision continues the fact's trace")
+                    .isEqualTo(failure.traceparent().traceId());
+
+            Map<String, SdkPipeline.Topic> read = SdkPipeline.readEveryTopic(fleet.bootstrapServers(), topics.all());
+            read.forEach((topic, seen) -> {
+                assertThat(seen.unmarked()).as("records on %s without content-type", topic).isEmpty();
+                // All the SDK cannot read is the attack without ce_id, on the guest log, and its dead letters.
+                assertThat(seen.unreadable()).as("records on %s the SDK cannot read", topic).allSatisfy((record, why) -> {
+                    assertThat(record.headers().lastHeader("ce_id")).isNull();
+                    assertThat(header(record, "ce_source")).isEqualTo("/attacker");
+                    assertThat(why).contains("'id'");
+                });
+                if (topic.equals(topics.deadLetter())) {
+                    assertThat(seen.unreadable().keySet()).isNotEmpty().allSatisfy(letter ->
+                            assertThat(header(letter, DeadLetter.REASON)).startsWith("binary mode: required header ce_id is missing"));
+                } else if (!topic.equals(topics.guestLog())) {
+                    assertThat(seen.unreadable()).as("records on %s the SDK cannot read", topic).isEmpty();
+                }
+                assertThat(seen.read()).as("records on %s the SDK read", topic).isNotEmpty();
+                seen.read().forEach(r -> {
+                    io.cloudevents.CloudEvent e = r.event();
+                    assertThat(e.getSpecVersion()).isEqualTo(SpecVersion.V1);
+                    assertThat(e.getType()).as(topic).matches("io\\.guestguard\\.[a-z.-]+\\.v1");
+                    assertThat(e.getId()).isNotEmpty();
+                    assertThat(e.getSource().toString()).startsWith("/");
+                    assertThat(e.getTime()).isNotNull();
+                    assertThat(e.getDataContentType()).isEqualTo("application/json");
+                    if (!forgedIds.contains(e.getId())) { // the unsigned attacks, and their dead letters
+                        assertThat(e.getExtension("dssematerial")).as("signed: %s %s", topic, e.getType()).isNotNull();
+                    }
+                    assertThat(json(e).isObject()).isTrue();
+                });
+                System.out.printf("sdk: %-32s %,6d records read, types %s%n", topic, seen.read().size(),
+                        seen.read().stream().map(r -> r.event().getType()).collect(Collectors.toCollection(TreeSet::new)));
+            });
+            assertThat(read.get(topics.guestLog()).read()).as("the binary-mode fact, read back by the SDK").anySatisfy(r -> {
+                assertThat(r.event().getId()).isEqualTo(failure.id());
+                assertThat(r.record().headers().lastHeader("ce_id")).isNotNull();
+                assertThat(r.event().getExtension("guestid")).isEqualTo("g2");
+                assertThat(json(r.event()).get("signal").asText()).isEqualTo("SIGKILL");
+            });
+            assertThat(read.get(topics.decisions()).read()).as("the decision on it, with its cause and its trace").anySatisfy(r -> {
+                assertThat(r.event().getId()).isEqualTo(decided.event().id());
+                assertThat(r.event().getType()).isEqualTo("io.guestguard.decision.v1");
+                assertThat(r.event().getExtension("guestid")).isEqualTo("g2");
+                assertThat(String.valueOf(r.event().getExtension("traceparent"))).contains(failure.traceparent().traceId());
+                assertThat(json(r.event()).get("action").asText()).isEqualTo("RESTART_APP");
+                assertThat(json(r.event()).get("causeIds").toString()).contains(failure.id());
+            });
+            assertThat(read.get(topics.deadLetter()).read()).as("an attack's dead letter, its reason in a header").anySatisfy(r -> {
+                assertThat(r.event().getId()).isEqualTo("forged-host-lost");
+                assertThat(header(r.record(), DeadLetter.REASON)).startsWith("unsigned");
+            });
+            assertThat(read.get(topics.hostHeartbeats()).read()).anySatisfy(r -> assertThat(r.event().getExtension("hostid")).isEqualTo("primary"));
+            assertThat(read.get(topics.placements()).read()).anySatisfy(r -> assertThat(json(r.event()).get("epoch").asLong()).isPositive());
+
+            // docs/pipelines.md's kcat and jq commands, as a reader runs them, on g1's restart.
+            if (PipelineCommands.installed("kcat") && PipelineCommands.installed("jq")) {
+                Map<String, String> commands = PipelineCommands.of(HOME.resolve("docs/pipelines.md"));
+                assertThat(commands).containsOnlyKeys("headers", "restarts", "failures", "causes");
+                Map<String, String> env = Map.of("BROKER", fleet.bootstrapServers(), "DECISION", restart.event().id());
+                String cause = ((Decision) restart.event().data()).causeIds().get(0);
+                assertThat(PipelineCommands.run(commands.get("headers"), env)).startsWith("content-type=application/cloudevents+json {");
+                assertThat(PipelineCommands.run(commands.get("restarts"), env)).contains("{\"id\":\"" + restart.event().id()
+                        + "\",\"guest\":\"g1\",\"app\":\"app1\",\"reason\":\"");
+                assertThat(PipelineCommands.run(commands.get("failures"), env)).contains("{\"id\":\"" + cause + "\",\"guest\":\"g1\"");
+                assertThat(PipelineCommands.run(commands.get("causes"), env).lines().distinct().toList()).singleElement().asString()
+                        .startsWith("{\"id\":\"" + cause + "\",\"type\":\"io.guestguard.app.failed.v1\"");
+            } else {
+                System.out.println("pipelines: kcat or jq is not installed; docs/pipelines.md's commands not run");
+            }
         }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(io.cloudevents.CloudEvent event) {
+        try {
+            return JSON.readTree(event.getData().toBytes());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("data of " + event.getType() + " is not JSON", e);
+        }
+    }
+
+    private static String header(ProducerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static <D extends Payload> CloudEvent<D> event(String id, String guest, String host, D data) {

@@ -5,6 +5,7 @@ import io.guestguard.policy.core.GuestState;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadlineReached;
 import io.guestguard.protocol.Ids;
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.protocol.trust.Signer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -66,7 +67,7 @@ final class DeadlineTicks {
             CloudEvent<DeadlineReached> fact = new CloudEvent<>(Ids.derive("deadline-", entry.key + "-" + entry.value + "-" + nowMs, ""),
                     Decider.SOURCE, Instant.ofEpochMilli(nowMs), entry.key, null, null, null,
                     new DeadlineReached(dueAtTime, "a fence not confirmed yet"));
-            context.forward(new Record<>(entry.key, signer.encode(fact), nowMs), DecisionTopology.DEADLINE_FACTS);
+            context.forward(new Record<>(entry.key, signer.encode(fact), nowMs, KafkaBinding.structured()), DecisionTopology.DEADLINE_FACTS);
             dueAt.delete(entry.key);
         }
     }

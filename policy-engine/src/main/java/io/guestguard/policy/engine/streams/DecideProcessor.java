@@ -1,5 +1,6 @@
 package io.guestguard.policy.engine.streams;
 
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.streams.RecordOrigin;
 import io.guestguard.policy.core.Decider;
 import io.guestguard.policy.core.FleetView;
@@ -139,7 +140,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private void decide(Record<String, byte[]> record) {
         CloudEvent<? extends Fact> fact;
         try {
-            fact = gate.fact(record.key(), record.value(), RecordOrigin.of(context, record));
+            fact = gate.fact(record.key(), record.value(), record.headers(), RecordOrigin.of(context, record));
         } catch (RejectedRecordException e) {
             deadLetter(record, e.reason());
             return;
@@ -190,8 +191,11 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         });
         if (fact.data() instanceof PackageApplied) {
             // The compacted packages topic: each guest's package as last applied, for tools and views.
-            writes.add(() -> context.forward(new Record<>(record.key(), record.value(), record.timestamp()), DecisionTopology.PACKAGES));
-            writes.add(() -> packages.put(record.key(), record.value()));
+            // Kept and copied as structured mode, whichever mode the fact came in: read back without its headers.
+            byte[] applied = gate.structured(record.value(), record.headers());
+            writes.add(() -> context.forward(new Record<>(record.key(), applied, record.timestamp(), KafkaBinding.structured()),
+                    DecisionTopology.PACKAGES));
+            writes.add(() -> packages.put(record.key(), applied));
         }
         GuestPlacement before = PlacementRecord.of(state);
         GuestPlacement after = PlacementRecord.of(outcome.state());
@@ -210,7 +214,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     }
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {
-        Record<String, byte[]> out = new Record<>(key, signer.encode(event), cause.timestamp());
+        Record<String, byte[]> out = new Record<>(key, signer.encode(event), cause.timestamp(), KafkaBinding.structured());
         writes.add(() -> context.forward(out, sink));
     }
 

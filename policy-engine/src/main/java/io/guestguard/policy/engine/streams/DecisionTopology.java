@@ -8,6 +8,7 @@ import io.guestguard.policy.core.Decider;
 import io.guestguard.protocol.DetectorTick;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -167,7 +168,7 @@ public final class DecisionTopology {
         topology.addSink(DEAD_LETTER, topics.deadLetter(), strings.serializer(), bytes.serializer(), PROCESSOR, HOST_DETECTOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLACEMENTS_VIEW), strings, bytes)
                         .withLoggingDisabled(), "placements-source", strings.deserializer(), bytes.deserializer(),
-                topics.placements(), "placements-view-updater", () -> new ViewUpdater(trust.placements(), guestsPerHost));
+                topics.placements(), "placements-view-updater", () -> new ViewUpdater(trust.placements(), trust.gate(), guestsPerHost));
         return topology;
     }
 
@@ -182,12 +183,14 @@ public final class DecisionTopology {
         private static final Logger LOG = Logger.getLogger(ViewUpdater.class);
 
         private final VerifiedPlacements verified;
+        private final RecordGate gate;
         private final GuestsPerHost guestsPerHost;
         private KeyValueStore<String, byte[]> view;
         private long skipped;
 
-        ViewUpdater(VerifiedPlacements verified, GuestsPerHost guestsPerHost) {
+        ViewUpdater(VerifiedPlacements verified, RecordGate gate, GuestsPerHost guestsPerHost) {
             this.verified = verified;
+            this.gate = gate;
             this.guestsPerHost = guestsPerHost;
         }
 
@@ -207,8 +210,10 @@ public final class DecisionTopology {
                 return;
             }
             try {
-                GuestPlacement placement = verified.read(record.key(), record.value());
-                view.put(record.key(), record.value());
+                // Kept as structured mode, whichever mode it came in: the view keeps values, not headers.
+                byte[] value = gate.structured(record.value(), record.headers());
+                GuestPlacement placement = verified.read(record.key(), value);
+                view.put(record.key(), value);
                 guestsPerHost.placed(record.key(), placement);
             } catch (RejectedRecordException e) {
                 skipped(record.key(), e.reason());

@@ -1,5 +1,6 @@
 package io.guestguard.policy.engine.streams;
 
+import io.guestguard.protocol.KafkaBinding;
 import io.guestguard.streams.RecordOrigin;
 import io.guestguard.policy.engine.streams.DecisionTopology.HostDetection;
 import io.guestguard.protocol.CloudEvent;
@@ -134,7 +135,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         rebuild();
         CloudEvent<?> event;
         try {
-            event = gate.hostHeartbeat(record.key(), record.value(), RecordOrigin.of(context, record));
+            event = gate.hostHeartbeat(record.key(), record.value(), record.headers(), RecordOrigin.of(context, record));
             if (event.data() instanceof DetectorTick tick && tick.partition() != partition) {
                 throw new RejectedRecordException("a tick for partition " + tick.partition() + " read from partition "
                         + partition + ": a detector writes its ticks into the partition it reads");
@@ -199,7 +200,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private void writeTick(long now) {
         CloudEvent<DetectorTick> tick = new CloudEvent<>(DetectorTick.key(partition) + "-" + now, SOURCE,
                 Instant.ofEpochMilli(now), null, null, null, null, new DetectorTick(partition));
-        context.forward(new Record<>(DetectorTick.key(partition), signer.encode(tick), now), DecisionTopology.TICKS);
+        context.forward(new Record<>(DetectorTick.key(partition), signer.encode(tick), now, KafkaBinding.structured()), DecisionTopology.TICKS);
     }
 
     /**
@@ -330,7 +331,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
             CloudEvent<Fact> event = factFor.apply(guest, p);
             if (event != null) {
                 // A host's loss or return starts a chain: a trace of its own for each guest's fact.
-                context.forward(new Record<>(guest, signer.encode(tracing.started(event)), at), DecisionTopology.DETECTED_FACTS);
+                context.forward(new Record<>(guest, signer.encode(tracing.started(event)), at, KafkaBinding.structured()), DecisionTopology.DETECTED_FACTS);
             }
         });
     }

@@ -16,6 +16,7 @@ import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.protocol.Topics;
+import io.guestguard.protocol.testing.BinaryMode;
 import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -146,6 +147,42 @@ class DecisionTopologyTest {
                 .isEqualTo(topics.guestLog());
         assertThat(commands.readRecordsToList()).as("the good record after the bad ones is decided")
                 .singleElement().satisfies(r -> assertThat(codec.decode(r.value()).id()).isEqualTo("restart-f3"));
+    }
+
+    @Test
+    void binaryModeFactsAreDecidedAndEverythingWrittenIsStructuredMode() {
+        PackageSpec spec = new PackageSpec("g1", List.of("h1", "h2"), PackageSpec.FailoverPolicy.CONFIGURED_NODE,
+                PackageSpec.FailbackPolicy.MANUAL, true, true,
+                List.of(new PackageSpec.AppPolicy("app1", 1, null, PackageSpec.Backoff.NONE)));
+        BinaryMode applied = BinaryMode.of(codec, codec.encode(CloudEvent.ofGuest("p1", "/operator/test", Instant.now(), "g1",
+                new PackageApplied(spec))));
+        BinaryMode failed = BinaryMode.of(codec, codec.encode(failure("f1", 10)));
+        BinaryMode withoutId = BinaryMode.of(codec, codec.encode(failure("f2", 11))).with("ce_id", null);
+
+        guestLog.pipeInput(new TestRecord<>("g1", applied.value(), applied.headers()));
+        guestLog.pipeInput(new TestRecord<>("g1", failed.value(), failed.headers()));
+        guestLog.pipeInput(new TestRecord<>("g1", withoutId.value(), withoutId.headers()));
+
+        assertThat(commands.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new RestartApp("app1", 1, 1, 0L, "decision-f1"));
+            assertThat(contentType(r)).isEqualTo("application/cloudevents+json");
+        });
+        assertThat(decisions.readRecordsToList()).isNotEmpty().allSatisfy(r -> assertThat(contentType(r)).isEqualTo("application/cloudevents+json"));
+        assertThat(placements.readRecordsToList()).isNotEmpty().allSatisfy(r -> assertThat(contentType(r)).isEqualTo("application/cloudevents+json"));
+        assertThat(packages.readRecordsToList()).as("the package, copied as structured mode").singleElement().satisfies(r -> {
+            assertThat(contentType(r)).isEqualTo("application/cloudevents+json");
+            assertThat(codec.decode(r.value()).data()).isEqualTo(new PackageApplied(spec));
+        });
+        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(reason(r)).isEqualTo("binary mode: required header ce_id is missing");
+            assertThat(r.value()).isEqualTo(withoutId.value());
+            assertThat(contentType(r)).as("the original's CloudEvents headers, kept").isEqualTo("application/json");
+            assertThat(r.headers().lastHeader("ce_type")).isNotNull();
+        });
+    }
+
+    private static String contentType(TestRecord<String, byte[]> record) {
+        return new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8);
     }
 
     @Test
