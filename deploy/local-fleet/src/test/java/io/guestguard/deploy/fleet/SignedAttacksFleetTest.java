@@ -261,20 +261,18 @@ class SignedAttacksFleetTest {
             assertThat(read.get(topics.placements()).read()).anySatisfy(r -> assertThat(json(r.event()).get("epoch").asLong()).isPositive());
 
             // docs/pipelines.md's kcat and jq commands, as a reader runs them, on g1's restart.
-            if (PipelineCommands.installed("kcat") && PipelineCommands.installed("jq")) {
-                Map<String, String> commands = PipelineCommands.of(HOME.resolve("docs/pipelines.md"));
-                assertThat(commands).containsOnlyKeys("headers", "restarts", "failures", "causes");
-                Map<String, String> env = Map.of("BROKER", fleet.bootstrapServers(), "DECISION", restart.event().id());
-                String cause = ((Decision) restart.event().data()).causeIds().get(0);
-                assertThat(PipelineCommands.run(commands.get("headers"), env)).startsWith("content-type=application/cloudevents+json {");
-                assertThat(PipelineCommands.run(commands.get("restarts"), env)).contains("{\"id\":\"" + restart.event().id()
-                        + "\",\"guest\":\"g1\",\"app\":\"app1\",\"reason\":\"");
-                assertThat(PipelineCommands.run(commands.get("failures"), env)).contains("{\"id\":\"" + cause + "\",\"guest\":\"g1\"");
-                assertThat(PipelineCommands.run(commands.get("causes"), env).lines().distinct().toList()).singleElement().asString()
-                        .startsWith("{\"id\":\"" + cause + "\",\"type\":\"io.guestguard.app.failed.v1\"");
-            } else {
-                System.out.println("pipelines: kcat or jq is not installed; docs/pipelines.md's commands not run");
-            }
+            assertThat(PipelineCommands.installed("kcat") && PipelineCommands.installed("jq"))
+                    .as("kcat and jq run docs/pipelines.md's commands: apt-get install kcat jq (.ci/run does)").isTrue();
+            Map<String, String> commands = PipelineCommands.of(HOME.resolve("docs/pipelines.md"));
+            assertThat(commands).containsOnlyKeys("headers", "restarts", "failures", "causes");
+            Map<String, String> env = Map.of("BROKER", fleet.bootstrapServers(), "DECISION", restart.event().id());
+            String cause = ((Decision) restart.event().data()).causeIds().get(0);
+            assertThat(PipelineCommands.run(commands.get("headers"), env)).startsWith("content-type=application/cloudevents+json {");
+            assertThat(PipelineCommands.run(commands.get("restarts"), env)).contains("{\"id\":\"" + restart.event().id()
+                    + "\",\"guest\":\"g1\",\"app\":\"app1\",\"reason\":\"");
+            assertThat(PipelineCommands.run(commands.get("failures"), env)).contains("{\"id\":\"" + cause + "\",\"guest\":\"g1\"");
+            assertThat(PipelineCommands.run(commands.get("causes"), env).lines().distinct().toList()).singleElement().asString()
+                    .startsWith("{\"id\":\"" + cause + "\",\"type\":\"io.guestguard.app.failed.v1\"");
         }
     }
 
