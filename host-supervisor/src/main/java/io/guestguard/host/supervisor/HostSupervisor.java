@@ -191,9 +191,10 @@ public final class HostSupervisor implements AutoCloseable {
         String queue = queueOf(command);
         queues.enqueue(queue, () -> retried("command " + command.id(), () -> apply(command)).<Void>handle((done, e) -> {
             if (e != null && !workers.isShutdown()) { // closing cuts retries short: the journal keeps the command
-                givenUp.incrementAndGet();
+                // The last one first: trouble() reads the count, then it, and must never find a count without it.
                 lastGivenUp = command.id() + " (" + EventType.of(command.data()).type() + " for " + queue + "): "
                         + FreeText.clean(String.valueOf(e.getCause() == null ? e : e.getCause()));
+                givenUp.incrementAndGet();
                 LOG.errorf("command %s failed %d times; it stays in the journal and is applied again when this "
                         + "supervisor restarts", command.id(), settings.commandRetry().attempts());
             }
