@@ -17,7 +17,6 @@ import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
-import io.guestguard.streams.CommitPacing;
 import io.guestguard.streams.DeadLetterSink;
 import io.guestguard.streams.StoredFormat;
 import org.apache.kafka.streams.processor.PunctuationType;

@@ -1,4 +1,4 @@
-package io.guestguard.streams;
+package io.guestguard.migration.streams;
 
 import org.junit.jupiter.api.Test;
 
