@@ -66,9 +66,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             .map(java.util.logging.Logger::getLogger).toList();
     private static final java.util.logging.Logger CONTROLLER_LOGGER =
             java.util.logging.Logger.getLogger("org.apache.kafka.controller.QuorumController");
-    /** Warnings the broker gives on every clean start and stop of a fresh single node: noise here. */
+    /**
+     * Warnings the broker gives on every clean start and stop of a fresh single node, and a cluster's
+     * nodes on every request to a halted one (each fetch and transaction check, with a stack trace): noise here.
+     */
     private static final List<java.util.logging.Logger> SILENT_LOGGERS = java.util.stream.Stream.of(
-                    "org.apache.kafka.controller.ActivationRecordsGenerator", "org.apache.kafka.clients.NetworkClient")
+                    "org.apache.kafka.controller.ActivationRecordsGenerator", "org.apache.kafka.clients.NetworkClient",
+                    "kafka.server.ReplicaFetcherThread", "org.apache.kafka.server.transaction.AddPartitionsToTxnManager")
             .map(java.util.logging.Logger::getLogger).toList();
 
     /**
