@@ -1,6 +1,5 @@
 package io.guestguard.deploy.fleet;
 
-import io.guestguard.cli.GuestGuardCommand;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.HostLost;
@@ -13,10 +12,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -73,12 +69,7 @@ class BrokerLossFleetTest {
                     && Set.of(Decision.Action.FENCE_HOST, Decision.Action.FAILOVER).contains(d.action())))
                     .as("no host lost or fenced, no guest failed over").isEmpty();
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = new CommandLine(new GuestGuardCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                    .execute("replay", "--verify", "--bootstrap-servers", fleet.bootstrapServers());
-            assertThat(exit).as(out + "\n" + err).isZero();
-            assertThat(out.toString()).containsPattern("\\d+ decisions, 0 differences");
+            ReplayVerify.assertEveryDecisionReproduced(fleet.bootstrapServers());
         }
     }
 
