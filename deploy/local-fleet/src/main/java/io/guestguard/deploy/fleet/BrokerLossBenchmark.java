@@ -75,8 +75,12 @@ final class BrokerLossBenchmark {
             return outcomes.stream().filter(o -> o.decisions().size() > 1).toList();
         }
 
+        /** The {@code p} quantile (0 to 1) of the halts' pauses, nearest rank; 0 without a halt. */
         long pausePercentile(double p) {
             List<Long> sorted = pauseMs.values().stream().sorted().toList();
+            if (sorted.isEmpty()) {
+                return 0;
+            }
             return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
         }
 

@@ -612,7 +612,7 @@ public final class FleetCommand implements Callable<Integer> {
                 out.println("machine: " + machine());
                 return report.lost().isEmpty() && report.undecided().isEmpty() && report.doubled().isEmpty()
                         && losses.get() == 0 ? 0 : 1;
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | Observed.DeadlineException e) {
                 return parent.failed("brokerloss", e);
             }
         }
