@@ -73,7 +73,8 @@ class AclsCommandTest {
         assertThat(g1.at("/spec/authorization/type").asText()).isEqualTo("simple");
         assertThat(g1.at("/spec/authorization/acls/0/resource/name").asText()).isEqualTo("guestguard.guest-commands.v1");
         assertThat(g1.at("/spec/authorization/acls/0/operations/0").asText()).isEqualTo("Read");
-        assertThat(users.get(0).at("/spec/authorization/acls").findValuesAsText("patternType")).contains("prefixed");
+        assertThat(users.get(0).at("/spec/authorization/acls").findValuesAsText("patternType"))
+                .as("Strimzi's KafkaUser CRD spells Kafka's PREFIXED 'prefix'").contains("prefix").doesNotContain("prefixed");
     }
 
     /** The console reads what its pages and guest histories show and the key ring, and writes operator requests to the guest log: nothing else. */

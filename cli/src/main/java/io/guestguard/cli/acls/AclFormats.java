@@ -59,7 +59,7 @@ public final class AclFormats {
                 out.append("      - resource:\n          type: ").append(strimziType(resource.resourceType()));
                 if (resource.resourceType() != ResourceType.CLUSTER) {
                     out.append("\n          name: ").append(resource.name()).append("\n          patternType: ")
-                            .append(resource.patternType().name().toLowerCase(Locale.ROOT));
+                            .append(strimziPattern(resource.patternType()));
                 }
                 out.append("\n        operations: [")
                         .append(operations.stream().map(AclFormats::name).collect(Collectors.joining(", ")))
@@ -82,6 +82,18 @@ public final class AclFormats {
             name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
         }
         return name.toString();
+    }
+
+    /**
+     * Strimzi's spelling of a pattern type: its KafkaUser CRD takes {@code literal} or {@code prefix},
+     * not Kafka's {@code prefixed}, and refuses the user otherwise.
+     */
+    private static String strimziPattern(PatternType type) {
+        return switch (type) {
+            case LITERAL -> "literal";
+            case PREFIXED -> "prefix";
+            default -> throw new IllegalArgumentException("no ACL of GuestGuard has pattern type " + type);
+        };
     }
 
     private static String strimziType(ResourceType type) {

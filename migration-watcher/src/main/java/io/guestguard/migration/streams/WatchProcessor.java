@@ -17,6 +17,7 @@ import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.streams.CommitPacing;
 import io.guestguard.streams.DeadLetterSink;
 import io.guestguard.streams.StoredFormat;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -119,6 +120,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
     /** Guests whose escalation waits for the input to be read up to its deadline, to log each hold once. */
     private final Set<String> held = new TreeSet<>();
     private final WatchTraces traces;
+    /** A live record's effects commit at once, a backlog's in larger transactions (the beats are most of it). */
+    private final CommitPacing pacing = new CommitPacing();
 
     WatchProcessor(ContactWatcher watcher, EventCodec codec, String heartbeatsTopic, Duration checkEvery,
                    WatchMetrics metrics) {
@@ -166,6 +169,9 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
             RecordMetadata origin = context.recordMetadata().orElseThrow();
             LOG.errorf(e, "processing %s-%d@%d failed", origin.topic(), origin.partition(), origin.offset());
             deadLetter(record, "processing failed: " + FreeText.clean(e.toString()));
+        }
+        if (pacing.due(context.currentSystemTimeMs(), record.timestamp())) {
+            context.commit();
         }
     }
 
@@ -327,6 +333,9 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
         store.put(guest, state);
         index(guest, step.state());
         writes.forEach(Runnable::run);
+        if (!writes.isEmpty()) {
+            context.commit(); // a rebind or a contact-lost fact is read once committed
+        }
         step.observations().forEach(observation -> {
             metrics.observe(observation);
             if (observation instanceof ContactWatcher.SeqNeverAssigned never) {

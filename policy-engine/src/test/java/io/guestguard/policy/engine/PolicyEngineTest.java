@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(EmbeddedKafkaResource.class)
 class PolicyEngineTest {
 
-    private final EventCodec codec = new EventCodec();
+    private static final EventCodec CODEC = new EventCodec();
+    private final EventCodec codec = CODEC;
     private final Topics topics = Topics.DEFAULT;
     private final String servers = EmbeddedKafkaResource.broker().bootstrapServers();
 
@@ -81,16 +82,20 @@ class PolicyEngineTest {
         }
     }
 
-    private List<Decision> decisionsOf(List<ConsumerRecord<String, byte[]>> records, String guest) {
-        return records.stream().filter(r -> guest.equals(r.key())).map(r -> (Decision) codec.decode(r.value()).data()).toList();
+    static List<Decision> decisionsOf(List<ConsumerRecord<String, byte[]>> records, String guest) {
+        return records.stream().filter(r -> guest.equals(r.key())).map(r -> (Decision) CODEC.decode(r.value()).data()).toList();
     }
 
     private KafkaProducer<String, byte[]> producer() {
+        return producer(servers);
+    }
+
+    static KafkaProducer<String, byte[]> producer(String servers) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static CloudEvent<AppFailed> failure(String guest, String id, long pid) {
+    static CloudEvent<AppFailed> failure(String guest, String id, long pid) {
         return CloudEvent.ofGuest(guest + "-" + id, "/guest/" + guest + "/reporter", Instant.now(), guest,
                 AppFailed.killed("app1", pid, "KILL"));
     }

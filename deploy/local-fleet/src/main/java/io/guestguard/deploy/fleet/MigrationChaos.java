@@ -191,7 +191,8 @@ final class MigrationChaos {
                     restart = observed.await(mark, e -> GUEST.equals(e.guestId()) && e.data() instanceof Decision d
                             && d.action() == Decision.Action.RESTART_APP && APP.equals(d.app()), step,
                             "the restart of " + APP + " killed " + moment.name().toLowerCase() + " migration " + (i + 1));
-                    back = observed.await(restart.seq(), fact(AppStarted.class, s -> s.app().equals(APP) && s.pid() != null
+                    // From the mark, not the decision: the new start may be read before its decision (two topics).
+                    back = observed.await(mark, fact(AppStarted.class, s -> s.app().equals(APP) && s.pid() != null
                             && s.pid() != killed), step, APP + " running again after migration " + (i + 1));
                 } catch (Observed.DeadlineException e) {
                     stoppedBy = "missed failure at migration " + (i + 1) + " (" + moment + "): " + e.getMessage() + "\n" + history();

@@ -216,7 +216,9 @@ final class RollingUpgrade {
                 deadline, app + " failed (pid " + kill.pid() + ")");
         Observed.Seen decided = observed.await(failed.seq(), e -> e.data() instanceof Decision d
                 && d.causeIds().contains(failed.event().id()), deadline, "the decision on " + app + "'s failure");
-        Observed.Seen started = observed.await(decided.seq(), e -> kill.guest().equals(e.guestId())
+        // From the failure, not the decision: the timeline reads several topics, so the new start (guest
+        // topic) may be read before the decision that caused it (decisions topic).
+        Observed.Seen started = observed.await(failed.seq(), e -> kill.guest().equals(e.guestId())
                 && e.data() instanceof AppStarted s && s.app().equals(kill.app()) && s.pid() != null
                 && s.pid() != kill.pid(), deadline, app + " started again");
         long newPid = ((AppStarted) started.event().data()).pid();

@@ -64,12 +64,14 @@ class MigrationContactTest {
                     "the watcher's contact-lost");
             assertThat(((ContactLost) lost.event().data()).trigger()).isEqualTo("migration-completed");
             assertThat(((ContactLost) lost.event().data()).host()).isEqualTo("standby");
-            Observed.Seen failover = observed.await(lost.seq(), g1(e -> e.data() instanceof Decision d
+            // Each from the failure, not from the event before it: the timeline reads several topics, so an
+            // effect on one topic may be read before its cause on another.
+            Observed.Seen failover = observed.await(afterFailure, g1(e -> e.data() instanceof Decision d
                     && d.action() == Decision.Action.FAILOVER), deadline, "the failover decision");
             Decision decision = (Decision) failover.event().data();
             assertThat(decision.reason().code()).isEqualTo("CONTACT_LOST");
             assertThat(decision.toHost()).isEqualTo("primary");
-            Observed.Seen started = observed.await(failover.seq(), g1(e -> e.data() instanceof GuestStarted s
+            Observed.Seen started = observed.await(afterFailure, g1(e -> e.data() instanceof GuestStarted s
                     && s.host().equals("primary")), deadline, "g1 started on primary again");
             observed.await(started.seq(), g1(e -> e.data() instanceof AppStarted s && s.app().equals("app1")), deadline,
                     "app1 running again on primary");

@@ -70,5 +70,8 @@ final class DeadlineTicks {
             context.forward(new Record<>(entry.key, signer.encode(fact), nowMs, KafkaBinding.structured()), DecisionTopology.DEADLINE_FACTS);
             dueAt.delete(entry.key);
         }
+        if (!due.isEmpty()) {
+            context.commit(); // a deadline's fact is decided once it is committed
+        }
     }
 }

@@ -23,6 +23,7 @@ import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.streams.CommitPacing;
 import io.guestguard.streams.DeadLetterSink;
 import io.guestguard.streams.StoredFormat;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -94,6 +95,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private final WrittenStates written = new WrittenStates(WrittenStates.DEFAULT_CAPACITY);
     /** The writes of the record in hand, made once it is done. */
     private final List<Runnable> writes = new ArrayList<>();
+    /** Live facts' decisions commit at once, a backlog's in larger transactions. */
+    private final CommitPacing pacing = new CommitPacing();
 
     DecideProcessor(Decider decider, EventCodec codec) {
         this(decider, codec, EngineTrust.off(codec), EngineMetrics.none(), EngineTracing.DEFAULT, new GuestsPerHost());
@@ -135,6 +138,9 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
             return;
         }
         writes.forEach(Runnable::run);
+        if (pacing.due(context.currentSystemTimeMs(), record.timestamp())) {
+            context.commit();
+        }
     }
 
     private void decide(Record<String, byte[]> record) {

@@ -201,6 +201,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         CloudEvent<DetectorTick> tick = new CloudEvent<>(DetectorTick.key(partition) + "-" + now, SOURCE,
                 Instant.ofEpochMilli(now), null, null, null, null, new DetectorTick(partition));
         context.forward(new Record<>(DetectorTick.key(partition), signer.encode(tick), now, KafkaBinding.structured()), DecisionTopology.TICKS);
+        context.commit(); // silence is judged by the tick read back, so it must be readable at once
     }
 
     /**
@@ -334,6 +335,7 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
                 context.forward(new Record<>(guest, signer.encode(tracing.started(event)), at, KafkaBinding.structured()), DecisionTopology.DETECTED_FACTS);
             }
         });
+        context.commit(); // the facts a host's loss or return starts are decided once committed
     }
 
     /** {@code 10 min}, {@code 90 s} or {@code 250 ms}: how a log line says a timeout. */

@@ -73,6 +73,7 @@ class DecideProcessorFaultTest {
 
     private void process(String guest, CloudEvent<PackageApplied> fact) {
         context.setRecordMetadata("guestguard.guest-log.v1", 0, 7);
+        context.setCurrentSystemTimeMs(0);
         processor.process(new Record<>(guest, codec.encode(fact), 0L));
     }
 
