@@ -200,12 +200,11 @@ final class BrokerLossBenchmark {
     private Report report(List<Halt> halts) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Failure failure : snapshot()) {
-            Optional<Observed.Seen> fact = observed.all(e -> failure.guest().equals(e.guestId())
-                    && e.data() instanceof AppFailed f && f.app().equals(VICTIM_APP) && Long.valueOf(failure.pid()).equals(f.pid()))
-                    .stream().findFirst();
-            List<String> factIds = observed.all(e -> failure.guest().equals(e.guestId())
-                    && e.data() instanceof AppFailed f && f.app().equals(VICTIM_APP) && Long.valueOf(failure.pid()).equals(f.pid()))
-                    .stream().map(s -> s.event().id()).toList();
+            // A fact the reporter's outbox sent again may read twice: each decision counts once, whichever copy it names.
+            List<Observed.Seen> facts = observed.all(e -> failure.guest().equals(e.guestId())
+                    && e.data() instanceof AppFailed f && f.app().equals(VICTIM_APP) && Long.valueOf(failure.pid()).equals(f.pid()));
+            Optional<Observed.Seen> fact = facts.stream().findFirst();
+            List<String> factIds = facts.stream().map(s -> s.event().id()).distinct().toList();
             List<Observed.Seen> decisions = factIds.isEmpty() ? List.of() : observed.all(e -> e.data() instanceof Decision d
                     && d.causeIds().stream().anyMatch(factIds::contains));
             outcomes.add(new Outcome(failure, fact, decisions));
