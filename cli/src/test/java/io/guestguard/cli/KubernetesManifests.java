@@ -49,8 +49,8 @@ final class KubernetesManifests {
 
     static final Path DIR = Path.of("..", "deploy", "kubernetes");
     static final String STRIMZI_API = "kafka.strimzi.io/v1beta2";
-    /** What TopicPlan leaves to the cluster and the deployment sets on every topic: a record acknowledged by 2 of 3 replicas. */
-    static final String MIN_INSYNC_REPLICAS = "2";
+    /** What TopicPlan gives a topic of 3 replicas and the deployment sets on every topic: a record acknowledged by 2 of 3 replicas. */
+    static final String MIN_INSYNC_REPLICAS = Integer.toString(TopicPlan.minInsyncReplicas(3));
     /** The Kafka Streams workloads, by StatefulSet name, and the Kafka user each must run as. */
     static final Map<String, String> STREAMS_USERS = Map.of(
             "guestguard-policy-engine", FleetAcls.ENGINE_USER,

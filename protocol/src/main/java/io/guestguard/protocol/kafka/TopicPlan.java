@@ -106,6 +106,29 @@ public final class TopicPlan {
         return required;
     }
 
+    /**
+     * The {@code min.insync.replicas} of a topic with {@code replicationFactor} replicas: 2 from 3
+     * replicas on, so an acknowledged write ({@code acks=all}) is on two brokers and one broker may die
+     * without losing it or stopping writes; 1 below (a smaller cluster cannot spare a broker anyway).
+     */
+    public static int minInsyncReplicas(int replicationFactor) {
+        return replicationFactor >= 3 ? 2 : 1;
+    }
+
+    /**
+     * The configuration topic {@code name} is created with on a cluster that replicates it
+     * {@code replicationFactor} times: {@link #configs}, and from 3 replicas on
+     * {@link #minInsyncReplicas its min.insync.replicas}.
+     */
+    public static Map<String, String> configs(Topics topics, String name, short replicationFactor) {
+        if (replicationFactor < 3) {
+            return configs(topics, name);
+        }
+        Map<String, String> configs = new LinkedHashMap<>(configs(topics, name));
+        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas(replicationFactor)));
+        return configs;
+    }
+
     /** Creates every topic of {@code topics} that does not exist yet and returns the names it created. */
     public static Set<String> create(String bootstrapServers, Topics topics, int partitions, short replicationFactor) {
         try (Admin admin = admin(bootstrapServers)) {
@@ -125,7 +148,7 @@ public final class TopicPlan {
         Set<String> existing = admin.listTopics().names().get();
         List<NewTopic> missing = topics.all().stream()
                 .filter(name -> !existing.contains(name))
-                .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs(topics, name)))
+                .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs(topics, name, replicationFactor)))
                 .toList();
         try {
             admin.createTopics(missing).all().get();

@@ -31,17 +31,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real, single-node Apache Kafka broker in KRaft mode (broker and controller in one node), running
- * in this JVM on 127.0.0.1 with free ports. {@link #start} formats the log directory, starts the
- * broker and creates GuestGuard's topics before returning, so services can start right after it.
+ * A real Apache Kafka in KRaft mode running in this JVM on 127.0.0.1 with free ports: one node
+ * (broker and controller in one), or a cluster of {@link #startCluster several}, each a broker and a
+ * voter of one static controller quorum. {@link #start} formats the log directories, starts the
+ * nodes and creates GuestGuard's topics before returning, so services can start right after it.
  *
- * <p>{@link #stop()} and {@link #restart()} take the same broker away and bring it back on the same
- * ports and log, for tests of what clients do during an outage.
+ * <p>{@link #stop()} and {@link #restart()} take every node away and bring it back on the same
+ * ports and logs, for tests of what clients do during an outage. On a cluster, {@link #halt(int)}
+ * takes one node away without a controlled shutdown (the controller is not told: its partitions
+ * keep a dead leader until the controller fences it, {@link #BROKER_SESSION} later, as when a
+ * broker's machine dies) and {@link #restart(int)} brings it back on its ports and log.
  *
- * <p>Transactions and consumer groups are configured for one node (replication factor 1), which is
- * what the local fleet and the tests need, and for a quick takeover of a killed engine (short
- * sessions allowed, timed-out transactions aborted within 0.25 s); a real cluster is configured by its
- * operators (docs/operations.md, "Faults and takeover").
+ * <p>One node is configured with replication factor 1; a cluster of three or more replicates every
+ * topic, GuestGuard's (through {@link TopicCreator}, which asks {@code TopicPlan}), Kafka Streams'
+ * internal ones and Kafka's own (offsets, transactions), on 3 nodes with {@code min.insync.replicas=2},
+ * so one node may die without losing an acknowledged record or stopping writes. Both are configured
+ * for a quick takeover of a killed engine (short sessions allowed, timed-out transactions aborted
+ * within 0.25 s); a real cluster is configured by its operators (docs/operations.md, "Faults and takeover").
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -60,29 +66,54 @@ public final class EmbeddedKafka implements AutoCloseable {
             .map(java.util.logging.Logger::getLogger).toList();
     private static final java.util.logging.Logger CONTROLLER_LOGGER =
             java.util.logging.Logger.getLogger("org.apache.kafka.controller.QuorumController");
-    /** Warnings the broker gives on every clean start and stop of a fresh single node: noise here. */
+    /**
+     * Warnings the broker gives on every clean start and stop of a fresh single node, and a cluster's
+     * nodes on every request to a halted one (each fetch and transaction check, with a stack trace): noise here.
+     */
     private static final List<java.util.logging.Logger> SILENT_LOGGERS = java.util.stream.Stream.of(
-                    "org.apache.kafka.controller.ActivationRecordsGenerator", "org.apache.kafka.clients.NetworkClient")
+                    "org.apache.kafka.controller.ActivationRecordsGenerator", "org.apache.kafka.clients.NetworkClient",
+                    "kafka.server.ReplicaFetcherThread", "org.apache.kafka.server.transaction.AddPartitionsToTxnManager")
             .map(java.util.logging.Logger::getLogger).toList();
 
-    /** The running server; {@code null} between {@link #stop()} and {@link #restart()}. Guarded by {@code this}. */
-    private KafkaRaftServer server;
-    /** The configuration the broker was started with, kept so {@link #restart()} reuses its ports and log. */
-    private final Properties props;
+    /**
+     * How long a cluster's controller waits for a silent broker's heartbeat before it fences it and
+     * elects other leaders for its partitions: what a broker's abrupt death costs its partitions' writers
+     * (Kafka's default is 9 s; a real cluster's operators choose theirs).
+     */
+    public static final Duration BROKER_SESSION = Duration.ofSeconds(3);
+    /** A cluster replicates every topic this many times, or on every node if it has fewer. */
+    private static final int CLUSTER_REPLICAS = 3;
+
+    /** One node of the cluster (or the only one): its configuration, kept so it restarts on its ports and log. */
+    private static final class Node {
+        final int id;
+        final Properties props;
+        final Path logDir;
+        final String plaintext;
+        /** The running server; {@code null} while halted or stopped. Guarded by the {@link EmbeddedKafka}. */
+        KafkaRaftServer server;
+
+        Node(int id, Properties props, Path logDir, String plaintext) {
+            this.id = id;
+            this.props = props;
+            this.logDir = logDir;
+            this.plaintext = plaintext;
+        }
+    }
+
+    private final List<Node> nodes;
     private final String bootstrapServers;
-    /** {@code host:port} of the listener for guests behind a gateway, or {@code null}. */
-    private final String guestListener;
+    /** {@code host:port} of each node's listener for guests behind a gateway; empty without one. */
+    private final List<String> guestListeners;
     private final Path logDir;
     private Path deleteOnClose;
     /** The SASL_SSL and mutual-TLS listeners with ACLs on, or {@code null}. */
     private BrokerSecurity security;
 
-    private EmbeddedKafka(KafkaRaftServer server, Properties props, String bootstrapServers, String guestListener,
-                          Path logDir, Path deleteOnClose) {
-        this.server = server;
-        this.props = props;
-        this.bootstrapServers = bootstrapServers;
-        this.guestListener = guestListener;
+    private EmbeddedKafka(List<Node> nodes, List<String> guestListeners, Path logDir, Path deleteOnClose) {
+        this.nodes = nodes;
+        this.bootstrapServers = nodes.stream().map(n -> n.plaintext).collect(java.util.stream.Collectors.joining(","));
+        this.guestListeners = guestListeners;
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
     }
@@ -113,16 +144,38 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * A listener for guests that reach Kafka through their host's guest network (the simulated
-     * hosts' {@code GuestGateway}): it advertises {@code name:advertisedPort}, the address every guest
-     * resolves to its own gateway, which relays to this listener ({@link #guestListener()}).
+     * hosts' {@code GuestGateway}): node {@code i} advertises {@code name:advertisedPorts[i]}, the
+     * address every guest resolves to its own gateway, which relays that port to node {@code i}'s
+     * listener ({@link #guestListeners()}).
      */
-    public record GuestListener(String name, int advertisedPort) {
+    public record GuestListener(String name, List<Integer> advertisedPorts) {
+        public GuestListener {
+            advertisedPorts = List.copyOf(advertisedPorts);
+        }
+
+        /** One node's listener. */
+        public GuestListener(String name, int advertisedPort) {
+            this(name, List.of(advertisedPort));
+        }
+    }
+
+    /**
+     * Starts a cluster of {@code brokers} nodes, each a broker and a controller of one quorum, their
+     * logs in {@code root/node-N}, and creates {@code topics} replicated on 3 nodes (or every node, if
+     * fewer) with {@code min.insync.replicas=2}. {@code guests}, if not {@code null}, gives one advertised
+     * port per node.
+     */
+    public static EmbeddedKafka startCluster(Path root, int brokers, Topics topics, int partitions, GuestListener guests) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("a cluster needs 1 broker or more, not " + brokers);
+        }
+        return start(root, false, topics, partitions, guests, null, brokers);
     }
 
     /** As {@link #start(Path, boolean, Topics, int)}, with a listener for guests behind a gateway, if not {@code null}. */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
                                       GuestListener guests) {
-        return start(logDir, deleteLogDirOnClose, topics, partitions, guests, null);
+        return start(logDir, deleteLogDirOnClose, topics, partitions, guests, null, 1);
     }
 
     /**
@@ -131,76 +184,115 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code securityDir}. {@link #bootstrapServers()} stays the harness's plaintext super-user listener.
      */
     public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions) {
-        return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir));
+        return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir), 1);
     }
 
     /** As {@link #startSecure(Path, Path, Topics, int)}, with a SASL_SSL listener for guests behind a gateway. */
     public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions, GuestListener guests) {
-        return start(logDir, false, topics, partitions, guests, BrokerSecurity.create(securityDir, guests.name()));
+        return start(logDir, false, topics, partitions, guests, BrokerSecurity.create(securityDir, guests.name()), 1);
     }
 
     private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
-                                       GuestListener guests, BrokerSecurity security) {
+                                       GuestListener guests, BrokerSecurity security, int brokers) {
+        if (security != null && brokers > 1) {
+            throw new IllegalArgumentException("a secure broker runs as one node; a cluster of " + brokers
+                    + " nodes has no SASL_SSL or mutual-TLS listeners (leave --secure or --brokers out)");
+        }
+        if (guests != null && guests.advertisedPorts().size() != brokers) {
+            throw new IllegalArgumentException("the guest listener gives " + guests.advertisedPorts().size()
+                    + " advertised ports for " + brokers + " nodes: give one per node");
+        }
         QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         SILENT_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         // Every fresh single-node cluster "warns" that it activates its empty metadata log; keep the
         // controller's other warnings.
         CONTROLLER_LOGGER.setFilter(record -> record.getMessage() == null
                 || !record.getMessage().contains("Performing controller activation"));
-        int brokerPort = freePort();
-        int controllerPort = freePort();
-        Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        String listeners = "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort;
-        String advertised = "PLAINTEXT://127.0.0.1:" + brokerPort;
-        String protocols = "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
-        String guestListener = guests == null ? null : "127.0.0.1:" + freePort();
-        if (guests != null) {
-            listeners += "," + GUEST_LISTENER + "://" + guestListener;
-            advertised += "," + GUEST_LISTENER + "://" + guests.name() + ":" + guests.advertisedPort();
-            protocols += "," + GUEST_LISTENER + (security == null ? ":PLAINTEXT" : ":SASL_SSL");
-            if (security != null) {
-                security.scram(props, GUEST_LISTENER);
-            }
+        int[] brokerPorts = new int[brokers];
+        int[] controllerPorts = new int[brokers];
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < brokers; i++) {
+            brokerPorts[i] = freePort();
+            controllerPorts[i] = freePort();
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
         }
-        props.put("listeners", listeners);
-        props.put("advertised.listeners", advertised);
-        props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listener.security.protocol.map", protocols);
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("log.dirs", logDir.toAbsolutePath().toString());
-        props.put("num.partitions", Integer.toString(partitions));
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        // The engine and the watcher take a killed instance's partitions over within 3 s: their 1.2 s
-        // session timeout needs the broker to allow it (Kafka's minimum is 6 s), and a killed instance's
-        // open transaction (1.2 s timeout) must be aborted soon after it times out (the check runs every 10 s).
-        props.put("group.min.session.timeout.ms", "500");
-        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "250");
-        props.put("auto.create.topics.enable", "false");
-        props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-        if (security != null) {
-            security.configure(props);
+        short replicas = (short) Math.min(brokers, CLUSTER_REPLICAS);
+        List<Node> nodes = new java.util.ArrayList<>();
+        List<String> guestListeners = new java.util.ArrayList<>();
+        for (int i = 0; i < brokers; i++) {
+            int id = i + 1;
+            // One node keeps the log folder it was given; a cluster's nodes each have their own in it.
+            Path nodeDir = brokers == 1 ? logDir : logDir.resolve("node-" + id);
+            Properties props = new Properties();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", Integer.toString(id));
+            props.put("controller.quorum.voters", voters.toString());
+            String listeners = "PLAINTEXT://127.0.0.1:" + brokerPorts[i] + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPorts[i];
+            String advertised = "PLAINTEXT://127.0.0.1:" + brokerPorts[i];
+            String protocols = "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
+            if (guests != null) {
+                String guestListener = "127.0.0.1:" + freePort();
+                guestListeners.add(guestListener);
+                listeners += "," + GUEST_LISTENER + "://" + guestListener;
+                advertised += "," + GUEST_LISTENER + "://" + guests.name() + ":" + guests.advertisedPorts().get(i);
+                protocols += "," + GUEST_LISTENER + (security == null ? ":PLAINTEXT" : ":SASL_SSL");
+                if (security != null) {
+                    security.scram(props, GUEST_LISTENER);
+                }
+            }
+            props.put("listeners", listeners);
+            props.put("advertised.listeners", advertised);
+            props.put("controller.listener.names", CONTROLLER_LISTENER);
+            props.put("listener.security.protocol.map", protocols);
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", nodeDir.toAbsolutePath().toString());
+            props.put("num.partitions", Integer.toString(partitions));
+            String minInsync = Integer.toString(io.guestguard.protocol.kafka.TopicPlan.minInsyncReplicas(replicas));
+            // Kafka's own topics and Kafka Streams' internal ones (replication.factor -1: the broker's
+            // default) replicated as GuestGuard's are.
+            props.put("default.replication.factor", Short.toString(replicas));
+            props.put("min.insync.replicas", minInsync);
+            props.put("offsets.topic.replication.factor", Short.toString(replicas));
+            props.put("offsets.topic.num.partitions", "5");
+            props.put("transaction.state.log.replication.factor", Short.toString(replicas));
+            props.put("transaction.state.log.min.isr", minInsync);
+            props.put("transaction.state.log.num.partitions", "5");
+            props.put("share.coordinator.state.topic.replication.factor", Short.toString(replicas));
+            props.put("share.coordinator.state.topic.min.isr", minInsync);
+            props.put("group.initial.rebalance.delay.ms", "0");
+            // The engine and the watcher take a killed instance's partitions over within 3 s: their 1.2 s
+            // session timeout needs the broker to allow it (Kafka's minimum is 6 s), and a killed instance's
+            // open transaction (1.2 s timeout) must be aborted soon after it times out (the check runs every 10 s).
+            props.put("group.min.session.timeout.ms", "500");
+            props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "250");
+            props.put("auto.create.topics.enable", "false");
+            props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+            if (brokers > 1) {
+                // halt(n) is a death, not a shutdown: the controller is not asked to move leaders first,
+                // it finds the node silent after the session and fences it.
+                props.put("controlled.shutdown.enable", "false");
+                props.put("broker.session.timeout.ms", Long.toString(BROKER_SESSION.toMillis()));
+                props.put("broker.heartbeat.interval.ms", Long.toString(BROKER_SESSION.toMillis() / 6));
+            }
+            if (security != null) {
+                security.configure(props);
+            }
+            nodes.add(new Node(id, props, nodeDir, "127.0.0.1:" + brokerPorts[i]));
         }
         try {
-            Files.createDirectories(logDir);
-            format(logDir, props);
-            EmbeddedKafka kafka = new EmbeddedKafka(startServer(props), props, "127.0.0.1:" + brokerPort, guestListener,
-                    logDir, deleteLogDirOnClose ? logDir : null);
-            kafka.security = security;
-            if (security != null) {
-                security.started(kafka.bootstrapServers());
+            String clusterId = Uuid.randomUuid().toString();
+            for (Node node : nodes) {
+                Files.createDirectories(node.logDir);
+                format(node, clusterId);
             }
+            EmbeddedKafka kafka = new EmbeddedKafka(nodes, guestListeners, logDir, deleteLogDirOnClose ? logDir : null);
+            kafka.security = security;
             try {
-                TopicCreator.create(kafka.bootstrapServers(), topics, partitions, (short) 1);
+                kafka.startNodes(nodes);
+                if (security != null) {
+                    security.started(kafka.bootstrapServers());
+                }
+                TopicCreator.create(kafka.bootstrapServers(), topics, partitions, replicas);
             } catch (RuntimeException e) {
                 kafka.close();
                 throw e;
@@ -216,9 +308,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** {@code host:port} of the listener for guests behind a gateway; empty when started without one. */
+    /** {@code host:port} of the (first) node's listener for guests behind a gateway; empty when started without one. */
     public java.util.Optional<String> guestListener() {
-        return java.util.Optional.ofNullable(guestListener);
+        return guestListeners.stream().findFirst();
+    }
+
+    /** {@code host:port} of each node's listener for guests behind a gateway, node 1 first; empty without one. */
+    public List<String> guestListeners() {
+        return guestListeners;
+    }
+
+    /** How many nodes the cluster has (1 for a single broker). */
+    public int brokers() {
+        return nodes.size();
+    }
+
+    /** {@code host:port} of node {@code id}'s plaintext listener. */
+    public String bootstrapServers(int id) {
+        return node(id).plaintext;
     }
 
     /** The secure listeners, when started with {@link #startSecure}. */
@@ -236,37 +343,94 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Shuts the broker down but keeps its log directory, so tests can exercise an outage: clients get
+     * Shuts every node down but keeps the log directories, so tests can exercise an outage: clients get
      * their connections refused until {@link #restart()} brings the same broker back. Does nothing if
      * it is already stopped.
      */
     public synchronized void stop() {
-        if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
-        }
+        List<Node> running = nodes.stream().filter(n -> n.server != null).toList();
+        // All at once: a cluster's last nodes would otherwise wait for a quorum that is gone.
+        running.parallelStream().forEach(n -> n.server.shutdown());
+        running.forEach(n -> {
+            n.server.awaitShutdown();
+            n.server = null;
+        });
     }
 
     /**
-     * Starts the broker again after {@link #stop()}, on the same ports and log directory, so clients
+     * Starts every node again after {@link #stop()}, on the same ports and log directories, so clients
      * configured with {@link #bootstrapServers()} reconnect by themselves and every record written
-     * before the stop is still there. Returns once the broker serves metadata again. Fails if another
-     * process took one of its ports in the meantime.
+     * before the stop is still there. Returns once the cluster serves metadata again with a leader for
+     * every partition. Fails if another process took one of its ports in the meantime.
      *
-     * @throws IllegalStateException if the broker is running
+     * @throws IllegalStateException if a node is running
      */
     public synchronized void restart() {
-        if (server != null) {
+        if (nodes.stream().anyMatch(n -> n.server != null)) {
             throw new IllegalStateException("the broker at " + bootstrapServers + " is running; stop() it first");
         }
-        server = startServer(props);
-        awaitServing();
+        startNodes(nodes);
+        awaitServing(false);
     }
 
-    /** Whether the broker is running, that is, started and not {@link #stop() stopped}. */
+    /**
+     * Halts node {@code id} of a cluster abruptly: no controlled shutdown, so its partitions keep it
+     * as their leader until the controller fences it ({@link #BROKER_SESSION}) and elects leaders
+     * among the in-sync replicas left; its clients' connections are refused at once. Its log stays.
+     *
+     * @throws IllegalStateException if the node is not running, or it is the only one
+     */
+    public synchronized void halt(int id) {
+        if (nodes.size() < 2) {
+            throw new IllegalStateException("halt(" + id + ") needs a cluster; a single broker is stop()ped");
+        }
+        Node node = node(id);
+        if (node.server == null) {
+            throw new IllegalStateException("node " + id + " (" + node.plaintext + ") is not running");
+        }
+        node.server.shutdown();
+        node.server.awaitShutdown();
+        node.server = null;
+    }
+
+    /**
+     * Starts halted node {@code id} again on its ports and log, and returns once it is back in sync:
+     * every partition has every replica in its in-sync set again, so halting another node loses nothing.
+     *
+     * @throws IllegalStateException if the node runs
+     */
+    public synchronized void restart(int id) {
+        Node node = node(id);
+        if (node.server != null) {
+            throw new IllegalStateException("node " + id + " (" + node.plaintext + ") is running; halt(" + id + ") it first");
+        }
+        startNodes(List.of(node));
+        awaitServing(true);
+    }
+
+    /** Whether node {@code id} runs. */
+    public synchronized boolean isRunning(int id) {
+        return node(id).server != null;
+    }
+
+    /** The node that leads each partition of {@code topic}, by partition number; -1 for none. */
+    public Map<Integer, Integer> leaders(String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<Integer, Integer> leaders = new java.util.TreeMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> leaders.put(p.partition(), p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id()));
+            return leaders;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + topic + " on " + bootstrapServers + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + topic, e);
+        }
+    }
+
+    /** Whether the broker is running: every node started and none {@link #stop() stopped} or {@link #halt halted}. */
     public synchronized boolean isRunning() {
-        return server != null;
+        return nodes.stream().allMatch(n -> n.server != null);
     }
 
     @Override
@@ -277,29 +441,75 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    private Node node(int id) {
+        if (id < 1 || id > nodes.size()) {
+            throw new IllegalArgumentException("no node " + id + ": the nodes are 1 to " + nodes.size());
+        }
+        return nodes.get(id - 1);
+    }
+
+    /**
+     * Starts {@code which} together: a cluster's node waits in its startup for a controller quorum,
+     * which only the others can give it.
+     */
+    private void startNodes(List<Node> which) {
+        List<Thread> threads = new java.util.ArrayList<>();
+        Map<Node, RuntimeException> failures = new ConcurrentHashMap<>();
+        for (Node node : which) {
+            Thread thread = new Thread(() -> {
+                try {
+                    node.server = startServer(node.props);
+                } catch (RuntimeException e) {
+                    failures.put(node, e);
+                }
+            }, "embedded-kafka-start-" + node.id);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Kafka", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            Map.Entry<Node, RuntimeException> first = failures.entrySet().iterator().next();
+            throw new IllegalStateException("Kafka node " + first.getKey().id + " (" + first.getKey().plaintext
+                    + ") did not start: " + first.getValue().getMessage(), first.getValue());
+        }
+    }
+
     private static KafkaRaftServer startServer(Properties props) {
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
         return server;
     }
 
-    /** Waits until the restarted node answers metadata requests and leads every partition again. */
-    private void awaitServing() {
+    /**
+     * Waits until the cluster answers metadata requests with a leader for every partition, and if
+     * {@code inSync}, every replica of every partition in its in-sync set.
+     */
+    private void awaitServing(boolean inSync) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             while (true) {
                 try {
-                    Set<String> names = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+                    Set<String> names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                            .names().get(5, TimeUnit.SECONDS);
                     if (admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
                             .flatMap(d -> d.partitions().stream())
-                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()
+                                    && (!inSync || p.isr().size() == p.replicas().size()))) {
                         return;
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     // not serving yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the restarted broker at " + bootstrapServers + " did not serve within 60 s");
+                    throw new IllegalStateException("the restarted broker at " + bootstrapServers + " did not serve"
+                            + (inSync ? " with every replica in sync" : "") + " within 60 s");
                 }
                 Thread.sleep(100);
             }
@@ -309,7 +519,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void format(Path logDir, Properties props) throws IOException {
+    private static void format(Node node, String clusterId) throws IOException {
+        Path logDir = node.logDir;
+        Properties props = node.props;
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -317,8 +529,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                .setNodeId(1)
-                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(node.id)
+                .setClusterId(clusterId)
                 .setDirectories(List.of(logDir.toAbsolutePath().toString()))
                 .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
                 .setControllerListenerName(props.getProperty("controller.listener.names"))

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "guestguard-fleet", mixinStandardHelpOptions = true,
         subcommands = {FleetCommand.Demo.class, FleetCommand.Bench.class, FleetCommand.Footprint.class, FleetCommand.HostLoss.class,
                 FleetCommand.Chaos.class, FleetCommand.Takeover.class, FleetCommand.Storm.class,
-                FleetCommand.BeatCostCommand.class, FleetCommand.Upgrade.class},
+                FleetCommand.BeatCostCommand.class, FleetCommand.Upgrade.class, FleetCommand.BrokerLoss.class},
         description = "Runs GuestGuard on this machine: an embedded Kafka broker, the policy engine, two simulated hosts "
                 + "(primary, standby) with their host supervisors, and three guests (g1, g2, g3) with two applications each.")
 public final class FleetCommand implements Callable<Integer> {
@@ -65,6 +65,11 @@ public final class FleetCommand implements Callable<Integer> {
             + "'guestguard acls' prints; certificates and password files in RUN/security (docs/operations.md, Kafka settings).")
     boolean secure;
 
+    @Option(names = "--brokers", defaultValue = "1", description = "Kafka brokers: 1, or a KRaft cluster of 3 or more in "
+            + "this JVM (each a broker and a controller), every topic on 3 of them with min.insync.replicas=2 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int brokers;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -75,7 +80,12 @@ public final class FleetCommand implements Callable<Integer> {
 
     /** The fleet's options from the command line ({@code --guest-clock}). */
     LocalFleet.Options options() {
-        LocalFleet.Options options = LocalFleet.Options.DEFAULT.withInstances(engines).withConsole();
+        if (brokers == 2) {
+            // Two brokers cannot keep min.insync.replicas=2 with one halted, nor a controller quorum.
+            throw new IllegalArgumentException("--brokers 2: give 1, or 3 or more (a quorum and two in-sync replicas "
+                    + "need three brokers to survive one's death)");
+        }
+        LocalFleet.Options options = LocalFleet.Options.DEFAULT.withInstances(engines).withConsole().withBrokers(brokers);
         if (secure) {
             options = options.withSecurity();
         }
@@ -130,7 +140,15 @@ public final class FleetCommand implements Callable<Integer> {
         Path run = fleet.runDir();
         out.printf("GuestGuard local fleet: 2 simulated hosts, 3 guests%s%n", engines > 1
                 ? ", " + engines + " instances of the policy engine and of the migration watcher" : "");
-        out.printf("  broker                    %s (log folder %s)%n", servers, run.resolve("kafka"));
+        if (fleet.brokers() == 1) {
+            out.printf("  broker                    %s (log folder %s)%n", servers, run.resolve("kafka"));
+        } else {
+            out.printf("  brokers                   %d in one KRaft quorum, every topic on 3 with min.insync.replicas=2 "
+                    + "(log folders %s/node-N)%n", fleet.brokers(), run.resolve("kafka"));
+            for (int id = 1; id <= fleet.brokers(); id++) {
+                out.printf("    broker %d                %s%n", id, fleet.broker(id));
+            }
+        }
         fleet.security().ifPresent(security -> out.printf("  secure listener           %s (SASL_SSL, ACLs on; each service, host and guest its own "
                 + "SCRAM user; certificates and password files in %s); the broker address above is the harness's, a super user%n",
                 security.saslSsl(), run.resolve("security")));
@@ -549,6 +567,53 @@ public final class FleetCommand implements Callable<Integer> {
             } finally {
                 Runtime.getRuntime().removeShutdownHook(onExit);
                 fleet.close();
+            }
+        }
+    }
+
+    /** A broker's death under a failure storm, on three brokers (issue 19). */
+    @Command(name = "brokerloss", mixinStandardHelpOptions = true,
+            description = "The two-host fleet on a KRaft cluster of --brokers brokers (3 by default): a crash restarted, then a "
+                    + "storm of SIGKILLs of every guest's app2 during which the broker leading most of guest-log.v1's partitions "
+                    + "is halted abruptly and restarted, --halts times; prints each halt's decision pause, p50 and max, and "
+                    + "checks that no fact is lost and no failure decided twice.")
+    static final class BrokerLoss implements Callable<Integer> {
+
+        @ParentCommand
+        FleetCommand parent;
+
+        @Option(names = "--halts", defaultValue = "5", description = "Broker halts (default: ${DEFAULT-VALUE}).")
+        int halts;
+
+        @Option(names = "--failures", defaultValue = "200", description = "Application failures at least (default: ${DEFAULT-VALUE}).")
+        int failures;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintStream out = parent.out;
+            int brokers = parent.brokers < 3 ? 3 : parent.brokers;
+            out.printf("broker loss: the two-host fleet on %d brokers, %d halts during a storm of at least %d failures%n"
+                    + "starting in %s ...%n", brokers, halts, failures, parent.dir);
+            try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, parent.restartLimit,
+                    parent.options().withBrokers(brokers))) {
+                Observed observed = new Observed(bench.timeline());
+                AtomicInteger losses = new AtomicInteger();
+                bench.timeline().addListener(event -> {
+                    if (event.data() instanceof HostLost || event.data() instanceof Decision d
+                            && (d.action() == Decision.Action.FENCE_HOST || d.action() == Decision.Action.FAILOVER)) {
+                        losses.incrementAndGet();
+                    }
+                });
+                bench.ready();
+                BrokerLossBenchmark.Report report = new BrokerLossBenchmark(bench.fleet(), observed, out, Duration.ofSeconds(60))
+                        .run(halts, Math.max(1, failures / (halts + 2)), failures);
+                out.println(report.summary());
+                out.printf("host.lost facts, fence and failover decisions during the run: %d%n", losses.get());
+                out.println("machine: " + machine());
+                return report.lost().isEmpty() && report.undecided().isEmpty() && report.doubled().isEmpty()
+                        && losses.get() == 0 ? 0 : 1;
+            } catch (IllegalStateException | Observed.DeadlineException e) {
+                return parent.failed("brokerloss", e);
             }
         }
     }

@@ -180,49 +180,68 @@ public final class LocalFleet implements AutoCloseable {
      *                never with {@code secure}, where it would need a user of its own)
      */
     public record Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances,
-                          Map<String, String> guestClocks, boolean secure, boolean console) {
-        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of(), false, false);
+                          Map<String, String> guestClocks, boolean secure, boolean console, int brokers) {
+        public static final Options DEFAULT = new Options(true, Map.of(), 1, Map.of(), false, false, 1);
 
         public Options {
             if (instances < 1) {
                 throw new IllegalArgumentException("--engines must be 1 or more, not " + instances);
             }
+            if (brokers < 1) {
+                throw new IllegalArgumentException("--brokers must be 1 or more, not " + brokers);
+            }
+            if (brokers > 1 && secure) {
+                throw new IllegalArgumentException("--secure runs one broker: leave --brokers " + brokers + " or --secure out");
+            }
         }
 
         public Options(boolean watcher, Map<String, Map<String, String>> hostProperties) {
-            this(watcher, hostProperties, 1, Map.of(), false, false);
+            this(watcher, hostProperties, 1, Map.of(), false, false, 1);
+        }
+
+        public Options(boolean watcher, Map<String, Map<String, String>> hostProperties, int instances,
+                       Map<String, String> guestClocks, boolean secure, boolean console) {
+            this(watcher, hostProperties, instances, guestClocks, secure, console, 1);
+        }
+
+        /**
+         * A KRaft cluster of {@code count} brokers in place of the single broker (./fleet --brokers 3):
+         * every topic on 3 of them with 2 in sync, so one may be halted ({@link LocalFleet#haltBroker}).
+         */
+        public Options withBrokers(int count) {
+            return new Options(watcher, hostProperties, instances, guestClocks, secure, console, count);
         }
 
         public Options withoutWatcher() {
-            return new Options(false, hostProperties, instances, guestClocks, secure, console);
+            return new Options(false, hostProperties, instances, guestClocks, secure, console, brokers);
         }
 
         /** Transport security and ACLs on ({@code ./fleet --secure}). */
         public Options withSecurity() {
-            return new Options(watcher, hostProperties, instances, guestClocks, true, console);
+            return new Options(watcher, hostProperties, instances, guestClocks, true, console, brokers);
         }
 
         public Options withHost(String host, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(hostProperties);
             all.put(host, properties);
-            return new Options(watcher, all, instances, guestClocks, secure, console);
+            return new Options(watcher, all, instances, guestClocks, secure, console, brokers);
         }
 
         /** {@code count} instances of the policy engine and of the migration watcher. */
         public Options withInstances(int count) {
-            return new Options(watcher, hostProperties, count, guestClocks, secure, console);
+            return new Options(watcher, hostProperties, count, guestClocks, secure, console, brokers);
         }
 
         /** {@code guest}'s reporter runs on a clock {@code offset} off (e.g. {@code -2h}, {@code +0}). */
         public Options withGuestClock(String guest, String offset) {
             Map<String, String> all = new LinkedHashMap<>(guestClocks);
             all.put(guest, offset);
-            return new Options(watcher, hostProperties, instances, all, secure, console);
+            return new Options(watcher, hostProperties, instances, all, secure, console, brokers);
         }
 
         /** The web console runs too (not on a secure fleet). */
         public Options withConsole() {
-            return new Options(watcher, hostProperties, instances, guestClocks, secure, true);
+            return new Options(watcher, hostProperties, instances, guestClocks, secure, true, brokers);
         }
     }
 
@@ -265,10 +284,16 @@ public final class LocalFleet implements AutoCloseable {
         Topics topics = Topics.DEFAULT;
         // Guests reach Kafka through their host's guest network (see GuestGateway): at GATEWAY_NAME:port,
         // which the broker's guest listener advertises and each guest resolves to its own address.
-        int gatewayPort = EmbeddedKafka.freePort();
-        EmbeddedKafka.GuestListener guestListener = new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPort);
+        // A cluster's brokers each advertise a port of their own there, and the gateway relays each to its broker.
+        List<Integer> gatewayPorts = new ArrayList<>();
+        for (int n = 0; n < options.brokers(); n++) {
+            gatewayPorts.add(EmbeddedKafka.freePort());
+        }
+        int gatewayPort = gatewayPorts.get(0);
+        EmbeddedKafka.GuestListener guestListener = new EmbeddedKafka.GuestListener(GATEWAY_NAME, gatewayPorts);
         LocalFleet fleet = new LocalFleet(options.secure()
                 ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3, guestListener)
+                : options.brokers() > 1 ? EmbeddedKafka.startCluster(runDir.resolve("kafka"), options.brokers(), topics, 3, guestListener)
                 : EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3, guestListener), topics, runDir);
         try {
             fleet.kafka.security().ifPresent(security -> {
@@ -310,8 +335,9 @@ public final class LocalFleet implements AutoCloseable {
                     Map.entry("guestguard.host.simulated.guest-logs", runDir.resolve("logs/guests").toString()),
                     Map.entry("guestguard.host.fence-command", "sh " + fenceScript + " " + registry),
                     Map.entry("guestguard.host.halt-grace", "10s"),
-                    Map.entry("guestguard.host.simulated.gateway.upstream", fleet.kafka.guestListener().orElseThrow()),
-                    Map.entry("guestguard.host.simulated.gateway.port", Integer.toString(gatewayPort)),
+                    Map.entry("guestguard.host.simulated.gateway.upstream", String.join(",", fleet.kafka.guestListeners())),
+                    Map.entry("guestguard.host.simulated.gateway.port", gatewayPorts.stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(","))),
                     Map.entry("guestguard.host.simulated.gateway.name", GATEWAY_NAME));
             fleet.hostProperties = options.hostProperties();
             // The engine first: it takes longest to be ready. A supervisor without a journal reads its
@@ -548,6 +574,31 @@ public final class LocalFleet implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         settings.forEach((key, value) -> properties.put("kafka." + key, value));
         return properties;
+    }
+
+    /** How many brokers the fleet's Kafka has: 1, or a cluster's ({@link Options#withBrokers}). */
+    public int brokers() {
+        return kafka.brokers();
+    }
+
+    /** {@code host:port} of broker {@code id} (1 to {@link #brokers()}). */
+    public String broker(int id) {
+        return kafka.bootstrapServers(id);
+    }
+
+    /** The broker leading each partition of {@code topic}, by partition number; -1 for none. */
+    public Map<Integer, Integer> leaders(String topic) {
+        return kafka.leaders(topic);
+    }
+
+    /** Halts broker {@code id} of the fleet's cluster abruptly ({@link EmbeddedKafka#halt}). */
+    public void haltBroker(int id) {
+        kafka.halt(id);
+    }
+
+    /** Starts halted broker {@code id} again and returns once every replica is in sync ({@link EmbeddedKafka#restart(int)}). */
+    public void restartBroker(int id) {
+        kafka.restart(id);
     }
 
     /** The secure broker's listeners and users, when the fleet was started secure. */

@@ -48,7 +48,7 @@ class BrokerPauseTest {
 
             for (Duration outage : List.of(Duration.ofSeconds(2), Duration.ofSeconds(8))) {
                 kafka.stop();
-                chaos.schedule(kafka::restart, outage.toMillis(), TimeUnit.MILLISECONDS);
+                chaos.schedule(() -> kafka.restart(), outage.toMillis(), TimeUnit.MILLISECONDS);
                 await().atMost(outage.plusSeconds(60)).until(kafka::isRunning);
                 // The pause's hold (one timeout) and a timeout more, with room: what a false loss needs, it had.
                 await("no host lost after a pause of " + outage).during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))

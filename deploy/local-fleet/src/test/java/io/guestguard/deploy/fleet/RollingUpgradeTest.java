@@ -1,6 +1,5 @@
 package io.guestguard.deploy.fleet;
 
-import io.guestguard.cli.GuestGuardCommand;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.Decision;
@@ -9,10 +8,7 @@ import io.guestguard.protocol.GuestStarted;
 import io.guestguard.protocol.HostLost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -92,12 +88,7 @@ class RollingUpgradeTest {
                     Decision.Action.FAILOVER, Decision.Action.START_GUEST, Decision.Action.HALT_GUEST).contains(d.action())))
                     .as("no host lost or fenced, no guest halted, moved or started").isEmpty();
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = new CommandLine(new GuestGuardCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                    .execute("replay", "--verify", "--bootstrap-servers", fleet.bootstrapServers());
-            assertThat(exit).as(out + "\n" + err).isZero();
-            assertThat(out.toString()).containsPattern("\\d+ decisions, 0 differences");
+            ReplayVerify.assertEveryDecisionReproduced(fleet.bootstrapServers());
         }
     }
 }

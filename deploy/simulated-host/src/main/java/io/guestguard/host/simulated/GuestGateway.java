@@ -27,7 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * given to the guest's JVM with {@code -Djdk.net.hosts.file}) maps to that address. The host that
  * owns the guest listens there and relays each connection to the broker's guest listener, which
  * advertises {@code NAME:PORT}, so every later connection of the guest's Kafka clients takes the same
- * path.
+ * path. A cluster of brokers has one route per broker: broker {@code i} advertises {@code NAME:PORT_i},
+ * and the gateway relays {@code PORT_i} to broker {@code i}'s guest listener.
  *
  * <p>Only the owner listens: when a host gives a guest up (a live migration), it closes the guest's
  * listener and resets every connection through it, as the guest's flows die with the source host's
@@ -37,11 +38,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class GuestGateway implements AutoCloseable {
 
     /**
-     * @param name the name guests reach Kafka by, advertised by the broker's guest listener
-     * @param port the port guests reach Kafka at
-     * @param upstream the broker's guest listener, which this host relays to
+     * @param name the name guests reach Kafka by, advertised by the brokers' guest listeners
+     * @param routes one per broker: the port guests reach it at, and its guest listener
      */
-    public record Settings(String name, int port, InetSocketAddress upstream) {
+    public record Settings(String name, List<Route> routes) {
+        public Settings {
+            routes = List.copyOf(routes);
+            if (routes.isEmpty()) {
+                throw new IllegalArgumentException("a guest network needs a route to at least one broker");
+            }
+        }
+
+        /** One broker's route. */
+        public Settings(String name, int port, InetSocketAddress upstream) {
+            this(name, List.of(new Route(port, upstream)));
+        }
+
+        /** The first broker's port. */
+        public int port() {
+            return routes.get(0).port();
+        }
+
+        /** The first broker's guest listener. */
+        public InetSocketAddress upstream() {
+            return routes.get(0).upstream();
+        }
+    }
+
+    /**
+     * @param port the port guests reach one broker at
+     * @param upstream that broker's guest listener, which this host relays to
+     */
+    public record Route(int port, InetSocketAddress upstream) {
     }
 
     private static final Logger LOG = Logger.getLogger(GuestGateway.class);
@@ -50,7 +78,6 @@ public final class GuestGateway implements AutoCloseable {
     private final String host;
     private final Settings settings;
     private final Path network;
-    private final InetSocketAddress upstream;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
 
     /** @param network the fleet's shared folder of guest addresses and hosts files */
@@ -58,7 +85,6 @@ public final class GuestGateway implements AutoCloseable {
         this.host = host;
         this.settings = settings;
         this.network = network;
-        this.upstream = new InetSocketAddress(settings.upstream().getHostString(), settings.upstream().getPort());
         try {
             Files.createDirectories(network);
         } catch (IOException e) {
@@ -83,23 +109,32 @@ public final class GuestGateway implements AutoCloseable {
             return true;
         }
         InetAddress address = addressOf(guest);
-        ServerSocket listener;
-        try {
-            listener = new ServerSocket();
-            listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(address, settings.port()));
-        } catch (IOException e) {
-            LOG.debugf("%s: cannot listen for %s at %s:%d yet: %s", host, guest, address.getHostAddress(), settings.port(),
-                    e.getMessage());
-            return false;
+        List<ServerSocket> listeners = new java.util.ArrayList<>();
+        for (Route route : settings.routes()) {
+            try {
+                ServerSocket listener = new ServerSocket();
+                listeners.add(listener);
+                listener.setReuseAddress(true);
+                listener.bind(new InetSocketAddress(address, route.port()));
+            } catch (IOException e) {
+                LOG.debugf("%s: cannot listen for %s at %s:%d yet: %s", host, guest, address.getHostAddress(), route.port(),
+                        e.getMessage());
+                listeners.forEach(GuestGateway::closeQuietly);
+                return false;
+            }
         }
-        Served entry = new Served(listener);
+        Served entry = new Served(listeners);
         served.put(guest, entry);
-        Thread acceptor = new Thread(() -> accept(guest, entry), "guest-gateway-" + host + "-" + guest);
-        acceptor.setDaemon(true);
-        acceptor.start();
-        LOG.infof("%s: guest network of %s up (%s:%d -> %s:%d)", host, guest, address.getHostAddress(), settings.port(),
-                upstream.getHostString(), upstream.getPort());
+        for (int i = 0; i < listeners.size(); i++) {
+            ServerSocket listener = listeners.get(i);
+            Route route = settings.routes().get(i);
+            InetSocketAddress upstream = new InetSocketAddress(route.upstream().getHostString(), route.upstream().getPort());
+            Thread acceptor = new Thread(() -> accept(guest, entry, listener, upstream), "guest-gateway-" + host + "-" + guest);
+            acceptor.setDaemon(true);
+            acceptor.start();
+            LOG.infof("%s: guest network of %s up (%s:%d -> %s:%d)", host, guest, address.getHostAddress(), route.port(),
+                    upstream.getHostString(), upstream.getPort());
+        }
         return true;
     }
 
@@ -109,7 +144,7 @@ public final class GuestGateway implements AutoCloseable {
         if (entry == null) {
             return;
         }
-        closeQuietly(entry.listener);
+        entry.listeners.forEach(GuestGateway::closeQuietly);
         int connections = entry.sockets.size();
         for (Socket socket : entry.sockets) {
             try {
@@ -132,11 +167,11 @@ public final class GuestGateway implements AutoCloseable {
         served.keySet().forEach(this::cut);
     }
 
-    private void accept(String guest, Served entry) {
-        while (!entry.listener.isClosed()) {
+    private void accept(String guest, Served entry, ServerSocket listener, InetSocketAddress upstream) {
+        while (!listener.isClosed()) {
             Socket fromGuest;
             try {
-                fromGuest = entry.listener.accept();
+                fromGuest = listener.accept();
             } catch (IOException e) {
                 return; // cut
             }
@@ -152,7 +187,7 @@ public final class GuestGateway implements AutoCloseable {
             }
             entry.sockets.add(fromGuest);
             entry.sockets.add(toBroker);
-            if (entry.listener.isClosed()) { // cut while connecting
+            if (listener.isClosed()) { // cut while connecting
                 cutPair(entry, fromGuest, toBroker);
                 return;
             }
@@ -232,10 +267,10 @@ public final class GuestGateway implements AutoCloseable {
         }
     }
 
-    /** A guest's listener and the sockets of its relayed connections (both ends). */
-    private record Served(ServerSocket listener, List<Socket> sockets) {
-        Served(ServerSocket listener) {
-            this(listener, new CopyOnWriteArrayList<>());
+    /** A guest's listeners (one per route) and the sockets of its relayed connections (both ends). */
+    private record Served(List<ServerSocket> listeners, List<Socket> sockets) {
+        Served(List<ServerSocket> listeners) {
+            this(List.copyOf(listeners), new CopyOnWriteArrayList<>());
         }
     }
 }

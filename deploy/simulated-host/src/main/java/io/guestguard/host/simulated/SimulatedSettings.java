@@ -5,6 +5,8 @@ import io.guestguard.host.hypervisor.SettingsReader;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,24 +36,47 @@ public record SimulatedSettings(Path registry, Path guestLogs, String guestComma
                 r.duration("simulated.migration-downtime", "300ms"), gateway(r));
     }
 
-    /** The simulated guest network, when {@code simulated.gateway.upstream} names the broker's guest listener. */
+    /**
+     * The simulated guest network, when {@code simulated.gateway.upstream} names the broker's guest
+     * listener, or each broker's of a cluster ({@code HOST:PORT,HOST:PORT,...}, with as many ports in
+     * {@code simulated.gateway.port}, in the same order).
+     */
     private static GuestGateway.Settings gateway(SettingsReader r) {
         Optional<String> upstream = r.optional("simulated.gateway.upstream");
         if (upstream.isEmpty()) {
             return null;
         }
-        String[] hostPort = upstream.get().split(":");
-        int upstreamPort = hostPort.length == 2 && hostPort[1].matches("\\d{1,5}") ? Integer.parseInt(hostPort[1]) : -1;
-        if (upstreamPort < 1 || upstreamPort > 65_535) {
-            r.problem("simulated.gateway.upstream", "is '" + upstream.get() + "', not HOST:PORT",
-                    "set it to the broker's guest listener, e.g. 127.0.0.1:9094");
+        List<InetSocketAddress> upstreams = new ArrayList<>();
+        for (String one : upstream.get().split(",")) {
+            String[] hostPort = one.trim().split(":");
+            int upstreamPort = hostPort.length == 2 && hostPort[1].matches("\\d{1,5}") ? Integer.parseInt(hostPort[1]) : -1;
+            if (upstreamPort < 1 || upstreamPort > 65_535) {
+                r.problem("simulated.gateway.upstream", "is '" + upstream.get() + "', not HOST:PORT",
+                        "set it to the broker's guest listener, e.g. 127.0.0.1:9094 (a cluster's: HOST:PORT,HOST:PORT,...)");
+                return null;
+            }
+            upstreams.add(InetSocketAddress.createUnresolved(hostPort[0], upstreamPort));
+        }
+        List<Integer> ports = new ArrayList<>();
+        String portSetting = r.optional("simulated.gateway.port").orElse("9192");
+        for (String one : portSetting.split(",")) {
+            int port = one.trim().matches("\\d{1,9}") ? Integer.parseInt(one.trim()) : -1;
+            if (port < 1 || port > 65_535) {
+                r.problem("simulated.gateway.port", "is " + portSetting, "give a port from 1 to 65535"
+                        + (upstreams.size() > 1 ? " for each broker" : ""));
+                return null;
+            }
+            ports.add(port);
+        }
+        if (ports.size() != upstreams.size()) {
+            r.problem("simulated.gateway.port", "gives " + ports.size() + " ports for " + upstreams.size()
+                    + " brokers in simulated.gateway.upstream", "give one port per broker, in the same order");
             return null;
         }
-        int port = r.positiveInt("simulated.gateway.port", 9192);
-        if (port > 65_535) {
-            r.problem("simulated.gateway.port", "is " + port, "give a port from 1 to 65535");
+        List<GuestGateway.Route> routes = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            routes.add(new GuestGateway.Route(ports.get(i), upstreams.get(i)));
         }
-        return new GuestGateway.Settings(r.optional("simulated.gateway.name").orElse("kafka.guestguard.internal"), port,
-                InetSocketAddress.createUnresolved(hostPort[0], upstreamPort));
+        return new GuestGateway.Settings(r.optional("simulated.gateway.name").orElse("kafka.guestguard.internal"), routes);
     }
 }

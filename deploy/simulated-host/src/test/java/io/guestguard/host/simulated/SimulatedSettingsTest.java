@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class SimulatedSettingsTest {
 
@@ -42,6 +43,19 @@ class SimulatedSettingsTest {
         withGateway.put("simulated.gateway.upstream", "127.0.0.1:9094");
         assertThatThrownBy(() -> read(withGateway))
                 .hasMessageContaining("guestguard.host.simulated.gateway.port: is 70000; give a port from 1 to 65535");
+    }
+
+    @Test
+    void aClusterOfBrokersIsOneRouteEachInTheSameOrder() {
+        Map<String, String> cluster = new HashMap<>(Map.of("simulated.registry", "/r", "simulated.guest-command", "run {guest}",
+                "simulated.gateway.upstream", "127.0.0.1:9094,127.0.0.1:9095,127.0.0.1:9096",
+                "simulated.gateway.port", "9192,9193,9194"));
+        assertThat(read(cluster).gateway().routes()).extracting(GuestGateway.Route::port, r -> r.upstream().getPort())
+                .containsExactly(tuple(9192, 9094), tuple(9193, 9095), tuple(9194, 9096));
+
+        cluster.put("simulated.gateway.port", "9192,9193");
+        assertThatThrownBy(() -> read(cluster)).hasMessageContaining("guestguard.host.simulated.gateway.port: gives 2 ports "
+                + "for 3 brokers in simulated.gateway.upstream; give one port per broker, in the same order");
     }
 
     @Test
