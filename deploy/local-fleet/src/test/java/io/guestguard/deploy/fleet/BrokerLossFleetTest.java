@@ -3,6 +3,9 @@ package io.guestguard.deploy.fleet;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.HostLost;
+import io.guestguard.protocol.MigrationCompleted;
+import io.guestguard.protocol.OperatorRequest;
+import io.guestguard.protocol.Rebound;
 import io.guestguard.protocol.RestartApp;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarts) on all three guests, the broker leading most of {@code guest-log.v1}'s partitions is halted
  * abruptly and later restarted, three times ({@code ./fleet brokerloss} does it five times for the figures).
  * Every failure has its fact and exactly one decision, a
- * restart, sent as exactly one command; no host is lost or fenced and no guest fails over; replay
- * reproduces every decision. Each halt's decision pause is printed, with p50 and max.
+ * restart, sent as exactly one command; no host is lost or fenced and no guest fails over; a live
+ * migration afterwards runs and is re-verified by the watcher; replay reproduces every decision. Each halt's decision pause is printed, with p50 and max.
  */
 class BrokerLossFleetTest {
 
@@ -68,6 +71,16 @@ class BrokerLossFleetTest {
             assertThat(observed.all(e -> e.data() instanceof HostLost || e.data() instanceof Decision d
                     && Set.of(Decision.Action.FENCE_HOST, Decision.Action.FAILOVER).contains(d.action())))
                     .as("no host lost or fenced, no guest failed over").isEmpty();
+
+            // A live migration, once the halted brokers are back, works as on one broker: the guest runs on
+            // standby and the watcher's rebind is answered there.
+            int mark = observed.mark();
+            long deadline = Observed.deadline(Duration.ofSeconds(60));
+            fleet.tell("g1", new OperatorRequest(OperatorRequest.Action.MIGRATE, "standby", LocalFleet.OPERATOR.name()));
+            observed.await(mark, e -> "g1".equals(e.guestId()) && e.data() instanceof MigrationCompleted c
+                    && c.to().equals("standby"), deadline, "g1 migrated to standby");
+            observed.await(mark, e -> "g1".equals(e.guestId()) && e.data() instanceof Rebound r && r.host().equals("standby"),
+                    deadline, "g1's reporter rebound to standby");
 
             ReplayVerify.assertEveryDecisionReproduced(fleet.bootstrapServers());
         }
