@@ -194,6 +194,16 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * The JSON of a record {@link #read} accepted before and that was kept as it was, where only accepted
+     * records are kept (the engine's placements view): parsed, not validated again.
+     *
+     * @throws RejectedRecordException when it is no JSON
+     */
+    public JsonNode readAccepted(byte[] bytes) {
+        return parse(bytes, "malformed JSON: ");
+    }
+
     private JsonNode parse(byte[] bytes, String malformed) {
         JsonNode node;
         try {

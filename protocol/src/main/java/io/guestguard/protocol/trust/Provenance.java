@@ -58,6 +58,22 @@ public final class Provenance {
     }
 
     /**
+     * Checks that the key which signed {@code json} is still registered and not revoked, without checking
+     * the signature again: for a record this provenance accepted before and that was kept where only
+     * accepted records are kept (the engine's placements view).
+     *
+     * @throws RejectedRecordException {@code unsigned}, {@code unknown key} or {@code revoked key}, counted
+     */
+    public void checkSignerStillTrusted(JsonNode json) {
+        try {
+            trustedEntry(Verifiability.keyId(json));
+        } catch (RejectedRecordException e) {
+            refused.get(kind(e.getMessage())).increment();
+            throw e;
+        }
+    }
+
+    /**
      * Refuses, and counts, a host's report about a guest the host may not hold
      * ({@link Authorization#checkHostOfGuest}).
      */
@@ -85,17 +101,23 @@ public final class Provenance {
 
     private Principal checked(JsonNode json, CloudEvent<?> event) {
         Verifiability.Claim claim = Verifiability.claim(json);
-        KeyRing.Entry entry = keys.find(claim.keyId())
-                .orElseThrow(() -> new RejectedRecordException("unknown key " + quoteKey(claim.keyId())));
-        if (entry.revoked()) {
-            throw new RejectedRecordException("revoked key " + entry.keyId() + " of " + entry.principal()
-                    + " (revoked at " + entry.revokedAt() + ")");
-        }
+        KeyRing.Entry entry = trustedEntry(claim.keyId());
         if (!entry.verifier().verify(claim.message(), claim.sig())) {
             throw new RejectedRecordException("bad signature: not made by key " + entry.keyId() + " of " + entry.principal());
         }
         Authorization.check(entry.principal(), event);
         return entry.principal();
+    }
+
+    /** The registered, unrevoked key {@code keyId}. */
+    private KeyRing.Entry trustedEntry(String keyId) {
+        KeyRing.Entry entry = keys.find(keyId)
+                .orElseThrow(() -> new RejectedRecordException("unknown key " + quoteKey(keyId)));
+        if (entry.revoked()) {
+            throw new RejectedRecordException("revoked key " + entry.keyId() + " of " + entry.principal()
+                    + " (revoked at " + entry.revokedAt() + ")");
+        }
+        return entry;
     }
 
     private static String quoteKey(String keyId) {

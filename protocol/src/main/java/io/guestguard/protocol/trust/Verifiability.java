@@ -81,6 +81,38 @@ public final class Verifiability {
      * @throws RejectedRecordException {@code unsigned}, or why the material cannot be what was signed
      */
     public static Claim claim(JsonNode event) {
+        JsonNode envelope = envelope(event);
+        JsonNode signatures = envelope.path("signatures");
+        String keyId = signatures.get(0).path("keyid").asText();
+        byte[] payload;
+        byte[] sig;
+        try {
+            payload = Base64.getDecoder().decode(envelope.path("payload").asText());
+            sig = Base64.getDecoder().decode(signatures.get(0).path("sig").asText());
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecordException("bad signature: the envelope's payload or sig is not Base64");
+        }
+        if (payload.length != 32) {
+            throw new RejectedRecordException("bad signature: the envelope's payload is not a 32-byte digest");
+        }
+        if (!MessageDigest.isEqual(payload, material(event, signedExtensions(event)))) {
+            throw new RejectedRecordException("bad signature: the event is not the one that was signed");
+        }
+        return new Claim(keyId, pae(PAYLOAD_TYPE, payload), sig);
+    }
+
+    /**
+     * The key id an event's {@code dssematerial} names, nothing checked against the event: for an event
+     * whose claim was checked when it was accepted and that was kept as it was ({@link Provenance#checkSignerStillTrusted}).
+     *
+     * @throws RejectedRecordException {@code unsigned}, or why the material is no envelope
+     */
+    public static String keyId(JsonNode event) {
+        return envelope(event).path("signatures").get(0).path("keyid").asText();
+    }
+
+    /** The DSSE envelope of {@code event}'s material, with exactly one signature. */
+    private static JsonNode envelope(JsonNode event) {
         JsonNode material = event.get(MATERIAL);
         if (material == null || material.isNull() || material.asText().isEmpty()) {
             throw new RejectedRecordException("unsigned: the event has no " + MATERIAL);
@@ -102,22 +134,7 @@ public final class Verifiability {
         if (!signatures.isArray() || signatures.size() != 1) {
             throw new RejectedRecordException("bad signature: a GuestGuard event carries exactly one signature");
         }
-        String keyId = signatures.get(0).path("keyid").asText();
-        byte[] payload;
-        byte[] sig;
-        try {
-            payload = Base64.getDecoder().decode(envelope.path("payload").asText());
-            sig = Base64.getDecoder().decode(signatures.get(0).path("sig").asText());
-        } catch (IllegalArgumentException e) {
-            throw new RejectedRecordException("bad signature: the envelope's payload or sig is not Base64");
-        }
-        if (payload.length != 32) {
-            throw new RejectedRecordException("bad signature: the envelope's payload is not a 32-byte digest");
-        }
-        if (!MessageDigest.isEqual(payload, material(event, signedExtensions(event)))) {
-            throw new RejectedRecordException("bad signature: the event is not the one that was signed");
-        }
-        return new Claim(keyId, pae(PAYLOAD_TYPE, payload), sig);
+        return envelope;
     }
 
     /**

@@ -176,8 +176,9 @@ public final class DecisionTopology {
      * Keeps the global placements view: each guest's newest placement the gate accepts. A record it
      * refuses (forged, unsigned, unreadable) does not replace the one before, which would hide the guest
      * from a host-loss scan; a tombstone is ignored, since GuestGuard never deletes a placement and a
-     * tombstone cannot be signed. (A restore of the store from the topic bypasses this; the view's
-     * readers check every entry again.)
+     * tombstone cannot be signed. This is the store's only writer: Kafka Streams (since 3.7, KAFKA-7663)
+     * restores a global store through its processor too, so the view holds only what the gate accepted
+     * and its readers do not verify signatures again ({@link VerifiedPlacements#read}).
      */
     private static final class ViewUpdater implements Processor<String, byte[], Void, Void> {
         private static final Logger LOG = Logger.getLogger(ViewUpdater.class);
@@ -194,7 +195,7 @@ public final class DecisionTopology {
             this.guestsPerHost = guestsPerHost;
         }
 
-        /** Counts the view as restored (a restore bypasses {@link #process}), before any record is processed. */
+        /** Counts the view as the store holds it: what was kept on disk, before any record is processed or restored. */
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             view = context.getStateStore(PLACEMENTS_VIEW);
@@ -212,7 +213,7 @@ public final class DecisionTopology {
             try {
                 // Kept as structured mode, whichever mode it came in: the view keeps values, not headers.
                 byte[] value = gate.structured(record.value(), record.headers());
-                GuestPlacement placement = verified.read(record.key(), value);
+                GuestPlacement placement = verified.accept(record.key(), value);
                 view.put(record.key(), value);
                 guestsPerHost.placed(record.key(), placement);
             } catch (RejectedRecordException e) {

@@ -11,12 +11,11 @@ import org.jboss.logging.Logger;
 import java.util.function.BiConsumer;
 
 /**
- * The engine's global placements view, read as what it is: {@code placements.v1} as written, by the
- * engine or by anyone else who could write there. Kafka Streams restores a global store from its topic
- * without its processor, so the bytes are kept as written and every entry is gated where it is used;
- * what cannot be read is skipped. A scan logs one line for all it skipped, so that a view full of
- * forged records cannot turn each decision into thousands of log lines. The entries are gated through
- * {@link VerifiedPlacements}, so bytes already accepted are not checked again.
+ * The engine's global placements view: each guest's newest placement the view's updater accepted from
+ * {@code placements.v1} (in {@link DecisionTopology}). What cannot be read back, or whose signer's key
+ * was revoked since, is skipped. A scan logs one line for all it skipped, so that a view full of
+ * unreadable entries cannot turn each decision into thousands of log lines. The entries are read
+ * through {@link VerifiedPlacements#read}, so bytes already read are not decoded again.
  */
 final class PlacementsView {
 

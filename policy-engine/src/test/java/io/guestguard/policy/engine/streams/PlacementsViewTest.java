@@ -25,7 +25,7 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The global placements view takes whatever is on placements.v1 without dying of it; every use of an entry gates it. */
+/** The global placements view takes whatever is on placements.v1 without dying of it, and keeps only what its gate accepts. */
 class PlacementsViewTest {
 
     private final EventCodec codec = new EventCodec();
