@@ -47,7 +47,11 @@ import java.util.stream.Stream;
  * internal ones and Kafka's own (offsets, transactions), on 3 nodes with {@code min.insync.replicas=2},
  * so one node may die without losing an acknowledged record or stopping writes. Both are configured
  * for a quick takeover of a killed engine (short sessions allowed, timed-out transactions aborted
- * within 0.25 s); a real cluster is configured by its operators (docs/operations.md, "Faults and takeover").
+ * within 0.25 s: {@link #FLEET_SETTINGS}); a real cluster is configured by its operators (docs/operations.md,
+ * "Faults and takeover").
+ *
+ * <p>{@link #external} names a broker running elsewhere (a container's, an existing cluster's) instead:
+ * GuestGuard's topics are created there in the same way, and it has no node here to stop, halt or restart.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -84,6 +88,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** A cluster replicates every topic this many times, or on every node if it has fewer. */
     private static final int CLUSTER_REPLICAS = 3;
 
+    /**
+     * What the packaged services need of a broker beyond Kafka's defaults, set on every embedded node and
+     * to be set on an {@link #external} one: the engine's and the watcher's 1.2 s session allowed (Kafka's
+     * minimum is 6 s), so a killed instance's partitions move within 3 s; a killed instance's open
+     * transaction (1.2 s timeout) aborted soon after it times out (the check runs every 10 s by default);
+     * a group's first members assigned at once; and no topic created by a stray client's typo.
+     */
+    public static final Map<String, String> FLEET_SETTINGS = Map.of(
+            "group.min.session.timeout.ms", "500",
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms", "250",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
     /** One node of the cluster (or the only one): its configuration, kept so it restarts on its ports and log. */
     private static final class Node {
         final int id;
@@ -101,8 +118,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** The nodes this JVM runs; none for an {@link #external} broker. */
     private final List<Node> nodes;
     private final String bootstrapServers;
+    /** How many brokers serve {@link #bootstrapServers}: the nodes here, or an external cluster's. */
+    private final int brokers;
     /** {@code host:port} of each node's listener for guests behind a gateway; empty without one. */
     private final List<String> guestListeners;
     private final Path logDir;
@@ -111,8 +131,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private BrokerSecurity security;
 
     private EmbeddedKafka(List<Node> nodes, List<String> guestListeners, Path logDir, Path deleteOnClose) {
+        this(nodes, nodes.stream().map(n -> n.plaintext).collect(java.util.stream.Collectors.joining(",")), nodes.size(),
+                guestListeners, logDir, deleteOnClose);
+    }
+
+    private EmbeddedKafka(List<Node> nodes, String bootstrapServers, int brokers, List<String> guestListeners, Path logDir,
+                          Path deleteOnClose) {
         this.nodes = nodes;
-        this.bootstrapServers = nodes.stream().map(n -> n.plaintext).collect(java.util.stream.Collectors.joining(","));
+        this.bootstrapServers = bootstrapServers;
+        this.brokers = brokers;
         this.guestListeners = guestListeners;
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
@@ -170,6 +197,29 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalArgumentException("a cluster needs 1 broker or more, not " + brokers);
         }
         return start(root, false, topics, partitions, guests, null, brokers);
+    }
+
+    /**
+     * The broker or cluster at {@code bootstrapServers} (a listener for plaintext clients), running elsewhere: creates there every topic of
+     * {@code topics} that does not exist yet, with {@code partitions} partitions, replicated as on an embedded
+     * cluster of as many brokers (3, or every broker if fewer, {@code min.insync.replicas=2} on 3), and leaves
+     * it running on {@link #close()}. It has no node here: {@link #stop}, {@link #restart}, {@link #halt} and
+     * {@link #logDir} refuse, saying so. Its brokers should be set as {@link #FLEET_SETTINGS} says.
+     */
+    public static EmbeddedKafka external(String bootstrapServers, Topics topics, int partitions) {
+        int brokers;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no Kafka answers at " + bootstrapServers + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reaching Kafka at " + bootstrapServers, e);
+        }
+        TopicCreator.create(bootstrapServers, topics, partitions, (short) Math.min(brokers, CLUSTER_REPLICAS));
+        EmbeddedKafka kafka = new EmbeddedKafka(List.of(), bootstrapServers, brokers, List.of(), null, null);
+        kafka.awaitServing(false, topics.all()); // their leaders known to the brokers, so services can start right after
+        return kafka;
     }
 
     /** As {@link #start(Path, boolean, Topics, int)}, with a listener for guests behind a gateway, if not {@code null}. */
@@ -259,13 +309,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("transaction.state.log.num.partitions", "5");
             props.put("share.coordinator.state.topic.replication.factor", Short.toString(replicas));
             props.put("share.coordinator.state.topic.min.isr", minInsync);
-            props.put("group.initial.rebalance.delay.ms", "0");
-            // The engine and the watcher take a killed instance's partitions over within 3 s: their 1.2 s
-            // session timeout needs the broker to allow it (Kafka's minimum is 6 s), and a killed instance's
-            // open transaction (1.2 s timeout) must be aborted soon after it times out (the check runs every 10 s).
-            props.put("group.min.session.timeout.ms", "500");
-            props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "250");
-            props.put("auto.create.topics.enable", "false");
+            props.putAll(FLEET_SETTINGS);
             props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
             if (brokers > 1) {
                 // halt(n) is a death, not a shutdown: the controller is not asked to move leaders first,
@@ -318,9 +362,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         return guestListeners;
     }
 
-    /** How many nodes the cluster has (1 for a single broker). */
+    /** How many nodes the cluster has (1 for a single broker); an {@link #external} cluster's brokers. */
     public int brokers() {
-        return nodes.size();
+        return brokers;
     }
 
     /** {@code host:port} of node {@code id}'s plaintext listener. */
@@ -334,20 +378,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public Path logDir() {
+        embedded("has no log folder here");
         return logDir;
     }
 
     /** The folder that holds the log folder; temporary brokers delete it whole on close. */
     public Path workDir() {
-        return logDir.toAbsolutePath().getParent();
+        return logDir().toAbsolutePath().getParent();
+    }
+
+    /** Whether this broker runs elsewhere ({@link #external}), not in this JVM. */
+    public boolean isExternal() {
+        return nodes.isEmpty();
     }
 
     /**
      * Shuts every node down but keeps the log directories, so tests can exercise an outage: clients get
      * their connections refused until {@link #restart()} brings the same broker back. Does nothing if
      * it is already stopped.
+     *
+     * @throws IllegalStateException if the broker is {@link #external}
      */
     public synchronized void stop() {
+        embedded("is not stopped from here");
         List<Node> running = nodes.stream().filter(n -> n.server != null).toList();
         // All at once: a cluster's last nodes would otherwise wait for a quorum that is gone.
         running.parallelStream().forEach(n -> n.server.shutdown());
@@ -363,14 +416,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * before the stop is still there. Returns once the cluster serves metadata again with a leader for
      * every partition. Fails if another process took one of its ports in the meantime.
      *
-     * @throws IllegalStateException if a node is running
+     * @throws IllegalStateException if a node is running, or the broker is {@link #external}
      */
     public synchronized void restart() {
+        embedded("is not restarted from here");
         if (nodes.stream().anyMatch(n -> n.server != null)) {
             throw new IllegalStateException("the broker at " + bootstrapServers + " is running; stop() it first");
         }
         startNodes(nodes);
-        awaitServing(false);
+        awaitServing(false, List.of());
     }
 
     /**
@@ -378,9 +432,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      * as their leader until the controller fences it ({@link #BROKER_SESSION}) and elects leaders
      * among the in-sync replicas left; its clients' connections are refused at once. Its log stays.
      *
-     * @throws IllegalStateException if the node is not running, or it is the only one
+     * @throws IllegalStateException if the node is not running, or it is the only one, or the broker is {@link #external}
      */
     public synchronized void halt(int id) {
+        embedded("is not halted from here");
         if (nodes.size() < 2) {
             throw new IllegalStateException("halt(" + id + ") needs a cluster; a single broker is stop()ped");
         }
@@ -405,7 +460,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("node " + id + " (" + node.plaintext + ") is running; halt(" + id + ") it first");
         }
         startNodes(List.of(node));
-        awaitServing(true);
+        awaitServing(true, List.of());
     }
 
     /** Whether node {@code id} runs. */
@@ -428,24 +483,39 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Whether the broker is running: every node started and none {@link #stop() stopped} or {@link #halt halted}. */
+    /**
+     * Whether the broker is running: every node started and none {@link #stop() stopped} or {@link #halt halted};
+     * always, for an {@link #external} broker, which is not watched from here.
+     */
     public synchronized boolean isRunning() {
         return nodes.stream().allMatch(n -> n.server != null);
     }
 
+    /** Stops the nodes this JVM runs and deletes a temporary broker's folder; leaves an {@link #external} broker running. */
     @Override
     public void close() {
-        stop();
+        if (!isExternal()) {
+            stop();
+        }
         if (deleteOnClose != null) {
             deleteRecursively(deleteOnClose);
         }
     }
 
     private Node node(int id) {
+        embedded("has no node " + id + " here to address, halt or restart");
         if (id < 1 || id > nodes.size()) {
             throw new IllegalArgumentException("no node " + id + ": the nodes are 1 to " + nodes.size());
         }
         return nodes.get(id - 1);
+    }
+
+    /** Refuses what only a broker of this JVM can do, on an {@link #external} one. */
+    private void embedded(String refusal) {
+        if (isExternal()) {
+            throw new IllegalStateException("the external broker at " + bootstrapServers + " " + refusal
+                    + ": it runs elsewhere, not in this JVM");
+        }
     }
 
     /**
@@ -488,16 +558,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Waits until the cluster answers metadata requests with a leader for every partition, and if
-     * {@code inSync}, every replica of every partition in its in-sync set.
+     * Waits until the cluster answers metadata requests with a leader for every partition, of every topic it
+     * lists and of {@code topics} (just created, maybe not listed yet), and if {@code inSync}, every replica of
+     * every partition in its in-sync set.
      */
-    private void awaitServing(boolean inSync) {
+    private void awaitServing(boolean inSync, java.util.Collection<String> topics) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             while (true) {
                 try {
-                    Set<String> names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
-                            .names().get(5, TimeUnit.SECONDS);
+                    Set<String> names = new java.util.HashSet<>(topics);
+                    names.addAll(admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                            .names().get(5, TimeUnit.SECONDS));
                     if (admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
                             .flatMap(d -> d.partitions().stream())
                             .allMatch(p -> p.leader() != null && !p.leader().isEmpty()
@@ -508,14 +580,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                     // not serving yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the restarted broker at " + bootstrapServers + " did not serve"
+                    throw new IllegalStateException("the broker at " + bootstrapServers + " did not serve every partition"
                             + (inSync ? " with every replica in sync" : "") + " within 60 s");
                 }
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the restarted broker", e);
+            throw new IllegalStateException("interrupted while waiting for the broker at " + bootstrapServers, e);
         }
     }
 

@@ -70,6 +70,32 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void anExternalBrokerGetsTheTopicsAndIsLeftRunning() throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.startTemporary(Topics.DEFAULT, 1)) {
+            Topics topics = new Topics("ext.");
+            EmbeddedKafka external = EmbeddedKafka.external(own.bootstrapServers(), topics, 2);
+            try (external; Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers()))) {
+                assertThat(external.bootstrapServers()).isEqualTo(own.bootstrapServers());
+                assertThat(external.isExternal()).isTrue();
+                assertThat(external.brokers()).isEqualTo(1);
+                Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get();
+                assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(2));
+                assertThat(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.placements())))
+                        .all().get().values().iterator().next().get("cleanup.policy").value()).isEqualTo("compact");
+                for (org.assertj.core.api.ThrowableAssert.ThrowingCallable ownOnly : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                        external::stop, external::restart, external::logDir, () -> external.halt(1))) {
+                    assertThatThrownBy(ownOnly).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("the external broker at " + own.bootstrapServers())
+                            .hasMessageContaining("it runs elsewhere, not in this JVM");
+                }
+            }
+            assertThat(own.isRunning()).isTrue();
+            assertThat(roundTrip(own.bootstrapServers(), topics.guestLog())).as("still serving after the external one closed")
+                    .isEqualTo("hello");
+        }
+    }
+
+    @Test
     void aTransactionalProducerWorksOnTheSingleNode() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary(new Topics("tx."), 1)) {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

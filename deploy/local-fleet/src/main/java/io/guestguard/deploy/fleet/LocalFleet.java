@@ -382,7 +382,17 @@ public final class LocalFleet implements AutoCloseable {
      * {@code watcher}: the one reader of guest beats, for measurements under guest-beat load.
      */
     public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher) {
-        return startSingleReporter(home, runDir, restartLimit, watcher, false);
+        return startSingleReporter(home, runDir, restartLimit, watcher, false, null);
+    }
+
+    /**
+     * As {@link #startSingleReporter(Path, Path, String)}, on the broker at {@code bootstrapServers} instead
+     * of one of its own ({@link EmbeddedKafka#external}): GuestGuard's topics are created there if missing,
+     * and {@link #close()} leaves it running. It should be a fresh broker, set as
+     * {@link EmbeddedKafka#FLEET_SETTINGS} says (a Testcontainers Kafka in the walking skeleton's container variant).
+     */
+    public static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, String bootstrapServers) {
+        return startSingleReporter(home, runDir, restartLimit, false, false, java.util.Objects.requireNonNull(bootstrapServers));
     }
 
     /**
@@ -396,10 +406,12 @@ public final class LocalFleet implements AutoCloseable {
      * ({@link #bootstrapServers()}, {@link #tell}) keep the harness's plaintext listener.
      */
     public static LocalFleet startSecureSingleReporter(Path home, Path runDir, String restartLimit) {
-        return startSingleReporter(home, runDir, restartLimit, true, true);
+        return startSingleReporter(home, runDir, restartLimit, true, true, null);
     }
 
-    private static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher, boolean secure) {
+    /** @param external the bootstrap address of a broker running elsewhere, or {@code null} for one of the fleet's own */
+    private static LocalFleet startSingleReporter(Path home, Path runDir, String restartLimit, boolean watcher, boolean secure,
+                                                  String external) {
         Path engineJar = home.resolve("policy-engine/target/quarkus-app/quarkus-run.jar");
         Path reporterJar = home.resolve("guest-reporter/target/quarkus-app/quarkus-run.jar");
         Path guestFile = runDir.resolve("g1.yaml");
@@ -408,7 +420,8 @@ public final class LocalFleet implements AutoCloseable {
                 .forEach(dir -> deleteRecursively(runDir.resolve(dir)));
         copyResource("/demo-guest.yaml", guestFile, Map.of());
         Topics topics = Topics.DEFAULT;
-        LocalFleet fleet = new LocalFleet(secure ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3)
+        LocalFleet fleet = new LocalFleet(external != null ? EmbeddedKafka.external(external, topics, 3)
+                : secure ? EmbeddedKafka.startSecure(runDir.resolve("kafka"), runDir.resolve("security"), topics, 3)
                 : EmbeddedKafka.start(runDir.resolve("kafka"), false, topics, 3), topics, runDir);
         try {
             fleet.kafka.security().ifPresent(security -> {

@@ -1,5 +1,6 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
@@ -8,6 +9,8 @@ import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.RestartApp;
 import io.guestguard.cli.GuestGuardCommand;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,11 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,10 +39,49 @@ import static org.awaitility.Awaitility.await;
  * SIGKILL. The failure, the decision and the command are read back with plain Kafka consumers, one
  * trace-id through them and the restart's {@code app.started}, and {@code guestguard replay --verify}
  * reproduces the engine's decision exactly, its trace included.
+ *
+ * <p>Here the fleet runs its own embedded broker. The same steps run on a broker the fleet does not own
+ * where a subclass gives its address ({@link #externalBroker()}): {@link WalkingSkeletonOnExternalBrokerTest}
+ * one started apart in this JVM, {@code WalkingSkeletonContainerTest} (Maven profile {@code testcontainers})
+ * a Kafka in a container.
  */
 class WalkingSkeletonTest {
 
-    private static final Path HOME = Path.of(System.getProperty("guestguard.home", "../.."));
+    static final Path HOME = Path.of(System.getProperty("guestguard.home", "../.."));
+
+    /** The address of the broker the fleet is given ({@link EmbeddedKafka#external}); {@code null}: one of its own. */
+    String externalBroker() {
+        return null;
+    }
+
+    private LocalFleet startFleet(Path runDir) {
+        String external = externalBroker();
+        return external == null ? LocalFleet.startSingleReporter(HOME, runDir, "3")
+                : LocalFleet.startSingleReporter(HOME, runDir, "3", external);
+    }
+
+    /**
+     * What the closed fleet left of the broker at {@code servers}: of its own broker not even the port; a broker
+     * it was given still runs and answers.
+     */
+    private void assertBrokerAfterClose(String servers) {
+        String external = externalBroker();
+        if (external == null) {
+            int port = Integer.parseInt(servers.substring(servers.indexOf(':') + 1));
+            assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 500))
+                    .as("broker port released").isInstanceOf(java.io.IOException.class);
+            return;
+        }
+        assertThat(servers).isEqualTo(external);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).as("the broker outlives the fleet").isNotEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the broker at " + servers + " no longer answers after the fleet closed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while asking the broker at " + servers, e);
+        }
+    }
 
     private final EventCodec codec = new EventCodec();
 
@@ -43,7 +89,7 @@ class WalkingSkeletonTest {
     void aKilledApplicationIsRestartedThroughTheBrokerAndEveryStepIsOnTheLog(@TempDir Path runDir) throws Exception {
         List<ProcessHandle> everything;
         String servers;
-        try (LocalFleet fleet = LocalFleet.startSingleReporter(HOME, runDir, "3");
+        try (LocalFleet fleet = startFleet(runDir);
              TopicReader guestLog = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestLog());
              TopicReader decisions = new TopicReader(fleet.bootstrapServers(), fleet.topics().decisions());
              TopicReader commands = new TopicReader(fleet.bootstrapServers(), fleet.topics().guestCommands())) {
@@ -93,9 +139,7 @@ class WalkingSkeletonTest {
             assertThat(everything).hasSizeGreaterThanOrEqualTo(4); // engine, reporter, app1, app2
         }
         assertThat(everything).as("no process left after close").noneMatch(ProcessHandle::isAlive);
-        int port = Integer.parseInt(servers.substring(servers.indexOf(':') + 1));
-        assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 500))
-                .as("broker port released").isInstanceOf(java.io.IOException.class);
+        assertBrokerAfterClose(servers);
     }
 
     private Optional<Long> startedPid(List<ConsumerRecord<String, byte[]>> records) {
