@@ -41,7 +41,7 @@ public record CloudEvent<D extends Payload>(String id, String source, Instant ti
         if (!Ids.valid(id)) {
             throw new IllegalArgumentException("event id " + FreeText.quote(id) + " is not a valid id");
         }
-        if (source.isEmpty() || source.length() > 255 || !source.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+        if (source.isEmpty() || source.length() > 255 || !visibleAscii(source)) {
             throw new IllegalArgumentException("source " + FreeText.quote(source) + " is not 1 to 255 visible ASCII characters");
         }
         if (guestId != null) {
@@ -57,6 +57,16 @@ public record CloudEvent<D extends Payload>(String id, String source, Instant ti
     /** An event without a trace; {@link #withTraceparent} gives it one. */
     public CloudEvent(String id, String source, Instant time, String guestId, Long guestSeq, String hostId, Long epoch, D data) {
         this(id, source, time, guestId, guestSeq, hostId, epoch, null, data);
+    }
+
+    private static boolean visibleAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireNumber(String what, Long value) {

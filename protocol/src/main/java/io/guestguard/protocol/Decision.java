@@ -40,7 +40,8 @@ public record Decision(Action action, String app, Integer attempt, Integer limit
         causeIds = List.copyOf(causeIds);
         commandIds = List.copyOf(commandIds);
         // Sorted, so the audit record reads (and serialises) the same in every JVM.
-        hostLoads = hostLoads == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(hostLoads));
+        hostLoads = hostLoads == null || hostLoads.isEmpty() ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(hostLoads));
     }
 
     /** What a decision does. */

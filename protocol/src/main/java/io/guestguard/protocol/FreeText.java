@@ -22,6 +22,9 @@ public final class FreeText {
         if (text == null || text.isBlank()) {
             return "?";
         }
+        if (text.length() <= MAX_LENGTH && !hasControl(text)) {
+            return text; // already clean, as nearly every decision's reason is
+        }
         StringBuilder clean = new StringBuilder(Math.min(text.length(), MAX_LENGTH));
         for (int i = 0; i < text.length() && clean.length() < MAX_LENGTH; i++) {
             char c = text.charAt(i);
@@ -31,6 +34,16 @@ public final class FreeText {
             clean.setCharAt(MAX_LENGTH - 1, '…');
         }
         return clean.toString();
+    }
+
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -28,7 +28,12 @@ public record PackageSpec(String guest, List<String> hosts, FailoverPolicy failo
     }
 
     public Optional<AppPolicy> application(String name) {
-        return applications.stream().filter(a -> a.name().equals(name)).findFirst();
+        for (AppPolicy app : applications) { // a loop, not a stream: the decider asks on every application fact
+            if (app.name().equals(name)) {
+                return Optional.of(app);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Serviceguard's {@code failover_policy}. */

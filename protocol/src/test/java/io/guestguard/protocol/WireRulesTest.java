@@ -63,6 +63,31 @@ class WireRulesTest {
         }
     }
 
+    @Test
+    void namesAndIdsAreCheckedExactlyAsTheirPatternsSay() {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(Names.REGEX);
+        java.util.regex.Pattern id = java.util.regex.Pattern.compile(Ids.REGEX);
+        String alphabet = "aZ09._-:@=+/ \n\u00e4\u0000";
+        java.util.Random random = new java.util.Random(18);
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of("", ".", "..", "a..", "a.b.c", "a\n",
+                "a".repeat(Names.MAX_LENGTH), "a".repeat(Names.MAX_LENGTH + 1), "a".repeat(Ids.MAX_LENGTH),
+                "a".repeat(Ids.MAX_LENGTH + 1), "decision-f1-2", "g1:x@y=z+w"));
+        for (int i = 0; i < 200_000; i++) {
+            int length = random.nextInt(8) == 0 ? random.nextInt(Ids.MAX_LENGTH + 3) : random.nextInt(7);
+            StringBuilder text = new StringBuilder();
+            for (int c = 0; c < length; c++) {
+                text.append(alphabet.charAt(random.nextInt(random.nextInt(4) == 0 ? alphabet.length() : 7)));
+            }
+            texts.add(text.toString());
+        }
+        for (String text : texts) {
+            assertThat(Names.valid(text)).as(text).isEqualTo(name.matcher(text).matches());
+            assertThat(Ids.valid(text)).as(text).isEqualTo(id.matcher(text).matches());
+        }
+        assertThat(Names.valid(null)).isFalse();
+        assertThat(Ids.valid(null)).isFalse();
+    }
+
     private static JsonNode defs() throws IOException {
         try (InputStream in = WireRulesTest.class.getResourceAsStream("/schemas/defs.json")) {
             return new ObjectMapper().readTree(in);

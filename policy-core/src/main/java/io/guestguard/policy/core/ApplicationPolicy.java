@@ -4,6 +4,7 @@ import io.guestguard.policy.core.GuestState.AppBudget;
 import io.guestguard.policy.core.Placement.Motive;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.Decision.Action;
+import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PackageSpec.AppPolicy;
 import io.guestguard.protocol.PlacementPhase;
@@ -34,13 +35,13 @@ final class ApplicationPolicy {
     }
 
     /** An application started or stopped: nothing to decide, unless the package does not name it. */
-    void reported(Turn t, String app, String what) {
-        notInPackage(t, app, what);
+    void reported(Turn t, String app, Fact reported) {
+        notInPackage(t, app, reported);
     }
 
     void failed(Turn t, AppFailed failed) {
         String app = failed.app();
-        if (notInPackage(t, app, failed.describe()) || beyondUnpackagedApps(t, app, failed.describe())) {
+        if (notInPackage(t, app, failed) || beyondUnpackagedApps(t, app, failed)) {
             return;
         }
         AppPolicy policy = policyOf(t.state(), app);
@@ -52,9 +53,8 @@ final class ApplicationPolicy {
         if (phase == PlacementPhase.HALTING || phase == PlacementPhase.FENCING || phase == PlacementPhase.WAITING) {
             return; // the guest is leaving its host anyway
         }
-        String what = app + " failed (" + failed.cause() + ")";
         if (t.state().maintenance()) {
-            t.decide(Action.HOLD, DecisionReason.PACKAGE_IN_MAINTENANCE.toReason(what))
+            t.decide(Action.HOLD, DecisionReason.PACKAGE_IN_MAINTENANCE.toReason(what(app, failed)))
                     .app(app).limit(policy.restartLimit()).from(t.placement().host()).record();
             return;
         }
@@ -63,13 +63,11 @@ final class ApplicationPolicy {
         // failures before it out of the window.
         AppBudget counted = budget.failedAt(t.state().clockMs(), policy.failureWindowMs(), failed);
         int attempt = Math.max(1, counted.failures());
-        t.state(t.state().failureCounted(app, counted));
         RestartLimit limit = new RestartLimit(policy.restartLimit());
         if (limit.allows(attempt)) {
             long delay = policy.backoff() == null ? 0 : policy.backoff().delayMs(attempt);
-            if (delay > 0) {
-                t.state(t.state().failureCounted(app, counted.restartDueAt(t.state().clockMs() + delay)));
-            }
+            // Counted with its restart's due time at once: one new budget map per failure, not two.
+            t.state(t.state().failureCounted(app, delay > 0 ? counted.restartDueAt(t.state().clockMs() + delay) : counted));
             t.decide(Action.RESTART_APP, DecisionReason.APP_FAILED_WITHIN_LIMIT.toReason(app, failed.cause(), attempt,
                             limit.toString(), delay > 0 ? " after " + delay + " ms" : ""))
                     .app(app).attempt(attempt).limit(limit.max()).delayMs(delay).from(t.placement().host())
@@ -77,6 +75,7 @@ final class ApplicationPolicy {
                     .record();
             return;
         }
+        t.state(t.state().failureCounted(app, counted));
         if (t.state().spec() == null) {
             t.decide(Action.NONE, DecisionReason.RESTART_LIMIT_EXCEEDED_NO_PACKAGE.toReason(app, failed.cause(), limit.toString()))
                     .app(app).attempt(attempt).limit(limit.max()).record();
@@ -87,14 +86,14 @@ final class ApplicationPolicy {
         }
         String host = t.placement().host();
         if (!t.state().switchingEnabled()) {
-            t.decide(Action.HOLD, DecisionReason.SWITCHING_DISABLED.toReason(what + ", restart limit " + limit + " used up",
+            t.decide(Action.HOLD, DecisionReason.SWITCHING_DISABLED.toReason(what(app, failed) + ", restart limit " + limit + " used up",
                             t.guest(), host))
                     .app(app).attempt(attempt).limit(limit.max()).from(host).record();
             moves.mustLeave(t);
             return;
         }
         if (host != null && t.state().hosts().isDetached(host)) {
-            t.decide(Action.HOLD, DecisionReason.HOST_DETACHED.toReason(what + ", restart limit " + limit + " used up",
+            t.decide(Action.HOLD, DecisionReason.HOST_DETACHED.toReason(what(app, failed) + ", restart limit " + limit + " used up",
                             host, t.guest(), host))
                     .app(app).attempt(attempt).limit(limit.max()).from(host).record();
             moves.mustLeave(t);
@@ -118,12 +117,12 @@ final class ApplicationPolicy {
      * with an alert and counts nowhere, since the guest's reporter and its package disagree, and a
      * guest's state keeps budgets only for the applications its package names.
      */
-    private boolean notInPackage(Turn t, String app, String what) {
+    private boolean notInPackage(Turn t, String app, Fact reported) {
         PackageSpec spec = t.state().spec();
         if (spec == null || spec.application(app).isPresent()) {
             return false;
         }
-        t.decide(Action.ALERT, DecisionReason.APP_NOT_IN_PACKAGE.toReason(t.guest(), app, what, app))
+        t.decide(Action.ALERT, DecisionReason.APP_NOT_IN_PACKAGE.toReason(t.guest(), app, reported.describe(), app))
                 .app(app).from(t.placement().host()).record();
         return true;
     }
@@ -133,15 +132,20 @@ final class ApplicationPolicy {
      * ({@link GuestState#MAX_APPS_WITHOUT_PACKAGE}) and {@code app} is not one of them: an alert, and
      * the failure counts nowhere.
      */
-    private boolean beyondUnpackagedApps(Turn t, String app, String what) {
+    private boolean beyondUnpackagedApps(Turn t, String app, Fact reported) {
         GuestState state = t.state();
         if (state.spec() != null || state.apps().containsKey(app) || state.apps().size() < GuestState.MAX_APPS_WITHOUT_PACKAGE) {
             return false;
         }
-        t.decide(Action.ALERT, DecisionReason.TOO_MANY_APPS_WITHOUT_PACKAGE.toReason(app, what, t.guest(),
+        t.decide(Action.ALERT, DecisionReason.TOO_MANY_APPS_WITHOUT_PACKAGE.toReason(app, reported.describe(), t.guest(),
                         GuestState.MAX_APPS_WITHOUT_PACKAGE))
                 .app(app).from(t.placement().host()).record();
         return true;
+    }
+
+    /** The failure in words, for the reasons that quote it (built only for those: failures are frequent). */
+    private static String what(String app, AppFailed failed) {
+        return app + " failed (" + failed.cause() + ")";
     }
 
     private AppPolicy policyOf(GuestState state, String app) {

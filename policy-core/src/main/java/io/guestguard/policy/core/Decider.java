@@ -190,13 +190,13 @@ public final class Decider {
 
         @Override
         public Void appStarted(AppStarted started) {
-            applications.reported(t, started.app(), started.describe());
+            applications.reported(t, started.app(), started);
             return null;
         }
 
         @Override
         public Void appStopped(AppStopped stopped) {
-            applications.reported(t, stopped.app(), stopped.describe());
+            applications.reported(t, stopped.app(), stopped);
             return null;
         }
 

@@ -98,11 +98,13 @@ final class DecisionBuilder {
     void record() {
         String id = turn.idFor("decision");
         List<Issued> issued = new ArrayList<>(orders.size());
+        List<String> commandIds = new ArrayList<>(orders.size());
         for (int i = 0; i < orders.size(); i++) {
             issued.add(new Issued(turn.idFor(kinds.get(i)), orders.get(i).apply(id)));
+            commandIds.add(issued.get(i).id());
         }
         Decision decision = new Decision(action, app, attempt, limit, delayMs, from, to, epoch, reason,
-                List.of(turn.fact().id()), issued.stream().map(Issued::id).toList(), loads, turn.fact().time());
+                List.of(turn.fact().id()), commandIds, loads, turn.fact().time());
         turn.record(id, decision, issued);
     }
 }

@@ -249,7 +249,11 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
             spec = from.spec;
             placement = from.placement;
             apps = from.apps;
-            hosts(from.hosts());
+            lost = from.lostHosts; // the fields themselves, not hosts(): this runs on every fact
+            fenced = from.fencedHosts;
+            inMaintenance = from.hostsInMaintenance;
+            detached = from.detachedHosts;
+            failed = from.failedTargets;
             switchingEnabled = from.switchingEnabled;
             maintenance = from.maintenance;
             clockMs = from.clockMs;
@@ -351,9 +355,13 @@ public record GuestState(PackageSpec spec, Placement placement, SortedMap<String
          */
         AppBudget failedAt(long atMs, Long windowMs, AppFailed failed) {
             Long pid = failed.pid();
-            List<Long> times = new java.util.ArrayList<>();
+            List<Long> times = new java.util.ArrayList<>(failureTimesMs.size() + 1);
             long horizon = windowMs == null ? Long.MIN_VALUE : atMs - windowMs;
-            failureTimesMs.stream().filter(t -> t >= horizon).forEach(times::add);
+            for (Long t : failureTimesMs) {
+                if (t >= horizon) {
+                    times.add(t);
+                }
+            }
             times.add(atMs);
             times.sort(null);
             while (times.size() > MAX_REMEMBERED) {

@@ -17,9 +17,14 @@ final class InstantText {
     }
 
     static String of(Instant instant) {
+        return appendTo(new StringBuilder(30), instant).toString();
+    }
+
+    /** {@code text} with {@code instant}'s text appended. */
+    static StringBuilder appendTo(StringBuilder text, Instant instant) {
         long seconds = instant.getEpochSecond();
         if (seconds < 0 || seconds >= YEAR_10000) {
-            return instant.toString();
+            return text.append(instant);
         }
         long days = seconds / 86_400;
         int secondOfDay = (int) (seconds % 86_400);
@@ -34,7 +39,6 @@ final class InstantText {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
 
-        StringBuilder text = new StringBuilder(30);
         digits(text, year, 4).append('-');
         digits(text, month, 2).append('-');
         digits(text, day, 2).append('T');
@@ -52,14 +56,17 @@ final class InstantText {
                 digits(text, nanos, 9);
             }
         }
-        return text.append('Z').toString();
+        return text.append('Z');
     }
 
+    /** {@code value}, below {@code 10^width}, in {@code width} digits, leading zeros included. */
     private static StringBuilder digits(StringBuilder text, int value, int width) {
-        String number = Integer.toString(value);
-        for (int i = number.length(); i < width; i++) {
-            text.append('0');
+        int end = text.length() + width;
+        text.setLength(end);
+        for (int i = end - 1; i >= end - width; i--) { // from the last digit: a division by the constant 10 is cheap
+            text.setCharAt(i, (char) ('0' + value % 10));
+            value /= 10;
         }
-        return text.append(number);
+        return text;
     }
 }
