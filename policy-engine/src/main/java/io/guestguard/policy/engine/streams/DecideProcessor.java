@@ -159,13 +159,13 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         }
         Outcome outcome;
         try {
-            outcome = decider.decide(state, fact, decisionTime, viewFor(state));
+            outcome = decider.decide(state, fact, decisionTime, viewFor(state, fact));
         } catch (RuntimeException e) {
             if (state == GuestState.EMPTY || !writes.isEmpty()) {
                 throw e; // not the stored state's fault, or it was rebuilt already
             }
             state = quarantine(record, fact, states.get(record.key()), "deciding on it failed: " + e);
-            outcome = decider.decide(state, fact, decisionTime, viewFor(state));
+            outcome = decider.decide(state, fact, decisionTime, viewFor(state, fact));
         }
         GuestState next = outcome.state();
         byte[] newState = save(next);
@@ -205,12 +205,16 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         }
     }
 
-    /** Guests per host of the package's hosts, read only when the package chooses by load. */
-    private FleetView viewFor(GuestState state) {
-        if (state.spec() == null || state.spec().failoverPolicy() != PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE) {
+    /**
+     * Guests per host of the package's hosts, read only when the package chooses by load: the package
+     * the fact applies, if it applies one (an {@code auto_run} start chooses by it), else the state's.
+     */
+    private FleetView viewFor(GuestState state, CloudEvent<? extends Fact> fact) {
+        PackageSpec spec = fact.data() instanceof PackageApplied applied ? applied.spec() : state.spec();
+        if (spec == null || spec.failoverPolicy() != PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE) {
             return FleetView.EMPTY;
         }
-        return guestsPerHost.of(state.spec().hosts());
+        return guestsPerHost.of(spec.hosts());
     }
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {

@@ -195,12 +195,14 @@ public final class DecisionTopology {
             this.guestsPerHost = guestsPerHost;
         }
 
-        /** Counts the view as the store holds it: what was kept on disk, before any record is processed or restored. */
+        /**
+         * Counts the view as the store holds it (what was kept on disk), before any record is processed or
+         * restored; once per engine: Kafka Streams initialises an updater for the restore, then another.
+         */
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             view = context.getStateStore(PLACEMENTS_VIEW);
-            guestsPerHost.clear();
-            new PlacementsView(view, verified).forEach(guestsPerHost::placed);
+            guestsPerHost.countOnce(new PlacementsView(view, verified)::forEach);
         }
 
         @Override

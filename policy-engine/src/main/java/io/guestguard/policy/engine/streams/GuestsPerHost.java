@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * How many guests each host may be running, by the placements view: what {@code min_package_node}
@@ -20,6 +22,7 @@ class GuestsPerHost {
     /** The host each guest is counted on: only guests whose placement may run. */
     private final Map<String, String> hostOf = new HashMap<>();
     private final Map<String, Integer> guests = new HashMap<>();
+    private boolean counted;
 
     /** Counts {@code guest} by its newest placement, no longer by the one before. */
     synchronized void placed(String guest, GuestPlacement placement) {
@@ -36,10 +39,17 @@ class GuestsPerHost {
         }
     }
 
-    /** Forgets every count: before the view is counted again from its store. */
-    synchronized void clear() {
-        hostOf.clear();
-        guests.clear();
+    /**
+     * Counts every placement {@code view} gives, the first time only: from then on the view's updater
+     * keeps the counts with each placement it puts, those of a restore included (Kafka Streams restores
+     * the view through its updater), so counting a view of 100,000 guests again at the end of a restore
+     * would only repeat the same counts.
+     */
+    synchronized void countOnce(Consumer<BiConsumer<String, GuestPlacement>> view) {
+        if (!counted) {
+            view.accept(this::placed);
+            counted = true;
+        }
     }
 
     /** The view of {@code hosts} only: all that a choice among them reads. */

@@ -46,11 +46,11 @@ class DecideProcessorFaultTest {
         context.addStateStore(failingStore(DecisionTopology.PLACEMENTS_VIEW)); // a disk that fails under the view too
         processor.init(context);
 
-        process("g1", applied("p1", "g1", PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE));
+        process("g1", applied("p1", "g1", PackageSpec.FailoverPolicy.CONFIGURED_NODE));
         byte[] before = states.get("g1");
         context.resetForwards();
-        // A guest that chooses its host by load reads the count for its next fact, and the count throws.
-        process("g1", applied("p2", "g1", PackageSpec.FailoverPolicy.CONFIGURED_NODE));
+        // A package that chooses its host by load reads the count when it is applied, and the count throws.
+        process("g1", applied("p2", "g1", PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE));
         // The next record does not need the view.
         process("g2", applied("p3", "g2", PackageSpec.FailoverPolicy.CONFIGURED_NODE));
 

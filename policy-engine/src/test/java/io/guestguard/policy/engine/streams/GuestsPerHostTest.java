@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Guests per host as placements arrive: what min_package_node chooses by. */
 class GuestsPerHostTest {
 
-
     @Test
     void eachGuestIsCountedOnceOnItsNewestHostWhileItMayRun() {
         GuestsPerHost counts = new GuestsPerHost();
@@ -28,8 +27,20 @@ class GuestsPerHostTest {
         assertThat(counts.of(List.of("h1", "h2")).guestsPerHost()).containsExactly(Map.entry("h2", 1));
         assertThat(counts.of(List.of("h1")).guestsPerHost()).as("only the hosts asked for").isEmpty();
 
-        counts.clear();
-        assertThat(counts.of(List.of("h2")).guestsPerHost()).isEmpty();
+    }
+
+    @Test
+    void theStoredViewIsCountedOnceThenKeptByEachPlacement() {
+        GuestsPerHost counts = new GuestsPerHost();
+        counts.countOnce(each -> {
+            each.accept("g1", placement("h1", PlacementPhase.RUNNING));
+            each.accept("g2", placement("h1", PlacementPhase.RUNNING));
+        });
+        counts.placed("g2", placement("h2", PlacementPhase.RUNNING)); // restored or read after the count
+        counts.countOnce(each -> each.accept("g3", placement("h1", PlacementPhase.RUNNING)));
+
+        assertThat(counts.of(List.of("h1", "h2")).guestsPerHost()).as("the second count changes nothing")
+                .containsExactly(Map.entry("h1", 1), Map.entry("h2", 1));
     }
 
     private static GuestPlacement placement(String host, PlacementPhase phase) {

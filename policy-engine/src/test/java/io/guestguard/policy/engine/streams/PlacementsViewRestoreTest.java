@@ -6,8 +6,11 @@ import io.guestguard.policy.core.RestartLimit;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.PlacementPhase;
 import io.guestguard.protocol.RecordGate;
+import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.trust.KeyRing;
 import io.guestguard.protocol.trust.Principal;
@@ -15,11 +18,15 @@ import io.guestguard.protocol.trust.Provenance;
 import io.guestguard.protocol.trust.Role;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.protocol.trust.SigningKey;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -33,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +54,8 @@ import static org.awaitility.Awaitility.await;
  * because Kafka Streams restores the global view through its updater, which verifies every record: an
  * engine without local state, restoring {@code placements.v1} on a real broker, keeps the genuine
  * placement and neither an unsigned one nor one whose signature names the engine's key but was made
- * by another. If a Kafka Streams upgrade restored global stores raw again, this fails.
+ * by another, and counts the restored view for {@code min_package_node}. If a Kafka Streams upgrade
+ * restored global stores raw again, this fails.
  */
 class PlacementsViewRestoreTest {
 
@@ -53,13 +63,14 @@ class PlacementsViewRestoreTest {
     private final Topics topics = new Topics("view-restore.");
     private final KeyRing ring = new KeyRing();
     private final SigningKey engine = SigningKey.generate(new Principal(Role.ENGINE, "engine-1"));
+    private final SigningKey operator = SigningKey.generate(new Principal(Role.OPERATOR, "alice"));
 
     @Test
-    void aRestoredViewHoldsOnlyWhatTheGateAccepts(@TempDir Path dir) {
+    void aRestoredViewHoldsOnlyWhatTheGateAcceptsAndIsCounted(@TempDir Path dir) {
         ring.register(engine, Instant.EPOCH);
+        ring.register(operator, Instant.EPOCH);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false, topics, 1)) {
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
                 producer.send(new ProducerRecord<>(topics.placements(), "g1", codec.encode(placement("g1", "h1"), engine)));
                 producer.send(new ProducerRecord<>(topics.placements(), "g2", codec.encode(placement("g2", "h1"))));
                 producer.send(new ProducerRecord<>(topics.placements(), "g3", Impostor.asKeyOf(engine,
@@ -82,8 +93,37 @@ class PlacementsViewRestoreTest {
                 assertThat(view.get("g2")).as("unsigned").isNull();
                 assertThat(view.get("g3")).as("signed by another key than the one it names").isNull();
                 assertThat(new PlacementsView(view, trust.placements()).get("g1")).extracting(GuestPlacement::host).isEqualTo("h1");
+
+                // The restored view is counted for min_package_node: g1 on h1, so a new guest starts on h2.
+                try (KafkaProducer<String, byte[]> producer = producer(kafka);
+                     KafkaConsumer<String, byte[]> hostCommands = new KafkaConsumer<>(Map.of(
+                             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                             ConsumerConfig.GROUP_ID_CONFIG, "view-restore-test-reader",
+                             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+                    PackageSpec spec = new PackageSpec("g9", List.of("h1", "h2"), PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE,
+                            PackageSpec.FailbackPolicy.MANUAL, true, false,
+                            List.of(new PackageSpec.AppPolicy("app1", 3, null, PackageSpec.Backoff.NONE)));
+                    producer.send(new ProducerRecord<>(topics.guestLog(), "g9", codec.encode(CloudEvent.ofGuest("g9-package",
+                            "/operator/alice", Instant.now(), "g9", new PackageApplied(spec)), operator)));
+                    hostCommands.subscribe(List.of(topics.hostCommands()));
+                    List<StartGuest> starts = new ArrayList<>();
+                    await().atMost(Duration.ofSeconds(60)).until(() -> {
+                        hostCommands.poll(Duration.ofMillis(200)).forEach(r -> {
+                            if (codec.decode(r.value()).data() instanceof StartGuest start) {
+                                starts.add(start);
+                            }
+                        });
+                        return !starts.isEmpty();
+                    });
+                    assertThat(starts).singleElement().extracting(StartGuest::host).isEqualTo("h2");
+                }
             }
         }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     private static Properties settings(String servers, Path stateDir) {

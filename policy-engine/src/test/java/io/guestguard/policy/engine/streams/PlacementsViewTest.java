@@ -6,6 +6,9 @@ import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
+import io.guestguard.protocol.PackageApplied;
+import io.guestguard.protocol.PackageSpec;
+import io.guestguard.protocol.StartGuest;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.PlacementPhase;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -83,6 +87,27 @@ class PlacementsViewTest {
             assertThat(view.get("g2")).as("unreadable").isNull();
             assertThat(view.get("g3")).as("keyed by another guest").isNull();
             assertThat(view.get("g6")).as("never placed").isNull();
+        }
+    }
+
+    @Test
+    void aPackageAppliedWithMinPackageNodeStartsOnTheHostWithFewestGuests() {
+        try (TopologyTestDriver driver = driver("placements-view-load-test")) {
+            var placements = driver.createInputTopic(topics.placements(), new StringSerializer(), new ByteArraySerializer());
+            var guestLog = driver.createInputTopic(topics.guestLog(), new StringSerializer(), new ByteArraySerializer());
+            var hostCommands = driver.createOutputTopic(topics.hostCommands(), new StringDeserializer(), new ByteArrayDeserializer());
+            placements.pipeInput("g1", placement("g1", "h1"));
+            placements.pipeInput("g2", placement("g2", "h1"));
+            placements.pipeInput("g3", placement("g3", "h2"));
+
+            PackageSpec spec = new PackageSpec("g9", List.of("h1", "h2", "h3"), PackageSpec.FailoverPolicy.MIN_PACKAGE_NODE,
+                    PackageSpec.FailbackPolicy.MANUAL, true, false, List.of(new PackageSpec.AppPolicy("app1", 3, null,
+                    PackageSpec.Backoff.NONE)));
+            guestLog.pipeInput("g9", codec.encode(CloudEvent.ofGuest("p9", "/operator/test", Instant.parse("2026-11-26T12:00:00Z"),
+                    "g9", new PackageApplied(spec))));
+
+            assertThat(hostCommands.readValuesToList()).singleElement()
+                    .satisfies(command -> assertThat(((StartGuest) codec.decode(command).data()).host()).isEqualTo("h3"));
         }
     }
 
