@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         subcommands = {BenchCommand.Core.class, BenchCommand.Engine.class, BenchCommand.State.class, BenchCommand.Restore.class,
-                BenchCommand.Spawn.class, BenchCommand.HostLoad.class, BenchCommand.Extras.class},
+                BenchCommand.Spawn.class, BenchCommand.HostLoad.class, BenchCommand.Extras.class,
+                BenchCommand.TransactionStart.class},
         description = "Measures GuestGuard's decider: core throughput, engine throughput on a real broker, state size, restore time.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -378,6 +379,44 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "result: a decision's span with OpenTelemetry off %.0f ns (%.0f ns per fact); placement records "
                             + "of the state before and after compared %.0f ns per fact; %.2f placements written per fact%n",
                     r.spanNanos(), r.spanNanos() * r.decisions() / r.facts(), r.placementNanos(), r.placementsPerFact());
+            out.println("machine: " + Machine.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "txn", mixinStandardHelpOptions = true,
+            description = "A transaction's first write right after a commit (as the engine's, every 10 ms), and after a pause.")
+    static final class TransactionStart implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--transactions", defaultValue = "200", description = "Measured transactions of each kind (default: ${DEFAULT-VALUE}).")
+        int transactions;
+
+        @Option(names = "--warmup", defaultValue = "20", description = "Uncounted transactions before each kind (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--pause-ms", defaultValue = "5", description = "The pause between a commit and the next write, second kind (default: ${DEFAULT-VALUE}).")
+        int pauseMs;
+
+        @Option(names = "--bootstrap-servers", description = "An existing Kafka cluster, to see how its brokers are set (default: a broker started in this JVM).")
+        String bootstrapServers;
+
+        @Option(names = "--broker-setting", paramLabel = "KEY=VALUE",
+                description = "A setting of the broker started here over GuestGuard's, e.g. add.partitions.to.txn.retry.backoff.ms=20, Kafka's default (repeatable).")
+        Map<String, String> brokerSettings = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (bootstrapServers != null && !brokerSettings.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--broker-setting sets the broker started here; leave it out with --bootstrap-servers");
+            }
+            PrintStream out = parent.out;
+            TransactionStartBenchmark.Result r = TransactionStartBenchmark.run(bootstrapServers, brokerSettings,
+                    Math.max(0, warmup), Math.max(1, transactions), pauseMs, out);
+            out.println("first write right after a commit: " + r.afterCommit().summary());
+            out.println("first write " + pauseMs + " ms after a commit: " + r.afterPause().summary());
             out.println("machine: " + Machine.describe());
             return 0;
         }

@@ -93,11 +93,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * to be set on an {@link #external} one: the engine's and the watcher's 1.2 s session allowed (Kafka's
      * minimum is 6 s), so a killed instance's partitions move within 3 s; a killed instance's open
      * transaction (1.2 s timeout) aborted soon after it times out (the check runs every 10 s by default);
-     * a group's first members assigned at once; and no topic created by a stray client's typo.
+     * a transaction's first write that finds the last commit's markers still being written retried after
+     * 2 ms, not Kafka's 20 (the engine commits every 10 ms, so its next write often comes that soon;
+     * {@code bench txn}); a group's first members assigned at once; and no topic created by a stray
+     * client's typo.
      */
     public static final Map<String, String> FLEET_SETTINGS = Map.of(
             "group.min.session.timeout.ms", "500",
             "transaction.abort.timed.out.transaction.cleanup.interval.ms", "250",
+            "add.partitions.to.txn.retry.backoff.ms", "2",
             "group.initial.rebalance.delay.ms", "0",
             "auto.create.topics.enable", "false");
 
@@ -151,9 +155,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      * broker, such as Kafka Streams state.
      */
     public static EmbeddedKafka startTemporary(Topics topics, int partitions) {
+        return startTemporary(topics, partitions, Map.of());
+    }
+
+    /**
+     * As {@link #startTemporary(Topics, int)}, with {@code brokerSettings} over the broker's own: for a
+     * benchmark that measures what one of {@link #FLEET_SETTINGS} does against Kafka's default.
+     */
+    public static EmbeddedKafka startTemporary(Topics topics, int partitions, Map<String, String> brokerSettings) {
         try {
             Path root = Files.createTempDirectory("guestguard-kafka-");
-            EmbeddedKafka kafka = start(root.resolve("kafka-log"), false, topics, partitions);
+            EmbeddedKafka kafka = start(root.resolve("kafka-log"), false, topics, partitions, null, null, 1, brokerSettings);
             kafka.deleteOnClose = root;
             return kafka;
         } catch (IOException e) {
@@ -196,7 +208,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (brokers < 1) {
             throw new IllegalArgumentException("a cluster needs 1 broker or more, not " + brokers);
         }
-        return start(root, false, topics, partitions, guests, null, brokers);
+        return start(root, false, topics, partitions, guests, null, brokers, Map.of());
     }
 
     /**
@@ -225,7 +237,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** As {@link #start(Path, boolean, Topics, int)}, with a listener for guests behind a gateway, if not {@code null}. */
     public static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
                                       GuestListener guests) {
-        return start(logDir, deleteLogDirOnClose, topics, partitions, guests, null, 1);
+        return start(logDir, deleteLogDirOnClose, topics, partitions, guests, null, 1, Map.of());
     }
 
     /**
@@ -234,16 +246,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code securityDir}. {@link #bootstrapServers()} stays the harness's plaintext super-user listener.
      */
     public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions) {
-        return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir), 1);
+        return start(logDir, false, topics, partitions, null, BrokerSecurity.create(securityDir), 1, Map.of());
     }
 
     /** As {@link #startSecure(Path, Path, Topics, int)}, with a SASL_SSL listener for guests behind a gateway. */
     public static EmbeddedKafka startSecure(Path logDir, Path securityDir, Topics topics, int partitions, GuestListener guests) {
-        return start(logDir, false, topics, partitions, guests, BrokerSecurity.create(securityDir, guests.name()), 1);
+        return start(logDir, false, topics, partitions, guests, BrokerSecurity.create(securityDir, guests.name()), 1, Map.of());
     }
 
     private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Topics topics, int partitions,
-                                       GuestListener guests, BrokerSecurity security, int brokers) {
+                                       GuestListener guests, BrokerSecurity security, int brokers,
+                                       Map<String, String> brokerSettings) {
         if (security != null && brokers > 1) {
             throw new IllegalArgumentException("a secure broker runs as one node; a cluster of " + brokers
                     + " nodes has no SASL_SSL or mutual-TLS listeners (leave --secure or --brokers out)");
@@ -310,6 +323,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("share.coordinator.state.topic.replication.factor", Short.toString(replicas));
             props.put("share.coordinator.state.topic.min.isr", minInsync);
             props.putAll(FLEET_SETTINGS);
+            props.putAll(brokerSettings);
             props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
             if (brokers > 1) {
                 // halt(n) is a death, not a shutdown: the controller is not asked to move leaders first,

@@ -23,9 +23,21 @@ public final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
     public TopicReader(String bootstrapServers, String... topics) {
+        this(bootstrapServers, "read_committed", topics);
+    }
+
+    /**
+     * Reads records as soon as they are written, transactions not yet committed included: what a
+     * benchmark compares with {@link #TopicReader(String, String...)} to see a commit's delay.
+     */
+    public static TopicReader uncommitted(String bootstrapServers, String... topics) {
+        return new TopicReader(bootstrapServers, "read_uncommitted", topics);
+    }
+
+    private TopicReader(String bootstrapServers, String isolation, String... topics) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = java.util.Arrays.stream(topics)

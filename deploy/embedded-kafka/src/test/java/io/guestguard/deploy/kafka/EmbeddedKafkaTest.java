@@ -70,6 +70,31 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void theBrokerIsSetAsFleetSettingsSayAndABenchmarksSettingsGoOverThem() throws Exception {
+        try (EmbeddedKafka fleet = EmbeddedKafka.startTemporary(new Topics("set."), 1);
+             EmbeddedKafka kafkaDefault = EmbeddedKafka.startTemporary(new Topics("set."), 1,
+                     Map.of("add.partitions.to.txn.retry.backoff.ms", "20"))) {
+            Map<String, String> set = brokerSettings(fleet.bootstrapServers());
+            EmbeddedKafka.FLEET_SETTINGS.forEach((key, value) -> assertThat(set).as(key).containsEntry(key, value));
+            assertThat(set).as("a transaction's first write retried soon after a commit (bench txn)")
+                    .containsEntry("add.partitions.to.txn.retry.backoff.ms", "2");
+            assertThat(brokerSettings(kafkaDefault.bootstrapServers()))
+                    .containsEntry("add.partitions.to.txn.retry.backoff.ms", "20")
+                    .containsEntry("group.min.session.timeout.ms", EmbeddedKafka.FLEET_SETTINGS.get("group.min.session.timeout.ms"));
+        }
+    }
+
+    /** The settings node 1 runs with, as the brokers report them. */
+    private static Map<String, String> brokerSettings(String servers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            Map<String, String> settings = new java.util.HashMap<>();
+            admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, "1"))).all().get().values()
+                    .iterator().next().entries().forEach(entry -> settings.put(entry.name(), entry.value()));
+            return settings;
+        }
+    }
+
+    @Test
     void anExternalBrokerGetsTheTopicsAndIsLeftRunning() throws Exception {
         try (EmbeddedKafka own = EmbeddedKafka.startTemporary(Topics.DEFAULT, 1)) {
             Topics topics = new Topics("ext.");

@@ -258,7 +258,7 @@ public final class FleetCommand implements Callable<Integer> {
             // The single-reporter layout: the figures measure the reporter and the engine, as recorded before.
             try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "unlimited");
                  RestartBenchmark benchmark = new RestartBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
-                         bench.fleet().topics().guestCommands(), "g1", "app1")) {
+                         bench.fleet().topics(), "g1", "app1")) {
                 bench.ready();
                 out.printf("crash -> new pid benchmark: %d warm-up kills, then %d measured%n", warmup, kills);
                 RestartBenchmark.Results result = benchmark.run(warmup, kills, out);
@@ -297,7 +297,7 @@ public final class FleetCommand implements Callable<Integer> {
             ExecutorService storms = Executors.newSingleThreadExecutor();
             try (BenchFleet bench = BenchFleet.twoHosts(parent.home, parent.dir, "unlimited");
                  RestartBenchmark benchmark = new RestartBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
-                         bench.fleet().topics().guestCommands(), "g1", "app1")) {
+                         bench.fleet().topics(), "g1", "app1")) {
                 bench.timeline().addListener(event -> {
                     if (event.data() instanceof HostLost) {
                         losses.incrementAndGet();

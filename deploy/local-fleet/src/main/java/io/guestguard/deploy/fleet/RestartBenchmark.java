@@ -7,6 +7,7 @@ import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.Fact;
 import io.guestguard.protocol.RestartApp;
+import io.guestguard.protocol.Topics;
 import org.apache.kafka.common.errors.WakeupException;
 
 import java.io.PrintStream;
@@ -30,7 +31,11 @@ import java.util.function.BooleanSupplier;
  * <p>It also splits each loop in three, to show where the time goes: the kill to the failure fact's
  * time (the reporter noticing the exit), that to the moment a {@code read_committed} consumer beside
  * the reporter receives the restart command (Kafka, the engine and its transaction), and that to the
- * new process (the reporter reading the command and spawning).
+ * new process (the reporter reading the command and spawning). The middle stage is split once more:
+ * at the failure fact's append time on the broker (the guest log is {@code LogAppendTime}; the broker
+ * runs in this JVM, on the same clock), and when a {@code read_uncommitted} consumer receives the
+ * command, as soon as the engine has written it: what comes after is the wait for the engine's
+ * transaction to commit.
  */
 final class RestartBenchmark implements AutoCloseable {
 
@@ -70,12 +75,16 @@ final class RestartBenchmark implements AutoCloseable {
         return table.toString();
     }
 
-    /** The whole loop and its three stages. */
-    record Results(Result total, Result noticed, Result decided, Result spawned) {
+    /** The whole loop and its three stages, the middle one split at the fact's append and the command's write. */
+    record Results(Result total, Result noticed, Result decided, Result spawned, Result appended, Result written,
+                   Result committed) {
         String stages() {
             return String.join(System.lineSeparator(), "where the time goes:",
                     noticed.stage("kill -> app.failed stamped"),
                     decided.stage("app.failed -> restart command read"),
+                    appended.stage("  stamped -> appended (reporter)"),
+                    written.stage("  appended -> command written"),
+                    committed.stage("  written -> committed and read"),
                     spawned.stage("restart command read -> new pid"));
         }
     }
@@ -84,22 +93,29 @@ final class RestartBenchmark implements AutoCloseable {
     private final BlockingQueue<Instant> startTimes = new LinkedBlockingQueue<>();
     private final BlockingQueue<Instant> failureTimes = new LinkedBlockingQueue<>();
     private final BlockingQueue<Instant> commandsRead = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Instant> commandsWritten = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Instant> failuresAppended = new LinkedBlockingQueue<>();
     private final TopicReader commands;
+    private final TopicReader uncommittedCommands;
     private final Thread commandWatch;
-    private final EventCodec codec = new EventCodec();
+    private final Thread uncommittedCommandWatch;
     private final String guest;
     private final String app;
     private volatile boolean running = true;
     /** The application's pid as last started, once known. */
     private long current;
 
-    RestartBenchmark(Timeline timeline, String bootstrapServers, String commandsTopic, String guest, String app) {
+    RestartBenchmark(Timeline timeline, String bootstrapServers, Topics topics, String guest, String app) {
         this.guest = guest;
         this.app = app;
-        this.commands = new TopicReader(bootstrapServers, commandsTopic);
-        this.commandWatch = new Thread(this::watchCommands, "restart-benchmark-commands");
+        this.commands = new TopicReader(bootstrapServers, topics.guestCommands());
+        this.uncommittedCommands = TopicReader.uncommitted(bootstrapServers, topics.guestCommands(), topics.guestLog());
+        this.commandWatch = new Thread(() -> watch(commands, commandsRead, null), "restart-benchmark-commands");
+        this.uncommittedCommandWatch = new Thread(() -> watch(uncommittedCommands, commandsWritten, failuresAppended),
+                "restart-benchmark-commands-written");
         timeline.addListener(this::onEvent);
         commandWatch.start();
+        uncommittedCommandWatch.start();
     }
 
     private synchronized void onEvent(CloudEvent<?> event) {
@@ -114,13 +130,21 @@ final class RestartBenchmark implements AutoCloseable {
         }
     }
 
-    private void watchCommands() {
+    /**
+     * Each restart command of the application, as {@code reader} receives it: the time it was read; and,
+     * if {@code appends} is given, each failure fact of the application: its append time.
+     */
+    private void watch(TopicReader reader, BlockingQueue<Instant> reads, BlockingQueue<Instant> appends) {
+        EventCodec codec = new EventCodec(); // one per thread
         try {
             while (running) {
-                commands.pollNew(Duration.ofMillis(500)).stream().filter(r -> guest.equals(r.key())).forEach(r -> {
+                reader.pollNew(Duration.ofMillis(500)).stream().filter(r -> guest.equals(r.key())).forEach(r -> {
                     Instant read = Instant.now();
-                    if (codec.decode(r.value(), r.headers()).data() instanceof RestartApp restart && restart.app().equals(app)) {
-                        commandsRead.add(read);
+                    Object data = codec.decode(r.value(), r.headers()).data();
+                    if (data instanceof RestartApp restart && restart.app().equals(app)) {
+                        reads.add(read);
+                    } else if (appends != null && data instanceof AppFailed failed && failed.appName().equals(app)) {
+                        appends.add(Instant.ofEpochMilli(r.timestamp()));
                     }
                 });
             }
@@ -173,12 +197,15 @@ final class RestartBenchmark implements AutoCloseable {
         Started started = next(Duration.ofSeconds(30), pid);
         Instant failed = take(failureTimes, "failure");
         Instant read = take(commandsRead, "restart command");
+        Instant written = take(commandsWritten, "restart command written");
+        Instant appended = take(failuresAppended, "failure appended");
         current = started.pid;
-        return new Sample(micros(killed, started.time), micros(killed, failed), micros(failed, read), micros(read, started.time));
+        return new Sample(micros(killed, started.time), micros(killed, failed), micros(failed, read), micros(read, started.time),
+                micros(failed, appended), micros(appended, written), micros(written, read));
     }
 
-    /** One loop's latencies in microseconds: the whole loop and its three stages. */
-    private record Sample(long total, long noticed, long decided, long spawned) {
+    /** One loop's latencies in microseconds: the whole loop, its three stages and the middle one's three parts. */
+    private record Sample(long total, long noticed, long decided, long spawned, long appended, long written, long committed) {
     }
 
     private static final class Samples {
@@ -186,12 +213,18 @@ final class RestartBenchmark implements AutoCloseable {
         private final List<Long> noticed = new ArrayList<>();
         private final List<Long> decided = new ArrayList<>();
         private final List<Long> spawned = new ArrayList<>();
+        private final List<Long> appended = new ArrayList<>();
+        private final List<Long> written = new ArrayList<>();
+        private final List<Long> committed = new ArrayList<>();
 
         void add(Sample sample) {
             total.add(sample.total());
             noticed.add(sample.noticed());
             decided.add(sample.decided());
             spawned.add(sample.spawned());
+            appended.add(sample.appended());
+            written.add(sample.written());
+            committed.add(sample.committed());
         }
 
         int size() {
@@ -199,7 +232,8 @@ final class RestartBenchmark implements AutoCloseable {
         }
 
         Results results() {
-            return new Results(sorted(total), sorted(noticed), sorted(decided), sorted(spawned));
+            return new Results(sorted(total), sorted(noticed), sorted(decided), sorted(spawned), sorted(appended), sorted(written),
+                    sorted(committed));
         }
     }
 
@@ -242,7 +276,10 @@ final class RestartBenchmark implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         commands.wakeup();
+        uncommittedCommands.wakeup();
         commandWatch.join(5_000);
+        uncommittedCommandWatch.join(5_000);
         commands.close();
+        uncommittedCommands.close();
     }
 }
