@@ -57,7 +57,12 @@ final class KafkaOps {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                // One request in flight per partition: a just-created topic's first batches may be refused
+                // (NOT_LEADER_OR_FOLLOWER) while later ones are in flight, and the idempotent producer then
+                // retried OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (the engine's setting says
+                // why, KAFKA-14359); seen on 2026-12-07 as restore runs that failed to load their facts.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (CloudEvent<Fact> fact : facts) {
                 producer.send(KafkaBinding.record(topic, fact.guestId(), codec.encode(fact)), (metadata, error) -> {

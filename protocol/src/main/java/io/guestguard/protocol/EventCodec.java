@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.guestguard.protocol.trust.SigningKey;
@@ -26,8 +27,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +53,9 @@ public final class EventCodec {
     private static final String SCHEMA_BASE = "https://guestguard.io/schemas/";
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(SCHEMA_BASE, "classpath:schemas/")));
+    /** The patterns every event carries checked without a regular expression, with the same answers ({@link SchemaPatterns}). */
+    private static final SchemaValidatorsConfig SCHEMA_CONFIG = SchemaValidatorsConfig.builder()
+            .regularExpressionFactory(SchemaPatterns.INSTANCE).build();
 
     private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -299,7 +301,7 @@ public final class EventCodec {
     private static Instant time(String text) {
         Instant time;
         try {
-            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            time = EventTime.parse(text); // as ISO_OFFSET_DATE_TIME reads it
         } catch (RuntimeException e) {
             throw new RejectedRecordException("time " + FreeText.quote(text)
                     + " is not an RFC 3339 date-time with an offset, e.g. 2026-12-06T10:15:30.123Z", e);
@@ -354,7 +356,7 @@ public final class EventCodec {
             if (in == null) {
                 throw new IllegalStateException("schema resource missing: " + resource);
             }
-            return SCHEMAS.getSchema(in);
+            return SCHEMAS.getSchema(in, SCHEMA_CONFIG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

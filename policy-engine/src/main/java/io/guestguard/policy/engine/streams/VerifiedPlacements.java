@@ -92,11 +92,16 @@ final class VerifiedPlacements {
         }
     }
 
-    private static byte[] sha256(byte[] value) {
+    /** One digest per thread (the global thread, each stream thread): not looked up among the providers per record. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    });
+
+    private static byte[] sha256(byte[] value) {
+        return SHA256.get().digest(value); // digest() resets it for the next value
     }
 }
