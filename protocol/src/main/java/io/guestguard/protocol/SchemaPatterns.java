@@ -15,8 +15,10 @@ import java.util.function.Predicate;
  *
  * <p>The answer is the regular expression's, exactly: the validator asks {@link java.util.regex.Matcher#find()}
  * of an anchored pattern, which for text without a line terminator is the whole-text match the
- * character rules ({@link Names}, {@link Ids}) implement; for text with one ({@code $} also matches before a
- * final line terminator, and {@code .} matches none) the regular expression itself answers.
+ * character rules ({@link Names}, {@link Ids}) implement; for text with one the regular expression itself
+ * answers. Every pattern's final {@code $} is read as the end of the text, as JSON Schema means it
+ * ({@link #asEcma}): Java's {@code $} also matches before a final line terminator, and let a record
+ * through whose names ended in one.
  * {@code SchemaPatternsTest} compares the two on every short text over an alphabet of the edge cases, and on
  * long random ones. Any other pattern is the validator's own (the JDK's regular expressions).
  */
@@ -49,12 +51,21 @@ final class SchemaPatterns implements RegularExpressionFactory {
 
     @Override
     public RegularExpression getRegularExpression(String regex) {
-        RegularExpression jdk = JDKRegularExpressionFactory.getInstance().getRegularExpression(regex);
+        RegularExpression jdk = JDKRegularExpressionFactory.getInstance().getRegularExpression(asEcma(regex));
         Predicate<String> rule = RULES.get(regex);
         if (rule == null) {
             return jdk;
         }
         return text -> hasLineTerminator(text) ? jdk.matches(text) : rule.test(text);
+    }
+
+    /**
+     * {@code regex} with its final {@code $} read as JSON Schema reads it (ECMA-262: the end of the text),
+     * not as Java does (also before a final line terminator, so that {@code "h1\n"} passed a host name's
+     * pattern): {@code \z} in its place.
+     */
+    static String asEcma(String regex) {
+        return regex.endsWith("$") && !regex.endsWith("\\$") ? regex.substring(0, regex.length() - 1) + "\\z" : regex;
     }
 
     /** The characters {@link java.util.regex.Pattern} counts as line terminators (without {@code UNIX_LINES}). */

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The schema patterns checked character by character answer as the validator's regular expressions do
- * ({@link java.util.regex.Matcher#find()}, trailing line terminators and all), so the gate accepts and
- * refuses the same records as before.
+ * ({@link java.util.regex.Matcher#find()}, their final {@code $} the end of the text as JSON Schema means
+ * it), so the gate accepts and refuses what the schemas say.
  */
 class SchemaPatternsTest {
 
@@ -82,6 +82,32 @@ class SchemaPatternsTest {
     }
 
     @Test
+    void aFinalLineTerminatorIsNotTheEndOfTheText() {
+        for (String regex : List.of(Names.REGEX, "^[0-9a-f]{32}$")) {
+            RegularExpression checked = SchemaPatterns.INSTANCE.getRegularExpression(regex);
+            String valid = regex.equals(Names.REGEX) ? "h1" : "0123456789abcdef0123456789abcdef";
+            assertThat(checked.matches(valid)).isTrue();
+            for (String end : List.of("\n", "\r\n", "\u0085", "\u2028")) {
+                assertThat(checked.matches(valid + end)).as("%s against %s", escaped(valid + end), regex).isFalse();
+            }
+        }
+        assertThat(SchemaPatterns.asEcma("^a\\$")).as("an escaped dollar is a dollar").isEqualTo("^a\\$");
+    }
+
+    @Test
+    void aHostNameEndingInANewlineIsRefusedByTheGate() {
+        EventCodec codec = new EventCodec();
+        String json = new String(codec.encode(CloudEvent.ofGuest("f1", "/x", java.time.Instant.parse("2026-12-07T05:00:00Z"), "g1",
+                new HostLost("h1"))), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains("\"host\":\"h1\"");
+        byte[] forged = json.replace("\"host\":\"h1\"", "\"host\":\"h1\\n\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(codec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).data()).isEqualTo(new HostLost("h1"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(forged))
+                .isInstanceOf(RejectedRecordException.class);
+    }
+
+    @Test
     void anotherPatternIsTheValidatorsOwn() {
         RegularExpression keyId = SchemaPatterns.INSTANCE.getRegularExpression("^[0-9a-f]{32}$");
 
@@ -92,7 +118,7 @@ class SchemaPatternsTest {
     private static void assertSameAnswers(List<String> texts) {
         assertThat(SchemaPatterns.covered()).hasSize(5);
         for (String regex : SchemaPatterns.covered()) {
-            Pattern pattern = Pattern.compile(regex);
+            Pattern pattern = Pattern.compile(SchemaPatterns.asEcma(regex));
             RegularExpression checked = SchemaPatterns.INSTANCE.getRegularExpression(regex);
             for (String text : texts) {
                 assertThat(checked.matches(text)).as("%s against %s", escaped(text), regex)
