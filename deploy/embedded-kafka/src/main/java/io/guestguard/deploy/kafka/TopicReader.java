@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class TopicReader implements AutoCloseable {
 
+    /** How long a topic may take to appear in the broker's metadata. */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
@@ -41,10 +44,30 @@ public final class TopicReader implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = java.util.Arrays.stream(topics)
-                .flatMap(topic -> consumer.partitionsFor(topic).stream())
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .flatMap(topic -> partitionsOf(topic, bootstrapServers).stream()).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+    }
+
+    /**
+     * The topic's partitions, once the broker knows them: a topic created a moment ago may not be in
+     * the broker's metadata yet, and Kafka then answers with none (seen in CI, right after
+     * {@link TopicCreator#create}).
+     */
+    private List<TopicPartition> partitionsOf(String topic, String bootstrapServers) {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            List<org.apache.kafka.common.PartitionInfo> known = consumer.partitionsFor(topic);
+            if (!known.isEmpty()) {
+                return known.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                consumer.close(Duration.ZERO);
+                throw new IllegalStateException("topic " + topic + " has no partitions at " + bootstrapServers + " after "
+                        + METADATA_WAIT.toSeconds() + " s: create it first (guestguard topics create)");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // the next metadata request
+        }
     }
 
     /**
