@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
@@ -43,10 +44,20 @@ final class Broker implements AutoCloseable {
      * {@code topics} (GuestGuard's topics under the run's prefix) through {@link TopicCreator}.
      */
     static Broker open(String bootstrapServers, Topics topics, int partitions, short replicationFactor) {
+        return open(bootstrapServers, topics, partitions, replicationFactor, Map.of());
+    }
+
+    /** As {@link #open(String, Topics, int, short)}, the broker started here with {@code brokerSettings} over GuestGuard's. */
+    static Broker open(String bootstrapServers, Topics topics, int partitions, short replicationFactor,
+                       Map<String, String> brokerSettings) {
+        if (bootstrapServers != null && !brokerSettings.isEmpty()) {
+            throw new IllegalArgumentException("broker settings " + brokerSettings + " are for a broker started here, not for "
+                    + bootstrapServers);
+        }
         try {
             Path workDir = Files.createTempDirectory("guestguard-bench-");
             if (bootstrapServers == null) {
-                EmbeddedKafka kafka = EmbeddedKafka.startTemporary(topics, partitions);
+                EmbeddedKafka kafka = EmbeddedKafka.startTemporary(topics, partitions, brokerSettings);
                 return new Broker(kafka, kafka.bootstrapServers(), partitions, (short) 1, workDir);
             }
             TopicCreator.create(bootstrapServers, topics, partitions, replicationFactor);

@@ -1,9 +1,6 @@
 package io.guestguard.bench;
 
-import io.guestguard.deploy.kafka.EmbeddedKafka;
 import io.guestguard.protocol.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How long a transaction's first write waits when it comes right after a commit, as the engine's
@@ -26,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * record for it arrives; while the last commit's markers are still being written the coordinator answers
  * {@code CONCURRENT_TRANSACTIONS} and the broker tries again after {@code add.partitions.to.txn.retry.backoff.ms}
  * (Kafka's default 20 ms). Measured with the engine's producer settings, on a broker started here with
- * GuestGuard's settings ({@link EmbeddedKafka#FLEET_SETTINGS}) and any given on top, or on a cluster.
+ * GuestGuard's settings ({@link io.guestguard.deploy.kafka.EmbeddedKafka#FLEET_SETTINGS}) and any given on top, or on a cluster.
  */
 final class TransactionStartBenchmark {
 
@@ -58,24 +54,16 @@ final class TransactionStartBenchmark {
      */
     static Result run(String bootstrapServers, Map<String, String> brokerSettings, int warmup, int transactions, int pauseMs,
                       PrintStream out) throws Exception {
-        EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.startTemporary(Topics.DEFAULT, 1, brokerSettings) : null;
-        try {
-            String servers = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
-            String topic = Broker.runPrefix("txn") + "writes";
-            try (Admin admin = KafkaOps.admin(servers)) {
-                admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
-            out.println("broker: " + (kafka != null ? "single-node KRaft broker in this JVM, GuestGuard's settings"
-                    + (brokerSettings.isEmpty() ? "" : " and " + brokerSettings) : "cluster at " + bootstrapServers));
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerSettings(servers),
+        String prefix = Broker.runPrefix("txn");
+        try (Broker broker = Broker.open(bootstrapServers, new Topics(prefix), PARTITIONS, (short) 1, brokerSettings)) {
+            String topic = prefix + "writes";
+            broker.createTopic(topic);
+            out.println("broker: " + broker.describe() + (brokerSettings.isEmpty() ? "" : ", with " + brokerSettings));
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerSettings(broker.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {
                 producer.initTransactions();
                 return new Result(measure(producer, topic, warmup, transactions, 0),
                         measure(producer, topic, warmup, transactions, pauseMs));
-            }
-        } finally {
-            if (kafka != null) {
-                kafka.close();
             }
         }
     }
