@@ -297,13 +297,18 @@ public final class BenchCommand implements Callable<Integer> {
                 + "cleaner left the compacted topics unchanged this long, ISO-8601; PT0S: no wait (default: ${DEFAULT-VALUE}).")
         Duration cleanerQuiet;
 
+        @Option(names = "--engine-setting", paramLabel = "KEY=VALUE",
+                description = "A Kafka Streams setting instead of the engine's for the restarted instance, e.g. "
+                        + "global.consumer.max.partition.fetch.bytes=8388608 (repeatable).")
+        Map<String, String> engineSettings = new LinkedHashMap<>();
+
         @Override
         public Integer call() {
             PrintStream out = parent.out;
             out.printf(Locale.ROOT, "restore: %,d guests with %d applications: package applied, guest started and one failure each%n",
                     guests, apps);
             RestoreBenchmark.Result r = RestoreBenchmark.run(new RestoreBenchmark.Options(guests, apps, cluster.partitions, samples,
-                    cluster.bootstrapServers, cluster.replicationFactor, cluster.timeout, seed, cleanerQuiet), out);
+                    cluster.bootstrapServers, cluster.replicationFactor, cluster.timeout, seed, cleanerQuiet, engineSettings), out);
             long placements = r.globalView() == null ? 0 : r.globalView().records();
             out.printf(Locale.ROOT, "result: restore %.2f s for %,d guests (target <= %.0f s: %s); changelog %,d records, %.1f MiB, "
                             + "%.2f records per guest; placements %,d records, %.2f per guest%n",

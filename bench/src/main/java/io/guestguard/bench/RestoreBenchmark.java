@@ -63,9 +63,10 @@ final class RestoreBenchmark {
      * @param seed              the fleet's seed
      * @param cleanerQuiet      before the restore, wait until the log cleaner left the changelog and
      *                          {@code placements.v1} unchanged this long (zero: no wait)
+     * @param engineSettings    Kafka Streams settings instead of the engine's for the restarted instance
      */
     record Options(int guests, int apps, int partitions, int samples, String bootstrapServers, short replicationFactor,
-                   Duration timeout, long seed, Duration cleanerQuiet) {
+                   Duration timeout, long seed, Duration cleanerQuiet, Map<String, String> engineSettings) {
     }
 
     /**
@@ -147,7 +148,7 @@ final class RestoreBenchmark {
             out.println("  state folder " + stateDir + " deleted; a new instance with the same application id starts");
             List<String> samples = samples();
             Result result;
-            try (EngineInstance second = new EngineInstance(bootstrap, topics, applicationId, stateDir, Map.of())) {
+            try (EngineInstance second = new EngineInstance(bootstrap, topics, applicationId, stateDir, options.engineSettings())) {
                 long start = second.start();
                 Map<String, byte[]> restored = new HashMap<>();
                 await("sampled guests queryable after the restore").atMost(options.timeout())

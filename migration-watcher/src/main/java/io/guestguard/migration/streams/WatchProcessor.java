@@ -18,8 +18,8 @@ import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
+import io.guestguard.streams.PhasedPunctuation;
 import io.guestguard.streams.StoredFormat;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -157,7 +157,8 @@ final class WatchProcessor implements Processor<String, byte[], String, byte[]> 
                 }
             });
         }
-        context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::timePassed);
+        // On one phase in every task: the checks of all partitions an instance reads fall into one transaction.
+        PhasedPunctuation.schedule(context, checkEvery, this::timePassed);
     }
 
     @Override

@@ -24,8 +24,8 @@ import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
+import io.guestguard.streams.PhasedPunctuation;
 import io.guestguard.streams.StoredFormat;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -119,7 +119,7 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
         this.placementsView = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), verifiedPlacements);
         this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
         this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), signer);
-        context.schedule(DecisionTopology.DEADLINE_CHECK, PunctuationType.WALL_CLOCK_TIME, deadlines::tick);
+        PhasedPunctuation.schedule(context, DecisionTopology.DEADLINE_CHECK, deadlines::tick);
     }
 
     @Override

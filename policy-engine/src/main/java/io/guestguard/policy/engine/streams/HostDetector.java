@@ -16,7 +16,7 @@ import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
 import io.guestguard.streams.DeadLetterSink;
-import org.apache.kafka.streams.processor.PunctuationType;
+import io.guestguard.streams.PhasedPunctuation;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -105,8 +105,6 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
     private int hosts;
     /** How many of them are not lost: while none, there is nothing to judge and no tick is written. */
     private int live;
-    /** The multiple of the check interval (wall clock) the last tick was written in. */
-    private long tickSlot = -1;
 
     HostDetector(EngineTrust trust, HostDetection detection, EngineTracing tracing, HostBeatAges beatAges) {
         this.tracing = tracing;
@@ -124,10 +122,9 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         this.watch = context.getStateStore(DecisionTopology.HOST_WATCH);
         this.placements = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), verifiedPlacements);
         this.partition = context.taskId().partition();
-        // Looked at ten times per check interval, a tick written at each multiple of it on the wall
-        // clock: the ticks of all partitions an instance reads then fall into one transaction.
-        context.schedule(Duration.ofMillis(Math.max(1, detection.checkEvery().toMillis() / 10)), PunctuationType.WALL_CLOCK_TIME,
-                this::tickIfDue);
+        // A tick after each multiple of the check interval on the wall clock, on one phase in every
+        // task: the ticks of all partitions an instance reads then fall into one transaction.
+        PhasedPunctuation.schedule(context, detection.checkEvery(), this::tick);
     }
 
     @Override
@@ -185,14 +182,10 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private void tickIfDue(long now) {
-        long slot = now / detection.checkEvery().toMillis();
-        if (slot != tickSlot) {
-            tickSlot = slot;
-            rebuild();
-            if (live > 0) {
-                writeTick(now);
-            }
+    private void tick(long now) {
+        rebuild();
+        if (live > 0) {
+            writeTick(now);
         }
     }
 

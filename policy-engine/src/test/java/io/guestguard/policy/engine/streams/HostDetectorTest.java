@@ -16,6 +16,7 @@ import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -23,7 +24,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +43,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The host-loss detector on Kafka Streams' test driver. Its input is what a partition of
@@ -278,6 +282,27 @@ class HostDetectorTest {
             assertThat(codec.decode(r.value()).data()).isEqualTo(new DetectorTick(0));
         });
         assertThat(partition.facts()).extracting(CloudEvent::guestId).containsExactlyInAnyOrder("g1", "g5");
+    }
+
+    /**
+     * Kafka Streams commits a task's offsets in a transaction after every punctuation, even one that wrote
+     * nothing: the detector looks once per check interval, on a phase (PhasedPunctuationTest has the rule).
+     */
+    @Test
+    void theDetectorLooksOncePerCheckIntervalOnAPhase() {
+        var context = new MockProcessorContext<String, byte[]>();
+        for (String name : List.of(DecisionTopology.HOST_WATCH, DecisionTopology.PLACEMENTS_VIEW)) {
+            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        new HostDetector(EngineTrust.off(codec), DETECTION, EngineTracing.DEFAULT, EngineMetrics.none().beatAges()).init(context);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0.toEpochMilli() + 50); // T0: a multiple of 100 ms
+        context.scheduledPunctuators().get(1).getPunctuator().punctuate(T0.toEpochMilli() + 104);
+        assertThat(context.scheduledPunctuators()).extracting(p -> p.getInterval(), p -> p.cancelled())
+                .containsExactly(tuple(Duration.ofMillis(10), true), tuple(Duration.ofMillis(50), true),
+                        tuple(DETECTION.checkEvery(), false));
     }
 
     @Test
