@@ -18,8 +18,8 @@ import java.time.Duration;
  * each per interval, and looking more often than the interval, to keep them in step, costs a
  * transaction at every look (docs/benchmarks.md, "Idle transactions"). So this looks once right after
  * it is scheduled, then at the next multiple, and from a look that came within that margin after a
- * multiple, once per interval on that phase; a later look waits for the next multiple again. The tasks of an instance then punctuate
- * within one commit interval of each other, and commit together.
+ * multiple, once per interval on that phase; a later look waits for the next multiple again. The
+ * tasks of an instance then punctuate within one commit interval of each other, and commit together.
  */
 public final class PhasedPunctuation {
     /** How close after a multiple the phase is taken: the engine's and the watcher's commit interval. */
