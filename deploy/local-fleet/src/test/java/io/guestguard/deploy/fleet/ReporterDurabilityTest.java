@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -261,11 +262,24 @@ class ReporterDurabilityTest {
      * The first fact from index {@code from} of {@code seen} on that matches {@code wanted}, reading on
      * until it arrives; every fact read is added to {@code seen}.
      */
-    private CloudEvent<?> readUntil(TopicReader reader, List<CloudEvent<?>> seen, int from, Predicate<CloudEvent<?>> wanted) {
-        return await().atMost(WAIT).until(() -> {
-            seen.addAll(facts(reader, COMMANDED));
-            return seen.subList(from, seen.size()).stream().filter(wanted).findFirst().orElse(null);
-        }, f -> f != null);
+    private CloudEvent<?> readUntil(TopicReader reader, List<CloudEvent<?>> seen, int from, Predicate<CloudEvent<?>> wanted)
+            throws IOException {
+        try {
+            return await().atMost(WAIT).until(() -> {
+                seen.addAll(facts(reader, COMMANDED));
+                return seen.subList(from, seen.size()).stream().filter(wanted).findFirst().orElse(null);
+            }, f -> f != null);
+        } catch (ConditionTimeoutException e) {
+            // Once seen in CI (the first app start never read): what the reporters said is what explains it.
+            StringBuilder logs = new StringBuilder("facts read: " + seen.stream().map(f -> f.data().getClass().getSimpleName()).toList());
+            for (AutoCloseable service : open) {
+                if (service instanceof ServiceProcess reporter) {
+                    logs.append("\n---- ").append(reporter.log()).append(" (alive: ").append(reporter.isAlive()).append(")\n")
+                            .append(logOf(reporter));
+                }
+            }
+            throw new AssertionError(logs.toString(), e);
+        }
     }
 
     private static List<CloudEvent<?>> dropDuplicatesBySeq(List<CloudEvent<?>> facts) {
