@@ -183,7 +183,10 @@ public final class CommandListener<C extends Command> implements AutoCloseable {
         } else {
             consumer.seekToEnd(List.of(partition));
             // Resolved now and recorded, so nothing sent from here on is missed, also across restarts.
-            journal.markPosition(consumer.position(partition));
+            long end = consumer.position(partition);
+            journal.markPosition(end);
+            LOG.infof("reading commands for %s from %s offset %d, where it ended: a first start applies none sent before",
+                    key, partition, end);
         }
         consumer.position(partition);
         assigned.countDown();
