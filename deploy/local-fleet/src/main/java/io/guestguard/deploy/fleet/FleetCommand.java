@@ -244,6 +244,11 @@ public final class FleetCommand implements Callable<Integer> {
                 + "timed the same way (default: as many as --kills; 0: no baseline).")
         int supervisordKills;
 
+        @Option(names = "--pause-ms", defaultValue = "0", description = "Before each kill, a random pause of up to this many ms, "
+                + "so that kills fall anywhere in the engine's commit cycle rather than right after its last commit "
+                + "(default: ${DEFAULT-VALUE}: each kill as soon as the last restart is seen, the recorded harness).")
+        long pauseMs;
+
         @Option(names = "--storm-beats", defaultValue = "0", description = "Then as many kills again during storms of this "
                 + "many guest beats (from 10,000 guests), in the same run, on the two-host fleet with the migration watcher and "
                 + "unlimited restarts (default: ${DEFAULT-VALUE}: no storms, the single-reporter layout).")
@@ -251,6 +256,10 @@ public final class FleetCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
+            if (pauseMs < 0) {
+                parent.err().println("--pause-ms " + pauseMs + ": give 0 (no pause) or more");
+                return 2;
+            }
             if (stormBeats > 0) {
                 return duringStorms();
             }
@@ -258,9 +267,10 @@ public final class FleetCommand implements Callable<Integer> {
             // The single-reporter layout: the figures measure the reporter and the engine, as recorded before.
             try (BenchFleet bench = BenchFleet.singleReporter(parent.home, parent.dir, "unlimited");
                  RestartBenchmark benchmark = new RestartBenchmark(bench.timeline(), bench.fleet().bootstrapServers(),
-                         bench.fleet().topics(), "g1", "app1")) {
+                         bench.fleet().topics(), "g1", "app1").pausingUpTo(Duration.ofMillis(pauseMs))) {
                 bench.ready();
-                out.printf("crash -> new pid benchmark: %d warm-up kills, then %d measured%n", warmup, kills);
+                out.printf("crash -> new pid benchmark: %d warm-up kills, then %d measured%s%n", warmup, kills,
+                        pauseMs > 0 ? ", each after a random pause of up to " + pauseMs + " ms" : "");
                 RestartBenchmark.Results result = benchmark.run(warmup, kills, out);
                 out.println(result.total().summary());
                 out.println(result.stages());

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -36,6 +37,10 @@ import java.util.function.BooleanSupplier;
  * runs in this JVM, on the same clock), and when a {@code read_uncommitted} consumer receives the
  * command, as soon as the engine has written it: what comes after is the wait for the engine's
  * transaction to commit.
+ *
+ * <p>Each kill comes as soon as the last replacement's start is read, so it falls right after the
+ * engine's transaction for that start: {@link #pausingUpTo} puts a random pause before each kill instead,
+ * so that a kill falls anywhere in the engine's cycle, as an unrelated crash would.
  */
 final class RestartBenchmark implements AutoCloseable {
 
@@ -102,6 +107,8 @@ final class RestartBenchmark implements AutoCloseable {
     private final String guest;
     private final String app;
     private volatile boolean running = true;
+    /** The longest pause before a kill; zero: none. */
+    private Duration maxPause = Duration.ZERO;
     /** The application's pid as last started, once known. */
     private long current;
 
@@ -158,6 +165,12 @@ final class RestartBenchmark implements AutoCloseable {
         }
     }
 
+    /** Before each kill, a pause drawn evenly from zero to {@code max}. */
+    RestartBenchmark pausingUpTo(Duration max) {
+        this.maxPause = max;
+        return this;
+    }
+
     /** Kills the application {@code warmup + kills} times and returns the latencies of the last {@code kills}. */
     Results run(int warmup, int kills, PrintStream out) throws InterruptedException {
         Samples samples = new Samples();
@@ -197,6 +210,9 @@ final class RestartBenchmark implements AutoCloseable {
     /** One kill of the application and its replacement. */
     private Sample once() throws InterruptedException {
         long pid = current == 0 ? next(Duration.ofSeconds(60), 0).pid : current;
+        if (!maxPause.isZero()) {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(maxPause.toMillis() + 1)); // a crash at any time, not a wait
+        }
         Instant killed = Instant.now();
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         Started started = next(Duration.ofSeconds(30), pid);
