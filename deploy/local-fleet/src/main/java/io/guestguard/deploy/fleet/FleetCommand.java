@@ -256,8 +256,9 @@ public final class FleetCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            if (pauseMs < 0) {
-                parent.err().println("--pause-ms " + pauseMs + ": give 0 (no pause) or more");
+            if (pauseMs < 0 || (pauseMs > 0 && stormBeats > 0)) {
+                parent.err().println("--pause-ms " + pauseMs + ": give 0 (no pause) or more, and not with --storm-beats, "
+                        + "whose kills follow the storms");
                 return 2;
             }
             if (stormBeats > 0) {
