@@ -28,8 +28,14 @@ class GuestBeatStormTest {
 
     private static final Path HOME = Path.of(System.getProperty("guestguard.home", "../.."));
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
-    /** docs/architecture.md, Host loss: a check interval, and the tick's way through a commit and back, with room for this machine's load. */
-    private static final Duration BOUND = Duration.ofMillis(500);
+    /**
+     * docs/architecture.md, Host loss: a check interval, the tick's way through a commit and back, and
+     * what a stall of the engine adds; at most the storm benchmark's target for the decision that
+     * follows, 2 s after the last beat (docs/benchmarks.md). 500 ms was once exceeded by 29 ms in CI,
+     * the engine sharing two cores with the storm's writer, the broker and the watcher: how fast it is,
+     * the benchmark reports.
+     */
+    private static final Duration BOUND = Duration.ofSeconds(1);
     private static final int GUESTS = 10_000;
     private static final int BEATS = 30;
 
