@@ -367,7 +367,7 @@ public final class FleetCommand implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             PrintStream out = parent.out;
             out.printf("guest reporter footprint: %d runs per set of JVM flags, memory read after %d s%n", runs, settleSeconds);
-            out.println("  fleet = " + String.join(" ", ReporterFootprint.FLEET) + "; lean = " + String.join(" ", ReporterFootprint.LEAN));
+            out.println("  tiered = " + String.join(" ", ReporterFootprint.TIERED) + "; lean = " + String.join(" ", ReporterFootprint.LEAN));
             var footprint = new ReporterFootprint(parent.home.toAbsolutePath().normalize(),
                     parent.dir.toAbsolutePath().normalize(), out);
             out.println(ReporterFootprint.summary(footprint.measure(runs, Duration.ofSeconds(settleSeconds))));

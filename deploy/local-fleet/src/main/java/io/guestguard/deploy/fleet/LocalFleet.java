@@ -89,6 +89,12 @@ public final class LocalFleet implements AutoCloseable {
     public static final String GATEWAY_NAME = "kafka.guestguard.internal";
     /** Seven JVMs share two cores here: C1 only, the serial collector and small stacks keep them light. */
     static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
+    /**
+     * The engine on C1 alone too: its C2 threads took the two cores from the broker and the reporters, so a
+     * crash loop's restarts came later and the fleet simulator's backlog cleared more slowly with the full
+     * compilers than without them (docs/benchmarks.md, "A kill right after a restart").
+     */
+    static final List<String> ENGINE_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final Duration GUEST_STOP_GRACE = Duration.ofSeconds(10);
     /** How long a started service may take to say where it listens. */
     private static final Duration SERVICE_START = Duration.ofSeconds(60);
@@ -447,7 +453,8 @@ public final class LocalFleet implements AutoCloseable {
                 appendGuestKafkaSecurity(guestFile, g1);
             }
             reporter.put("kafka.bootstrap.servers", servers);
-            fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, reporter,
+            // The flags a guest's reporter runs with, in the fleet's guests and the systemd unit.
+            fleet.services.add(ServiceProcess.start("guest-reporter g1", reporterJar, ReporterFootprint.LEAN, reporter,
                     runDir.resolve("logs/guest-reporter-g1.log")));
             return fleet;
         } catch (RuntimeException e) {
@@ -505,7 +512,8 @@ public final class LocalFleet implements AutoCloseable {
         properties.put("kafka-streams.state.dir", runDir.resolve(name + "-state").toString());
         properties.put("kafka-streams.client.id", name);
         properties.put("quarkus.http.port", "0"); // its metrics: several instances on one machine
-        ServiceProcess engine = ServiceProcess.start(name, engineJar, properties, runDir.resolve("logs/" + name + ".log"));
+        ServiceProcess engine = ServiceProcess.start(name, engineJar, ENGINE_JVM, properties,
+                runDir.resolve("logs/" + name + ".log"));
         engines.put(n, engine);
         return engine;
     }

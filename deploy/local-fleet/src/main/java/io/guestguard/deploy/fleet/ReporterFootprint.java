@@ -24,14 +24,15 @@ import java.util.concurrent.TimeUnit;
  * The packaged guest reporter's footprint, as a guest pays for it: the time from launching the JVM
  * until its {@code reporter.started} fact and every application's {@code app.started} fact are on
  * the broker, and its resident memory (VmRSS from /proc) once it has run for a while. Measured for
- * the JVM flags the local fleet uses and for the lean flags of the systemd unit under deploy/systemd.
+ * the JVM's full compilers with the serial collector and for the lean flags of the systemd unit under
+ * deploy/systemd, which the local fleet's reporters run with.
  */
 final class ReporterFootprint {
 
     /** The flags of deploy/systemd/guestguard-reporter.service. */
     static final List<String> LEAN = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m",
             "-XX:MaxMetaspaceSize=96m");
-    static final List<String> FLEET = List.of("-XX:+UseSerialGC");
+    static final List<String> TIERED = List.of("-XX:+UseSerialGC");
     private static final int APPS = 2;
 
     record Run(String flags, long readyMs, long allAppsMs, long rssKiB, long peakKiB, int threads) {
@@ -58,9 +59,9 @@ final class ReporterFootprint {
             timeline.start();
             int n = 0;
             for (int i = 0; i < runs; i++) {
-                for (var flags : List.of(Map.entry("fleet", FLEET), Map.entry("lean", LEAN))) {
+                for (var flags : List.of(Map.entry("tiered", TIERED), Map.entry("lean", LEAN))) {
                     Run run = once("fp" + n++, flags.getKey(), flags.getValue(), kafka.bootstrapServers(), facts, settle);
-                    out.printf(Locale.ROOT, "  %-5s ready %5d ms, all apps %5d ms, RSS %6.1f MiB (peak %6.1f), %d threads%n",
+                    out.printf(Locale.ROOT, "  %-6s ready %5d ms, all apps %5d ms, RSS %6.1f MiB (peak %6.1f), %d threads%n",
                             run.flags(), run.readyMs(), run.allAppsMs(), run.rssKiB() / 1024.0, run.peakKiB() / 1024.0, run.threads());
                     results.add(run);
                 }
@@ -144,7 +145,7 @@ final class ReporterFootprint {
     /** Median of each figure per flag set, as one line. */
     static String summary(List<Run> runs) {
         StringBuilder line = new StringBuilder("result:");
-        for (String flags : List.of("fleet", "lean")) {
+        for (String flags : List.of("tiered", "lean")) {
             List<Run> of = runs.stream().filter(r -> r.flags().equals(flags)).toList();
             line.append(String.format(Locale.ROOT, " %s: ready p50 %d ms, all apps p50 %d ms, RSS p50 %.1f MiB;", flags,
                     median(of.stream().map(Run::readyMs).toList()), median(of.stream().map(Run::allAppsMs).toList()),

@@ -23,7 +23,7 @@ class ReporterFootprintTest {
 
         List<ReporterFootprint.Run> runs = footprint.measure(1, Duration.ofSeconds(1));
 
-        assertThat(runs).extracting(ReporterFootprint.Run::flags).containsExactly("fleet", "lean");
+        assertThat(runs).extracting(ReporterFootprint.Run::flags).containsExactly("tiered", "lean");
         assertThat(runs).allSatisfy(run -> {
             assertThat(run.readyMs()).isPositive();
             assertThat(run.allAppsMs()).isGreaterThanOrEqualTo(run.readyMs());
@@ -31,7 +31,7 @@ class ReporterFootprintTest {
             assertThat(run.peakKiB()).isGreaterThanOrEqualTo(run.rssKiB());
             assertThat(run.threads()).isPositive();
         });
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("lean  ready");
-        assertThat(ReporterFootprint.summary(runs)).startsWith("result: fleet: ready p50 ").contains("lean: ready p50 ");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("lean   ready");
+        assertThat(ReporterFootprint.summary(runs)).startsWith("result: tiered: ready p50 ").contains("lean: ready p50 ");
     }
 }

@@ -45,6 +45,7 @@ class DecideProcessorFaultTest {
     void aRecordWhoseProcessingThrowsIsDeadLetteredAndWritesNothingElse() {
         context.addStateStore(failingStore(DecisionTopology.PLACEMENTS_VIEW)); // a disk that fails under the view too
         processor.init(context);
+        context.setCurrentSystemTimeMs(0L);
 
         process("g1", applied("p1", "g1", PackageSpec.FailoverPolicy.CONFIGURED_NODE));
         byte[] before = states.get("g1");
