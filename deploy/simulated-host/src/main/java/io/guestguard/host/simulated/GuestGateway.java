@@ -162,6 +162,12 @@ public final class GuestGateway implements AutoCloseable {
         return Set.copyOf(served.keySet());
     }
 
+    /** The sockets of the guest's relayed connections, both ends of each; none while it is not served. */
+    List<Socket> relayed(String guest) {
+        Served entry = served.get(guest);
+        return entry == null ? List.of() : List.copyOf(entry.sockets);
+    }
+
     @Override
     public void close() {
         served.keySet().forEach(this::cut);
@@ -177,6 +183,10 @@ public final class GuestGateway implements AutoCloseable {
             }
             Socket toBroker = new Socket();
             try {
+                // A NAT forwards packets as they come; a relay with Nagle's algorithm on holds a small
+                // write back until the last one is acknowledged, up to a delayed ACK (40 ms) per request.
+                fromGuest.setTcpNoDelay(true);
+                toBroker.setTcpNoDelay(true);
                 toBroker.connect(upstream, 1_000);
             } catch (IOException e) {
                 LOG.warnf("%s: cannot reach Kafka's guest listener %s:%d for %s: %s", host, upstream.getHostString(),

@@ -120,6 +120,25 @@ class GuestGatewayTest {
                 .isInstanceOf(IOException.class));
     }
 
+    @Test
+    void theRelayForwardsSmallWritesAtOnceAsANatDoes() throws Exception {
+        var settings = new GuestGateway.Settings("kafka.test.internal", port,
+                InetSocketAddress.createUnresolved("127.0.0.1", echo.getLocalPort()));
+        try (GuestGateway gateway = new GuestGateway("h1", settings, dir.resolve("network"))) {
+            InetSocketAddress guestSide = new InetSocketAddress(
+                    Files.readString(gateway.prepare("g1")).trim().split(" ")[0], port);
+            assertThat(gateway.serve("g1")).isTrue();
+            try (Socket socket = connect(guestSide)) {
+                assertThat(roundTrip(socket, "one request")).isEqualTo("one request");
+
+                // Nagle's algorithm on a relayed socket holds each small write back until the one before is
+                // acknowledged, a delayed ACK of up to 40 ms: a Kafka request or response split in two.
+                assertThat(gateway.relayed("g1")).as("the guest's end and the broker's").hasSize(2)
+                        .allSatisfy(relayed -> assertThat(relayed.getTcpNoDelay()).as("TCP_NODELAY").isTrue());
+            }
+        }
+    }
+
     private static Socket connect(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
         socket.connect(address, 1_000);
