@@ -19,10 +19,10 @@ import java.time.Duration;
  * transaction at every look (docs/benchmarks.md, "Idle transactions"). So this looks once right after
  * it is scheduled, then at the next multiple, and from a look that came within that margin after a
  * multiple, once per interval on that phase; a later look waits for the next multiple again. The
- * tasks of an instance then punctuate within one commit interval of each other, and commit together.
+ * tasks of an instance then punctuate within that margin of each other, and commit together.
  */
 public final class PhasedPunctuation {
-    /** How close after a multiple the phase is taken: the engine's and the watcher's commit interval. */
+    /** How close after a multiple the phase is taken: a few of the stream thread's polls ({@code poll.ms=5}). */
     public static final Duration ALIGNED_WITHIN = Duration.ofMillis(10);
 
     private final ProcessorContext<?, ?> context;

@@ -17,6 +17,7 @@ import io.guestguard.protocol.Rebind;
 import io.guestguard.protocol.RecordGate;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.streams.CommitPacing;
 import io.guestguard.streams.DeadLetterSink;
 import io.guestguard.streams.PhasedPunctuation;
 import io.guestguard.streams.StoredFormat;

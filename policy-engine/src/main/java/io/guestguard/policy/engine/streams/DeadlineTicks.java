@@ -69,6 +69,7 @@ final class DeadlineTicks {
                     new DeadlineReached(dueAtTime, "a fence not confirmed yet"));
             context.forward(new Record<>(entry.key, signer.encode(fact), nowMs, KafkaBinding.structured()), DecisionTopology.DEADLINE_FACTS);
             dueAt.delete(entry.key);
+            context.commit(); // the decider reads the tick only once committed: not a commit interval later
         }
     }
 }

@@ -23,10 +23,10 @@ import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
 import io.guestguard.protocol.RejectedRecordException;
 import io.guestguard.protocol.trust.Signer;
+import io.guestguard.streams.CommitPacing;
 import io.guestguard.streams.DeadLetterSink;
 import io.guestguard.streams.PhasedPunctuation;
 import io.guestguard.streams.StoredFormat;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -46,8 +46,8 @@ import java.util.Map;
  * decisions, commands (guest commands keyed by guest, host commands keyed by the host that must
  * carry them out), the placement when it changed, and an applied package to the packages topic; and,
  * through {@link DeadlineTicks}, bring time to guests whose state waits for a deadline. Each decision
- * and command carries the fact's trace ({@link EngineTracing}). Commands decided on a live fact ask
- * for the transaction to commit at once ({@link #isLive}). A record that cannot be
+ * and command carries the fact's trace ({@link EngineTracing}). A fact's commands ask for the
+ * transaction to commit at once, paced by how long the fact waited ({@link #commitCommands}). A record that cannot be
  * decoded, is not a fact, or is keyed by another guest than it names goes to the dead-letter topic
  * with its reason; the processor goes on with the next record. With signatures on, the gate refuses
  * a fact, before anything else, unless a key entitled to it signed it, and a host's report about a
@@ -94,8 +94,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     private final GuestsPerHost guestsPerHost;
     /** The states this processor wrote, decoded: read again without decoding while the store holds them. */
     private final WrittenStates written = new WrittenStates(WrittenStates.DEFAULT_CAPACITY);
-    /** Kafka Streams' {@code commit.interval.ms}: a fact younger than this is live ({@link #isLive}). */
-    private long commitIntervalMs;
+    /** When a fact's commands ask for a commit at once ({@link #commitCommands}). */
+    private final CommitPacing commitPacing = new CommitPacing();
     /** The writes of the record in hand, made once it is done. */
     private final List<Runnable> writes = new ArrayList<>();
 
@@ -118,18 +118,12 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.commitIntervalMs = commitIntervalMs(context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         this.deadLetters = new DeadLetterSink(context, DecisionTopology.DEAD_LETTER, SERVICE);
         this.states = context.getStateStore(DecisionTopology.STATE_STORE);
         this.placementsView = new PlacementsView(context.getStateStore(DecisionTopology.PLACEMENTS_VIEW), verifiedPlacements);
         this.packages = context.getStateStore(DecisionTopology.PACKAGE_STORE);
         this.deadlines = new DeadlineTicks(context, context.getStateStore(DecisionTopology.DEADLINES_STORE), signer);
         PhasedPunctuation.schedule(context, DecisionTopology.DEADLINE_CHECK, deadlines::tick);
-    }
-
-    private static long commitIntervalMs(Object configured) {
-        return configured instanceof Number number ? number.longValue()
-                : configured == null ? 0 : Long.parseLong(configured.toString().trim());
     }
 
     @Override
@@ -199,8 +193,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
                 forward(record, c.key(), traced, DecisionTopology.GUEST_COMMANDS);
             }
         });
-        if (!outcome.commands().isEmpty() && isLive(record)) {
-            writes.add(context::commit);
+        if (!outcome.commands().isEmpty()) {
+            writes.add(() -> commitCommands(record));
         }
         if (fact.data() instanceof PackageApplied) {
             // The compacted packages topic: each guest's package as last applied, for tools and views.
@@ -231,16 +225,18 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     }
 
     /**
-     * Whether the fact was appended less than a commit interval ago by this engine's clock. A command
-     * for a live fact asks for its transaction to commit at once: its reader sees nothing before the
-     * commit, and waiting for the interval's end cost a restart 4 ms at the median (docs/benchmarks.md,
-     * "Commands committed at once"). While a backlog is worked off its facts are older, and the interval
-     * alone paces the commits, which each block the stream thread. Skewed clocks move the window (a negative
-     * time since counts as not live); the rule decides only when a transaction commits, never what it holds.
+     * Asks for the commit of a fact's commands at once if {@link CommitPacing} says so. A command's reader
+     * (a reporter waiting to restart, a supervisor to start or fence) sees nothing before the commit, and
+     * waiting for the interval's end cost a restart 4 ms at the median at a 10 ms interval, up to 100 ms at
+     * today's (docs/benchmarks.md, "Commands committed at once"). A live fact's commands commit at once;
+     * while a backlog is worked off, commits come less often the longer its facts waited (each commit
+     * blocks the stream thread), the interval the backstop. The rule decides only when a transaction
+     * commits, never what it holds.
      */
-    private boolean isLive(Record<String, byte[]> record) {
-        long since = context.currentSystemTimeMs() - record.timestamp();
-        return since >= 0 && since < commitIntervalMs;
+    private void commitCommands(Record<String, byte[]> record) {
+        if (commitPacing.due(context.currentSystemTimeMs(), record.timestamp())) {
+            context.commit();
+        }
     }
 
     private void forward(Record<String, byte[]> cause, String key, CloudEvent<?> event, String sink) {

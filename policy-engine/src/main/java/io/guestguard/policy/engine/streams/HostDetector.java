@@ -189,11 +189,16 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    /** Writes this partition's tick, which the broker stamps on append. */
+    /**
+     * Writes this partition's tick, which the broker stamps on append, and asks for its commit at once:
+     * the detector reads its tick only once committed, and a host's loss is judged at the tick, so the
+     * commit interval (a backstop of 100 ms) would add to every loss.
+     */
     private void writeTick(long now) {
         CloudEvent<DetectorTick> tick = new CloudEvent<>(DetectorTick.key(partition) + "-" + now, SOURCE,
                 Instant.ofEpochMilli(now), null, null, null, null, new DetectorTick(partition));
         context.forward(new Record<>(DetectorTick.key(partition), signer.encode(tick), now, KafkaBinding.structured()), DecisionTopology.TICKS);
+        context.commit();
     }
 
     /**
@@ -318,13 +323,17 @@ final class HostDetector implements Processor<String, byte[], String, byte[]> {
         beatAges.forgetPartition(partition);
     }
 
-    /** Sends every guest of the placements view the fact {@code factFor} gives it, if any. */
+    /**
+     * Sends every guest of the placements view the fact {@code factFor} gives it, if any, and asks for
+     * their commit at once: the decider reads them only once committed.
+     */
     private void tell(long at, BiFunction<String, GuestPlacement, CloudEvent<Fact>> factFor) {
         placements.forEach((guest, p) -> {
             CloudEvent<Fact> event = factFor.apply(guest, p);
             if (event != null) {
                 // A host's loss or return starts a chain: a trace of its own for each guest's fact.
                 context.forward(new Record<>(guest, signer.encode(tracing.started(event)), at, KafkaBinding.structured()), DecisionTopology.DETECTED_FACTS);
+                context.commit();
             }
         });
     }

@@ -8,13 +8,11 @@ import io.guestguard.protocol.DeadLetter;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.PackageApplied;
 import io.guestguard.protocol.PackageSpec;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -30,8 +28,8 @@ class DecideProcessorFaultTest {
 
     private final EventCodec codec = new EventCodec();
     private final MockProcessorContext<String, byte[]> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, byte[]> states = store(DecisionTopology.STATE_STORE);
-    private final KeyValueStore<String, byte[]> packages = store(DecisionTopology.PACKAGE_STORE);
+    private final KeyValueStore<String, byte[]> states = MockStores.add(context, DecisionTopology.STATE_STORE);
+    private final KeyValueStore<String, byte[]> packages = MockStores.add(context, DecisionTopology.PACKAGE_STORE);
     /** The count of guests per host, read only for a guest that chooses its host by load, fails as a disk would. */
     private final DecideProcessor processor = new DecideProcessor(new Decider(new RestartLimit(3)), codec, EngineTrust.off(codec),
             EngineMetrics.none(), EngineTracing.DEFAULT, new GuestsPerHost() {
@@ -81,14 +79,6 @@ class DecideProcessorFaultTest {
         return CloudEvent.ofGuest(id, "/operator/test", Instant.parse("2026-11-26T12:00:00Z"), guest,
                 new PackageApplied(new PackageSpec(guest, List.of("h1", "h2"), policy, PackageSpec.FailbackPolicy.MANUAL, true,
                         true, List.of(new PackageSpec.AppPolicy("app1", 1, null, PackageSpec.Backoff.NONE)))));
-    }
-
-    private KeyValueStore<String, byte[]> store(String name) {
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
-                Serdes.ByteArray()).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        return store;
     }
 
     @SuppressWarnings("unchecked")

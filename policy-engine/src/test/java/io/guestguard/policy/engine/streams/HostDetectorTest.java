@@ -16,7 +16,6 @@ import io.guestguard.protocol.Topics;
 import io.guestguard.protocol.PlacementPhase;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -25,8 +24,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -291,18 +290,56 @@ class HostDetectorTest {
     @Test
     void theDetectorLooksOncePerCheckIntervalOnAPhase() {
         var context = new MockProcessorContext<String, byte[]>();
-        for (String name : List.of(DecisionTopology.HOST_WATCH, DecisionTopology.PLACEMENTS_VIEW)) {
-            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
+        MockStores.add(context, DecisionTopology.HOST_WATCH);
+        MockStores.add(context, DecisionTopology.PLACEMENTS_VIEW);
         new HostDetector(EngineTrust.off(codec), DETECTION, EngineTracing.DEFAULT, EngineMetrics.none().beatAges()).init(context);
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0.toEpochMilli() + 50); // T0: a multiple of 100 ms
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(T0.toEpochMilli() + 104);
         assertThat(context.scheduledPunctuators()).extracting(p -> p.getInterval(), p -> p.cancelled())
                 .containsExactly(tuple(Duration.ofMillis(10), true), tuple(Duration.ofMillis(50), true),
                         tuple(DETECTION.checkEvery(), false));
+    }
+
+    /**
+     * The detector reads its ticks, and the decider its facts, only once committed; with the engine's
+     * commit interval a backstop of 100 ms, both ask for their commit at once, so no loss waits for it.
+     */
+    @Test
+    void itsTicksAndTheFactsOfALossAskForTheirCommitAtOnceABeatDoesNot() {
+        var context = new MockProcessorContext<String, byte[]>();
+        MockStores.add(context, DecisionTopology.HOST_WATCH);
+        MockStores.add(context, DecisionTopology.PLACEMENTS_VIEW).put("g1", codec.encode(new CloudEvent<Payload>("p-g1",
+                "/policy-engine", T0, "g1", null, "h1", 1L, new GuestPlacement("h1", 1, PlacementPhase.RUNNING, Map.of()))));
+        var detector = new HostDetector(EngineTrust.off(codec), DETECTION, EngineTracing.DEFAULT, EngineMetrics.none().beatAges());
+        detector.init(context);
+        context.setRecordMetadata(topics.hostHeartbeats(), 0, 0);
+
+        detector.process(new Record<>("h1", hostBeat("h1", T0), T0.toEpochMilli()));
+        assertThat(context.committed()).as("a beat waits for the interval").isFalse();
+
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0.toEpochMilli() + 3); // on a multiple's phase
+        assertThat(context.forwarded(DecisionTopology.TICKS)).as("the tick written").hasSize(1);
+        assertThat(context.committed()).as("the tick's commit asked").isTrue();
+
+        context.resetCommit();
+        // h2 beats on (a partition where no host beats is a broker's pause, not a loss); h1 is silent.
+        for (long at = 50; at < 1_100; at += 50) {
+            if (at % 250 == 0) {
+                detector.process(new Record<>("h2", hostBeat("h2", T0.plusMillis(at)), T0.toEpochMilli() + at));
+            }
+            if (at % 100 == 0) {
+                detector.process(new Record<>(DetectorTick.key(0), tick(at), T0.toEpochMilli() + at));
+            }
+        }
+        assertThat(context.forwarded(DecisionTopology.DEAD_LETTER)).as("every record read").isEmpty();
+        assertThat(context.forwarded(DecisionTopology.DETECTED_FACTS)).as("h1 silent for less than its timeout").isEmpty();
+        assertThat(context.committed()).as("beats and ticks read, nothing written").isFalse();
+
+        // The clock starts at the first tick read (100 ms): a timeout of it has passed at 1,100 ms.
+        detector.process(new Record<>(DetectorTick.key(0), tick(1_100), T0.toEpochMilli() + 1_100));
+        assertThat(context.forwarded(DecisionTopology.DETECTED_FACTS)).as("h1 lost: g1 told")
+                .singleElement().satisfies(f -> assertThat(codec.decode(f.record().value()).data()).isEqualTo(new HostLost("h1")));
+        assertThat(context.committed()).as("the loss's commit asked").isTrue();
     }
 
     @Test
@@ -424,8 +461,7 @@ class HostDetectorTest {
         /** The detector's ticks every 100 ms from {@code from} to {@code to} ms, both included. */
         Log ticks(long from, long to) {
             for (long at = from; at <= to; at += 100) {
-                add(at, true, KeyValue.pair(DetectorTick.key(0), codec.encode(new CloudEvent<>("tick-0-" + at,
-                        HostDetector.SOURCE, T0.plusMillis(at), null, null, null, null, new DetectorTick(0)))));
+                add(at, true, KeyValue.pair(DetectorTick.key(0), tick(at)));
             }
             return this;
         }
@@ -445,6 +481,12 @@ class HostDetectorTest {
             int firstTick = (int) there.stream().takeWhile(r -> !r.key.startsWith("tick-")).count();
             there.add(tick ? there.size() : firstTick, record);
         }
+    }
+
+    /** Partition 0's tick written at {@code at} ms. */
+    private byte[] tick(long at) {
+        return codec.encode(new CloudEvent<>("tick-0-" + at, HostDetector.SOURCE, T0.plusMillis(at), null, null, null, null,
+                new DetectorTick(0)));
     }
 
     private byte[] hostBeat(String host, Instant sent) {

@@ -1,4 +1,4 @@
-package io.guestguard.migration.streams;
+package io.guestguard.streams;
 
 import org.junit.jupiter.api.Test;
 
