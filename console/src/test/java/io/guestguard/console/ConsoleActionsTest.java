@@ -1,6 +1,7 @@
 package io.guestguard.console;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
 import io.guestguard.protocol.GuestPlacement;
@@ -77,27 +78,27 @@ class ConsoleActionsTest {
             producer.send(new ProducerRecord<>(TOPICS.placements(), GUEST, codec.encode(CloudEvent.ofGuest("a1-placement",
                     "/policy-engine", Instant.now(), GUEST, new GuestPlacement("h1", 1, PlacementPhase.RUNNING, Map.of()))))).get();
         }
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = ServiceHttp.client();
         await("the console knows a1's package").atMost(Duration.ofSeconds(30))
                 .until(() -> send(http, TestUsers.as(TestUsers.OPERATOR, page("guests/a1")).build()).body().contains("act-halt"));
     }
 
     @Test
     void everyPageNeedsALoginAndTheFormSignsIn() throws Exception {
-        HttpClient anonymous = HttpClient.newHttpClient();
-        HttpResponse<String> fleet = send(anonymous, HttpRequest.newBuilder(page("")).build());
+        HttpClient anonymous = ServiceHttp.client();
+        HttpResponse<String> fleet = send(anonymous, ServiceHttp.request(page("")).build());
         assertThat(fleet.statusCode()).as("sent to the login page").isEqualTo(302);
         assertThat(fleet.headers().firstValue("location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login.html"));
-        assertThat(send(anonymous, HttpRequest.newBuilder(page("events")).build()).statusCode()).isIn(302, 401);
-        assertThat(send(anonymous, HttpRequest.newBuilder(page("login.html")).build()).body()).contains("j_security_check");
-        assertThat(send(anonymous, HttpRequest.newBuilder(page("favicon.ico")).build()).statusCode())
+        assertThat(send(anonymous, ServiceHttp.request(page("events")).build()).statusCode()).isIn(302, 401);
+        assertThat(send(anonymous, ServiceHttp.request(page("login.html")).build()).body()).contains("j_security_check");
+        assertThat(send(anonymous, ServiceHttp.request(page("favicon.ico")).build()).statusCode())
                 .as("not a login challenge, or the login would return to it").isEqualTo(404);
 
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpClient browser = ServiceHttp.builder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> wrong = send(browser, form(page("j_security_check"), Map.of("j_username", TestUsers.VIEWER, "j_password", "guess")).build());
         assertThat(wrong.headers().firstValue("location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login-failed.html"));
         send(browser, form(page("j_security_check"), Map.of("j_username", TestUsers.VIEWER, "j_password", TestUsers.password(TestUsers.VIEWER))).build());
-        HttpResponse<String> signedIn = send(browser, HttpRequest.newBuilder(page("")).build());
+        HttpResponse<String> signedIn = send(browser, ServiceHttp.request(page("")).build());
         assertThat(signedIn.statusCode()).isEqualTo(200);
         assertThat(signedIn.body()).contains("Signed in as <strong>victor</strong>").contains("data-guest=\"a1\"");
 
@@ -107,7 +108,7 @@ class ConsoleActionsTest {
 
     @Test
     void aViewerSeesNoActionAndIsRefusedEveryOne() throws Exception {
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpClient http = ServiceHttp.builder().cookieHandler(new CookieManager()).build();
         String guestPage = send(http, TestUsers.as(TestUsers.VIEWER, page("guests/a1")).build()).body();
         assertThat(guestPage).contains("Guest a1").doesNotContain("act-").doesNotContain("/actions/");
 
@@ -123,7 +124,7 @@ class ConsoleActionsTest {
 
     @Test
     void anOperatorConfirmsAndTheConsoleWritesTheRequestOnTheirBehalf() throws Exception {
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpClient http = ServiceHttp.builder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> confirmation = send(http, TestUsers.as(TestUsers.OPERATOR, page("actions/app?guest=a1&action=stop&app=app2")).build());
         assertThat(confirmation.statusCode()).isEqualTo(200);
         assertThat(confirmation.body()).contains("Stop application app2 in guest a1 (on h1)")
@@ -154,13 +155,13 @@ class ConsoleActionsTest {
         assertThat(request.guestId()).isEqualTo(GUEST);
         assertThat(request.data()).isEqualTo(OperatorRequest.ofApp(OperatorRequest.Action.STOP_APP, "app2", "console").onBehalfOf("olivia"));
 
-        String metrics = send(http, HttpRequest.newBuilder(page("q/metrics")).build()).body();
+        String metrics = send(http, ServiceHttp.request(page("q/metrics")).build()).body();
         assertThat(metrics).containsPattern("guestguard_console_operator_actions_total\\{action=\"stop-app\",outcome=\"written\"} 1\\.0");
     }
 
     @Test
     void whatAFormCannotAskIsRefusedWithTheReason() throws Exception {
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpClient http = ServiceHttp.builder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> notItsHost = send(http, TestUsers.as(TestUsers.OPERATOR, page("actions/guest?guest=a1&action=move&to=h3")).build());
         assertThat(notItsHost.statusCode()).isEqualTo(400);
         assertThat(notItsHost.body()).contains("host h3 is not one of a1&#39;s hosts (h1, h2); choose one of them");
@@ -178,17 +179,17 @@ class ConsoleActionsTest {
         HttpResponse<String> move = send(http, TestUsers.as(TestUsers.OPERATOR, page("actions/guest?guest=a1&action=move&to=h2")).build());
         assertThat(move.statusCode()).isEqualTo(200);
         assertThat(move.body()).contains("Move guest a1 from h1 to h2: it is halted, then started on h2 with fresh restart budgets.");
-        String metrics = send(http, HttpRequest.newBuilder(page("q/metrics")).build()).body();
+        String metrics = send(http, ServiceHttp.request(page("q/metrics")).build()).body();
         assertThat(metrics).containsPattern("guestguard_console_operator_actions_total\\{action=\"move\",outcome=\"invalid\"} 1\\.0");
     }
 
     @Test
     void healthSaysTheFeedIsAliveAndHasReadTheTopics() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        assertThat(send(http, HttpRequest.newBuilder(page("q/health/live")).build()).statusCode()).isEqualTo(200);
+        HttpClient http = ServiceHttp.client();
+        assertThat(send(http, ServiceHttp.request(page("q/health/live")).build()).statusCode()).isEqualTo(200);
         await("ready once the topics are read").atMost(Duration.ofSeconds(30))
-                .until(() -> send(http, HttpRequest.newBuilder(page("q/health/ready")).build()).statusCode() == 200);
-        assertThat(send(http, HttpRequest.newBuilder(page("q/health/ready")).build()).body()).contains("\"readToTheEnd\": true");
+                .until(() -> send(http, ServiceHttp.request(page("q/health/ready")).build()).statusCode() == 200);
+        assertThat(send(http, ServiceHttp.request(page("q/health/ready")).build()).body()).contains("\"readToTheEnd\": true");
     }
 
     private URI page(String path) {
@@ -202,7 +203,7 @@ class ConsoleActionsTest {
     private static HttpRequest.Builder form(URI uri, Map<String, String> fields) {
         String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
+        return ServiceHttp.request(uri).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 

@@ -1,6 +1,7 @@
 package io.guestguard.console;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.EventCodec;
@@ -49,7 +50,7 @@ class ConsolePagesTest {
     URI console;
 
     private final EventCodec codec = new EventCodec();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = ServiceHttp.client();
 
     @Test
     void showsTheFleetEscapedCountsWhatDoesNotDecodeAndStreamsNewDecisions() throws Exception {

@@ -1,6 +1,7 @@
 package io.guestguard.console;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
@@ -65,7 +66,7 @@ class HistoryAndDeadLetterPagesTest {
     URI console;
 
     private final EventCodec codec = new EventCodec();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = ServiceHttp.client();
 
     @Test
     void theDeadLetterPageShowsFiltersEscapesAndStreamsTheLetters() throws Exception {

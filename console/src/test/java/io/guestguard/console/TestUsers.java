@@ -1,5 +1,6 @@
 package io.guestguard.console;
 
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.net.URI;
@@ -48,9 +49,9 @@ public class TestUsers implements QuarkusTestProfile {
         }
     }
 
-    /** A request signed in as {@code user} with HTTP Basic. */
+    /** A request signed in as {@code user} with HTTP Basic, with {@link ServiceHttp}'s deadline. */
     static HttpRequest.Builder as(String user, URI uri) {
-        return HttpRequest.newBuilder(uri).header("Authorization", "Basic " + Base64.getEncoder()
+        return ServiceHttp.request(uri).header("Authorization", "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -2,6 +2,7 @@ package io.guestguard.reporter;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
 import io.guestguard.deploy.kafka.MetricsPage;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.AppStarted;
@@ -34,8 +35,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -201,24 +200,21 @@ class ReporterTest {
 
     @Test
     void isReadyWhileItsFactsReachKafka() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> response = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
-                HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+        HttpResponse<String> response = await().atMost(Duration.ofSeconds(30)).until(() -> ServiceHttp.get(ready),
+                r -> r.statusCode() == 200);
         assertThat(response.body()).contains("\"name\": \"guest-reporter\"").contains("\"status\": \"UP\"");
         assertThat(reporter.troubles()).isEmpty();
     }
 
     @Test
     void servesItsOutboxAndItsRestartsAsMetrics() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         URI metrics = ready.resolve("/q/metrics");
-        double before = series(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
-                "guestguard_reporter_restarts_total");
+        double before = series(ServiceHttp.get(metrics).body(), "guestguard_reporter_restarts_total");
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app1"))).get();
         }
-        String page = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(metrics).build(),
-                HttpResponse.BodyHandlers.ofString()).body(), body -> series(body, "guestguard_reporter_restarts_total") == before + 1);
+        String page = await().atMost(Duration.ofSeconds(30)).until(() -> ServiceHttp.get(metrics).body(),
+                body -> series(body, "guestguard_reporter_restarts_total") == before + 1);
         assertThat(page).contains("guestguard_reporter_outbox_facts ").contains("guestguard_reporter_outbox_oldest_age_seconds ")
                 .contains("guestguard_reporter_outbox_dropped_total 0.0");
     }
@@ -226,19 +222,20 @@ class ReporterTest {
     @Test
     void isNotReadyWhileKafkaAcknowledgesNoFactButStaysLiveAndIsReadyAgainOnceItDoes() throws Exception {
         URI live = ready.resolve("/q/health/live");
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(ready).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceHttp.get(ready).statusCode() == 200);
         long pid = await().atMost(Duration.ofSeconds(60)).until(() -> reporter.supervisor().pid("app2"), Optional::isPresent).get();
         EmbeddedKafkaResource.broker().stop();
         try {
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // a fact that waits for Kafka
-            HttpResponse<String> down = await().atMost(Duration.ofSeconds(60)).until(() -> get(ready), r -> r.statusCode() == 503);
+            HttpResponse<String> down = await().atMost(Duration.ofSeconds(60)).until(() -> ServiceHttp.get(ready),
+                    r -> r.statusCode() == 503);
             assertThat(down.body()).contains("no acknowledgement from Kafka for").contains("guestguard.reporter.ready-ack-timeout");
-            assertThat(get(live).statusCode()).as("Kafka away is no reason to restart the reporter").isEqualTo(200);
+            assertThat(ServiceHttp.get(live).statusCode()).as("Kafka away is no reason to restart the reporter").isEqualTo(200);
         } finally {
             EmbeddedKafkaResource.broker().restart();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(ready).statusCode() == 200);
-        assertThat(get(live).body()).contains("\"name\": \"guest-reporter\"").contains("\"status\": \"UP\"");
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceHttp.get(ready).statusCode() == 200);
+        assertThat(ServiceHttp.get(live).body()).contains("\"name\": \"guest-reporter\"").contains("\"status\": \"UP\"");
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(topics.guestCommands(), GUEST, restart("app2"))).get(); // as the engine would: the other tests want it running
         }
@@ -247,10 +244,6 @@ class ReporterTest {
 
     private URI metrics() {
         return ready.resolve("/q/metrics");
-    }
-
-    private static HttpResponse<String> get(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of one series on a Prometheus page (-1 when absent). */

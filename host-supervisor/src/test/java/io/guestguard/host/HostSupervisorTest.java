@@ -2,6 +2,7 @@ package io.guestguard.host;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
 import io.guestguard.deploy.kafka.MetricsPage;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
@@ -23,9 +24,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +64,7 @@ class HostSupervisorTest {
             await().atMost(WAIT).until(() -> factsOf(guestLog), f -> f.contains(new GuestHalted("test-host")));
             await().atMost(WAIT).until(() -> last(beatsOf(heartbeats)), b -> b.guests().isEmpty());
         }
-        String metrics = get(ready.resolve("/q/metrics")).body();
+        String metrics = ServiceHttp.get(ready.resolve("/q/metrics")).body();
         assertThat(metrics).contains("guestguard_supervisor_commands_total{kind=\"start-guest\",outcome=\"applied\"} 1.0")
                 .contains("guestguard_supervisor_commands_total{kind=\"halt-guest\",outcome=\"applied\"} 1.0")
                 .contains("guestguard_supervisor_commands_total{kind=\"start-guest\",outcome=\"refused\"} 0.0")
@@ -76,15 +74,15 @@ class HostSupervisorTest {
     @Test
     void isLiveWhileItBeatsAndReadsItsCommands() throws Exception {
         URI live = ready.resolve("/q/health/live");
-        await().atMost(WAIT).until(() -> get(live).statusCode() == 200);
-        assertThat(get(live).body()).contains("\"name\": \"host-supervisor\"").contains("\"status\": \"UP\"");
+        await().atMost(WAIT).until(() -> ServiceHttp.get(live).statusCode() == 200);
+        assertThat(ServiceHttp.get(live).body()).contains("\"name\": \"host-supervisor\"").contains("\"status\": \"UP\"");
     }
 
     @Test
     void countsACommandItDeadLettersByTheKindOfItsReason() throws Exception {
         URI metrics = ready.resolve("/q/metrics");
         String series = "guestguard_dead_letters_total{reason=\"unreadable\",service=\"host-supervisor\"}";
-        await().atMost(WAIT).until(() -> get(ready).statusCode() == 200); // its command reader is positioned
+        await().atMost(WAIT).until(() -> ServiceHttp.get(ready).statusCode() == 200); // its command reader is positioned
         double before = MetricsPage.scrape(metrics).value(series).orElseThrow(() -> new AssertionError("no " + series));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
                 new StringSerializer(), new ByteArraySerializer())) {
@@ -95,13 +93,9 @@ class HostSupervisorTest {
 
     @Test
     void isReadyOnceItCarriesOutCommands() throws Exception {
-        await().atMost(WAIT).until(() -> get(ready).statusCode() == 200);
-        String body = get(ready).body();
+        await().atMost(WAIT).until(() -> ServiceHttp.get(ready).statusCode() == 200);
+        String body = ServiceHttp.get(ready).body();
         assertThat(body).contains("\"name\": \"host-supervisor\"").contains("\"status\": \"UP\"");
-    }
-
-    private static HttpResponse<String> get(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void send(HostCommand command) throws Exception {

@@ -1,6 +1,7 @@
 package io.guestguard.migration;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.DeadLetter;
@@ -26,9 +27,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +96,6 @@ class SignedProvenanceWatcherTest {
     }
 
     private String scrape() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return ServiceHttp.get(metrics).body();
     }
 }

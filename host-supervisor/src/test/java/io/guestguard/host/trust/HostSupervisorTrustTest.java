@@ -2,6 +2,7 @@ package io.guestguard.host.trust;
 
 import io.guestguard.agent.TrustFixture;
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
@@ -27,9 +28,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,6 +122,6 @@ class HostSupervisorTrustTest {
     }
 
     private static String get(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return ServiceHttp.get(uri).body();
     }
 }

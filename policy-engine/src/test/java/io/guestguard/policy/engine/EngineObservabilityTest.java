@@ -2,6 +2,7 @@ package io.guestguard.policy.engine;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
 import io.guestguard.deploy.kafka.MetricsPage;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
 import io.guestguard.protocol.EventCodec;
@@ -20,8 +21,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,10 +89,9 @@ class EngineObservabilityTest {
 
     @Test
     void isLiveAndReadyWhileItsClientRuns() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         for (String check : List.of("/q/health/live", "/q/health/ready")) {
-            HttpResponse<String> response = await().atMost(Duration.ofSeconds(60)).until(() -> http.send(
-                    HttpRequest.newBuilder(metrics.resolve(check)).build(), HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+            HttpResponse<String> response = await().atMost(Duration.ofSeconds(60)).until(() -> ServiceHttp.get(metrics.resolve(check)),
+                    r -> r.statusCode() == 200);
             assertThat(response.body()).as(check).contains("\"status\": \"UP\"");
         }
     }

@@ -1,6 +1,7 @@
 package io.guestguard.policy.engine;
 
 import io.guestguard.deploy.kafka.EmbeddedKafkaResource;
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.deploy.kafka.TopicReader;
 import io.guestguard.protocol.AppFailed;
 import io.guestguard.protocol.CloudEvent;
@@ -37,9 +38,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,8 +180,7 @@ class SignedProvenanceEngineTest {
 
     /** The engine's {@code guestguard_trust_refusals_total} of {@code kind}, as {@code /q/metrics} serves it. */
     private double refusals(String kind) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
+        String body = ServiceHttp.get(metrics).body();
         String series = "guestguard_trust_refusals_total{kind=\"" + kind + "\"} ";
         return body.lines().filter(line -> line.startsWith(series)).mapToDouble(line -> Double.parseDouble(line.substring(series.length())))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + series + "in\n" + body));

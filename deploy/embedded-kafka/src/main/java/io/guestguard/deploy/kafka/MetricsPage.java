@@ -3,10 +3,6 @@ package io.guestguard.deploy.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.OptionalDouble;
 
 /**
@@ -16,19 +12,10 @@ import java.util.OptionalDouble;
  */
 public record MetricsPage(String text) {
 
-    /**
-     * A scrape of an idle Quarkus service once waited forever for its answer (CI, 2026-12-07). HTTP/1.1
-     * leaves out the client's default h2c upgrade of the first request, the likeliest suspect, and no
-     * scrape waits longer than {@link #TIMEOUT}: a lost answer fails the test instead of hanging the build.
-     */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     /** Scrapes {@code metrics}, the service's {@code /q/metrics}. */
     public static MetricsPage scrape(URI metrics) {
         try {
-            return new MetricsPage(HTTP.send(HttpRequest.newBuilder(metrics).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body());
+            return new MetricsPage(ServiceHttp.get(metrics).body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

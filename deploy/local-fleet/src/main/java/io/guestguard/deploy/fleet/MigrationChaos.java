@@ -1,5 +1,6 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.deploy.kafka.ServiceHttp;
 import io.guestguard.policy.core.GuestState.AppBudget;
 import io.guestguard.protocol.AppStarted;
 import io.guestguard.protocol.CloudEvent;
@@ -273,12 +274,10 @@ final class MigrationChaos {
                 escalated.size() - escalationsBefore, List.copyOf(contact), stoppedBy);
     }
 
-    /** The watcher's own counters, read from its Prometheus endpoint. */
+    /** The watcher's own counters, read from its Prometheus endpoint; a lost answer times out instead of hanging the run. */
     static String watcherCounters(LocalFleet fleet) {
         try {
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(fleet.watcherMetricsUrl())).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = ServiceHttp.get(java.net.URI.create(fleet.watcherMetricsUrl())).body();
             return "watcher metrics: " + metrics.lines().filter(l -> l.startsWith("guestguard_watcher_")
                     && (l.contains("_total") || l.contains("latency_seconds_count") || l.contains("latency_seconds_max")))
                     .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));

@@ -1,13 +1,12 @@
 package io.guestguard.deploy.fleet;
 
+import io.guestguard.deploy.kafka.ServiceHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,8 +47,7 @@ class MigrationChaosTest {
             assertThat(report.escalations()).as(said).isZero();
             assertThat(report.contactMs()).as("contact re-verified after every migration not followed at once\n" + said)
                     .hasSize(10);
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bench.fleet()
-                    .watcherMetricsUrl())).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = get(bench.fleet().watcherMetricsUrl()).body();
             assertThat(metrics).contains("guestguard_watcher_migrations_total{outcome=\"completed\"} 9.0")
                     .contains("guestguard_watcher_migrations_total{outcome=\"failed\"} 3.0");
             assertThat(value(metrics, "guestguard_watcher_rebinds_sent_total")).as("a rebind after every outcome")
@@ -78,7 +76,7 @@ class MigrationChaosTest {
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return ServiceHttp.get(URI.create(url));
     }
 
     /** The value of one series on a Prometheus page. */
