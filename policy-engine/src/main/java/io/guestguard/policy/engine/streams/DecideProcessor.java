@@ -227,8 +227,8 @@ final class DecideProcessor implements Processor<String, byte[], String, byte[]>
     /**
      * Asks for the commit of a fact's commands at once if {@link CommitPacing} says so. A command's reader
      * (a reporter waiting to restart, a supervisor to start or fence) sees nothing before the commit, and
-     * waiting for the interval's end cost a restart 4 ms at the median at a 10 ms interval, up to 100 ms at
-     * today's (docs/benchmarks.md, "Commands committed at once"). A live fact's commands commit at once;
+     * waiting for the interval's end cost a restart 4 ms at the median when it was 10 ms; it is a 100 ms
+     * backstop now (docs/benchmarks.md, "Commands committed at once"). A live fact's commands commit at once;
      * while a backlog is worked off, commits come less often the longer its facts waited (each commit
      * blocks the stream thread), the interval the backstop. The rule decides only when a transaction
      * commits, never what it holds.
