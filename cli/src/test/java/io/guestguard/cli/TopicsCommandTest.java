@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -48,10 +49,14 @@ class TopicsCommandTest {
                 + "message.timestamp.type=LogAppendTime)", "created create.placements.v1 (2 partitions, replication 1, "
                 + "cleanup.policy=compact, min.cleanable.dirty.ratio=0.1, segment.bytes=1048576, segment.ms=600000)");
         assertThat(created.out().lines().filter(l -> l.startsWith("created "))).hasSize(topics.all().size());
-        TopicDescription guestLog = admin.describeTopics(List.of(topics.guestLog())).allTopicNames().get().get(topics.guestLog());
+        // A topic just created may not be known to the broker's metadata yet (UnknownTopicOrPartition, seen in CI).
+        TopicDescription guestLog = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin
+                .describeTopics(List.of(topics.guestLog())).allTopicNames().get().get(topics.guestLog()), d -> d != null);
         assertThat(guestLog.partitions()).hasSize(2);
-        assertThat(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.hostHeartbeats())))
-                .all().get().values().iterator().next().get("retention.ms").value()).isEqualTo("600000");
+        String retention = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.describeConfigs(List.of(
+                new ConfigResource(ConfigResource.Type.TOPIC, topics.hostHeartbeats()))).all().get().values().iterator().next()
+                .get("retention.ms").value(), v -> v != null);
+        assertThat(retention).isEqualTo("600000");
 
         Run again = run("create", topics, "--partitions", "2", "--replication-factor", "1");
         assertThat(again.exitCode()).isEqualTo(0);
