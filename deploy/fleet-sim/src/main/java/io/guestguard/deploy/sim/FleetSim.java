@@ -2,6 +2,7 @@ package io.guestguard.deploy.sim;
 
 import io.guestguard.deploy.fleet.LocalFleet;
 import io.guestguard.deploy.fleet.ServiceProcess;
+import io.guestguard.deploy.kafka.MetricsPage;
 import io.guestguard.protocol.Decision;
 import io.guestguard.protocol.GuestAction;
 import io.guestguard.protocol.PackageApplied;
@@ -12,6 +13,8 @@ import io.guestguard.protocol.trust.Principal;
 import io.guestguard.protocol.trust.Role;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +49,8 @@ import java.util.stream.Collectors;
  *       by a signed {@code operator.request} as the CLI and the console ask, at most so many in
  *       flight, while the steady failures go on and an application of each guest fails while it
  *       migrates and again right after; then it waits for the watcher's contact check of each;</li>
- *   <li>storm: a share of all applications fail within one second;</li>
+ *   <li>storm: a share of all applications fail within one second; the engines' own part of the wait
+ *       (their decision-latency histogram, before the commit) read before and after;</li>
  *   <li>host loss: hosts stop beating and answering; their guests run on until fenced, then start on
  *       their standby hosts;</li>
  * </ol>
@@ -63,6 +68,7 @@ final class FleetSim implements AutoCloseable {
     private static final long FAILURE_WINDOW_MS = Duration.ofHours(6).toMillis();
     private static final String STEADY = "steady";
     private static final String STORM = "storm";
+    private static final String ENGINE_LATENCY = "guestguard_decision_latency_seconds";
     private static final String WAVE = "wave";
     /** Who asks for the wave's migrations: an operator of its own, with its own registered key. */
     static final String OPERATOR = "fleet-sim";
@@ -152,8 +158,10 @@ final class FleetSim implements AutoCloseable {
 
         SimResult.Wave wave = wave();
 
+        PrometheusHistogram engineBefore = engineLatency();
         int stormFailures = storm();
         await(() -> failures.all().stream().allMatch(f -> f.applied()), Duration.ofSeconds(60));
+        PrometheusHistogram stormEngine = engineLatency().minus(engineBefore);
 
         int lostGuests = 0;
         long hostLossMs = -1;
@@ -175,7 +183,7 @@ final class FleetSim implements AutoCloseable {
         List<Failures.Failure> all = failures.all();
         return new SimResult(settings.guests(), settings.hosts(), settings.apps(), placeSeconds, (int) (steadyMs / 1000),
                 decisionLatency(failures.of(STEADY)), appliedLatency(failures.of(STEADY)), usage, maxLag,
-                stormFailures, decisionLatency(failures.of(STORM)), appliedLatency(failures.of(STORM)), stormAllApplied(),
+                stormFailures, decisionLatency(failures.of(STORM)), appliedLatency(failures.of(STORM)), stormAllApplied(), stormEngine,
                 lostGuests, hostLossMs, (int) all.stream().filter(f -> !f.decided()).count(),
                 (int) all.stream().filter(f -> !f.applied()).count(), failures.budgetResets(), supervisors.refused(),
                 reader.unreadable(), wire.failedSends(), Map.of(Decision.Action.RESTART_APP.name(), failures.decisions(Decision.Action.RESTART_APP),
@@ -380,6 +388,28 @@ final class FleetSim implements AutoCloseable {
             counts.put(action, failures.decisions(action));
         }
         return counts;
+    }
+
+    /**
+     * Every engine's own histogram of a fact's append to its decision ({@code guestguard_decision_latency_seconds}),
+     * summed: the part of a fact's wait spent before the engine decided, where the simulator's figure also holds
+     * the engine's commit and the simulator's read. An engine whose page cannot be read adds nothing.
+     */
+    private PrometheusHistogram engineLatency() {
+        PrometheusHistogram all = PrometheusHistogram.EMPTY;
+        for (ServiceProcess engine : fleet.engines().values()) {
+            OptionalInt port = engine.httpPort();
+            if (port.isEmpty()) {
+                continue;
+            }
+            try {
+                String page = MetricsPage.scrape(URI.create("http://127.0.0.1:" + port.getAsInt() + "/q/metrics")).text();
+                all = all.plus(PrometheusHistogram.of(page, ENGINE_LATENCY, ""));
+            } catch (UncheckedIOException e) {
+                out.printf("the engine's metrics at port %d could not be read: %s%n", port.getAsInt(), e.getMessage());
+            }
+        }
+        return all;
     }
 
     private WatcherMetrics watcherMetrics() {

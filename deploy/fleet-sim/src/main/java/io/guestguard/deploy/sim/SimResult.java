@@ -12,12 +12,15 @@ import java.util.Map;
  * @param usage        per service (and the simulator with its in-process broker), CPU % of one core and RSS, over the steady state
  * @param maxLag       per consumer group, the largest lag sampled in the steady state
  * @param stormAllAppliedMs from the storm's first failure to the last restart applied
+ * @param stormEngine  the engines' own histogram of a fact's append to its decision, over every decision of the storm
+ *                     (before its commit: the rest of the simulator's fact -> decision is the commit and the read)
  * @param hostLossMs   from the lost hosts' last beat to the last of their guests started elsewhere (-1: none lost, or not all)
  * @param wave         the rolling wave of live migrations ({@link Wave#NONE} without one)
  */
 record SimResult(int guests, int hosts, int apps, double placeSeconds, int steadySeconds,
                  Percentiles steadyDecision, Percentiles steadyApplied, Map<String, Usage> usage, Map<String, Long> maxLag,
                  int stormFailures, Percentiles stormDecision, Percentiles stormApplied, long stormAllAppliedMs,
+                 PrometheusHistogram stormEngine,
                  int lostGuests, long hostLossMs, int missedFailures, int unanswered, long budgetResets,
                  long refusedCommands, long unreadable, long failedSends, Map<String, Long> decisions, Wave wave) {
 
@@ -103,6 +106,8 @@ record SimResult(int guests, int hosts, int apps, double placeSeconds, int stead
         if (stormFailures > 0) {
             out.printf(Locale.ROOT, "storm: %d failures within 1 s: every restart decided and applied %d ms after the first failure; "
                     + "fact -> decision %s; fact -> applied %s%n", stormFailures, stormAllAppliedMs, stormDecision, stormApplied);
+            out.printf(Locale.ROOT, "  the engine's own fact -> decided (its histogram, every decision of the storm, before the commit): %s%n",
+                    stormEngine);
         }
         if (lostGuests > 0) {
             out.printf(Locale.ROOT, "host loss: %d guests; last beat -> last guest started elsewhere %s%n", lostGuests,

@@ -6,8 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The migration watcher's own account of its contact checks after a completed migration, read from
@@ -47,36 +45,13 @@ record WatcherMetrics(double count, long meanMs, long p99BoundMs, double escalat
 
     /** The figures on a Prometheus page; a page without the series (no check verified yet) counts 0. */
     static WatcherMetrics of(String page) {
-        double count = 0;
-        double sumSeconds = 0;
         double escalations = 0;
-        Map<Double, Double> buckets = new TreeMap<>();
         for (String line : page.lines().toList()) {
             if (line.startsWith(ESCALATIONS + "{") || line.startsWith(ESCALATIONS + " ")) {
                 escalations += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
-            if (!line.startsWith(SERIES) || !line.contains(TRIGGER)) {
-                continue;
-            }
-            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            if (line.startsWith(SERIES + "_count{")) {
-                count += value;
-            } else if (line.startsWith(SERIES + "_sum{")) {
-                sumSeconds += value;
-            } else if (line.startsWith(SERIES + "_bucket{")) {
-                int le = line.indexOf("le=\"") + 4;
-                String bound = line.substring(le, line.indexOf('"', le));
-                buckets.merge(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound), value, Double::sum);
-            }
         }
-        long p99 = -1;
-        double wanted = Math.ceil(0.99 * count);
-        for (Map.Entry<Double, Double> bucket : buckets.entrySet()) { // cumulative counts, by upper bound
-            if (count > 0 && bucket.getValue() >= wanted) {
-                p99 = bucket.getKey().isInfinite() ? Long.MAX_VALUE : Math.round(bucket.getKey() * 1000);
-                break;
-            }
-        }
-        return new WatcherMetrics(count, count == 0 ? 0 : Math.round(sumSeconds * 1000 / count), p99, escalations);
+        PrometheusHistogram checks = PrometheusHistogram.of(page, SERIES, TRIGGER);
+        return new WatcherMetrics(checks.count(), checks.meanMs(), checks.p99BoundMs(), escalations);
     }
 }

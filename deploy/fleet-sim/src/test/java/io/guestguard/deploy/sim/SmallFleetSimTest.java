@@ -52,6 +52,8 @@ class SmallFleetSimTest {
 
         assertThat(result.stormFailures()).isEqualTo(10);
         assertThat(result.stormApplied().count()).as("storm restarts applied").isEqualTo(10);
+        assertThat(result.stormEngine().count()).as("the engine's own count of the storm's decisions, its restarts among them")
+                .isGreaterThanOrEqualTo(10);
         assertThat(result.missedFailures()).as("failures without a restart decision").isZero();
         assertThat(result.unanswered()).as("restarts not applied").isZero();
         assertThat(result.budgetResets()).as("budget resets").isZero();
