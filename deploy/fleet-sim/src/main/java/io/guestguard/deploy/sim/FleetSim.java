@@ -50,7 +50,8 @@ import java.util.stream.Collectors;
  *       flight, while the steady failures go on and an application of each guest fails while it
  *       migrates and again right after; then it waits for the watcher's contact check of each;</li>
  *   <li>storm: a share of all applications fail within one second; the engines' own part of the wait
- *       (their decision-latency histogram, before the commit) read before and after;</li>
+ *       (their decision-latency histogram, before the commit) read before and after, and the machine's
+ *       and each service's CPU over it;</li>
  *   <li>host loss: hosts stop beating and answering; their guests run on until fenced, then start on
  *       their standby hosts;</li>
  * </ol>
@@ -159,8 +160,14 @@ final class FleetSim implements AutoCloseable {
         SimResult.Wave wave = wave();
 
         PrometheusHistogram engineBefore = engineLatency();
+        Map<String, ProcessUsage> stormUsageBefore = usage();
+        MachineUsage machineBefore = MachineUsage.now();
+        long stormStart = System.nanoTime();
         int stormFailures = storm();
         await(() -> failures.all().stream().allMatch(f -> f.applied()), Duration.ofSeconds(60));
+        long stormMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stormStart);
+        SimResult.StormCost stormCost = new SimResult.StormCost(stormMs, MachineUsage.now().busyPercentSince(machineBefore),
+                cost(stormUsageBefore, usage(), stormMs));
         PrometheusHistogram stormEngine = engineLatency().minus(engineBefore);
 
         int lostGuests = 0;
@@ -183,7 +190,7 @@ final class FleetSim implements AutoCloseable {
         List<Failures.Failure> all = failures.all();
         return new SimResult(settings.guests(), settings.hosts(), settings.apps(), placeSeconds, (int) (steadyMs / 1000),
                 decisionLatency(failures.of(STEADY)), appliedLatency(failures.of(STEADY)), usage, maxLag,
-                stormFailures, decisionLatency(failures.of(STORM)), appliedLatency(failures.of(STORM)), stormAllApplied(), stormEngine,
+                stormFailures, decisionLatency(failures.of(STORM)), appliedLatency(failures.of(STORM)), stormAllApplied(), stormEngine, stormCost,
                 lostGuests, hostLossMs, (int) all.stream().filter(f -> !f.decided()).count(),
                 (int) all.stream().filter(f -> !f.applied()).count(), failures.budgetResets(), supervisors.refused(),
                 reader.unreadable(), wire.failedSends(), Map.of(Decision.Action.RESTART_APP.name(), failures.decisions(Decision.Action.RESTART_APP),

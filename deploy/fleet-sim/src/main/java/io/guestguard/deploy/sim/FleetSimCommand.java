@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
                 + "packaged policy engine and migration watcher on an embedded broker, and prints fact -> decision and "
                 + "fact -> applied latencies, each service's CPU and memory, consumer lag, missed failures and budget resets; "
                 + "with --migrations, a rolling wave of live migrations and the watcher's contact checks after them; with --storm, "
-                + "the engine's own part of the storm's fact -> decision.")
+                + "the engine's own part of the storm's fact -> decision and the CPU spent during it.")
 public final class FleetSimCommand implements Callable<Integer> {
 
     @Option(names = "--guests", defaultValue = "10000", description = "simulated guests (default ${DEFAULT-VALUE})")

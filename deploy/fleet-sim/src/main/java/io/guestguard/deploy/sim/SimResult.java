@@ -14,13 +14,14 @@ import java.util.Map;
  * @param stormAllAppliedMs from the storm's first failure to the last restart applied
  * @param stormEngine  the engines' own histogram of a fact's append to its decision, over every decision of the storm
  *                     (before its commit: the rest of the simulator's fact -> decision is the commit and the read)
+ * @param stormCost    what the machine and each service spent from the storm's first failure to its last restart applied
  * @param hostLossMs   from the lost hosts' last beat to the last of their guests started elsewhere (-1: none lost, or not all)
  * @param wave         the rolling wave of live migrations ({@link Wave#NONE} without one)
  */
 record SimResult(int guests, int hosts, int apps, double placeSeconds, int steadySeconds,
                  Percentiles steadyDecision, Percentiles steadyApplied, Map<String, Usage> usage, Map<String, Long> maxLag,
                  int stormFailures, Percentiles stormDecision, Percentiles stormApplied, long stormAllAppliedMs,
-                 PrometheusHistogram stormEngine,
+                 PrometheusHistogram stormEngine, StormCost stormCost,
                  int lostGuests, long hostLossMs, int missedFailures, int unanswered, long budgetResets,
                  long refusedCommands, long unreadable, long failedSends, Map<String, Long> decisions, Wave wave) {
 
@@ -89,6 +90,24 @@ record SimResult(int guests, int hosts, int apps, double placeSeconds, int stead
         }
     }
 
+    /**
+     * The storm's CPU: the machine's cores, which every service here shares, and each service's.
+     *
+     * @param ms                  from the storm's first failure to its last restart applied (or the wait's end)
+     * @param machineBusyPercent  the share of all cores' time that was busy, -1 if unknown
+     * @param usage               per service, CPU % of one core (and RSS at the end)
+     */
+    record StormCost(long ms, double machineBusyPercent, Map<String, Usage> usage) {
+
+        void print(PrintStream out) {
+            out.printf(Locale.ROOT, "  CPU over the storm's %d ms: the machine's %d cores %s busy;", ms,
+                    Runtime.getRuntime().availableProcessors(),
+                    machineBusyPercent < 0 ? "(unknown)" : String.format(Locale.ROOT, "%.0f%%", machineBusyPercent));
+            usage.forEach((service, u) -> out.printf(Locale.ROOT, " %s %.0f%% of a core;", service, u.cpuPercent()));
+            out.println();
+        }
+    }
+
     /** A service's cost: CPU % of one core and resident memory. */
     record Usage(double cpuPercent, long rssMib) {
     }
@@ -108,6 +127,7 @@ record SimResult(int guests, int hosts, int apps, double placeSeconds, int stead
                     + "fact -> decision %s; fact -> applied %s%n", stormFailures, stormAllAppliedMs, stormDecision, stormApplied);
             out.printf(Locale.ROOT, "  the engine's own fact -> decided (its histogram, every decision of the storm, before the commit): %s%n",
                     stormEngine);
+            stormCost.print(out);
         }
         if (lostGuests > 0) {
             out.printf(Locale.ROOT, "host loss: %d guests; last beat -> last guest started elsewhere %s%n", lostGuests,

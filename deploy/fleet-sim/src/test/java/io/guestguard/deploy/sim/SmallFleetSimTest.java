@@ -54,6 +54,10 @@ class SmallFleetSimTest {
         assertThat(result.stormApplied().count()).as("storm restarts applied").isEqualTo(10);
         assertThat(result.stormEngine().count()).as("the engine's own count of the storm's decisions, its restarts among them")
                 .isGreaterThanOrEqualTo(10);
+        assertThat(result.stormCost().machineBusyPercent()).as("the machine's cores busy during the storm, in percent")
+                .isBetween(0.0, 100.0);
+        assertThat(result.stormCost().usage()).as("each service's CPU during the storm")
+                .containsKeys("policy-engine", "migration-watcher", "simulator+broker");
         assertThat(result.missedFailures()).as("failures without a restart decision").isZero();
         assertThat(result.unanswered()).as("restarts not applied").isZero();
         assertThat(result.budgetResets()).as("budget resets").isZero();
