@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -405,15 +404,11 @@ final class FleetSim implements AutoCloseable {
     private PrometheusHistogram engineLatency() {
         PrometheusHistogram all = PrometheusHistogram.EMPTY;
         for (ServiceProcess engine : fleet.engines().values()) {
-            OptionalInt port = engine.httpPort();
-            if (port.isEmpty()) {
-                continue;
-            }
+            String url = fleet.metricsUrl(engine);
             try {
-                String page = MetricsPage.scrape(URI.create("http://127.0.0.1:" + port.getAsInt() + "/q/metrics")).text();
-                all = all.plus(PrometheusHistogram.of(page, ENGINE_LATENCY, ""));
+                all = all.plus(PrometheusHistogram.of(MetricsPage.scrape(URI.create(url)).text(), ENGINE_LATENCY, ""));
             } catch (UncheckedIOException e) {
-                out.printf("the engine's metrics at port %d could not be read: %s%n", port.getAsInt(), e.getMessage());
+                out.printf("the engine's metrics at %s could not be read: %s%n", url, e.getMessage());
             }
         }
         return all;

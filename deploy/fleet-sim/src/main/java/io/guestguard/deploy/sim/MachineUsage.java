@@ -40,9 +40,9 @@ record MachineUsage(long busyTicks, long totalTicks) {
         return new MachineUsage(total - notBusy, total);
     }
 
-    /** The share of the machine's core time that was busy since {@code earlier}, in percent; -1 if unknown. */
+    /** The share of the machine's core time that was busy since {@code earlier}, in percent; -1 if either reading failed or no time passed. */
     double busyPercentSince(MachineUsage earlier) {
         long total = totalTicks - earlier.totalTicks;
-        return total <= 0 ? -1 : 100.0 * (busyTicks - earlier.busyTicks) / total;
+        return totalTicks == 0 || earlier.totalTicks == 0 || total <= 0 ? -1 : 100.0 * (busyTicks - earlier.busyTicks) / total;
     }
 }

@@ -1,6 +1,7 @@
 package io.guestguard.deploy.sim;
 
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -78,7 +79,7 @@ record PrometheusHistogram(double count, double sumSeconds, SortedMap<Double, Do
     @Override
     public String toString() {
         long p99 = p99BoundMs();
-        return String.format(java.util.Locale.ROOT, "mean %d ms, p99 <= %s over %.0f", meanMs(),
+        return String.format(Locale.ROOT, "mean %d ms, p99 <= %s over %.0f", meanMs(),
                 p99 < 0 ? "unknown" : p99 == Long.MAX_VALUE ? "+Inf" : p99 + " ms", count);
     }
 }

@@ -32,6 +32,7 @@ class MachineUsageTest {
         MachineUsage same = MachineUsage.parse(stat(10, 10, 10, 10, 0));
 
         assertThat(same.busyPercentSince(same)).isEqualTo(-1);
+        assertThat(same.busyPercentSince(new MachineUsage(0, 0))).as("since an unreadable reading, not since boot").isEqualTo(-1);
         assertThatThrownBy(() -> MachineUsage.parse("intr 1\n")).isInstanceOf(IllegalArgumentException.class);
     }
 

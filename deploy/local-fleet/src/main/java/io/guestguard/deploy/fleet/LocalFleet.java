@@ -760,12 +760,20 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     private String metricsUrl(String service) {
-        return "http://127.0.0.1:" + httpPort(service) + "/q/metrics";
+        return metricsUrl(service(service));
+    }
+
+    /** {@code process}'s Prometheus endpoint (one of several instances of a service), on the port it logs once started. */
+    public String metricsUrl(ServiceProcess process) {
+        return "http://127.0.0.1:" + httpPort(process) + "/q/metrics";
     }
 
     private int httpPort(String service) {
-        ServiceProcess process = services().stream().filter(s -> s.name().equals(service)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("this fleet runs no " + service));
+        return httpPort(service(service));
+    }
+
+    private int httpPort(ServiceProcess process) {
+        String service = process.name();
         long deadline = System.nanoTime() + SERVICE_START.toNanos();
         try {
             while (process.httpPort().isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
